@@ -1,0 +1,141 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { AddSourceInput, BackupSummary, RecoveryKeyInput, TimelineKind } from '../../../preload/api';
+import { TIMELINE_KINDS } from '../../../preload/api';
+import { EngineError, invalidInput } from '../../engine/errors';
+import type { CliContext } from '../context';
+import { CliApiError } from '../context';
+import { readSecretFromStdin } from '../io';
+import { printData } from '../output';
+import { parseWholeNumber } from '../parse';
+import { readInputFile } from './config';
+
+interface KeyOptions {
+  pfx?: string;
+  pfxPasswordStdin?: boolean;
+  keyStdin?: boolean;
+}
+
+async function recoveryKeyFrom(ctx: CliContext, options: KeyOptions, required: boolean): Promise<RecoveryKeyInput | undefined> {
+  if (options.pfx && options.keyStdin) throw invalidInput('key', 'Give either --pfx with --pfx-password-stdin, or --key-stdin, not both.');
+  if (options.pfx) {
+    if (!options.pfxPasswordStdin) throw invalidInput('pfx-password', '--pfx needs --pfx-password-stdin: the .pfx password is read from standard input only.');
+    const pfx = await readInputFile('pfx', options.pfx);
+    return { kind: 'pfx', pfxBase64: pfx.toString('base64'), password: await readSecretFromStdin(ctx.io, 'pfx-password') };
+  }
+  if (options.keyStdin) return { kind: 'legacy-key', keyBase64: await readSecretFromStdin(ctx.io, 'key') };
+  if (required) throw invalidInput('key', 'Restoring needs the key: --pfx FILE --pfx-password-stdin, or --key-stdin.');
+  return undefined;
+}
+
+export function registerOperationCommands(program: Command, ctx: CliContext): void {
+  const sources = program.command('sources').description('what is backed up (components)');
+  sources.command('list').description('list backup sources').action(async () => printData(ctx.io, ctx.json, await ctx.call('listSources')));
+  sources
+    .command('add <name>')
+    .description('add a folder, or a command whose standard output is the data')
+    .option('--folder <dir>', 'a folder to back up')
+    .option('--command <cmd>', 'a command whose stdout is the data')
+    .option('--timeout <seconds>', 'command timeout in seconds')
+    .action(async (name: string, options: { folder?: string; command?: string; timeout?: string }) => {
+      if (!!options.folder === !!options.command) throw invalidInput('source', 'Give exactly one of --folder DIR or --command CMD.');
+      const input: AddSourceInput = { name };
+      if (options.folder) input.folder = resolve(options.folder);
+      if (options.command) input.command = options.command;
+      const timeout = parseWholeNumber('timeout', options.timeout);
+      if (timeout !== undefined) input.timeoutSeconds = timeout;
+      printData(ctx.io, ctx.json, await ctx.call('addSource', input));
+    });
+  sources.command('remove <name>').description('remove a backup source').action(async (name: string) => printData(ctx.io, ctx.json, await ctx.call('removeSource', { name })));
+
+  program
+    .command('share')
+    .description('the backup file share')
+    .command('test')
+    .description('check reachability, credentials, write permission, SMB dialect and encryption, free capacity')
+    .action(async () => {
+      const result = await ctx.call('testShare');
+      printData(ctx.io, ctx.json, result);
+    });
+
+  const schedule = program.command('schedule').description('automatic backups');
+  schedule.command('enable').description('enable automatic backups at the next slot of the schedule').action(async () => printData(ctx.io, ctx.json, await ctx.call('setAutomaticBackups', { enabled: true })));
+  schedule.command('disable').description('skip future scheduled backups (settings and schedule are kept)').action(async () => printData(ctx.io, ctx.json, await ctx.call('setAutomaticBackups', { enabled: false })));
+
+  const backup = program.command('backup').description('take, list, verify and restore backups');
+  backup
+    .command('start')
+    .description('start an on-demand backup (does not move the next scheduled backup)')
+    .option('--wait', 'wait until it finishes; exit 4 if it failed')
+    .action(async (options: { wait?: boolean }) => {
+      const engine = ctx.getEngine();
+      const finished = options.wait
+        ? new Promise<BackupSummary | null>((resolvePromise, reject) => {
+            const stop = engine.onEvent((event) => {
+              if (event.type !== 'job-finished') return;
+              stop();
+              if (event.error) reject(new CliApiError(event.error));
+              else resolvePromise(event.backup);
+            });
+          })
+        : null;
+      const job = await ctx.call('startBackup');
+      if (!finished) return printData(ctx.io, ctx.json, job);
+      const summary = await finished;
+      printData(ctx.io, ctx.json, summary);
+      if (summary && summary.state !== 'Succeeded') {
+        throw new EngineError({ code: 'backup-failed', message: `Backup ${summary.backupId} finished as ${summary.state}.`, remediation: 'See `infra-backup backup list` and the alerts for the failed components.' });
+      }
+    });
+  backup.command('list').description('list backups on the share').action(async () => printData(ctx.io, ctx.json, await ctx.call('listBackups')));
+  backup
+    .command('verify <id>')
+    .description('verify hashes and structure; with a key, decrypt and check every chunk')
+    .option('--pfx <file>', '.pfx holding the certificate private key')
+    .option('--pfx-password-stdin', 'read the .pfx password from standard input')
+    .option('--key-stdin', 'read the legacy key from standard input')
+    .action(async (id: string, options: KeyOptions) => {
+      const key = await recoveryKeyFrom(ctx, options, false);
+      const result = await ctx.call('verifyBackup', key ? { backupId: id, key } : { backupId: id });
+      printData(ctx.io, ctx.json, result);
+      if (!result.ok) throw new EngineError({ code: 'verify-failed', message: `Backup ${id} failed verification.`, remediation: 'Do not rely on this backup; take a new one and check the share.' });
+    });
+  backup
+    .command('restore <id>')
+    .description('restore all components (or one) into an empty local folder')
+    .requiredOption('--out <dir>', 'empty target folder')
+    .option('--component <name>', 'restore only this component')
+    .option('--pfx <file>', '.pfx holding the certificate private key')
+    .option('--pfx-password-stdin', 'read the .pfx password from standard input')
+    .option('--key-stdin', 'read the legacy key from standard input')
+    .action(async (id: string, options: KeyOptions & { out: string; component?: string }) => {
+      const key = (await recoveryKeyFrom(ctx, options, true)) as RecoveryKeyInput;
+      const input = { backupId: id, targetFolder: resolve(options.out), key, ...(options.component ? { component: options.component } : {}) };
+      printData(ctx.io, ctx.json, await ctx.call('restoreBackup', input));
+    });
+
+  program
+    .command('retention')
+    .description('retention policy')
+    .command('preview')
+    .description('dry run: which backups a retention period would delete')
+    .requiredOption('--days <d>', 'retention period in days')
+    .action(async (options: { days: string }) => {
+      const days = parseWholeNumber('days', options.days) as number;
+      printData(ctx.io, ctx.json, await ctx.call('previewRetention', { retentionDays: days }));
+    });
+
+  program
+    .command('timeline')
+    .description('past runs, skipped slots, deletions and changes, newest first')
+    .option('--kind <kinds>', `comma-separated: ${TIMELINE_KINDS.join(', ')}`)
+    .option('--limit <n>', 'at most this many events')
+    .action(async (options: { kind?: string; limit?: string }) => {
+      const kinds = options.kind?.split(',').map((k) => k.trim()).filter(Boolean);
+      for (const kind of kinds ?? []) {
+        if (!(TIMELINE_KINDS as readonly string[]).includes(kind)) throw invalidInput('kind', `Unknown timeline kind "${kind}". Known kinds: ${TIMELINE_KINDS.join(', ')}.`);
+      }
+      const limit = parseWholeNumber('limit', options.limit);
+      printData(ctx.io, ctx.json, await ctx.call('getTimeline', { ...(kinds ? { kinds: kinds as TimelineKind[] } : {}), ...(limit !== undefined ? { limit } : {}) }));
+    });
+}

@@ -1,0 +1,57 @@
+import type { ApiError, ApiInput, ApiMethod, ApiOutput } from '../../preload/api';
+import { dispatch } from '../engine/dispatch';
+import { createEngine, type Engine } from '../engine/service';
+import { createLogger } from '../engine/app/logger';
+import { defaultConfigDir } from '../engine/app/config-dir';
+import { APP_VERSION } from '../version';
+import type { CliIo } from './io';
+
+/** An ApiError surfaced by a CLI command; the runner maps it to an exit status. */
+export class CliApiError extends Error {
+  constructor(readonly apiError: ApiError) {
+    super(apiError.message);
+  }
+}
+
+export interface GlobalOptions {
+  configDir?: string;
+  json?: boolean;
+}
+
+/** What every command gets: the engine for its config dir, output, and stdin. */
+export class CliContext {
+  private engine: Engine | null = null;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly globals: () => GlobalOptions,
+  ) {}
+
+  get json(): boolean {
+    return this.globals().json === true;
+  }
+
+  get configDir(): string {
+    return this.globals().configDir ?? defaultConfigDir();
+  }
+
+  getEngine(): Engine {
+    if (!this.engine) {
+      // Logs go to stderr so stdout stays machine-readable with --json.
+      const logger = createLogger({ level: process.env.IBC_LOG_LEVEL ?? 'warn' });
+      this.engine = createEngine({ configDir: this.configDir, version: APP_VERSION, frontDoor: 'cli', logger });
+    }
+    return this.engine;
+  }
+
+  /** Calls the contract through the same validation path as IPC and HTTP. */
+  async call<M extends ApiMethod>(method: M, ...input: ApiInput<M> extends undefined ? [] : [ApiInput<M>]): Promise<ApiOutput<M>> {
+    const result = await dispatch(this.getEngine(), method, input[0]);
+    if (!result.ok) throw new CliApiError(result.error);
+    return result.value;
+  }
+
+  async close(): Promise<void> {
+    await this.engine?.close();
+  }
+}

@@ -1,0 +1,60 @@
+import type { ApiError, ErrorCode } from '../../preload/api';
+import { EngineError } from '../engine/errors';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Standard input as a whole, for `--password-stdin` and friends. */
+  readStdin: () => Promise<string>;
+}
+
+/** Exit statuses are part of the CLI contract (docs/CLI.md). */
+export const EXIT = { ok: 0, unexpected: 1, invalidInput: 2, share: 3, operationFailed: 4 } as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'invalid-input':
+    case 'confirmation-required':
+    case 'not-configured':
+    case 'settings-corrupt':
+      return EXIT.invalidInput;
+    case 'share':
+      return EXIT.share;
+    case 'backup-failed':
+    case 'verify-failed':
+    case 'restore-failed':
+    case 'wrong-key':
+    case 'backup-running':
+    case 'cancelled':
+      return EXIT.operationFailed;
+    default:
+      return EXIT.unexpected;
+  }
+}
+
+export function formatError(error: ApiError): string {
+  const lines = [`error: ${error.message}`];
+  if (error.field) lines.push(`field: ${error.field}`);
+  if (error.category) lines.push(`category: ${error.category}`);
+  lines.push(`what to do: ${error.remediation}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Reads one secret line from stdin: trailing newline removed, nothing else touched. */
+export async function readSecretFromStdin(io: CliIo, field: string): Promise<string> {
+  const raw = await io.readStdin();
+  const secret = raw.replace(/\r?\n$/, '');
+  if (secret.length === 0) {
+    throw new EngineError({ code: 'invalid-input', field, message: `${field}: nothing was read from standard input.`, remediation: `Pipe the value in, e.g. \`printf '%s' "$SECRET" | infra-backup … --${field}-stdin\`.` });
+  }
+  return secret;
+}
+
+export async function readAllStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    process.stderr.write('(reading from standard input; end with Ctrl-D)\n');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { APP_VERSION } from '../version';
+import { toEngineError } from '../engine/errors';
+import { CliApiError, CliContext, type GlobalOptions } from './context';
+import { EXIT, exitCodeFor, formatError, type CliIo } from './io';
+import { registerConfigCommands } from './commands/config';
+import { registerKeyCommands } from './commands/keys';
+import { registerOperationCommands } from './commands/operations';
+import { registerHostCommands } from './commands/hosts';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('infra-backup')
+    .description('Infrastructure Backup Console: encrypted infrastructure backups to an SMB file share')
+    .version(APP_VERSION, '-V, --version')
+    .option('--config-dir <dir>', 'folder holding all state: settings, secrets, history (default: the desktop app\'s folder)')
+    .option('--json', 'print data as JSON')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) })
+    .exitOverride();
+  registerConfigCommands(program, ctx);
+  registerOperationCommands(program, ctx);
+  registerKeyCommands(program, ctx);
+  registerHostCommands(program, ctx);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+    for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+  }
+  return program;
+}
+
+/** Runs one CLI invocation and returns its exit status (see docs/CLI.md). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let program: Command | null = null;
+  const ctx = new CliContext(io, () => (program ? program.opts<GlobalOptions>() : {}));
+  program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      // Usage errors (unknown option, missing argument) are invalid input.
+      return EXIT.invalidInput;
+    }
+    const apiError = error instanceof CliApiError ? error.apiError : toEngineError(error).toApiError();
+    if (ctx.json) io.stderr(JSON.stringify({ error: apiError }) + '\n');
+    else io.stderr(formatError(apiError));
+    return exitCodeFor(apiError.code);
+  } finally {
+    await ctx.close();
+  }
+}

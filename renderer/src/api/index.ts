@@ -1,0 +1,14 @@
+import { ApiClient } from './client';
+import { electronTransport } from './electron-transport';
+import { httpTransport } from './http-transport';
+
+export { ApiCallError } from './client';
+export type { ApiClient } from './client';
+
+let client: ApiClient | null = null;
+
+/** The desktop preload sets window.backupConsole; without it we are served by the web host. */
+export function useApi(): ApiClient {
+  if (!client) client = new ApiClient(window.backupConsole ? electronTransport(window.backupConsole) : httpTransport());
+  return client;
+}
