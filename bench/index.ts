@@ -1,3 +1,4 @@
+export {};
 // `npm run bench`: every benchmark runs side by side with its baseline in one
 // run and prints the ratio. Figures go into the closing notes, never into tests.
 type Benchmark = { name: string; run: () => Promise<void> };
