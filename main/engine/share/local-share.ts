@@ -1,0 +1,211 @@
+/**
+ * FileShare over a folder the OS already mounts (a local disk for trial use,
+ * an NFS/CIFS mount, or a UNC path on Windows, which Node opens natively).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import { link, lstat, mkdir, open, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { isEngineError, type EngineError } from '../errors';
+import type { FileShare, ShareEntry, ShareSpace, WriteResult } from './file-share';
+import { temporaryNameFor } from './file-share';
+import { classifyShareFailure, shareError } from './share-errors';
+import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
+
+export class LocalShare implements FileShare {
+  readonly kind = 'local' as const;
+
+  /** @param root absolute folder that share-relative paths are resolved against. */
+  constructor(private readonly root: string) {}
+
+  describe(): string {
+    return this.root;
+  }
+
+  async stat(sharePath: string): Promise<ShareEntry | null> {
+    const target = this.resolve(sharePath);
+    try {
+      return entryOf(sharePath, await stat(target));
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return null;
+      throw failure(error, `Checking "${sharePath}" failed.`);
+    }
+  }
+
+  async list(dir: string): Promise<ShareEntry[]> {
+    const target = this.resolve(dir);
+    try {
+      const names = await readdir(target);
+      const entries: ShareEntry[] = [];
+      for (const name of names) {
+        const info = await lstat(path.join(target, name)).catch(() => null);
+        if (info) entries.push(entryOf(joinSharePath(dir, name), info));
+      }
+      return entries;
+    } catch (error) {
+      throw failure(error, `Listing the folder "${dir}" failed.`);
+    }
+  }
+
+  async mkdirp(dir: string): Promise<void> {
+    try {
+      await mkdir(this.resolve(dir), { recursive: true });
+    } catch (error) {
+      // EEXIST / ENOTDIR here mean a file is in the way.
+      const code = errnoOf(error);
+      if (code === 'EEXIST' || code === 'ENOTDIR') {
+        throw shareError('path', `"${dir}" cannot be created because a file is in the way.`, error);
+      }
+      throw failure(error, `Creating the folder "${dir}" failed.`);
+    }
+  }
+
+  async writeStream(sharePath: string, source: Readable): Promise<WriteResult> {
+    const target = this.resolve(sharePath);
+    if (pathComponents(sharePath).length === 0) throw shareError('path', 'A file needs a name.');
+    const temporary = path.join(path.dirname(target), temporaryNameFor(baseName(sharePath), randomBytes(6).toString('hex')));
+    let bytes = 0;
+    let sourceError: unknown;
+    let writeFailed = false;
+    source.once('error', (error) => (sourceError = error));
+    try {
+      // 'wx': never reuse an existing file. The handle stays open for fsync.
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        // Plain awaited writes: back-pressure for free, and the handle stays ours
+        // (a WriteStream on a borrowed fd may close it on error).
+        for await (const chunk of source as AsyncIterable<Buffer>) {
+          let offset = 0;
+          try {
+            while (offset < chunk.length) offset += (await handle.write(chunk, offset, chunk.length - offset)).bytesWritten;
+          } catch (error) {
+            writeFailed = true;
+            throw error;
+          }
+          bytes += chunk.length;
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      const written = (await stat(temporary)).size;
+      if (written !== bytes) {
+        throw shareError('general', `"${sharePath}" was not stored completely (${written} of ${bytes} bytes).`);
+      }
+      await publishWithoutOverwrite(temporary, target, sharePath);
+      return { bytes };
+    } catch (error) {
+      // A full disk leaves a partial file behind: remove it.
+      await rm(temporary, { force: true }).catch(() => undefined);
+      source.destroy();
+      // The source's own failure (e.g. a backup command) is not a share failure.
+      if (!writeFailed && sourceError !== undefined) throw sourceError;
+      if (isShareError(error)) throw error;
+      throw failure(error, `Writing "${sharePath}" failed.`);
+    }
+  }
+
+  async readStream(sharePath: string): Promise<Readable> {
+    const target = this.resolve(sharePath);
+    try {
+      const handle = await open(target, 'r');
+      // The FileHandle owns the descriptor: streaming from handle.fd would let
+      // the handle be garbage-collected (and the fd closed) mid-read.
+      return handle.createReadStream();
+    } catch (error) {
+      throw failure(error, `Reading "${sharePath}" failed.`);
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    const source = this.resolve(from);
+    const target = this.resolve(to);
+    if (await exists(target)) throw alreadyExists(to);
+    try {
+      await rename(source, target);
+    } catch (error) {
+      throw failure(error, `Renaming "${from}" to "${to}" failed.`);
+    }
+  }
+
+  async deleteTree(sharePath: string): Promise<void> {
+    if (pathComponents(sharePath).length === 0) throw shareError('path', 'The backup folder itself cannot be deleted.');
+    try {
+      await rm(this.resolve(sharePath), { recursive: true, force: true });
+    } catch (error) {
+      throw failure(error, `Deleting "${sharePath}" failed.`);
+    }
+  }
+
+  async freeSpace(): Promise<ShareSpace> {
+    try {
+      const info = await statfs(this.root);
+      return { freeBytes: info.bavail * info.bsize, totalBytes: info.blocks * info.bsize };
+    } catch (error) {
+      throw failure(error, 'Reading the free space failed.');
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private resolve(sharePath: string): string {
+    return path.join(this.root, ...pathComponents(sharePath));
+  }
+}
+
+/**
+ * link() fails atomically when the target exists, which rename() does not
+ * (it replaces). Filesystems without hard links fall back to check-then-rename.
+ */
+async function publishWithoutOverwrite(temporary: string, target: string, sharePath: string): Promise<void> {
+  try {
+    await link(temporary, target);
+    await unlink(temporary);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'EEXIST') throw alreadyExists(sharePath);
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
+      if (await exists(target)) throw alreadyExists(sharePath);
+      await rename(temporary, target);
+      return;
+    }
+    throw error;
+  }
+}
+
+function alreadyExists(sharePath: string): EngineError {
+  return shareError('general', `"${sharePath}" already exists on the share and was not replaced.`);
+}
+
+async function exists(target: string): Promise<boolean> {
+  return lstat(target).then(
+    () => true,
+    () => false,
+  );
+}
+
+function entryOf(sharePath: string, info: Stats): ShareEntry {
+  const directory = info.isDirectory();
+  return {
+    name: baseName(sharePath) || parentOf(sharePath),
+    path: joinSharePath(sharePath),
+    kind: directory ? 'directory' : 'file',
+    size: directory ? 0 : info.size,
+    modifiedAt: info.mtime,
+  };
+}
+
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isShareError(error: unknown): error is EngineError {
+  return isEngineError(error);
+}
+
+function failure(error: unknown, detail: string): EngineError {
+  if (isShareError(error)) return error;
+  return shareError(classifyShareFailure(error), detail, error);
+}

@@ -1,0 +1,180 @@
+/**
+ * Every share failure lands in one of the five alert categories of the
+ * Azure Stack backup best-practices page, with that alert's remediation.
+ * Classification reads NT_STATUS codes (smbclient output) and errno codes
+ * (local folders, sockets).
+ */
+import type { ShareFailureCategory } from '../../../preload/api';
+import { EngineError } from '../errors';
+
+interface CategoryText {
+  message: string;
+  remediation: string;
+}
+
+export const SHARE_CATEGORY_TEXT: Readonly<Record<ShareFailureCategory, CategoryText>> = {
+  capacity: {
+    message: 'The file share is out of capacity.',
+    remediation: 'Add capacity and try again; delete existing backups, oldest first, to free space.',
+  },
+  connectivity: {
+    message: 'The file share cannot be reached because of connectivity problems.',
+    remediation: 'Address the network issue and try again.',
+  },
+  path: {
+    message: 'There is a fault in the file share path.',
+    remediation:
+      'Map the share from another computer to check it is reachable; update the path if it is no longer valid.',
+  },
+  authentication: {
+    message: 'The file share rejected the credentials or the access.',
+    remediation: 'Map the share from another computer; update the credentials if they are no longer valid.',
+  },
+  general: {
+    message: 'The file share operation failed because of a general fault.',
+    remediation: 'This may be intermittent: try again; contact support if it persists (the details are in the log).',
+  },
+};
+
+/**
+ * The typed share error. `detail` is an operator-readable sentence appended to
+ * the category's headline (e.g. which file); `cause` is the technical text,
+ * scrubbed of secrets by EngineError.
+ */
+export function shareError(category: ShareFailureCategory, detail?: string, cause?: unknown): EngineError {
+  const text = SHARE_CATEGORY_TEXT[category];
+  return new EngineError({
+    code: 'share',
+    category,
+    message: detail ? `${text.message} ${detail}` : text.message,
+    remediation: text.remediation,
+    cause,
+  });
+}
+
+const NT_STATUS_CATEGORY: ReadonlyArray<[ShareFailureCategory, readonly string[]]> = [
+  ['capacity', ['DISK_FULL', 'QUOTA_EXCEEDED', 'ALLOTTED_SPACE_EXCEEDED', 'DISK_QUOTA_EXCEEDED']],
+  [
+    'authentication',
+    [
+      'LOGON_FAILURE',
+      'WRONG_PASSWORD',
+      'NO_SUCH_USER',
+      'ACCOUNT_DISABLED',
+      'ACCOUNT_LOCKED_OUT',
+      'ACCOUNT_EXPIRED',
+      'ACCOUNT_RESTRICTION',
+      'PASSWORD_EXPIRED',
+      'PASSWORD_MUST_CHANGE',
+      'INVALID_LOGON_HOURS',
+      'INVALID_WORKSTATION',
+      'LOGON_TYPE_NOT_GRANTED',
+      'TRUSTED_RELATIONSHIP_FAILURE',
+      'NO_LOGON_SERVERS',
+      'ACCESS_DENIED',
+      'NETWORK_ACCESS_DENIED',
+      'MEDIA_WRITE_PROTECTED',
+    ],
+  ],
+  [
+    'connectivity',
+    [
+      'CONNECTION_REFUSED',
+      'CONNECTION_RESET',
+      'CONNECTION_DISCONNECTED',
+      'CONNECTION_ABORTED',
+      'IO_TIMEOUT',
+      'HOST_UNREACHABLE',
+      'NETWORK_UNREACHABLE',
+      'PORT_UNREACHABLE',
+      'BAD_NETWORK_PATH',
+      'NETWORK_NAME_DELETED',
+      'INVALID_NETWORK_RESPONSE',
+      'PIPE_BROKEN',
+      'RESOURCE_NAME_NOT_FOUND',
+      'HOST_DOWN',
+      'NETWORK_BUSY',
+      'REMOTE_NOT_LISTENING',
+    ],
+  ],
+  [
+    'path',
+    [
+      'BAD_NETWORK_NAME',
+      'OBJECT_PATH_NOT_FOUND',
+      'OBJECT_NAME_NOT_FOUND',
+      'OBJECT_PATH_INVALID',
+      'OBJECT_NAME_INVALID',
+      'OBJECT_PATH_SYNTAX_BAD',
+      'NO_SUCH_FILE',
+      'NOT_A_DIRECTORY',
+      'FILE_IS_A_DIRECTORY',
+      'DELETE_PENDING',
+    ],
+  ],
+];
+
+const ERRNO_CATEGORY: Readonly<Record<string, ShareFailureCategory>> = {
+  ENOSPC: 'capacity',
+  EDQUOT: 'capacity',
+  EFBIG: 'capacity',
+  EACCES: 'authentication',
+  EPERM: 'authentication',
+  EROFS: 'authentication',
+  ENOENT: 'path',
+  ENOTDIR: 'path',
+  EISDIR: 'path',
+  ELOOP: 'path',
+  ENAMETOOLONG: 'path',
+  ECONNREFUSED: 'connectivity',
+  ECONNRESET: 'connectivity',
+  ETIMEDOUT: 'connectivity',
+  EHOSTUNREACH: 'connectivity',
+  ENETUNREACH: 'connectivity',
+  EHOSTDOWN: 'connectivity',
+  ENOTFOUND: 'connectivity',
+  EAI_AGAIN: 'connectivity',
+  ESTALE: 'connectivity',
+  EIO: 'general',
+};
+
+/** The first NT_STATUS_* code in a text, without the prefix (e.g. "LOGON_FAILURE"). */
+export function firstNtStatus(text: string): string | undefined {
+  return /NT_STATUS_([A-Z0-9_]+)/.exec(text)?.[1];
+}
+
+/**
+ * Classifies smbclient output, an NT_STATUS code, an errno code ("ENOSPC") or
+ * an Error carrying `.code`. Unknown → general.
+ */
+export function classifyShareFailure(input: string | NodeJS.ErrnoException | unknown): ShareFailureCategory {
+  if (typeof input === 'string') return classifyText(input);
+  if (input && typeof input === 'object') {
+    const code = (input as { code?: unknown }).code;
+    if (typeof code === 'string' && ERRNO_CATEGORY[code]) return ERRNO_CATEGORY[code];
+    const message = (input as { message?: unknown }).message;
+    if (typeof message === 'string') return classifyText(message);
+  }
+  return 'general';
+}
+
+function classifyText(text: string): ShareFailureCategory {
+  const errno = /\b(E[A-Z]{2,}(?:_[A-Z]+)?)\b/.exec(text)?.[1];
+  if (errno && !text.includes('NT_STATUS_') && ERRNO_CATEGORY[errno]) return ERRNO_CATEGORY[errno];
+  // Several codes may appear (a failed command then a cleanup); the first decides.
+  const statuses = [...text.matchAll(/NT_STATUS_([A-Z0-9_]+)/g)].map((match) => match[1] ?? '');
+  for (const status of statuses) {
+    const category = categoryOfStatus(status, text);
+    if (category) return category;
+  }
+  if (/timed? ?out/i.test(text)) return 'connectivity';
+  return 'general';
+}
+
+function categoryOfStatus(status: string, text: string): ShareFailureCategory | undefined {
+  for (const [category, codes] of NT_STATUS_CATEGORY) if (codes.includes(status)) return category;
+  // smbclient reports an unresolvable host name as a failed connect with
+  // NT_STATUS_UNSUCCESSFUL ("do_connect: Connection to x.invalid failed").
+  if (status === 'UNSUCCESSFUL' && /Connection to .* failed/.test(text)) return 'connectivity';
+  return undefined;
+}

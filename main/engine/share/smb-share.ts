@@ -1,0 +1,315 @@
+/**
+ * FileShare over SMB through the system `smbclient` (see smbclient-runner.ts
+ * for why we spawn it ourselves rather than through samba-client). One
+ * smbclient session per operation; SMB3 with encryption whenever the server
+ * offers it; results parsed per command.
+ */
+import { spawn as nodeSpawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { isEngineError, type EngineError } from '../errors';
+import { registerSecret } from '../redact';
+import type { FileShare, ShareEntry, ShareSpace, WriteResult } from './file-share';
+import { temporaryNameFor } from './file-share';
+import { classifyShareFailure, firstNtStatus, shareError } from './share-errors';
+import { baseName, joinSharePath, pathComponents } from './share-path';
+import { quoteArgument, runSmbclient, type SmbclientResult, type SmbclientRunOptions, type SmbEndpoint, type SpawnFunction } from './smbclient-runner';
+import { parseAccount } from './smb-location';
+
+export interface SmbShareOptions {
+  host: string;
+  /** Default 445. */
+  port?: number;
+  share: string;
+  /** The backup folder inside the share, '/'-separated; '' for the share root. */
+  folder?: string;
+  /** `user`, `DOMAIN\user` or `user@domain`. */
+  username: string;
+  password: string;
+  /** Per-operation timeout (smbclient `-t`, and inactivity on our side). Default 30. */
+  timeoutSeconds?: number;
+  /** Extra attempts after a connectivity failure (never for other categories). Default 2. */
+  retries?: number;
+  /** First backoff delay; doubles per attempt. Default 300 ms. */
+  retryDelayMs?: number;
+  /** Default 'desired': encrypted whenever the server supports it. */
+  encryption?: 'desired' | 'required' | 'off';
+  smbclientPath?: string;
+  /** Injectable for tests (e.g. to record every smbclient argv). */
+  spawn?: SpawnFunction;
+}
+
+const NOT_FOUND = new Set(['NO_SUCH_FILE', 'OBJECT_NAME_NOT_FOUND', 'OBJECT_PATH_NOT_FOUND']);
+
+export class SmbShare implements FileShare {
+  readonly kind = 'smb' as const;
+  readonly endpoint: SmbEndpoint;
+  private readonly rootComponents: string[];
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+
+  constructor(options: SmbShareOptions) {
+    registerSecret(options.password);
+    const account = parseAccount(options.username);
+    this.rootComponents = pathComponents(options.folder ?? '', 'location');
+    this.retries = options.retries ?? 2;
+    this.retryDelayMs = options.retryDelayMs ?? 300;
+    this.endpoint = {
+      host: options.host,
+      port: options.port ?? 445,
+      share: options.share,
+      username: account.username,
+      domain: account.domain,
+      password: options.password,
+      timeoutSeconds: options.timeoutSeconds ?? 30,
+      encryption: options.encryption ?? 'desired',
+      smbclientPath: options.smbclientPath ?? 'smbclient',
+      spawn: options.spawn ?? nodeSpawn,
+    };
+  }
+
+  describe(): string {
+    const folder = this.rootComponents.length ? `\\${this.rootComponents.join('\\')}` : '';
+    const port = this.endpoint.port === 445 ? '' : ` (port ${this.endpoint.port})`;
+    return `\\\\${this.endpoint.host}\\${this.endpoint.share}${folder}${port}`;
+  }
+
+  /** The SMB path (`\a\b`) of a share-relative path. */
+  remotePath(sharePath: string): string {
+    return `\\${[...this.rootComponents, ...pathComponents(sharePath)].join('\\')}`;
+  }
+
+  async stat(sharePath: string): Promise<ShareEntry | null> {
+    const components = pathComponents(sharePath);
+    if (this.rootComponents.length === 0 && components.length === 0) {
+      await this.commandsOrThrow([`cd ${quoteArgument('\\')}`], 'Opening the share failed.');
+      return { name: '', path: '', kind: 'directory', size: 0, modifiedAt: null };
+    }
+    const remote = this.remotePath(sharePath);
+    const [segment = ''] = await this.withRetry(() => this.session([`ls ${quoteArgument(remote)}`], `Checking "${sharePath}" failed.`));
+    const status = firstNtStatus(segment);
+    if (status && NOT_FOUND.has(status)) return null;
+    if (status) throw shareError(classifyShareFailure(segment), `Checking "${sharePath}" failed.`, segment);
+    const name = remote.slice(remote.lastIndexOf('\\') + 1);
+    const entry = parseListing(segment, '').find((candidate) => candidate.name === name);
+    if (!entry) return null;
+    return { ...entry, path: joinSharePath(sharePath) };
+  }
+
+  async list(dir: string): Promise<ShareEntry[]> {
+    const remote = this.remotePath(dir);
+    const mask = remote === '\\' ? '\\*' : `${remote}\\*`;
+    const [segment = ''] = await this.commandsOrThrow([`ls ${quoteArgument(mask)}`], `Listing the folder "${dir}" failed.`);
+    return parseListing(segment, joinSharePath(dir)).filter((entry) => entry.name !== '.' && entry.name !== '..');
+  }
+
+  async mkdirp(dir: string): Promise<void> {
+    const all = [...this.rootComponents, ...pathComponents(dir)];
+    if (all.length === 0) return;
+    const commands = all.map((_, index) => `mkdir ${quoteArgument(`\\${all.slice(0, index + 1).join('\\')}`)}`);
+    commands.push(`cd ${quoteArgument(`\\${all.join('\\')}`)}`);
+    const segments = await this.withRetry(() => this.session(commands, `Creating the folder "${dir}" failed.`));
+    const failed = segments.slice(0, -1).find((segment) => {
+      const status = firstNtStatus(segment);
+      // An existing folder is success; whether it is really a folder is checked by cd.
+      return status !== undefined && status !== 'OBJECT_NAME_COLLISION';
+    });
+    if (failed) throw shareError(classifyShareFailure(failed), `Creating the folder "${dir}" failed.`, failed);
+    const check = segments[segments.length - 1] ?? '';
+    if (firstNtStatus(check)) throw shareError('path', `"${dir}" cannot be created because a file is in the way.`, check);
+  }
+
+  async writeStream(sharePath: string, source: Readable): Promise<WriteResult> {
+    const components = pathComponents(sharePath);
+    if (components.length === 0) throw shareError('path', 'A file needs a name.');
+    const finalRemote = this.remotePath(sharePath);
+    const parentRemote = finalRemote.slice(0, finalRemote.lastIndexOf('\\'));
+    const temporaryRemote = `${parentRemote}\\${temporaryNameFor(baseName(sharePath).slice(0, 80), randomBytes(6).toString('hex'))}`;
+    let mayHaveTemporary = false;
+    try {
+      // No retry: the source stream cannot be replayed.
+      const result = await this.run({
+        commands: [`put /dev/fd/3 ${quoteArgument(temporaryRemote)}`, `ls ${quoteArgument(temporaryRemote)}`],
+        dataIn: source,
+      });
+      mayHaveTemporary = true;
+      if (result.dataInError !== undefined) throw result.dataInError;
+      const [putSegment = '', listSegment = ''] = this.segmentsOrThrow(result, 2, `Writing "${sharePath}" failed.`);
+      if (firstNtStatus(putSegment)) throw shareError(classifyShareFailure(putSegment), `Writing "${sharePath}" failed.`, putSegment);
+      const stored = parseListing(listSegment, '')[0]?.size;
+      if (stored !== result.bytesIn) {
+        throw shareError('general', `"${sharePath}" was not stored completely (${stored ?? 0} of ${result.bytesIn} bytes).`, listSegment);
+      }
+      const [renameSegment = ''] = await this.withRetry(() =>
+        this.session([`rename ${quoteArgument(temporaryRemote)} ${quoteArgument(finalRemote)}`], `Publishing "${sharePath}" failed.`),
+      );
+      const status = firstNtStatus(renameSegment);
+      if (status === 'OBJECT_NAME_COLLISION') throw alreadyExists(sharePath);
+      if (status) throw shareError(classifyShareFailure(renameSegment), `Publishing "${sharePath}" failed.`, renameSegment);
+      mayHaveTemporary = false;
+      return { bytes: result.bytesIn };
+    } catch (error) {
+      source.destroy();
+      // A write that failed half-way (disk full, lost connection) leaves a partial file: remove it.
+      if (mayHaveTemporary) await this.run({ commands: [`del ${quoteArgument(temporaryRemote)}`] }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async readStream(sharePath: string): Promise<Readable> {
+    const entry = await this.stat(sharePath);
+    if (!entry) throw shareError('path', `"${sharePath}" does not exist on the share.`);
+    if (entry.kind !== 'file') throw shareError('path', `"${sharePath}" is a folder, not a file.`);
+    const output = new PassThrough();
+    const remote = this.remotePath(sharePath);
+    void this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output }).then(
+      (result) => {
+        try {
+          const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`);
+          if (firstNtStatus(segment)) throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
+          output.end();
+        } catch (error) {
+          output.destroy(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      (error: unknown) => output.destroy(asShareError(error, `Reading "${sharePath}" failed.`)),
+    );
+    return output;
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    if (pathComponents(from).length === 0 || pathComponents(to).length === 0) throw shareError('path', 'The backup folder itself cannot be renamed.');
+    const [segment = ''] = await this.withRetry(() =>
+      this.session([`rename ${quoteArgument(this.remotePath(from))} ${quoteArgument(this.remotePath(to))}`], `Renaming "${from}" failed.`),
+    );
+    const status = firstNtStatus(segment);
+    if (status === 'OBJECT_NAME_COLLISION') throw alreadyExists(to);
+    if (status) throw shareError(classifyShareFailure(segment), `Renaming "${from}" to "${to}" failed.`, segment);
+  }
+
+  async deleteTree(sharePath: string): Promise<void> {
+    if (pathComponents(sharePath).length === 0) throw shareError('path', 'The backup folder itself cannot be deleted.');
+    const [segment = ''] = await this.withRetry(() =>
+      this.session([`deltree ${quoteArgument(this.remotePath(sharePath))}`], `Deleting "${sharePath}" failed.`),
+    );
+    const status = firstNtStatus(segment);
+    if (status && !NOT_FOUND.has(status)) throw shareError(classifyShareFailure(segment), `Deleting "${sharePath}" failed.`, segment);
+  }
+
+  async freeSpace(): Promise<ShareSpace> {
+    // `ls` prints the volume's "N blocks of size S. M blocks available" footer
+    // after a successful listing: list just the backup folder's own entry
+    // when there is one (cheap), and the share root as a fallback.
+    const commands = [`ls ${quoteArgument('\\*')}`];
+    if (this.rootComponents.length) commands.unshift(`ls ${quoteArgument(this.remotePath(''))}`);
+    const segments = await this.commandsOrThrow(commands, 'Reading the free space failed.', false);
+    for (const segment of segments) {
+      const space = parseSpaceFooter(segment);
+      if (space) return space;
+    }
+    throw shareError('general', 'The server did not report its free space.', segments.join('\n'));
+  }
+
+  async close(): Promise<void> {}
+
+  /** Runs smbclient with this endpoint. Exposed for testShareConnection. */
+  run(options: SmbclientRunOptions): Promise<SmbclientResult> {
+    return runSmbclient(this.endpoint, options);
+  }
+
+  /**
+   * Connection-level outcome: when smbclient never got to run every command
+   * (could not connect, log on, open the share, or died), throws the
+   * classified error; otherwise returns one output segment per command.
+   */
+  segmentsOrThrow(result: SmbclientResult, count: number, detail: string): string[] {
+    if (result.timedOut) throw shareError('connectivity', `${detail} The server did not answer in time.`, result.transcript);
+    if (result.segments.length < count) {
+      const category = classifyShareFailure(result.transcript);
+      throw shareError(category, connectionDetail(category, this.describe()) ?? detail, result.transcript);
+    }
+    return result.segments;
+  }
+
+  private async session(commands: string[], detail: string): Promise<string[]> {
+    return this.segmentsOrThrow(await this.run({ commands }), commands.length, detail);
+  }
+
+  /** A session whose every command must succeed (any NT_STATUS fails it). */
+  private async commandsOrThrow(commands: string[], detail: string, everyCommand = true): Promise<string[]> {
+    const segments = await this.withRetry(() => this.session(commands, detail));
+    if (everyCommand) {
+      const failed = segments.find((segment) => firstNtStatus(segment) !== undefined);
+      if (failed !== undefined) throw shareError(classifyShareFailure(failed), detail, failed);
+    }
+    return segments;
+  }
+
+  /** Retries with exponential backoff, only for connectivity failures. */
+  private async withRetry<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        const transient = isEngineError(error) && error.category === 'connectivity';
+        if (!transient || attempt >= this.retries) throw error;
+        const delay = this.retryDelayMs * 2 ** attempt * (0.75 + Math.random() / 2);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
+
+function connectionDetail(category: string, where: string): string | undefined {
+  switch (category) {
+    case 'authentication':
+      return `${where} did not accept the user name and password.`;
+    case 'path':
+      return `${where} does not exist on the server.`;
+    case 'connectivity':
+      return `${where} could not be reached.`;
+    default:
+      return undefined;
+  }
+}
+
+function alreadyExists(sharePath: string): EngineError {
+  return shareError('general', `"${sharePath}" already exists on the share and was not replaced.`);
+}
+
+function asShareError(error: unknown, detail: string): Error {
+  if (isEngineError(error)) return error;
+  return shareError('general', detail, error);
+}
+
+/**
+ * Entries of smbclient `ls` output. A line is `  <name><pad><attrs> <size>  <date>`;
+ * names may contain spaces, so the line is matched from the right.
+ */
+export function parseListing(text: string, dir: string): ShareEntry[] {
+  const entries: ShareEntry[] = [];
+  const line = /^ {2}(.+?)\s+([A-Z]*)\s+(\d+) {2}([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+  for (const raw of text.split('\n')) {
+    const match = line.exec(raw);
+    if (!match) continue;
+    const [, name = '', attributes = '', size = '0', date = ''] = match;
+    const directory = attributes.includes('D');
+    const modifiedAt = new Date(date);
+    entries.push({
+      name,
+      path: joinSharePath(dir, name),
+      kind: directory ? 'directory' : 'file',
+      size: directory ? 0 : Number(size),
+      modifiedAt: Number.isNaN(modifiedAt.getTime()) ? null : modifiedAt,
+    });
+  }
+  return entries;
+}
+
+/** The "N blocks of size S. M blocks available" footer of `ls`/`du`. */
+export function parseSpaceFooter(text: string): ShareSpace | undefined {
+  const match = /(\d+) blocks of size (\d+)\. (\d+) blocks available/.exec(text);
+  if (!match) return undefined;
+  const [, blocks = '0', blockSize = '0', available = '0'] = match;
+  return { totalBytes: Number(blocks) * Number(blockSize), freeBytes: Number(available) * Number(blockSize) };
+}

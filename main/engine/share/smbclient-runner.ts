@@ -1,0 +1,276 @@
+/**
+ * Runs the system `smbclient` safely. Why not samba-client's own spawning:
+ * samba-client 7 builds `-U user%password` into argv (visible to every user
+ * through /proc and `ps`) and embeds that command line in its errors, and it
+ * joins commands with `-c "...;..."`, which smbclient splits on `;` — a
+ * folder named `a;b` would run a second command. Its spawning cannot be
+ * fixed from outside, so this module spawns smbclient itself:
+ *
+ * - credentials travel in an auth file (`-A`, mode 0600, in a private 0700
+ *   temp folder) that is deleted as soon as smbclient exits;
+ * - commands go on standard input, one per line, each argument in double
+ *   quotes (names were checked: no `"` and no control characters can occur),
+ *   and every command is followed by `pwd`, whose "Current directory is"
+ *   line marks where that command's output ends — so results are parsed per
+ *   command (smbclient keeps going after a failure, and its exit status only
+ *   reflects connection problems);
+ * - file data never touches the local disk: a pipe is handed to smbclient as
+ *   fd 3 and the command names `/dev/fd/3`. Node's own child pipes are
+ *   socketpairs, which `open("/dev/fd/3")` refuses, so a real pipe is made
+ *   from a FIFO opened at both ends and unlinked at once.
+ */
+import { execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { scrubSecrets } from '../redact';
+
+export type SpawnFunction = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+
+export interface SmbEndpoint {
+  host: string;
+  port: number;
+  share: string;
+  username: string;
+  /** NetBIOS or DNS domain; '' for none (a standalone server accepts any). */
+  domain: string;
+  password: string;
+  /** smbclient's per-operation timeout, and our inactivity timeout. */
+  timeoutSeconds: number;
+  /** 'desired' encrypts whenever the server offers it. */
+  encryption: 'desired' | 'required' | 'off';
+  smbclientPath: string;
+  spawn: SpawnFunction;
+}
+
+export interface SmbclientRunOptions {
+  /** Command lines, arguments already quoted with `quoteArgument`. */
+  commands: string[];
+  /** Streamed to smbclient as /dev/fd/3 (for `put /dev/fd/3 …`). */
+  dataIn?: Readable;
+  /** Receives what smbclient writes to /dev/fd/3 (for `get … /dev/fd/3`). */
+  dataOut?: PassThrough;
+  /** smbclient debug level (`-d`); 5 reports the dialect and encryption. */
+  debugLevel?: number;
+  /** Called with the number of bytes handed to smbclient so far. */
+  onDataBytes?: (bytes: number) => void;
+}
+
+export interface SmbclientResult {
+  exitCode: number | null;
+  /** Output of each command, in order; missing entries never ran or never finished. */
+  segments: string[];
+  /** Everything smbclient printed, scrubbed (for classification and logs). */
+  transcript: string;
+  timedOut: boolean;
+  /** Bytes handed to smbclient from `dataIn`. */
+  bytesIn: number;
+  /** The `dataIn` stream's own error, if it failed. */
+  dataInError: unknown;
+}
+
+const MARKER_COMMAND = 'pwd';
+const MARKER = /^Current directory is /;
+
+/** Quotes one smbclient command argument. Callers have validated the text. */
+export function quoteArgument(argument: string): string {
+  if (/["\u0000-\u001f\u007f]/.test(argument)) throw new Error('unquotable smbclient argument');
+  return `"${argument}"`;
+}
+
+export function smbclientArguments(endpoint: SmbEndpoint, authFile: string, debugLevel: number): string[] {
+  const args = [
+    `//${endpoint.host}/${endpoint.share}`,
+    '-p',
+    String(endpoint.port),
+    '-A',
+    authFile,
+    '-m',
+    'SMB3',
+    '-t',
+    String(endpoint.timeoutSeconds),
+    '-d',
+    String(debugLevel),
+  ];
+  if (endpoint.encryption !== 'off') args.push(`--option=client smb encrypt=${endpoint.encryption}`);
+  return args;
+}
+
+export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunOptions): Promise<SmbclientResult> {
+  const privateDir = await mkdtemp(path.join(os.tmpdir(), 'ibc-smb-'));
+  let dataEnds: { childEnd: FileHandle; ourEnd: FileHandle } | undefined;
+  try {
+    const authFile = path.join(privateDir, 'auth');
+    await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
+    if (options.dataIn || options.dataOut) dataEnds = await openPipe(privateDir, options.dataIn ? 'in' : 'out');
+    return await execute(endpoint, options, authFile, dataEnds);
+  } finally {
+    await dataEnds?.childEnd.close().catch(() => undefined);
+    await rm(privateDir, { recursive: true, force: true });
+  }
+}
+
+function authFileText(endpoint: SmbEndpoint): string {
+  for (const [name, value] of [
+    ['username', endpoint.username],
+    ['password', endpoint.password],
+    ['domain', endpoint.domain],
+  ] as const) {
+    // The auth file is line-based; a line break would truncate or inject.
+    if (/[\r\n]/.test(value)) throw new Error(`the ${name} contains a line break`);
+  }
+  const lines = [`username = ${endpoint.username}`, `password = ${endpoint.password}`];
+  if (endpoint.domain) lines.push(`domain = ${endpoint.domain}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A real pipe (not a socketpair): a FIFO opened for reading and writing at the
+ * same time (each open waits for the other), then unlinked. `childEnd` becomes
+ * smbclient's fd 3; `ourEnd` is the other side.
+ */
+async function openPipe(privateDir: string, direction: 'in' | 'out'): Promise<{ childEnd: FileHandle; ourEnd: FileHandle }> {
+  const fifo = path.join(privateDir, 'data');
+  await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
+  const [readEnd, writeEnd] = await Promise.all([open(fifo, 'r'), open(fifo, 'w')]);
+  await rm(fifo, { force: true });
+  return direction === 'in' ? { childEnd: readEnd, ourEnd: writeEnd } : { childEnd: writeEnd, ourEnd: readEnd };
+}
+
+function execute(
+  endpoint: SmbEndpoint,
+  options: SmbclientRunOptions,
+  authFile: string,
+  dataEnds: { childEnd: FileHandle; ourEnd: FileHandle } | undefined,
+): Promise<SmbclientResult> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8' };
+    // smbclient would take a password from these; ours comes from the auth file only.
+    delete env.PASSWD;
+    delete env.PASSWD_FD;
+    delete env.PASSWD_FILE;
+    const args = smbclientArguments(endpoint, authFile, options.debugLevel ?? 1);
+    const child = endpoint.spawn(endpoint.smbclientPath, args, {
+      stdio: dataEnds ? ['pipe', 'pipe', 'pipe', dataEnds.childEnd.fd] : ['pipe', 'pipe', 'pipe'],
+      env,
+    });
+    // Our copy of the child's end must close, or EOF/EPIPE would never come.
+    void dataEnds?.childEnd.close().catch(() => undefined);
+
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let bytesIn = 0;
+    let dataInError: unknown;
+    let finished = false;
+    let dataSocket: net.Socket | undefined;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const idleLimitMs = endpoint.timeoutSeconds * 1000 + 2000;
+    const touch = (): void => {
+      if (idleTimer) clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        // Waiting on our side is not a stalled share: a slow consumer of a
+        // download, or a slow producer of an upload (a backup command).
+        const consumerSlow = options.dataOut?.writableNeedDrain === true;
+        const producerSlow = options.dataIn !== undefined && dataSocket?.writableNeedDrain !== true && !dataSocket?.writableEnded;
+        if (consumerSlow || producerSlow) {
+          touch();
+          return;
+        }
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, idleLimitMs);
+    };
+    touch();
+
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      touch();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      touch();
+    });
+    child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
+    child.stdin?.end(options.commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
+
+    if (dataEnds && options.dataIn) {
+      const socket = new net.Socket({ fd: dataEnds.ourEnd.fd, readable: false, writable: true });
+      dataSocket = socket;
+      const source = options.dataIn;
+      source.on('data', (chunk: Buffer) => {
+        bytesIn += chunk.length;
+        options.onDataBytes?.(bytesIn);
+        touch();
+        if (!socket.write(chunk)) {
+          source.pause();
+          socket.once('drain', () => source.resume());
+        }
+      });
+      source.once('end', () => socket.end());
+      source.once('error', (error) => {
+        dataInError = error;
+        // smbclient sees EOF; the caller deletes the incomplete temporary file.
+        socket.end();
+      });
+      socket.on('error', () => {
+        // EPIPE: smbclient stopped reading (disk full, connection lost). Its output says why.
+        source.pause();
+      });
+    } else if (dataEnds && options.dataOut) {
+      const socket = new net.Socket({ fd: dataEnds.ourEnd.fd, readable: true, writable: false });
+      dataSocket = socket;
+      socket.on('data', () => touch());
+      socket.pipe(options.dataOut, { end: false });
+      socket.on('error', () => undefined);
+    }
+
+    const dataDone = dataSocket && options.dataOut
+      ? new Promise<void>((resolveData) => dataSocket.once('close', () => resolveData()))
+      : Promise.resolve();
+
+    const finish = (exitCode: number | null): void => {
+      if (finished) return;
+      finished = true;
+      if (idleTimer) clearTimeout(idleTimer);
+      void dataDone.then(() => {
+        if (options.dataIn) dataSocket?.destroy();
+        const transcript = scrubSecrets(`${stdout}\n${stderr}`.trim());
+        resolve({
+          exitCode,
+          segments: splitSegments(scrubSecrets(stdout), options.commands.length),
+          transcript,
+          timedOut,
+          bytesIn,
+          dataInError,
+        });
+      });
+    };
+    child.once('error', (error) => {
+      stderr += `\nspawn failed: ${error.message}`;
+      dataSocket?.destroy();
+      finish(null);
+    });
+    child.once('close', (code) => finish(code));
+  });
+}
+
+/** Output per command, split at the `pwd` markers; the banner line is dropped. */
+export function splitSegments(stdout: string, commandCount: number): string[] {
+  const segments: string[] = [];
+  let current: string[] = [];
+  for (const line of stdout.split('\n')) {
+    if (MARKER.test(line)) {
+      segments.push(current.join('\n'));
+      current = [];
+      if (segments.length === commandCount) break;
+      continue;
+    }
+    if (line.startsWith('Try "help" to get a list')) continue;
+    current.push(line);
+  }
+  return segments;
+}
