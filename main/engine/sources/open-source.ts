@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+import { stat } from 'node:fs/promises';
+import type { SourceDefinition } from './source';
+
+export class SourceFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceFailure';
+  }
+}
+
+export interface OpenedCommand {
+  stream: Readable;
+  /** Resolves when the command exited 0 in time; rejects with SourceFailure otherwise. */
+  finished: Promise<void>;
+  kill(): void;
+}
+
+const STDERR_TAIL_BYTES = 2048;
+
+/**
+ * Runs a command source: its standard output is the data. A non-zero exit,
+ * a signal or the timeout fail the component (with the tail of stderr, which
+ * the caller scrubs before it is stored).
+ */
+export function openCommandSource(source: Extract<SourceDefinition, { kind: 'command' }>): OpenedCommand {
+  const child = spawn('/bin/sh', ['-c', source.command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const output = new PassThrough({ highWaterMark: 1024 * 1024 });
+  child.stdout.pipe(output);
+  let stderrTail = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+  });
+  let timedOut = false;
+  const killGroup = (): void => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, source.timeoutSeconds * 1000);
+  const finished = new Promise<void>((resolve, reject) => {
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new SourceFailure(`The command could not be started: ${error.message}`));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) reject(new SourceFailure(`The command did not finish within ${source.timeoutSeconds} s and was stopped.`));
+      else if (code !== 0) reject(new SourceFailure(`The command exited with ${code === null ? `signal ${signal}` : `status ${code}`}.${stderrTail.trim() ? ` Its last error output: ${stderrTail.trim()}` : ''}`));
+      else resolve();
+    });
+  });
+  // Keep the promise from being reported as unhandled before the caller awaits it.
+  finished.catch(() => undefined);
+  return { stream: output, finished, kill: killGroup };
+}
+
+export async function checkFolderSource(source: Extract<SourceDefinition, { kind: 'folder' }>): Promise<void> {
+  let info;
+  try {
+    info = await stat(source.folder);
+  } catch {
+    throw new SourceFailure(`The folder ${source.folder} does not exist or cannot be read.`);
+  }
+  if (!info.isDirectory()) throw new SourceFailure(`${source.folder} is not a folder.`);
+}

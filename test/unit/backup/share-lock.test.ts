@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalShare } from '../../../main/engine/share/local-share';
+import { acquireShareLock, isLockLive, LOCK_FILE } from '../../../main/engine/backup/share-lock';
+import type { Clock } from '../../../main/engine/backup/job-clock';
+import { makeTempDir } from '../../support/temp-dir';
+
+class SteppedClock implements Clock {
+  constructor(public ms: number) {}
+  timers: Array<() => void> = [];
+  now(): Date {
+    return new Date(this.ms);
+  }
+  setInterval(fn: () => void): { cancel(): void } {
+    this.timers.push(fn);
+    return { cancel: () => (this.timers = this.timers.filter((t) => t !== fn)) };
+  }
+}
+
+describe('share lock (on a real folder)', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let share: LocalShare;
+  beforeEach(async () => {
+    temp = await makeTempDir();
+    share = new LocalShare(temp.path);
+    await share.mkdirp('MASBackup');
+  });
+  afterEach(async () => temp.remove());
+
+  it('lets exactly one of two concurrent consoles take the lock', async () => {
+    const clock = new SteppedClock(Date.parse('2026-11-24T10:00:00Z'));
+    const results = await Promise.allSettled([
+      acquireShareLock(share, { dir: 'MASBackup', clock }, { jobId: 'a', backupId: 'A' }),
+      acquireShareLock(share, { dir: 'MASBackup', clock }, { jobId: 'b', backupId: 'B' }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'backup-running' });
+    await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireShareLock>>>).value.release();
+    expect(await share.stat(`MASBackup/${LOCK_FILE}`)).toBeNull();
+    expect(await share.list('MASBackup')).toEqual([]);
+  });
+
+  it('refuses a live lock and takes over a stale one (dead job, no heartbeat)', async () => {
+    const clock = new SteppedClock(Date.parse('2026-11-24T10:00:00Z'));
+    const dead = await acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'dead', backupId: 'D' });
+    // a minute minus a second later: still live
+    clock.ms += 59_000;
+    await expect(acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'x', backupId: 'X' })).rejects.toMatchObject({ code: 'backup-running' });
+    // a heartbeat keeps it live past the timeout
+    clock.timers.forEach((t) => t());
+    await new Promise((r) => setTimeout(r, 50));
+    clock.ms += 30_000;
+    expect((await isLockLive(share, 'MASBackup', clock.ms, 60_000)).live).toBe(true);
+    // the job dies (no more heartbeats): after the timeout its lock is taken over
+    clock.timers = [];
+    clock.ms += 61_000;
+    const taker = await acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'new', backupId: 'N' });
+    expect(taker.record.jobId).toBe('new');
+    const names = (await share.list('MASBackup')).map((e) => e.name);
+    expect(names.filter((n) => n.includes(dead.record.lockId))).toEqual([]);
+    await taker.release();
+  });
+});
