@@ -1,0 +1,20 @@
+/**
+ * Where the engine keeps secrets at rest (the share password, a legacy key).
+ * Values are write-mostly: `get` exists only for the engine's own use (the
+ * SMB driver, the backup job), never for an API result.
+ */
+export interface SecretStore {
+  set(name: string, value: string): void;
+  /** The value, or null when none is stored. */
+  get(name: string): string | null;
+  has(name: string): boolean;
+  delete(name: string): void;
+  /** One sentence for AppInfo.secretStorage and the README: how values are protected, and against what. */
+  describe(): string;
+}
+
+/** The names the engine uses. */
+export const SECRET_NAMES = {
+  sharePassword: 'share-password',
+  legacyEncryptionKey: 'legacy-encryption-key',
+} as const;
