@@ -10,6 +10,7 @@ import { notAvailableYet } from './errors';
 import { EventHub, type EventListener } from './app/events';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
+import { keyMethods } from './methods/keys';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -93,9 +94,6 @@ export function createEngine(deps: EngineDeps): Engine {
     saveSettings: async () => {
       throw notAvailableYet('Saving the backup configuration');
     },
-    inspectCertificate: async () => {
-      throw notAvailableYet('Certificate inspection');
-    },
     getCertificateHistory: async () => {
       throw notAvailableYet('Certificate history');
     },
@@ -105,12 +103,7 @@ export function createEngine(deps: EngineDeps): Engine {
     importSettings: async () => {
       throw notAvailableYet('Importing settings');
     },
-    generateCertificate: async () => {
-      throw notAvailableYet('Certificate generation');
-    },
-    generateLegacyKey: async () => {
-      throw notAvailableYet('Legacy key generation');
-    },
+    ...keyMethods(() => new Date()),
     testShare: async () => {
       throw notAvailableYet('Testing the share connection');
     },

@@ -31,7 +31,7 @@ describe.skipIf(!binary)('the desktop app through Playwright _electron', () => {
       await expect(page.getByTestId('not-configured').textContent({ timeout: 20_000 })).resolves.toContain('Backup is not configured');
       // no Node in the page, only the typed bridge
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await page.evaluate(() => Object.keys((window as unknown as { backupConsole: object }).backupConsole).sort())).toEqual(['api', 'onEvent', 'pickFile', 'saveFile']);
+      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { backupConsole: object }).backupConsole).sort())).toEqual(['api', 'onEvent', 'pickFile', 'saveFile']);
     } finally {
       await app.close();
       await temp.remove();
