@@ -215,6 +215,7 @@ export function run(command: string, args: string[], input?: string): Promise<st
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
+    child.stdin.on('error', () => undefined); // commands that never read stdin (id, useradd)
     child.once('close', (code) => {
       if (code === 0) resolve(stdout);
       else reject(new Error(`${command} exited ${code}: ${stderr.trim() || stdout.trim()}`));

@@ -100,7 +100,12 @@ export interface FileShare {
   close(): Promise<void>;
 }
 
-/** The temporary name a write uses before publishing (hidden, unique, same folder). */
+/**
+ * The temporary name a write uses before publishing: hidden, unique, in the
+ * same folder, recognisable, and made of plain characters only (the SMB
+ * driver passes it in smbclient's `-c`, which splits on `;`).
+ */
 export function temporaryNameFor(finalName: string, unique: string): string {
-  return `.${finalName}.${unique}.partial-write`;
+  const plain = finalName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
+  return `.${plain}.${unique}.partial-write`;
 }

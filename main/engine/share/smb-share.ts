@@ -124,18 +124,21 @@ export class SmbShare implements FileShare {
     if (components.length === 0) throw shareError('path', 'A file needs a name.');
     const finalRemote = this.remotePath(sharePath);
     const parentRemote = finalRemote.slice(0, finalRemote.lastIndexOf('\\'));
-    const temporaryRemote = `${parentRemote}\\${temporaryNameFor(baseName(sharePath).slice(0, 80), randomBytes(6).toString('hex'))}`;
+    const temporaryName = temporaryNameFor(baseName(sharePath), randomBytes(6).toString('hex'));
+    const temporaryRemote = `${parentRemote}\\${temporaryName}`;
     let mayHaveTemporary = false;
     try {
       // No retry: the source stream cannot be replayed.
       const result = await this.run({
-        commands: [`put /dev/fd/3 ${quoteArgument(temporaryRemote)}`, `ls ${quoteArgument(temporaryRemote)}`],
+        commands: [`put - ${quoteArgument(temporaryName)}`],
+        directory: parentRemote.slice(1) || undefined,
         dataIn: source,
       });
       mayHaveTemporary = true;
       if (result.dataInError !== undefined) throw result.dataInError;
-      const [putSegment = '', listSegment = ''] = this.segmentsOrThrow(result, 2, `Writing "${sharePath}" failed.`);
-      if (firstNtStatus(putSegment)) throw shareError(classifyShareFailure(putSegment), `Writing "${sharePath}" failed.`, putSegment);
+      const [putOutput = ''] = this.segmentsOrThrow(result, 1, `Writing "${sharePath}" failed.`);
+      if (firstNtStatus(putOutput)) throw shareError(classifyShareFailure(putOutput), `Writing "${sharePath}" failed.`, putOutput);
+      const [listSegment = ''] = await this.withRetry(() => this.session([`ls ${quoteArgument(temporaryRemote)}`], `Checking "${sharePath}" failed.`));
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {
         throw shareError('general', `"${sharePath}" was not stored completely (${stored ?? 0} of ${result.bytesIn} bytes).`, listSegment);

@@ -14,10 +14,15 @@
  *   line marks where that command's output ends — so results are parsed per
  *   command (smbclient keeps going after a failure, and its exit status only
  *   reflects connection problems);
- * - file data never touches the local disk: a pipe is handed to smbclient as
- *   fd 3 and the command names `/dev/fd/3`. Node's own child pipes are
- *   socketpairs, which `open("/dev/fd/3")` refuses, so a real pipe is made
- *   from a FIFO opened at both ends and unlinked at once.
+ * - file data never touches the local disk. Uploads use `put - <name>`,
+ *   which reads standard input; the commands then travel by `-c` instead,
+ *   limited to one `put` of a name we generate (no `;`), with the folder
+ *   given by `-D` (argv, so any legal name works). Reopening a pipe as
+ *   `/dev/fd/N` is not an option for uploads: a FIFO reopened after our end
+ *   has closed blocks forever. Downloads use `get <name> /dev/fd/3` on a real
+ *   pipe — Node's child pipes are socketpairs, which `open("/dev/fd/3")`
+ *   refuses, so the pipe is a FIFO opened at both ends and unlinked at once;
+ *   our read end stays open, so smbclient's reopen never blocks.
  */
 import { execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
@@ -49,8 +54,13 @@ export interface SmbEndpoint {
 export interface SmbclientRunOptions {
   /** Command lines, arguments already quoted with `quoteArgument`. */
   commands: string[];
-  /** Streamed to smbclient as /dev/fd/3 (for `put /dev/fd/3 …`). */
+  /**
+   * Streamed to smbclient's standard input for a single `put - "<name>"`:
+   * then `commands` must be exactly that one command, with no `;`.
+   */
   dataIn?: Readable;
+  /** Remote folder to start in (`-D`), e.g. `a;b\c` — only with `dataIn`. */
+  directory?: string;
   /** Receives what smbclient writes to /dev/fd/3 (for `get … /dev/fd/3`). */
   dataOut?: PassThrough;
   /** smbclient debug level (`-d`); 5 reports the dialect and encryption. */
@@ -105,7 +115,7 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
   try {
     const authFile = path.join(privateDir, 'auth');
     await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
-    if (options.dataIn || options.dataOut) dataEnds = await openPipe(privateDir, options.dataIn ? 'in' : 'out');
+    if (options.dataOut) dataEnds = await openPipe(privateDir);
     return await execute(endpoint, options, authFile, dataEnds);
   } finally {
     await dataEnds?.childEnd.close().catch(() => undefined);
@@ -132,12 +142,12 @@ function authFileText(endpoint: SmbEndpoint): string {
  * same time (each open waits for the other), then unlinked. `childEnd` becomes
  * smbclient's fd 3; `ourEnd` is the other side.
  */
-async function openPipe(privateDir: string, direction: 'in' | 'out'): Promise<{ childEnd: FileHandle; ourEnd: FileHandle }> {
+async function openPipe(privateDir: string): Promise<{ childEnd: FileHandle; ourEnd: FileHandle }> {
   const fifo = path.join(privateDir, 'data');
   await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
   const [readEnd, writeEnd] = await Promise.all([open(fifo, 'r'), open(fifo, 'w')]);
   await rm(fifo, { force: true });
-  return direction === 'in' ? { childEnd: readEnd, ourEnd: writeEnd } : { childEnd: writeEnd, ourEnd: readEnd };
+  return { childEnd: writeEnd, ourEnd: readEnd };
 }
 
 function execute(
@@ -153,6 +163,12 @@ function execute(
     delete env.PASSWD_FD;
     delete env.PASSWD_FILE;
     const args = smbclientArguments(endpoint, authFile, options.debugLevel ?? 1);
+    if (options.dataIn) {
+      const [command, ...rest] = options.commands;
+      if (command === undefined || rest.length > 0 || command.includes(';')) throw new Error('an upload takes exactly one command without ;');
+      if (options.directory) args.push('-D', options.directory);
+      args.push('-c', command);
+    }
     const child = endpoint.spawn(endpoint.smbclientPath, args, {
       stdio: dataEnds ? ['pipe', 'pipe', 'pipe', dataEnds.childEnd.fd] : ['pipe', 'pipe', 'pipe'],
       env,
@@ -175,7 +191,7 @@ function execute(
         // Waiting on our side is not a stalled share: a slow consumer of a
         // download, or a slow producer of an upload (a backup command).
         const consumerSlow = options.dataOut?.writableNeedDrain === true;
-        const producerSlow = options.dataIn !== undefined && dataSocket?.writableNeedDrain !== true && !dataSocket?.writableEnded;
+        const producerSlow = options.dataIn !== undefined && child.stdin?.writableNeedDrain !== true && !child.stdin?.writableEnded;
         if (consumerSlow || producerSlow) {
           touch();
           return;
@@ -194,33 +210,25 @@ function execute(
       stderr += chunk.toString('utf8');
       touch();
     });
-    child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
-    child.stdin?.end(options.commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
-
-    if (dataEnds && options.dataIn) {
-      const socket = new net.Socket({ fd: dataEnds.ourEnd.fd, readable: false, writable: true });
-      dataSocket = socket;
-      const source = options.dataIn;
+    child.stdin?.on('error', () => undefined); // smbclient may exit before reading everything
+    const source = options.dataIn;
+    if (source && child.stdin) {
       source.on('data', (chunk: Buffer) => {
         bytesIn += chunk.length;
         options.onDataBytes?.(bytesIn);
         touch();
-        if (!socket.write(chunk)) {
-          source.pause();
-          socket.once('drain', () => source.resume());
-        }
       });
-      source.once('end', () => socket.end());
       source.once('error', (error) => {
         dataInError = error;
         // smbclient sees EOF; the caller deletes the incomplete temporary file.
-        socket.end();
+        child.stdin?.end();
       });
-      socket.on('error', () => {
-        // EPIPE: smbclient stopped reading (disk full, connection lost). Its output says why.
-        source.pause();
-      });
-    } else if (dataEnds && options.dataOut) {
+      source.pipe(child.stdin);
+    } else {
+      child.stdin?.end(options.commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
+    }
+
+    if (dataEnds && options.dataOut) {
       const socket = new net.Socket({ fd: dataEnds.ourEnd.fd, readable: true, writable: false });
       dataSocket = socket;
       socket.on('data', () => touch());
@@ -237,11 +245,12 @@ function execute(
       finished = true;
       if (idleTimer) clearTimeout(idleTimer);
       void dataDone.then(() => {
-        if (options.dataIn) dataSocket?.destroy();
+        if (source && child.stdin) source.unpipe(child.stdin);
         const transcript = scrubSecrets(`${stdout}\n${stderr}`.trim());
         resolve({
           exitCode,
-          segments: splitSegments(scrubSecrets(stdout), options.commands.length),
+          // An upload's one command succeeded when smbclient exits 0 (its output is on stderr).
+          segments: source ? (exitCode === 0 ? [transcript] : []) : splitSegments(scrubSecrets(stdout), options.commands.length),
           transcript,
           timedOut,
           bytesIn,
