@@ -1,0 +1,100 @@
+/**
+ * The settings file's schema (what is on disk), distinct from SettingsView
+ * (what the operator sees) and SettingsInput (what they change). Secrets are
+ * never part of it: the share password and a legacy key live in the
+ * SecretStore. The object is open (loose) so other engine areas can keep
+ * their state beside it under their own keys (`sources`, `schedule`, …);
+ * unknown keys survive every read and write.
+ */
+import { z } from 'zod';
+import {
+  FREQUENCY_HOURS,
+  RETENTION_DAYS,
+  SMB_PORT,
+  checkFrequencyHours,
+  checkLocation,
+  checkRetentionDays,
+  checkSmbPort,
+} from '../../../common/settings-schema';
+
+export const CURRENT_SCHEMA_VERSION = 1;
+
+function ruled<T extends z.ZodType>(schema: T, check: (value: z.infer<T>) => string | null) {
+  return schema.superRefine((value, context) => {
+    const message = check(value);
+    if (message) context.addIssue({ code: 'custom', message });
+  });
+}
+
+export const storedCertificateSchema = z.object({
+  /** The public certificate (DER, base64): needed to encrypt; never returned through the API. */
+  certDerBase64: z.string().min(1),
+  thumbprint: z.string().regex(/^[0-9A-F]{40}$/, 'must be 40 uppercase hex digits'),
+  thumbprintSha256: z.string().regex(/^[0-9A-F]{64}$/, 'must be 64 uppercase hex digits'),
+  subject: z.string(),
+  issuer: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  keyBits: z.number().int(),
+  /** When it became the configured certificate. */
+  configuredAt: z.string(),
+});
+export type StoredCertificate = z.infer<typeof storedCertificateSchema>;
+
+export const storedEncryptionSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('none') }),
+  z.object({ mode: z.literal('certificate'), certificate: storedCertificateSchema }),
+  /** The key itself is in the SecretStore (SECRET_NAMES.legacyEncryptionKey). */
+  z.object({ mode: z.literal('legacy-key'), since: z.string() }),
+]);
+export type StoredEncryption = z.infer<typeof storedEncryptionSchema>;
+
+export const certificateHistoryRecordSchema = z.object({
+  thumbprint: z.string(),
+  subject: z.string(),
+  notAfter: z.string(),
+  /** When it was first configured. */
+  firstUsed: z.string(),
+  /** Last time it was configured, replaced, or used by a backup (markCertificateUsed). */
+  lastUsed: z.string(),
+  pfxConfirmed: z.boolean().default(false),
+});
+export type CertificateHistoryRecord = z.infer<typeof certificateHistoryRecordSchema>;
+
+export const storedSettingsSchema = z.looseObject({
+  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+  configured: z.boolean(),
+  /** Normalized location text ('' while unconfigured). */
+  location: z.string().max(1024),
+  username: z.string().max(512),
+  smbPort: ruled(z.number(), checkSmbPort),
+  frequencyHours: ruled(z.number(), checkFrequencyHours),
+  retentionDays: ruled(z.number(), checkRetentionDays),
+  automaticBackups: z.boolean(),
+  encryption: storedEncryptionSchema,
+  certificateHistory: z.array(certificateHistoryRecordSchema),
+  /** When automatic backups were last disabled (for the informational alert). */
+  automaticBackupsDisabledSince: z.string().nullable().default(null),
+}).superRefine((value, context) => {
+  if (value.configured) {
+    const problem = checkLocation(value.location);
+    if (problem) context.addIssue({ code: 'custom', path: ['location'], message: problem });
+  }
+});
+export type StoredSettings = z.infer<typeof storedSettingsSchema>;
+
+export function defaultStoredSettings(): StoredSettings {
+  return {
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    configured: false,
+    location: '',
+    username: '',
+    smbPort: SMB_PORT.default,
+    frequencyHours: FREQUENCY_HOURS.default,
+    retentionDays: RETENTION_DAYS.default,
+    automaticBackups: true,
+    encryption: { mode: 'none' },
+    certificateHistory: [],
+    automaticBackupsDisabledSince: null,
+  };
+}
