@@ -14,6 +14,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/** smbd pids this process started and has not stopped: ended if the test process exits early. */
+const runningDaemons = new Set<number>();
+process.once('exit', () => {
+  for (const pid of runningDaemons) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** The dedicated unix account smbd maps the share user to. Created once. */
 export const SAMBA_TEST_UNIX_USER = 'ibc-smbtest';
 
@@ -121,6 +133,8 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
   daemon.unref();
   await waitForPort(port, 10_000);
   const pidFile = path.join(at('pid'), 'smbd.pid');
+  const daemonPid = await readPid(pidFile);
+  if (daemonPid) runningDaemons.add(daemonPid);
 
   const server: SambaServer = {
     host: '127.0.0.1',
@@ -139,12 +153,23 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
     configPath,
     rootDir,
     async stop() {
-      const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0) await terminate(pid);
+      const pid = (await readPid(pidFile)) ?? daemonPid;
+      if (pid) await terminate(pid);
+      if (daemonPid) runningDaemons.delete(daemonPid);
       await rm(rootDir, { recursive: true, force: true });
     },
   };
   return server;
+}
+
+/** smbd writes its pid file just after it starts listening: wait briefly for it. */
+async function readPid(pidFile: string): Promise<number | undefined> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0) return pid;
+    await sleep(20);
+  }
+  return undefined;
 }
 
 /** SIGTERM the smbd we started (by pid), SIGKILL after 5 s, and wait until it is gone. */

@@ -25,7 +25,8 @@
  *   our read end stays open, so smbclient's reopen never blocks.
  */
 import { execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { close as closeCallback, open as openCallback } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,14 +112,13 @@ export function smbclientArguments(endpoint: SmbEndpoint, authFile: string, debu
 
 export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunOptions): Promise<SmbclientResult> {
   const privateDir = await mkdtemp(path.join(os.tmpdir(), 'ibc-smb-'));
-  let dataEnds: { childEnd: FileHandle; ourEnd: FileHandle } | undefined;
+  let dataEnds: PipeEnds | undefined;
   try {
     const authFile = path.join(privateDir, 'auth');
     await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
     if (options.dataOut) dataEnds = await openPipe(privateDir);
     return await execute(endpoint, options, authFile, dataEnds);
   } finally {
-    await dataEnds?.childEnd.close().catch(() => undefined);
     await rm(privateDir, { recursive: true, force: true });
   }
 }
@@ -142,19 +142,29 @@ function authFileText(endpoint: SmbEndpoint): string {
  * same time (each open waits for the other), then unlinked. `childEnd` becomes
  * smbclient's fd 3; `ourEnd` is the other side.
  */
-async function openPipe(privateDir: string): Promise<{ childEnd: FileHandle; ourEnd: FileHandle }> {
+async function openPipe(privateDir: string): Promise<PipeEnds> {
   const fifo = path.join(privateDir, 'data');
   await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
-  const [readEnd, writeEnd] = await Promise.all([open(fifo, 'r'), open(fifo, 'w')]);
+  // Raw fds, not FileHandles: the read end is handed to a net.Socket, which
+  // closes it; a FileHandle would try to close it again on garbage collection.
+  const [readEnd, writeEnd] = await Promise.all([openFd(fifo, 'r'), openFd(fifo, 'w')]);
   await rm(fifo, { force: true });
   return { childEnd: writeEnd, ourEnd: readEnd };
 }
+
+interface PipeEnds {
+  childEnd: number;
+  ourEnd: number;
+}
+
+const openFd = promisify(openCallback) as (file: string, flags: string) => Promise<number>;
+const closeFd = promisify(closeCallback);
 
 function execute(
   endpoint: SmbEndpoint,
   options: SmbclientRunOptions,
   authFile: string,
-  dataEnds: { childEnd: FileHandle; ourEnd: FileHandle } | undefined,
+  dataEnds: PipeEnds | undefined,
 ): Promise<SmbclientResult> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8' };
@@ -170,11 +180,11 @@ function execute(
       args.push('-c', command);
     }
     const child = endpoint.spawn(endpoint.smbclientPath, args, {
-      stdio: dataEnds ? ['pipe', 'pipe', 'pipe', dataEnds.childEnd.fd] : ['pipe', 'pipe', 'pipe'],
+      stdio: dataEnds ? ['pipe', 'pipe', 'pipe', dataEnds.childEnd] : ['pipe', 'pipe', 'pipe'],
       env,
     });
     // Our copy of the child's end must close, or EOF/EPIPE would never come.
-    void dataEnds?.childEnd.close().catch(() => undefined);
+    if (dataEnds) void closeFd(dataEnds.childEnd).catch(() => undefined);
 
     let stdout = '';
     let stderr = '';
@@ -229,7 +239,7 @@ function execute(
     }
 
     if (dataEnds && options.dataOut) {
-      const socket = new net.Socket({ fd: dataEnds.ourEnd.fd, readable: true, writable: false });
+      const socket = new net.Socket({ fd: dataEnds.ourEnd, readable: true, writable: false });
       dataSocket = socket;
       socket.on('data', () => touch());
       socket.pipe(options.dataOut, { end: false });

@@ -1,25 +1,144 @@
-import { afterAll, beforeAll } from 'vitest';
-import { SmbShare } from '../../../main/engine/share/smb-share';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { startSamba, type SambaServer } from '../../support/samba';
-import { describeShareConformance } from './conformance';
+import { mountTmpfs, type MountedTmpfs } from '../../support/tmpfs';
+import { bytesSource, describeShareConformance, expectShareError, generatedData, sha256Of } from './conformance';
 
 let server: SambaServer;
+let smallDisk: MountedTmpfs | undefined;
+let smallDiskSkipReason = '';
+
 beforeAll(async () => {
-  server = await startSamba({ extraShares: [{ name: 'readonly', readOnly: true }] });
+  // The disk-full share is an 8 MiB tmpfs served by the same smbd.
+  const mounted = await mountTmpfs(8);
+  if ('skipReason' in mounted) smallDiskSkipReason = mounted.skipReason;
+  else smallDisk = mounted;
+  server = await startSamba({
+    extraShares: [{ name: 'readonly', readOnly: true }, ...(smallDisk ? [{ name: 'small', path: smallDisk.path }] : [])],
+  });
 });
 afterAll(async () => {
   await server?.stop();
+  await smallDisk?.unmount();
 });
 
-describeShareConformance('SMB via smbclient', async () => {
-  const share = new SmbShare({
+function options(overrides: Partial<SmbShareOptions> = {}): SmbShareOptions {
+  return {
     host: server.host,
     port: server.port,
     share: server.shareName,
-    folder: 'Backups/conformance',
-    username: `${server.workgroup}\\${server.username}`,
+    username: server.username,
     password: server.password,
-  });
+    retryDelayMs: 10,
+    ...overrides,
+  };
+}
+
+/** A spawn that records every smbclient argv, then really runs it. */
+function recordingSpawn(): { spawn: SmbShareOptions['spawn']; calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    calls,
+    spawn: (command: string, args: readonly string[], spawnOptions: SpawnOptions): ChildProcess => {
+      calls.push([command, ...args]);
+      return spawn(command, [...args], spawnOptions);
+    },
+  };
+}
+
+describeShareConformance('SMB via smbclient', async () => {
+  const share = new SmbShare(options({ folder: 'Backups/conformance', username: `${server.workgroup}\\${server.username}` }));
   await share.mkdirp('');
   return { share, cleanup: async () => undefined };
+});
+
+describe('SmbShare failures land in the right category', () => {
+  it('wrong password → authentication, tried once (no retry)', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ password: 'definitely-wrong', spawn: recorder.spawn, retries: 2 }));
+    const error = await expectShareError(share.list(''), 'authentication');
+    expect(error.message).toMatch(/did not accept the user name and password/);
+    expect(recorder.calls).toHaveLength(1);
+  });
+
+  it('unknown share → path', async () => {
+    await expectShareError(new SmbShare(options({ share: 'no-such-share' })).list(''), 'path');
+  });
+
+  it('closed port → connectivity, retried with backoff', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ port: 1, spawn: recorder.spawn, retries: 2 }));
+    await expectShareError(share.stat('x'), 'connectivity');
+    expect(recorder.calls).toHaveLength(3);
+  });
+
+  it('unresolvable host → connectivity', async () => {
+    await expectShareError(new SmbShare(options({ host: 'no-such-host.invalid', retries: 0 })).list(''), 'connectivity');
+  });
+
+  it('read-only share → authentication (access denied), and nothing is left behind', async () => {
+    const share = new SmbShare(options({ share: 'readonly' }));
+    const error = await expectShareError(share.writeStream('refused.bin', bytesSource('data')), 'authentication');
+    expect(error.technicalCause).toMatch(/NT_STATUS_(ACCESS_DENIED|MEDIA_WRITE_PROTECTED)/);
+    expect(await readdir(server.shareDirOf('readonly'))).toEqual([]);
+    await expectShareError(share.mkdirp('folder'), 'authentication');
+  });
+
+  it('disk full → capacity, and the partial file is removed', async (context) => {
+    if (!smallDisk) {
+      console.warn(`skipped: ${smallDiskSkipReason}`);
+      context.skip();
+      return;
+    }
+    const share = new SmbShare(options({ share: 'small' }));
+    const error = await expectShareError(share.writeStream('too-big.bin', generatedData(16 << 20).stream), 'capacity');
+    expect(error.message).toMatch(/out of capacity/);
+    expect(error.remediation).toMatch(/delete existing backups, oldest first/);
+    expect(await readdir(smallDisk.path)).toEqual([]);
+  });
+
+  it('logs on as DOMAIN\\user and as user@domain', async () => {
+    await new SmbShare(options({ username: `${server.workgroup}\\${server.username}` })).list('');
+    await new SmbShare(options({ username: `${server.username}@${server.workgroup}` })).list('');
+  });
+});
+
+describe('SmbShare streaming and secrecy', () => {
+  it('streams 256 MiB up and down with an equal SHA-256', async () => {
+    const share = new SmbShare(options({ folder: 'big' }));
+    await share.mkdirp('');
+    const data = generatedData(256 << 20);
+    const written = await share.writeStream('256MiB.bin', data.stream);
+    expect(written.bytes).toBe(256 << 20);
+    const read = await sha256Of(await share.readStream('256MiB.bin'));
+    expect(read).toEqual({ bytes: 256 << 20, sha256: data.sha256() });
+    await share.deleteTree('256MiB.bin');
+  });
+
+  it('never puts the password on any smbclient command line, in errors, or leaves the auth file behind', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'secrecy', spawn: recorder.spawn }));
+    await share.mkdirp('a;b');
+    await share.writeStream('a;b/file', bytesSource('x'));
+    await sha256Of(await share.readStream('a;b/file'));
+    await share.freeSpace();
+    const wrong = new SmbShare(options({ password: `${server.password}-but-wrong`, spawn: recorder.spawn }));
+    const error = await expectShareError(wrong.list(''), 'authentication');
+
+    expect(recorder.calls.length).toBeGreaterThanOrEqual(6);
+    for (const argv of recorder.calls) {
+      const line = argv.join(' ');
+      expect(line).not.toContain(server.password);
+      expect(line).not.toMatch(/--password|-U\s|%/);
+      const authFile = argv[argv.indexOf('-A') + 1] ?? '';
+      expect(authFile).toMatch(/ibc-smb-/);
+      expect(existsSync(authFile)).toBe(false);
+    }
+    for (const text of [error.message, error.remediation, error.technicalCause ?? '', JSON.stringify(error.toApiError())]) {
+      expect(text).not.toContain(server.password);
+    }
+  });
 });
