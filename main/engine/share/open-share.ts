@@ -1,25 +1,48 @@
-import { parseUncLocation } from '../../../common/settings-schema';
+/**
+ * Turns the configured location into a FileShare: a UNC path is served by the
+ * SMB driver (natively by the OS on Windows, where Node opens UNC paths), any
+ * other absolute path by the local driver.
+ */
+import path from 'node:path';
+import { invalidInput } from '../errors';
 import type { FileShare } from './file-share';
 import { LocalShare } from './local-share';
-import { SmbShare } from './smb-share';
+import { parseUncPath } from './smb-location';
+import { SmbShare, type SmbShareOptions } from './smb-share';
 
-export interface ShareAccess {
+export interface ShareLocationInput {
+  /** `\\host\share\folder` or an absolute local folder. */
   location: string;
   username: string;
   password: string;
-  smbPort: number;
+  /** Default 445. */
+  smbPort?: number;
+  /** Driver tuning and test hooks (timeouts, retries, spawn). */
+  smb?: Partial<Omit<SmbShareOptions, 'host' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
+  platform?: NodeJS.Platform;
 }
 
-/** The driver for a configured location: SMB for a UNC path, the local driver for a mounted folder. */
-export function openShare(access: ShareAccess): FileShare {
-  const location = parseUncLocation(access.location);
-  if (location.kind === 'local') return new LocalShare(location.path);
-  return new SmbShare({
-    host: location.host,
-    port: access.smbPort,
-    share: location.share,
-    folder: location.folders.join('/'),
-    username: access.username,
-    password: access.password,
-  });
+export function isUncPath(location: string): boolean {
+  return /^(\\\\|\/\/)/.test(location.trim());
+}
+
+export function openFileShare(input: ShareLocationInput): FileShare {
+  const location = input.location.trim();
+  if (isUncPath(location)) {
+    const unc = parseUncPath(location);
+    if ((input.platform ?? process.platform) === 'win32') return new LocalShare(location);
+    return new SmbShare({
+      ...input.smb,
+      host: unc.host,
+      share: unc.share,
+      folder: unc.folder,
+      port: input.smbPort ?? 445,
+      username: input.username,
+      password: input.password,
+    });
+  }
+  if (!path.isAbsolute(location)) {
+    throw invalidInput('location', 'The backup location must be a UNC path (\\\\server\\share\\folder) or an absolute folder path.', 'Enter the full path.');
+  }
+  return new LocalShare(location);
 }
