@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../../../main/engine/errors';
+import { temporaryNameFor } from '../../../main/engine/share/file-share';
+import { joinSharePath, parentOf, pathComponents } from '../../../main/engine/share/share-path';
+import { parseAccount, parseUncPath } from '../../../main/engine/share/smb-location';
+import { isUncPath, openFileShare } from '../../../main/engine/share/open-share';
+
+describe('share-relative paths', () => {
+  it('splits on / and ignores empty components', () => {
+    expect(pathComponents('/a//b;c/ d/')).toEqual(['a', 'b;c', ' d']);
+    expect(pathComponents('')).toEqual([]);
+    expect(joinSharePath('a/', '/b', 'c')).toBe('a/b/c');
+    expect(parentOf('a/b/c')).toBe('a/b');
+    expect(parentOf('a')).toBe('');
+  });
+
+  it.each(['"', '*', '?', '<', '>', '|', ':', '\\'])('refuses %s and names it', (character) => {
+    try {
+      pathComponents(`ok/bad${character}name`);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).code).toBe('invalid-input');
+      expect((error as EngineError).message).toContain(`character ${character}`);
+    }
+  });
+
+  it('refuses control characters, . and .., and trailing dots or spaces', () => {
+    for (const bad of ['a\nb', 'a\rb', 'tab\there', '..', '.', 'dot.', 'space ']) {
+      expect(() => pathComponents(bad)).toThrow(EngineError);
+    }
+  });
+
+  it('accepts names with ; \' & % spaces, leading -, and non-ASCII', () => {
+    expect(pathComponents("a;b/it's/R&D/100%/-x/日本語")).toHaveLength(6);
+  });
+
+  it('makes temporary names of plain characters only', () => {
+    expect(temporaryNameFor('a;b c.bin', 'abc123')).toBe('.a_b_c.bin.abc123.partial-write');
+  });
+});
+
+describe('UNC paths and accounts', () => {
+  it('parses \\\\host\\share\\folder and //host/share/folder', () => {
+    expect(parseUncPath('\\\\nas01\\backup\\Stamp 1\\a;b')).toEqual({ host: 'nas01', share: 'backup', folder: 'Stamp 1/a;b' });
+    expect(parseUncPath('//10.0.0.5/backup')).toEqual({ host: '10.0.0.5', share: 'backup', folder: '' });
+    expect(isUncPath('\\\\x\\y')).toBe(true);
+    expect(isUncPath('/srv/backups')).toBe(false);
+  });
+
+  it('refuses malformed UNC paths', () => {
+    for (const bad of ['nas01\\backup', '\\\\nas01', '\\\\bad host\\share', '\\\\nas\\sh*re']) {
+      expect(() => parseUncPath(bad)).toThrow(EngineError);
+    }
+  });
+
+  it('splits DOMAIN\\user and user@domain', () => {
+    expect(parseAccount('CONTOSO\\backup')).toEqual({ username: 'backup', domain: 'CONTOSO' });
+    expect(parseAccount('backup@contoso.local')).toEqual({ username: 'backup', domain: 'contoso.local' });
+    expect(parseAccount('backup')).toEqual({ username: 'backup', domain: '' });
+    for (const bad of ['', '\\user', 'DOM\\', 'user@', 'us%er', 'a\nb']) expect(() => parseAccount(bad)).toThrow(EngineError);
+  });
+
+  it('opens UNC locations with the SMB driver (natively on Windows) and folders with the local driver', () => {
+    const credentials = { username: 'u', password: 'p-123' };
+    expect(openFileShare({ location: '\\\\nas\\share\\f', ...credentials }).kind).toBe('smb');
+    expect(openFileShare({ location: '\\\\nas\\share\\f', platform: 'win32', ...credentials }).kind).toBe('local');
+    expect(openFileShare({ location: '/srv/backups', ...credentials }).kind).toBe('local');
+    expect(() => openFileShare({ location: 'relative/dir', ...credentials })).toThrow(EngineError);
+    expect(openFileShare({ location: '\\\\nas\\share\\f', smbPort: 4455, ...credentials }).describe()).toBe('\\\\nas\\share\\f (port 4455)');
+  });
+});
