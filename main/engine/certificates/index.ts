@@ -3,3 +3,4 @@ export { certificateDerFromBytes, EXPORT_PUBLIC_PART_HELP } from './certificate-
 export { generateSelfSignedCertificate, GENERATED_KEY_BITS, type GenerateSelfSignedInput, type SelfSignedCertificate } from './generate-certificate';
 export { openPfx, type OpenedPfx } from './open-pfx';
 export { generateLegacyKey } from './legacy-key';
+export { inspectCertificateFromInput, generateCertificateFromInput, generateLegacyKeyResult } from './certificate-api';

@@ -59,6 +59,8 @@ describe('frequency, retention, port', () => {
     expect(paths).toEqual(['frequencyHours', 'retentionDays']);
     expect(settingsInputSchema.safeParse({ frequencyHours: 4, retentionDays: 14 }).success).toBe(true);
     expect(settingsInputSchema.safeParse({ unknownField: 1 }).success).toBe(false);
+    const wrongType = settingsInputSchema.safeParse({ frequencyHours: '6' });
+    expect(wrongType.error?.issues[0]?.message).toMatch(/Frequency in hours must be a whole number of hours from 4 to 12/);
   });
 });
 
