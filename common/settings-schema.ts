@@ -156,13 +156,29 @@ export const UNCONFIGURED_CONTEXT: SettingsContext = {
 };
 
 /**
+ * A form sends every field; empty secret fields mean "unchanged": both
+ * password fields empty, an empty certificate or an empty key are dropped.
+ */
+export function normalizeSettingsInput(input: SettingsInput): SettingsInput {
+  const normalized: SettingsInput = { ...input };
+  if ((normalized.password ?? '') === '' && (normalized.passwordConfirm ?? '') === '') {
+    delete normalized.password;
+    delete normalized.passwordConfirm;
+  }
+  if (normalized.certificateBase64 !== undefined && normalized.certificateBase64.trim() === '') delete normalized.certificateBase64;
+  if (normalized.encryptionKeyBase64 !== undefined && normalized.encryptionKeyBase64.trim() === '') delete normalized.encryptionKeyBase64;
+  return normalized;
+}
+
+/**
  * Validates a settings change against the current configuration. Returns one
  * error per field (first problem found), in form order; [] when valid.
  * Certificate contents are checked by the engine (the renderer cannot parse
  * X.509); confirmations (switching a legacy key to a certificate) are asked
  * for by the engine with code 'confirmation-required', not reported here.
  */
-export function validateSettingsInput(current: SettingsContext, input: SettingsInput): FieldError[] {
+export function validateSettingsInput(current: SettingsContext, rawInput: SettingsInput): FieldError[] {
+  const input = normalizeSettingsInput(rawInput);
   const errors: FieldError[] = [];
   const add = (field: SettingsField, message: string | null): void => {
     if (message && !errors.some((error) => error.field === field)) errors.push({ field, message });

@@ -20,6 +20,7 @@ import {
   checkLocation,
   checkPassword,
   checkUsername,
+  normalizeSettingsInput,
   settingsInputSchema,
   tryParseUncLocation,
   validateSettingsInput,
@@ -94,9 +95,10 @@ export class SettingsService {
     return this.store.read();
   }
 
-  save(input: SettingsInput): SettingsView {
-    const shape = settingsInputSchema.safeParse(input);
+  save(rawInput: SettingsInput): SettingsView {
+    const shape = settingsInputSchema.safeParse(normalizeSettingsInput(rawInput));
     if (!shape.success) throw fieldError(mapFields(zodFieldErrors(shape.error), { certificateBase64: 'certificate', encryptionKeyBase64: 'encryptionKey' }));
+    const input = normalizeSettingsInput(rawInput);
     const current = this.store.read();
     const currentView = this.viewOf(current);
     const errors = validateSettingsInput(currentView, input);

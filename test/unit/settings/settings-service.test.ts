@@ -145,6 +145,14 @@ describe('first save', () => {
 });
 
 describe('later saves and certificate history', () => {
+  it('a full form with empty password fields keeps the stored password', () => {
+    service.save(firstSave());
+    const view = service.save({ ...firstSave(), password: '', passwordConfirm: '', certificateBase64: '', frequencyHours: 5 });
+    expect(view).toMatchObject({ passwordSet: true, frequencyHours: 5, encryption: { mode: 'certificate' } });
+    expect(service.sharePassword()).toBe(PASSWORD);
+    expect(failure(() => service.save({ password: '', passwordConfirm: 'x' })).field).toBe('password');
+  });
+
   it('changes single fields without re-entering the password', () => {
     service.save(firstSave());
     expect(service.save({ retentionDays: 14, automaticBackups: false }).retentionDays).toBe(14);
