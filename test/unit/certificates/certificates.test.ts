@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,19 @@ describe('generated self-signed certificate', () => {
     expect(withKeys.status, withKeys.stderr).toBe(0);
     expect(withKeys.stdout).toContain('BEGIN PRIVATE KEY');
     expect(withKeys.stdout).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('.pfx opens with python-cryptography too (an independent PKCS#12 reader)', () => {
+    const script = [
+      'import sys',
+      'from cryptography.hazmat.primitives.serialization import pkcs12',
+      'password = sys.stdin.readline().rstrip("\\n").encode()',
+      'key, cert, extra = pkcs12.load_key_and_certificates(open(sys.argv[1], "rb").read(), password)',
+      'print(key.key_size, cert.subject.rfc4514_string())',
+    ].join('\n');
+    const result = spawnSync('/usr/bin/python3', ['-c', script, join(dir, 'generated.pfx')], { input: `${PFX_PASSWORD}\n`, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('3072 CN=backup.contoso.com');
   });
 
   it('.pfx does not open with a wrong password (OpenSSL and openPfx)', () => {
