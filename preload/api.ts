@@ -186,6 +186,8 @@ export interface ShareTestResult {
   totalBytes: number | null;
   /** One line per step, for the operator. */
   steps: Array<{ step: string; ok: boolean; detail: string }>;
+  /** The first failure (category and remediation), absent when every step passed. */
+  failure?: ApiError;
 }
 
 export interface CapacityView {

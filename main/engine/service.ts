@@ -1,16 +1,16 @@
-import type {
-  AppInfo,
-  BackupConsoleApi,
-  CapacityView,
-  EssentialsView,
-  ScheduleView,
-  SettingsView,
-} from '../../preload/api';
+import type { AppInfo, BackupConsoleApi, EssentialsView, ScheduleView } from '../../preload/api';
 import { notAvailableYet } from './errors';
 import { EventHub, type EventListener } from './app/events';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
+import type { EngineContext } from './context';
 import { keyMethods } from './methods/keys';
+import { settingsMethods } from './methods/settings';
+import { sourceMethods } from './methods/sources';
+import { shareMethods } from './methods/share';
+import { openSettings } from './settings';
+import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
+import { SourceStore } from './sources/source-store';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -18,6 +18,10 @@ export interface EngineDeps {
   version: string;
   frontDoor: AppInfo['frontDoor'];
   logger?: Logger;
+  /** Desktop: Electron's safeStorage. Headless: absent (0600 key file). */
+  safeStorage?: SafeStorageLike;
+  /** Injected time, for tests. */
+  now?: () => Date;
 }
 
 export interface Engine extends BackupConsoleApi {
@@ -25,47 +29,32 @@ export interface Engine extends BackupConsoleApi {
   close(): Promise<void>;
 }
 
-const DEFAULT_FREQUENCY_HOURS = 12;
-const DEFAULT_RETENTION_DAYS = 7;
-
-function unconfiguredSettings(): SettingsView {
-  return {
-    configured: false,
-    location: '',
-    locationKind: 'unset',
-    username: '',
-    passwordSet: false,
-    smbPort: 445,
-    frequencyHours: DEFAULT_FREQUENCY_HOURS,
-    retentionDays: DEFAULT_RETENTION_DAYS,
-    automaticBackups: true,
-    encryption: { mode: 'none' },
-  };
-}
-
 /**
- * The one implementation of the contract. Every front door is a thin adapter
- * over the object this returns.
+ * The one implementation of the contract, composed of method groups that
+ * share an EngineContext. Every front door is a thin adapter over the object
+ * this returns.
  */
 export function createEngine(deps: EngineDeps): Engine {
   const events = new EventHub();
   const logger = deps.logger ?? createLogger();
-  const notices: string[] = [];
+  const now = deps.now ?? (() => new Date());
+  const settings = openSettings({ configDir: deps.configDir, now, ...(deps.safeStorage ? { safeStorage: deps.safeStorage } : {}) });
+  const ctx: EngineContext = { configDir: deps.configDir, now, logger, events, settings, sources: new SourceStore(deps.configDir) };
+  if (settings.secretStorageWarning) logger.warn(settings.secretStorageWarning);
 
-  const getSettings = async (): Promise<SettingsView> => unconfiguredSettings();
+  const share = shareMethods(ctx);
   const getSchedule = async (): Promise<ScheduleView> => {
-    const settings = await getSettings();
+    const view = settings.service.view();
     return {
-      enabled: settings.automaticBackups,
-      disabledSince: null,
-      frequencyHours: settings.frequencyHours,
+      enabled: view.automaticBackups,
+      disabledSince: settings.service.stored().automaticBackupsDisabledSince,
+      frequencyHours: view.frequencyHours,
       anchor: null,
       nextBackupTime: null,
       lastBackupTime: null,
       upcoming: [],
     };
   };
-  const getCapacity = async (): Promise<CapacityView> => ({ freeBytes: null, totalBytes: null, measuredAt: null });
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
@@ -78,45 +67,24 @@ export function createEngine(deps: EngineDeps): Engine {
       version: deps.version,
       frontDoor: deps.frontDoor,
       configDir: deps.configDir,
-      secretStorage: 'No secrets are stored yet.',
-      notices: [...notices],
+      secretStorage: settings.secretStorage,
+      notices: [...settings.service.notices(), ...(settings.secretStorageWarning ? [settings.secretStorageWarning] : [])],
     }),
     getEssentials: async (): Promise<EssentialsView> => ({
-      settings: await getSettings(),
+      settings: settings.service.view(),
       schedule: await getSchedule(),
-      capacity: await getCapacity(),
+      capacity: await share.getCapacity(),
       lastBackup: null,
       activeJob: null,
       alertCount: 0,
     }),
 
-    getSettings,
-    saveSettings: async () => {
-      throw notAvailableYet('Saving the backup configuration');
-    },
-    getCertificateHistory: async () => {
-      throw notAvailableYet('Certificate history');
-    },
-    exportSettings: async () => {
-      throw notAvailableYet('Exporting settings');
-    },
-    importSettings: async () => {
-      throw notAvailableYet('Importing settings');
-    },
-    ...keyMethods(() => new Date()),
-    testShare: async () => {
-      throw notAvailableYet('Testing the share connection');
-    },
-    getCapacity,
-    listSources: async () => {
-      throw notAvailableYet('Backup sources');
-    },
-    addSource: async () => {
-      throw notAvailableYet('Backup sources');
-    },
-    removeSource: async () => {
-      throw notAvailableYet('Backup sources');
-    },
+    ...settingsMethods(ctx),
+    ...keyMethods(now),
+    testShare: share.testShare,
+    getCapacity: share.getCapacity,
+    ...sourceMethods(ctx),
+
     startBackup: async () => {
       throw notAvailableYet('Backup now');
     },

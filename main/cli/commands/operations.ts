@@ -56,6 +56,8 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .action(async () => {
       const result = await ctx.call('testShare');
       printData(ctx.io, ctx.json, result);
+      // Exit 3 with the category: scripts act on it like on any share error.
+      if (result.failure) throw new CliApiError(result.failure);
     });
 
   const schedule = program.command('schedule').description('automatic backups');

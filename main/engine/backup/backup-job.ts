@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import type { BackupTrigger, JobProgress, ShareFailureCategory } from '../../../preload/api';
+import { EngineError, isEngineError } from '../errors';
+import { scrubSecrets } from '../redact';
+import type { FileShare } from '../share/file-share';
+import { checkFolderSource, openCommandSource, SourceFailure } from '../sources/open-source';
+import type { SourceDefinition } from '../sources/source';
+import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup-id';
+import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port';
+import type { Clock } from './job-clock';
+import { ByteCounter, etaSeconds, RateMeter } from './progress';
+import { acquireShareLock } from './share-lock';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface BackupJobRequest {
+  jobId: string;
+  backupId: string;
+  trigger: BackupTrigger;
+  sources: SourceDefinition[];
+  sealer: BackupSealer;
+  signal: AbortSignal;
+  onProgress(progress: JobProgress): void;
+  stamp?: Record<string, string>;
+}
+
+export interface BackupJobOutcome {
+  manifest: ManifestDraft;
+  /** Set when the job failed as a whole (share failure, cancel). */
+  failure: { category?: ShareFailureCategory; message: string } | null;
+}
+
+export interface BackupJobDeps {
+  share: FileShare;
+  clock: Clock;
+  lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
+}
+
+class Sha256Tap extends Transform {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+function cancelled(): EngineError {
+  return new EngineError({ code: 'cancelled', message: 'The backup was cancelled.', remediation: 'Start a new backup when ready.' });
+}
+
+/**
+ * Runs one full backup: lock the share, clean dead jobs' `.partial` folders,
+ * write every component under `<id>.partial/`, the manifest last, then
+ * publish by renaming the folder to `<id>`. A crash at any point leaves only
+ * a `.partial`, which is never listed and is removed by the next run.
+ *
+ * A component whose source fails (missing folder, command exit status,
+ * timeout) is recorded as Failed and the job goes on (PartialSucceeded);
+ * a share failure or a cancel fails the whole job, with the share's category.
+ */
+export async function runBackupJob(deps: BackupJobDeps, request: BackupJobRequest): Promise<BackupJobOutcome> {
+  const { share, clock } = deps;
+  const started = clock.now();
+  const partialDir = `${BACKUP_ROOT}/${request.backupId}${PARTIAL_SUFFIX}`;
+  const components: ComponentRecord[] = [];
+  const sourceTotal = await estimateSourceBytes(request.sources);
+  const meter = new RateMeter();
+  let bytesDone = 0;
+  let currentComponent: string | null = null;
+  let lastEmit = 0;
+
+  const emit = (force = false): void => {
+    const now = Date.now();
+    if (!force && now - lastEmit < 250) return;
+    lastEmit = now;
+    const rate = meter.sample(now, bytesDone);
+    request.onProgress({
+      jobId: request.jobId,
+      backupId: request.backupId,
+      trigger: request.trigger,
+      state: 'Creating',
+      component: currentComponent,
+      bytesDone,
+      bytesTotal: sourceTotal,
+      bytesPerSecond: Math.round(rate),
+      etaSeconds: etaSeconds(bytesDone, sourceTotal, rate),
+      startedAt: started.toISOString(),
+    });
+  };
+
+  const draft = (state: ManifestDraft['state']): ManifestDraft => {
+    const completed = clock.now();
+    return {
+      backupId: request.backupId,
+      createdAt: started.toISOString(),
+      completedAt: completed.toISOString(),
+      durationSeconds: Math.max(0, (completed.getTime() - started.getTime()) / 1000),
+      trigger: request.trigger,
+      state,
+      components,
+      recoveryReady: state === 'Succeeded',
+      stamp: request.stamp ?? {},
+    };
+  };
+
+  await share.mkdirp(BACKUP_ROOT);
+  const lock = await acquireShareLock(share, { dir: BACKUP_ROOT, clock, ...deps.lock }, { jobId: request.jobId, backupId: request.backupId });
+  try {
+    await removeDeadPartials(share);
+    await share.mkdirp(partialDir);
+    emit(true);
+    for (const source of request.sources) {
+      if (request.signal.aborted) throw cancelled();
+      currentComponent = source.name;
+      emit(true);
+      components.push(await writeComponent(share, partialDir, source, request, (delta) => {
+        bytesDone += delta;
+        emit();
+      }));
+    }
+    const succeeded = components.filter((c) => c.state === 'Succeeded').length;
+    const state: ManifestDraft['state'] = succeeded === components.length ? 'Succeeded' : succeeded > 0 ? 'PartialSucceeded' : 'Failed';
+    const manifest = draft(state);
+    if (request.signal.aborted) throw cancelled();
+    await writeBuffer(share, `${partialDir}/${MANIFEST_FILE}`, request.sealer.sealManifest(manifest));
+    await share.rename(partialDir, `${BACKUP_ROOT}/${request.backupId}`);
+    currentComponent = null;
+    emit(true);
+    return { manifest, failure: null };
+  } catch (error) {
+    // Nothing half-written may look like a backup: drop the .partial now if we can
+    // (if the share is gone, the next run removes it).
+    await share.deleteTree(partialDir).catch(() => undefined);
+    const engineError = isEngineError(error) ? error : null;
+    return {
+      manifest: draft('Failed'),
+      failure: {
+        message: engineError ? engineError.message : scrubSecrets(error instanceof Error ? error.message : String(error)),
+        ...(engineError?.category ? { category: engineError.category } : {}),
+      },
+    };
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+async function writeComponent(share: FileShare, dir: string, source: SourceDefinition, request: BackupJobRequest, onSourceBytes: (delta: number) => void): Promise<ComponentRecord> {
+  const file = `${source.name}.bin`;
+  const payload = source.kind === 'folder' ? 'tar' : 'raw';
+  const base = { name: source.name, payload, file } as const;
+  let plaintext: Readable;
+  let commandFinished: Promise<void> | null = null;
+  let kill: (() => void) | null = null;
+  try {
+    if (source.kind === 'folder') {
+      await checkFolderSource(source);
+      plaintext = request.sealer.packFolder(source.folder);
+    } else {
+      const opened = openCommandSource(source);
+      plaintext = opened.stream;
+      commandFinished = opened.finished;
+      kill = opened.kill;
+    }
+  } catch (error) {
+    if (error instanceof SourceFailure) return failedComponent(base, error.message);
+    throw error;
+  }
+
+  const onAbort = (): void => {
+    kill?.();
+    plaintext.destroy(cancelled());
+  };
+  request.signal.addEventListener('abort', onAbort, { once: true });
+  const counter = new ByteCounter(onSourceBytes);
+  const { stream: encrypt, compression } = request.sealer.encryptComponent(source.name, payload);
+  const tap = new Sha256Tap();
+  // A source error must surface as the source's failure, not as a share failure.
+  let sourceError: unknown = null;
+  plaintext.once('error', (error) => (sourceError = error));
+  const stored = plaintext.pipe(counter).pipe(encrypt).pipe(tap);
+  plaintext.once('error', (error) => stored.destroy(error));
+  encrypt.once('error', (error) => stored.destroy(error));
+  try {
+    await share.writeStream(`${dir}/${file}`, stored);
+    if (commandFinished) await commandFinished;
+    if (sourceError) throw sourceError;
+    return { ...base, state: 'Succeeded', sourceBytes: counter.bytes, storedBytes: tap.bytes, sha256: tap.digest(), compression: compression() };
+  } catch (error) {
+    if (request.signal.aborted) throw cancelled();
+    const failure = error instanceof SourceFailure ? error : sourceError instanceof SourceFailure ? sourceError : null;
+    if (failure) {
+      await share.deleteTree(`${dir}/${file}`).catch(() => undefined);
+      return failedComponent(base, failure.message);
+    }
+    if (sourceError && !isEngineError(error)) {
+      return failedComponent(base, `Reading the source failed: ${scrubSecrets(String((sourceError as Error).message ?? sourceError))}`);
+    }
+    throw error;
+  } finally {
+    request.signal.removeEventListener('abort', onAbort);
+    kill?.();
+  }
+}
+
+function failedComponent(base: { name: string; payload: 'tar' | 'raw'; file: string }, message: string): ComponentRecord {
+  return { ...base, state: 'Failed', error: scrubSecrets(message), sourceBytes: 0, storedBytes: 0, sha256: '', compression: 'none' };
+}
+
+async function writeBuffer(share: FileShare, path: string, bytes: Buffer): Promise<void> {
+  await share.writeStream(path, Readable.from([bytes]));
+}
+
+/** `.partial` folders of other jobs: we hold the share lock, so their jobs are dead. */
+async function removeDeadPartials(share: FileShare): Promise<void> {
+  for (const entry of await share.list(BACKUP_ROOT)) {
+    if (entry.kind === 'directory' && isPartialFolder(entry.name)) await share.deleteTree(entry.path);
+  }
+}
+
+async function estimateSourceBytes(sources: readonly SourceDefinition[]): Promise<number | null> {
+  let total = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) total += (await lstat(path)).size;
+    }
+  };
+  for (const source of sources) {
+    if (source.kind !== 'folder') return null;
+    await walk(source.folder).catch(() => undefined);
+  }
+  return total;
+}

@@ -1,0 +1,12 @@
+import type { BackupConsoleApi } from '../../../preload/api';
+import type { EngineContext } from '../context';
+
+type SourceMethods = Pick<BackupConsoleApi, 'listSources' | 'addSource' | 'removeSource'>;
+
+export function sourceMethods(ctx: EngineContext): SourceMethods {
+  return {
+    listSources: async () => ctx.sources.views(),
+    addSource: async (input) => ctx.sources.add(input),
+    removeSource: async ({ name }) => ctx.sources.remove(name),
+  };
+}
