@@ -38,7 +38,7 @@ export class CliContext {
   getEngine(): Engine {
     if (!this.engine) {
       // Logs go to stderr so stdout stays machine-readable with --json.
-      const logger = createLogger({ level: process.env.IBC_LOG_LEVEL ?? 'warn' });
+      const logger = createLogger({ level: process.env.IBC_LOG_LEVEL ?? 'error' });
       this.engine = createEngine({ configDir: this.configDir, version: APP_VERSION, frontDoor: 'cli', logger });
     }
     return this.engine;
