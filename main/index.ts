@@ -1,6 +1,6 @@
 // Electron entry point: the only file that imports the real Electron modules.
 // Everything it wires is in main/electron/ and takes Electron's pieces as parameters.
-import { app, BrowserWindow, dialog, ipcMain, nativeTheme, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from './engine/service';
@@ -29,7 +29,9 @@ if (claimSingleInstance(app as unknown as DesktopParts['app'], () => {
 })) {
   app.on('window-all-closed', () => app.quit());
   void app.whenReady().then(async () => {
-    const engine = createEngine({ configDir: app.getPath('userData'), version: APP_VERSION, frontDoor: 'desktop', logger });
+    // safeStorage is usable only once the app is ready; on Linux without a keyring the engine
+    // refuses its plaintext 'basic_text' backend and falls back to the key file, with a notice.
+    const engine = createEngine({ configDir: app.getPath('userData'), version: APP_VERSION, frontDoor: 'desktop', logger, safeStorage });
     window = await openDesktop(parts(), engine, { outDir, devServerUrl: process.env.ELECTRON_RENDERER_URL }, logger);
   });
 }
