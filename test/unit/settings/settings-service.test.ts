@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupLocationDocument, SettingsInput } from '../../../preload/api';
 import { generateSelfSignedCertificate, type SelfSignedCertificate } from '../../../main/engine/certificates';
 import { EngineError } from '../../../main/engine/errors';
+import { scrubSecrets } from '../../../main/engine/redact';
 import { KeyFileSecretStore, SECRET_NAMES } from '../../../main/engine/secrets';
 import { SettingsService, SettingsStore } from '../../../main/engine/settings';
 
@@ -170,6 +171,30 @@ describe('later saves and certificate history', () => {
       expect.objectContaining({ thumbprint: certA.info.thumbprint, firstUsed: '2026-02-01T08:00:00.000Z', lastUsed: '2026-03-01T08:00:00.000Z', current: false }),
       expect.objectContaining({ thumbprint: certB.info.thumbprint, firstUsed: '2026-03-01T08:00:00.000Z', current: true, pfxConfirmed: false }),
     ]);
+  });
+
+  it('going back to an earlier certificate keeps its first use', () => {
+    service.save(firstSave());
+    clock = new Date('2026-03-01T08:00:00.000Z');
+    service.save({ certificateBase64: certB.cerDer.toString('base64') });
+    clock = new Date('2026-04-01T08:00:00.000Z');
+    service.save({ certificateBase64: certA.cerDer.toString('base64') });
+    const history = service.certificateHistory();
+    expect(history).toHaveLength(2);
+    expect(history[0]).toMatchObject({ thumbprint: certA.info.thumbprint, firstUsed: '2026-02-01T08:00:00.000Z', lastUsed: '2026-04-01T08:00:00.000Z', current: true });
+    expect(history[1]).toMatchObject({ thumbprint: certB.info.thumbprint, lastUsed: '2026-04-01T08:00:00.000Z', current: false });
+  });
+
+  it('secrets of a refused save or import are registered for scrubbing', () => {
+    const typed = 'Refused-Save-Secret-1';
+    failure(() => service.save(firstSave({ password: typed, passwordConfirm: 'mismatch-xyz', certificateBase64: undefined })));
+    expect(scrubSecrets(`log: ${typed}`)).toBe('log: ***');
+    const imported = 'Refused-Import-Secret-2';
+    const document = legacyDocument();
+    document.properties.externalStoreDefault.password = imported;
+    document.properties.externalStoreDefault.backupFrequencyInHours = 99;
+    failure(() => service.importDocument(document));
+    expect(scrubSecrets(`log: ${imported}`)).toBe('log: ***');
   });
 
   it('lowering retention goes through the confirmation hook', () => {
