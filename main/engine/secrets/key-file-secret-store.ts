@@ -80,7 +80,13 @@ export class KeyFileSecretStore implements SecretStore {
     }
     mkdirSync(join(this.keyPath, '..'), { recursive: true, mode: 0o700 });
     const key = randomBytes(KEY_BYTES);
-    writeFileSync(this.keyPath, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(this.keyPath, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process (the CLI beside the desktop app) created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return this.key(false);
+      throw error;
+    }
     chmodSync(this.keyPath, 0o600);
     return key;
   }
