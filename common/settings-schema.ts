@@ -322,3 +322,6 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
   }
   return errors;
 }
+
+/** importSettings' input: `{ document }`. */
+export const importSettingsInputSchema = z.strictObject({ document: backupLocationDocumentSchema });
