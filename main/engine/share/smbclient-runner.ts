@@ -14,18 +14,20 @@
  *   line marks where that command's output ends — so results are parsed per
  *   command (smbclient keeps going after a failure, and its exit status only
  *   reflects connection problems);
- * - file data never touches the local disk. Uploads use `put - <name>`,
- *   which reads standard input; the commands then travel by `-c` instead,
- *   limited to one `put` of a name we generate (no `;`), with the folder
- *   given by `-D` (argv, so any legal name works). Reopening a pipe as
- *   `/dev/fd/N` is not an option for uploads: a FIFO reopened after our end
- *   has closed blocks forever. Downloads use `get <name> /dev/fd/3` on a real
- *   pipe — Node's child pipes are socketpairs, which `open("/dev/fd/3")`
- *   refuses, so the pipe is a FIFO opened at both ends and unlinked at once;
- *   our read end stays open, so smbclient's reopen never blocks.
+ * - file data never touches the local disk, and flows through real pipes
+ *   (Node's own child pipes are socketpairs, which smbclient reads in small
+ *   pieces — measured 3× slower — and which `open("/dev/fd/N")` refuses). A
+ *   real pipe is a FIFO opened at both ends, then unlinked at once.
+ *   Uploads: the pipe is smbclient's stdin and the command is `put - <name>`,
+ *   so the commands travel by `-c` instead — limited to that one `put` of a
+ *   name we generate (no `;`), with the folder given by `-D` (argv, so any
+ *   legal name works). (`put /dev/fd/3` is no option: smbclient reopens the
+ *   path, and reopening a FIFO whose writer already closed blocks forever.)
+ *   Downloads: `get <name> /dev/fd/3` with the pipe's write end as fd 3; our
+ *   read end stays open, so that reopen never blocks.
  */
 import { execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { close as closeCallback, open as openCallback } from 'node:fs';
+import { close as closeCallback, createWriteStream, open as openCallback, type WriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -116,7 +118,8 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
   try {
     const authFile = path.join(privateDir, 'auth');
     await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
-    if (options.dataOut) dataEnds = await openPipe(privateDir);
+    if (options.dataIn) dataEnds = await openPipe(privateDir, 'to-child');
+    else if (options.dataOut) dataEnds = await openPipe(privateDir, 'from-child');
     return await execute(endpoint, options, authFile, dataEnds);
   } finally {
     await rm(privateDir, { recursive: true, force: true });
@@ -142,14 +145,14 @@ function authFileText(endpoint: SmbEndpoint): string {
  * same time (each open waits for the other), then unlinked. `childEnd` becomes
  * smbclient's fd 3; `ourEnd` is the other side.
  */
-async function openPipe(privateDir: string): Promise<PipeEnds> {
+async function openPipe(privateDir: string, direction: 'to-child' | 'from-child'): Promise<PipeEnds> {
   const fifo = path.join(privateDir, 'data');
   await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
   // Raw fds, not FileHandles: the read end is handed to a net.Socket, which
   // closes it; a FileHandle would try to close it again on garbage collection.
   const [readEnd, writeEnd] = await Promise.all([openFd(fifo, 'r'), openFd(fifo, 'w')]);
   await rm(fifo, { force: true });
-  return { childEnd: writeEnd, ourEnd: readEnd };
+  return direction === 'to-child' ? { childEnd: readEnd, ourEnd: writeEnd } : { childEnd: writeEnd, ourEnd: readEnd };
 }
 
 interface PipeEnds {
@@ -180,7 +183,11 @@ function execute(
       args.push('-c', command);
     }
     const child = endpoint.spawn(endpoint.smbclientPath, args, {
-      stdio: dataEnds ? ['pipe', 'pipe', 'pipe', dataEnds.childEnd] : ['pipe', 'pipe', 'pipe'],
+      stdio: !dataEnds
+        ? ['pipe', 'pipe', 'pipe']
+        : options.dataIn
+          ? [dataEnds.childEnd, 'pipe', 'pipe']
+          : ['pipe', 'pipe', 'pipe', dataEnds.childEnd],
       env,
     });
     // Our copy of the child's end must close, or EOF/EPIPE would never come.
@@ -193,6 +200,7 @@ function execute(
     let dataInError: unknown;
     let finished = false;
     let dataSocket: net.Socket | undefined;
+    let upload: WriteStream | undefined;
     let idleTimer: NodeJS.Timeout | undefined;
     const idleLimitMs = endpoint.timeoutSeconds * 1000 + 2000;
     const touch = (): void => {
@@ -201,7 +209,7 @@ function execute(
         // Waiting on our side is not a stalled share: a slow consumer of a
         // download, or a slow producer of an upload (a backup command).
         const consumerSlow = options.dataOut?.writableNeedDrain === true;
-        const producerSlow = options.dataIn !== undefined && child.stdin?.writableNeedDrain !== true && !child.stdin?.writableEnded;
+        const producerSlow = upload !== undefined && !upload.writableNeedDrain && !upload.writableEnded;
         if (consumerSlow || producerSlow) {
           touch();
           return;
@@ -220,9 +228,16 @@ function execute(
       stderr += chunk.toString('utf8');
       touch();
     });
-    child.stdin?.on('error', () => undefined); // smbclient may exit before reading everything
+    child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
     const source = options.dataIn;
-    if (source && child.stdin) {
+    if (source && dataEnds) {
+      // A real pipe as smbclient's stdin: a socketpair (Node's default) is
+      // read in small pieces by smbclient and measured 3× slower.
+      // Blocking writes from the thread pool: a whole chunk per write call,
+      // instead of 64 KiB slices through the event loop (2.5× faster here).
+      const sink = createWriteStream('', { fd: dataEnds.ourEnd, highWaterMark: 1 << 20 });
+      upload = sink;
+      sink.on('error', () => undefined); // EPIPE: smbclient stopped reading; its output says why
       source.on('data', (chunk: Buffer) => {
         bytesIn += chunk.length;
         options.onDataBytes?.(bytesIn);
@@ -231,9 +246,9 @@ function execute(
       source.once('error', (error) => {
         dataInError = error;
         // smbclient sees EOF; the caller deletes the incomplete temporary file.
-        child.stdin?.end();
+        sink.end();
       });
-      source.pipe(child.stdin);
+      source.pipe(sink);
     } else {
       child.stdin?.end(options.commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
     }
@@ -255,7 +270,10 @@ function execute(
       finished = true;
       if (idleTimer) clearTimeout(idleTimer);
       void dataDone.then(() => {
-        if (source && child.stdin) source.unpipe(child.stdin);
+        if (source && upload) {
+          source.unpipe(upload);
+          upload.destroy();
+        }
         const transcript = scrubSecrets(`${stdout}\n${stderr}`.trim());
         resolve({
           exitCode,
