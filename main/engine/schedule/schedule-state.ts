@@ -1,0 +1,35 @@
+/** What the scheduler persists (in the config dir, through an injected store). */
+export interface ScheduleState {
+  /** ISO time of slot 0; null until backup is first configured. */
+  anchor: string | null;
+  frequencyHours: number;
+  enabled: boolean;
+  disabledSince: string | null;
+  /** The next slot of the schedule (kept while disabled, so enabling resumes the same schedule). */
+  nextBackupTime: string | null;
+  /** The latest slot already run, skipped or caught up; slots after it and ≤ now are due. */
+  lastSlotHandled: string | null;
+}
+
+export interface ScheduleStore {
+  load(): Promise<ScheduleState | null> | ScheduleState | null;
+  save(state: ScheduleState): Promise<void> | void;
+}
+
+export const DEFAULT_FREQUENCY_HOURS = 12;
+
+export function unconfiguredState(frequencyHours = DEFAULT_FREQUENCY_HOURS): ScheduleState {
+  return { anchor: null, frequencyHours, enabled: true, disabledSince: null, nextBackupTime: null, lastSlotHandled: null };
+}
+
+/** A store in memory, for tests and for a console that has no config dir. */
+export function memoryScheduleStore(initial: ScheduleState | null = null): ScheduleStore & { current: ScheduleState | null } {
+  const store = {
+    current: initial ? { ...initial } : null,
+    load: () => (store.current ? { ...store.current } : null),
+    save: (state: ScheduleState) => {
+      store.current = { ...state };
+    },
+  };
+  return store;
+}
