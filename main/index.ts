@@ -3,6 +3,7 @@
 import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ElectronStore from 'electron-store';
 import { createEngine } from './engine/service';
 import { createLogger } from './engine/app/logger';
 import { claimSingleInstance, openDesktop, type BrowserWindowConstructorLike, type BrowserWindowLike, type DesktopParts } from './electron/desktop';
@@ -31,7 +32,9 @@ if (claimSingleInstance(app as unknown as DesktopParts['app'], () => {
   void app.whenReady().then(async () => {
     // safeStorage is usable only once the app is ready; on Linux without a keyring the engine
     // refuses its plaintext 'basic_text' backend and falls back to the key file, with a notice.
-    const engine = createEngine({ configDir: app.getPath('userData'), version: APP_VERSION, frontDoor: 'desktop', logger, safeStorage });
+    const engine = createEngine({ configDir: app.getPath('userData'), version: APP_VERSION, frontDoor: 'desktop', logger, safeStorage,
+      openSettingsBackend: (dir) => new ElectronStore<Record<string, unknown>>({ cwd: dir, name: 'settings', configFileMode: 0o600 }),
+    });
     window = await openDesktop(parts(), engine, { outDir, devServerUrl: process.env.ELECTRON_RENDERER_URL }, logger);
   });
 }

@@ -8,7 +8,7 @@ import { keyMethods } from './methods/keys';
 import { settingsMethods } from './methods/settings';
 import { sourceMethods } from './methods/sources';
 import { shareMethods } from './methods/share';
-import { openSettings } from './settings';
+import { openSettings, type OpenSettingsBackend } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
 
@@ -20,6 +20,8 @@ export interface EngineDeps {
   logger?: Logger;
   /** Desktop: Electron's safeStorage. Headless: absent (0600 key file). */
   safeStorage?: SafeStorageLike;
+  /** Desktop: electron-store over the same settings file format as headless conf. */
+  openSettingsBackend?: OpenSettingsBackend;
   /** Injected time, for tests. */
   now?: () => Date;
 }
@@ -38,7 +40,12 @@ export function createEngine(deps: EngineDeps): Engine {
   const events = new EventHub();
   const logger = deps.logger ?? createLogger();
   const now = deps.now ?? (() => new Date());
-  const settings = openSettings({ configDir: deps.configDir, now, ...(deps.safeStorage ? { safeStorage: deps.safeStorage } : {}) });
+  const settings = openSettings({
+    configDir: deps.configDir,
+    now,
+    ...(deps.safeStorage ? { safeStorage: deps.safeStorage } : {}),
+    ...(deps.openSettingsBackend ? { openBackend: deps.openSettingsBackend } : {}),
+  });
   const ctx: EngineContext = { configDir: deps.configDir, now, logger, events, settings, sources: new SourceStore(deps.configDir) };
   if (settings.secretStorageWarning) logger.warn(settings.secretStorageWarning);
 
