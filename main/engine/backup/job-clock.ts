@@ -1,14 +1,4 @@
-/** The slice of a clock the backup job needs: time, and a cancellable repeating timer. */
-export interface Clock {
-  now(): Date;
-  setInterval(fn: () => void, ms: number): { cancel(): void };
-}
+import type { Clock as EngineClock } from '../clock';
 
-export const systemClock: Clock = {
-  now: () => new Date(),
-  setInterval: (fn, ms) => {
-    const handle = setInterval(fn, ms);
-    handle.unref?.();
-    return { cancel: () => clearInterval(handle) };
-  },
-};
+/** The slice of the engine clock the backup job needs: time, and the lock heartbeat's repeating timer. */
+export type Clock = Pick<EngineClock, 'now' | 'setInterval'>;
