@@ -129,12 +129,14 @@ function tcpReachable(host: string, port: number, timeoutMs: number): Promise<vo
 /** Logs on and opens the share with debug level 5, and reads the dialect and encryption. */
 async function smbSessionInfo(share: SmbShare): Promise<{ dialect: string | null; encrypted: boolean }> {
   const run = await share.run({ commands: ['pwd'], debugLevel: 5 });
-  if (run.timedOut || run.segments.length < 1) {
+  if (run.spawnError !== undefined) share.segmentsOrThrow(run, 1, 'Opening the share failed.');
+  if (run.timedOut) throw shareError('connectivity', `${share.describe()} did not answer in time.`, 'smbclient timed out');
+  if (run.segments.length < 1) {
     const statusLines = run.transcript
       .split('\n')
       .filter((line) => /NT_STATUS_|Connection to .* failed/.test(line))
       .join('\n');
-    const category = classifyShareFailure(statusLines || (run.timedOut ? 'timed out' : ''));
+    const category = classifyShareFailure(statusLines);
     const detail =
       category === 'authentication'
         ? `${share.describe()} did not accept the user name and password.`

@@ -7,7 +7,7 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { isEngineError, type EngineError } from '../errors';
+import { EngineError, isEngineError } from '../errors';
 import { registerSecret } from '../redact';
 import type { FileShare, ShareEntry, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
@@ -226,6 +226,15 @@ export class SmbShare implements FileShare {
    * classified error; otherwise returns one output segment per command.
    */
   segmentsOrThrow(result: SmbclientResult, count: number, detail: string): string[] {
+    if (result.spawnError !== undefined) {
+      throw new EngineError({
+        code: 'share',
+        category: 'general',
+        message: `The SMB client program (${this.endpoint.smbclientPath}) could not be started.`,
+        remediation: 'Install the smbclient package (for example: apt-get install smbclient) and try again.',
+        cause: result.spawnError,
+      });
+    }
     if (result.timedOut) throw shareError('connectivity', `${detail} The server did not answer in time.`, result.transcript);
     if (result.segments.length < count) {
       const category = classifyShareFailure(result.transcript);

@@ -83,6 +83,8 @@ export interface SmbclientResult {
   bytesIn: number;
   /** The `dataIn` stream's own error, if it failed. */
   dataInError: unknown;
+  /** Set when smbclient could not be started at all (e.g. not installed). */
+  spawnError: string | undefined;
 }
 
 const MARKER_COMMAND = 'pwd';
@@ -198,6 +200,7 @@ function execute(
     let timedOut = false;
     let bytesIn = 0;
     let dataInError: unknown;
+    let spawnError: string | undefined;
     let finished = false;
     let dataSocket: net.Socket | undefined;
     let upload: WriteStream | undefined;
@@ -283,11 +286,12 @@ function execute(
           timedOut,
           bytesIn,
           dataInError,
+          spawnError,
         });
       });
     };
     child.once('error', (error) => {
-      stderr += `\nspawn failed: ${error.message}`;
+      spawnError = error.message;
       dataSocket?.destroy();
       finish(null);
     });

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { startSamba, type SambaServer } from '../../support/samba';
@@ -98,6 +100,26 @@ describe('SmbShare failures land in the right category', () => {
     expect(error.message).toMatch(/out of capacity/);
     expect(error.remediation).toMatch(/delete existing backups, oldest first/);
     expect(await readdir(smallDisk.path)).toEqual([]);
+  });
+
+  it('a server that stops answering → connectivity, after the timeout', async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), 'ibc-fake-smbclient-'));
+    try {
+      // Stands in for smbclient hanging on a dead connection.
+      const hanging = path.join(work, 'smbclient');
+      await writeFile(hanging, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+      const started = Date.now();
+      const error = await expectShareError(new SmbShare(options({ smbclientPath: hanging, timeoutSeconds: 1, retries: 0 })).list(''), 'connectivity');
+      expect(error.message).toMatch(/did not answer in time/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing smbclient program is a general failure that says to install it', async () => {
+    const error = await expectShareError(new SmbShare(options({ smbclientPath: '/nonexistent/smbclient' })).list(''), 'general');
+    expect(error.remediation).toMatch(/Install the smbclient package/);
   });
 
   it('logs on as DOMAIN\\user and as user@domain', async () => {
