@@ -7,7 +7,8 @@
  * fixed from outside, so this module spawns smbclient itself:
  *
  * - credentials travel in an auth file (`-A`, mode 0600, in a private 0700
- *   temp folder) that is deleted as soon as smbclient exits;
+ *   temp folder) that is deleted as soon as smbclient exits (a password with
+ *   surrounding spaces goes in the child's environment instead, see below);
  * - commands go on standard input, one per line, each argument in double
  *   quotes (names were checked: no `"` and no control characters can occur),
  *   and every command is followed by `pwd`, whose "Current directory is"
@@ -137,9 +138,20 @@ function authFileText(endpoint: SmbEndpoint): string {
     // The auth file is line-based; a line break would truncate or inject.
     if (/[\r\n]/.test(value)) throw new Error(`the ${name} contains a line break`);
   }
-  const lines = [`username = ${endpoint.username}`, `password = ${endpoint.password}`];
+  const lines = [`username = ${endpoint.username}`];
+  if (!passwordNeedsEnvironment(endpoint.password)) lines.push(`password = ${endpoint.password}`);
   if (endpoint.domain) lines.push(`domain = ${endpoint.domain}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * smbclient trims the spaces around an auth-file value (measured: a password
+ * " pw " fails to log on from the file). Such a password goes through the
+ * child's environment (PASSWD) instead — like the file, readable only by our
+ * own user, never on argv.
+ */
+function passwordNeedsEnvironment(password: string): boolean {
+  return password !== password.trim();
 }
 
 /**
@@ -173,10 +185,11 @@ function execute(
 ): Promise<SmbclientResult> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8' };
-    // smbclient would take a password from these; ours comes from the auth file only.
+    // smbclient would take a password from these; ours comes from the auth file (or PASSWD, set here).
     delete env.PASSWD;
     delete env.PASSWD_FD;
     delete env.PASSWD_FILE;
+    if (passwordNeedsEnvironment(endpoint.password)) env.PASSWD = endpoint.password;
     const args = smbclientArguments(endpoint, authFile, options.debugLevel ?? 1);
     if (options.dataIn) {
       const [command, ...rest] = options.commands;

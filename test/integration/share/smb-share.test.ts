@@ -19,6 +19,8 @@ beforeAll(async () => {
   if ('skipReason' in mounted) smallDiskSkipReason = mounted.skipReason;
   else smallDisk = mounted;
   server = await startSamba({
+    // Surrounding spaces: smbclient trims them in auth files, so this password takes the PASSWD path.
+    password: ` P;w%'& ${Date.now()} `,
     extraShares: [{ name: 'readonly', readOnly: true }, ...(smallDisk ? [{ name: 'small', path: smallDisk.path }] : [])],
   });
 });
