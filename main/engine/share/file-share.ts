@@ -69,7 +69,9 @@ export interface FileShare {
    * `path`. The parent folder must exist (category path otherwise). Fails
    * without overwriting when `path` already exists. On any failure (including
    * `source` erroring, or the share filling up: category capacity) the
-   * temporary file is removed, so no partial file is left behind.
+   * temporary file is removed, so no partial file is left behind, and
+   * `source` is destroyed. A failure of `source` itself is rethrown as is
+   * (it is not a share failure); share failures carry their category.
    *
    * Design choice: the driver consumes a Readable (rather than handing out a
    * Writable) so that success means "published", and back-pressure is plain
