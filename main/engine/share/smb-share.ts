@@ -68,6 +68,15 @@ export class SmbShare implements FileShare {
     };
   }
 
+  /** Logged or printed, a share shows where it points — never its credentials. */
+  toJSON(): { kind: 'smb'; location: string } {
+    return { kind: 'smb', location: this.describe() };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SmbShare(${this.describe()})`;
+  }
+
   describe(): string {
     const folder = this.rootComponents.length ? `\\${this.rootComponents.join('\\')}` : '';
     const port = this.endpoint.port === 445 ? '' : ` (port ${this.endpoint.port})`;

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../main/engine/errors';
 import { temporaryNameFor } from '../../../main/engine/share/file-share';
@@ -67,6 +68,10 @@ describe('UNC paths and accounts', () => {
     expect(openFileShare({ location: '\\\\nas\\share\\f', platform: 'win32', ...credentials }).kind).toBe('local');
     expect(openFileShare({ location: '/srv/backups', ...credentials }).kind).toBe('local');
     expect(() => openFileShare({ location: 'relative/dir', ...credentials })).toThrow(EngineError);
-    expect(openFileShare({ location: '\\\\nas\\share\\f', smbPort: 4455, ...credentials }).describe()).toBe('\\\\nas\\share\\f (port 4455)');
+    const share = openFileShare({ location: '\\\\nas\\share\\f', smbPort: 4455, ...credentials });
+    expect(share.describe()).toBe('\\\\nas\\share\\f (port 4455)');
+    // Logging the share object never shows the password.
+    expect(JSON.stringify(share)).not.toContain('p-123');
+    expect(inspect(share, { depth: 5 })).not.toContain('p-123');
   });
 });
