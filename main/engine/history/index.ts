@@ -1,0 +1,3 @@
+export * from './history-store';
+export * from './run-events';
+export type * from './timeline-sink';

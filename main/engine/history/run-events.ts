@@ -1,0 +1,46 @@
+import type { BackupState, BackupTrigger, ShareFailureCategory } from '../../../preload/api';
+import type { NewTimelineEvent } from './timeline-sink';
+
+/**
+ * Builders for the run events. Whoever starts a backup (the scheduler's
+ * runBackup, Backup now, the CLI) records them, so on-demand and scheduled
+ * runs look the same on the timeline apart from their trigger.
+ */
+export function runStartedEvent(run: { backupId: string; trigger: BackupTrigger; at: string }): NewTimelineEvent {
+  return { kind: 'run-started', at: run.at, backupId: run.backupId, trigger: run.trigger, state: 'Creating', summary: `${triggerText(run.trigger)} backup ${run.backupId} started` };
+}
+
+export function runFinishedEvent(run: {
+  backupId: string;
+  trigger: BackupTrigger;
+  state: BackupState;
+  at: string;
+  durationSeconds: number;
+  category?: ShareFailureCategory;
+  message?: string;
+}): NewTimelineEvent {
+  const event: NewTimelineEvent = {
+    kind: 'run-finished',
+    at: run.at,
+    backupId: run.backupId,
+    trigger: run.trigger,
+    state: run.state,
+    durationSeconds: run.durationSeconds,
+    summary: `${triggerText(run.trigger)} backup ${run.backupId} ${run.state} after ${formatDuration(run.durationSeconds)}${run.message ? `: ${run.message}` : ''}`,
+  };
+  if (run.category !== undefined) event.category = run.category;
+  if (run.message !== undefined) event.reason = run.message;
+  return event;
+}
+
+function triggerText(trigger: BackupTrigger): string {
+  return trigger === 'on-demand' ? 'On-demand' : trigger === 'catch-up' ? 'Catch-up' : 'Scheduled';
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}

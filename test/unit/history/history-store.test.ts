@@ -1,0 +1,94 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HistoryStore, historyFileIn } from '../../../main/engine/history/history-store';
+import { runFinishedEvent, runStartedEvent } from '../../../main/engine/history/run-events';
+import { registerSecret } from '../../../main/engine/redact';
+import { FakeClock } from '../../support/fake-clock';
+import { makeTempDir } from '../../support/temp-dir';
+
+let dir: { path: string; remove: () => Promise<void> };
+let clock: FakeClock;
+beforeEach(async () => {
+  dir = await makeTempDir('ibc-history-');
+  clock = new FakeClock('2026-03-01T00:00:00.000Z');
+});
+afterEach(() => dir.remove());
+
+const open = (extra: Partial<ConstructorParameters<typeof HistoryStore>[0]> = {}) => new HistoryStore({ file: historyFileIn(dir.path), clock, ...extra });
+
+describe('HistoryStore', () => {
+  it('appends one JSON line per event and queries newest first, filtered by kind, with a limit', async () => {
+    const store = open();
+    await store.append(runStartedEvent({ backupId: '20260301T000000Z-aaaaaa', trigger: 'scheduled', at: clock.now().toISOString() }));
+    await clock.advance(60_000);
+    await store.append({ kind: 'slot-skipped', summary: 'skipped', reason: 'automatic backups disabled' });
+    await clock.advance(60_000);
+    const finished = await store.append(runFinishedEvent({ backupId: '20260301T000000Z-aaaaaa', trigger: 'scheduled', state: 'Failed', at: clock.now().toISOString(), durationSeconds: 95, category: 'path', message: 'path not found' }));
+
+    const lines = (await readFile(historyFileIn(dir.path), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[2] ?? '')).toEqual(finished);
+
+    const all = await open().query({});
+    expect(all.map((e) => e.kind)).toEqual(['run-finished', 'slot-skipped', 'run-started']);
+    expect(all[0]).toMatchObject({ state: 'Failed', category: 'path', durationSeconds: 95, trigger: 'scheduled' });
+    expect(all[0]?.summary).toMatch(/Scheduled backup .* Failed after 1 min 35 s/);
+    expect(all[1]?.at).toBe('2026-03-01T00:01:00.000Z');
+    expect((await open().query({ kinds: ['run-started', 'run-finished'] })).map((e) => e.kind)).toEqual(['run-finished', 'run-started']);
+    expect(await open().query({ limit: 1 })).toHaveLength(1);
+  });
+
+  it('tolerates a torn last line after a crash and starts the next append on a fresh line', async () => {
+    const store = open();
+    await store.append({ kind: 'settings-changed', summary: 'first' });
+    await appendFile(historyFileIn(dir.path), '{"id":"x","at":"2026-03-01T00:00:00.000Z","kind":"run-fin');
+
+    const reopened = open();
+    expect((await reopened.query({})).map((e) => e.summary)).toEqual(['first']);
+    expect(reopened.skippedLines).toBe(1);
+    await reopened.append({ kind: 'settings-changed', summary: 'after crash' });
+
+    const third = open();
+    expect((await third.query({})).map((e) => e.summary)).toEqual(['after crash', 'first']);
+  });
+
+  it('skips lines that are not events (unknown kind, not JSON)', async () => {
+    await writeFile(historyFileIn(dir.path), '{"id":"a","at":"2026-03-01T00:00:00.000Z","kind":"bogus","summary":"x"}\nnot json\n{"id":"b","at":"2026-03-01T00:00:00.000Z","kind":"catch-up","summary":"ok"}\n');
+    const store = open();
+    expect((await store.query({})).map((e) => e.id)).toEqual(['b']);
+    expect(store.skippedLines).toBe(2);
+  });
+
+  it('stays bounded: compacts to the newest events when it grows past the limit', async () => {
+    const store = open({ maxEvents: 10, keepEvents: 6 });
+    for (let i = 0; i < 11; i++) await store.append({ kind: 'slot-skipped', summary: `e${i}` });
+    const lines = (await readFile(historyFileIn(dir.path), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(6);
+    expect((await open({ maxEvents: 10 }).query({})).map((e) => e.summary)).toEqual(['e10', 'e9', 'e8', 'e7', 'e6', 'e5']);
+    await store.append({ kind: 'slot-skipped', summary: 'e11' });
+    expect((await open({ maxEvents: 10 }).query({ limit: 2 })).map((e) => e.summary)).toEqual(['e11', 'e10']);
+  });
+
+  it('concurrent appends are all kept, in call order', async () => {
+    const store = open();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.append({ kind: 'catch-up', summary: `c${i}` })));
+    const read = await open().query({});
+    expect(read.map((e) => e.summary)).toEqual(Array.from({ length: 20 }, (_, i) => `c${19 - i}`));
+  });
+
+  it('scrubs registered secrets from texts', async () => {
+    registerSecret('Sup3rSecretPw!');
+    const store = open();
+    await store.append({ kind: 'run-finished', summary: 'failed: logon as Sup3rSecretPw! refused', reason: 'Sup3rSecretPw!' });
+    const text = await readFile(historyFileIn(dir.path), 'utf8');
+    expect(text).not.toContain('Sup3rSecretPw!');
+  });
+
+  it('notifies each append and rejects an unknown kind', async () => {
+    const seen: string[] = [];
+    const store = open({ onAppend: (e) => seen.push(e.kind) });
+    await store.append({ kind: 'certificate-changed', summary: 'rotated' });
+    await expect(store.append({ kind: 'nope' as 'catch-up', summary: 'x' })).rejects.toThrow(/not a timeline event/);
+    expect(seen).toEqual(['certificate-changed']);
+  });
+});
