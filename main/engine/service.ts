@@ -11,6 +11,10 @@ import { shareMethods } from './methods/share';
 import { openSettings, type OpenSettingsBackend } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
+import { systemClock, type Clock } from './clock';
+import { BackupManager } from './backup/backup-manager';
+import { backupFormat } from './backup/backup-format';
+import type { BackupSummary } from '../../preload/api';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -22,8 +26,8 @@ export interface EngineDeps {
   safeStorage?: SafeStorageLike;
   /** Desktop: electron-store over the same settings file format as headless conf. */
   openSettingsBackend?: OpenSettingsBackend;
-  /** Injected time, for tests. */
-  now?: () => Date;
+  /** Injected time and timers, for tests. */
+  clock?: Clock;
 }
 
 export interface Engine extends BackupConsoleApi {
@@ -39,7 +43,8 @@ export interface Engine extends BackupConsoleApi {
 export function createEngine(deps: EngineDeps): Engine {
   const events = new EventHub();
   const logger = deps.logger ?? createLogger();
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
+  const now = (): Date => clock.now();
   const settings = openSettings({
     configDir: deps.configDir,
     now,
@@ -50,6 +55,15 @@ export function createEngine(deps: EngineDeps): Engine {
   if (settings.secretStorageWarning) logger.warn(settings.secretStorageWarning);
 
   const share = shareMethods(ctx);
+  let lastBackup: BackupSummary | null = null;
+  const backups = new BackupManager({
+    ctx,
+    format: backupFormat,
+    clock,
+    onFinished: (job) => {
+      if (job.summary.state !== 'Failed') lastBackup = job.summary;
+    },
+  });
   const getSchedule = async (): Promise<ScheduleView> => {
     const view = settings.service.view();
     return {
@@ -66,6 +80,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
     close: async () => {
+      await backups.whenIdle();
       logger.flush();
     },
 
@@ -81,8 +96,8 @@ export function createEngine(deps: EngineDeps): Engine {
       settings: settings.service.view(),
       schedule: await getSchedule(),
       capacity: await share.getCapacity(),
-      lastBackup: null,
-      activeJob: null,
+      lastBackup,
+      activeJob: backups.activeJob(),
       alertCount: 0,
     }),
 
@@ -92,28 +107,14 @@ export function createEngine(deps: EngineDeps): Engine {
     getCapacity: share.getCapacity,
     ...sourceMethods(ctx),
 
-    startBackup: async () => {
-      throw notAvailableYet('Backup now');
-    },
-    cancelBackup: async () => {
-      throw notAvailableYet('Cancelling a backup');
-    },
-    getActiveJob: async () => null,
-    listBackups: async () => {
-      throw notAvailableYet('Listing backups');
-    },
-    getBackup: async () => {
-      throw notAvailableYet('Backup details');
-    },
-    verifyBackup: async () => {
-      throw notAvailableYet('Verifying backups');
-    },
-    restoreBackup: async () => {
-      throw notAvailableYet('Restoring backups');
-    },
-    checkRecoveryKey: async () => {
-      throw notAvailableYet('Checking a recovery key');
-    },
+    startBackup: () => backups.start('on-demand'),
+    cancelBackup: () => backups.cancel(),
+    getActiveJob: async () => backups.activeJob(),
+    listBackups: () => backups.list(),
+    getBackup: ({ backupId }) => backups.detail(backupId),
+    verifyBackup: (input) => backups.verify(input),
+    restoreBackup: (input) => backups.restore(input),
+    checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
     previewRetention: async () => {
       throw notAvailableYet('Retention preview');
     },

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BackupTrigger, JobProgress, ShareFailureCategory } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
 import { scrubSecrets } from '../redact';
@@ -11,7 +10,7 @@ import type { SourceDefinition } from '../sources/source';
 import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup-id';
 import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port';
 import type { Clock } from './job-clock';
-import { ByteCounter, etaSeconds, RateMeter } from './progress';
+import { ByteCounter, etaSeconds, RateMeter, Sha256Tap } from './progress';
 import { acquireShareLock } from './share-lock';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -37,19 +36,6 @@ export interface BackupJobDeps {
   share: FileShare;
   clock: Clock;
   lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
-}
-
-class Sha256Tap extends Transform {
-  private readonly hash = createHash('sha256');
-  bytes = 0;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    callback(null, chunk);
-  }
-  digest(): string {
-    return this.hash.digest('hex');
-  }
 }
 
 function cancelled(): EngineError {

@@ -1,4 +1,4 @@
-import type { Readable, Transform } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 /**
  * What the backup job needs from the backup format (docs/BACKUP-FORMAT.md),
@@ -37,9 +37,34 @@ export interface BackupSealer {
   readonly recipientThumbprint: string | null;
   readonly encryptionMode: 'certificate' | 'legacy-key';
   /** plaintext (tar or raw) → compressed (when worthwhile) → encrypted chunks. */
-  encryptComponent(component: string, payload: ComponentPayload): { stream: Transform; compression: () => string };
+  encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string };
   /** The manifest's bytes, authenticated with the data key. */
   sealManifest(draft: ManifestDraft): Buffer;
   /** A tar stream of a folder; rejects unsupported entries (symlinks, devices) by failing the stream. */
   packFolder(dir: string): Readable;
+}
+
+/** A manifest as read back from the share (structure checked, not yet authenticated). */
+export interface ReadManifest extends ManifestDraft {
+  formatVersion: number;
+  encryption: { mode: 'certificate' | 'legacy-key'; recipientThumbprint: string | null };
+}
+
+/** Key material for opening a backup: held in memory for one operation. */
+export type OpeningKey = { kind: 'private-key'; privateKey: import('node:crypto').KeyObject } | { kind: 'legacy-key'; key: Buffer };
+
+/** A backup whose data key was unwrapped and whose manifest was authenticated. */
+export interface UnlockedBackup {
+  /** stored bytes → plaintext (tar or raw); errors on any bad tag, truncation or reordering. */
+  decryptComponent(component: ComponentRecord): Duplex;
+}
+
+export interface BackupFormat {
+  newSealer(backupId: string, target: { mode: 'certificate'; thumbprint: string; publicKey: import('node:crypto').KeyObject } | { mode: 'legacy-key'; key: Buffer }): BackupSealer;
+  /** Throws EngineError 'verify-failed' naming what is wrong with the manifest. */
+  readManifest(bytes: Buffer): ReadManifest;
+  /** Throws EngineError 'wrong-key' when the key does not open it, 'verify-failed' when the manifest was tampered with. */
+  unlock(manifestBytes: Buffer, key: OpeningKey): UnlockedBackup;
+  /** Extracts a tar stream into `dir`, refusing absolute paths, `..`, links and devices. */
+  extractTar(dir: string, tar: Readable): Promise<{ files: number; bytes: number }>;
 }

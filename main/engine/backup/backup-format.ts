@@ -1,0 +1,272 @@
+import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import * as nodeStream from 'node:stream';
+import { Transform, type Duplex, type TransformCallback } from 'node:stream';
+import { constants as zlibConstants, createGunzip, createGzip, gzipSync, type Gzip } from 'node:zlib';
+import { z } from 'zod';
+import { BACKUP_STATES } from '../../../preload/api';
+import { EngineError } from '../errors';
+import { ChunkDecryptor, ChunkEncryptor, componentKey, encodeHeader, type CompressionName } from './chunked-aead';
+import type { BackupFormat, BackupSealer, ComponentPayload, ComponentRecord, ManifestDraft, OpeningKey, ReadManifest, UnlockedBackup } from './codec-port';
+import { extractTar, packFolder } from './folder-archive';
+
+export const FORMAT_VERSION = 1;
+
+// stream.compose exists in Node 20 (since 16.9) but @types/node 20 does not declare it.
+const compose = (nodeStream as unknown as { compose(...streams: NodeJS.ReadWriteStream[]): Duplex }).compose;
+/** Compression is skipped when the first bytes of a component shrink by less than 10%. */
+const PROBE_BYTES = 256 * 1024;
+const WORTHWHILE_RATIO = 0.9;
+
+function manifestKey(dataKey: Buffer, backupId: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.from(backupId, 'utf8'), Buffer.from('ibc-manifest-v1', 'utf8'), 32));
+}
+
+/** JSON with keys sorted at every level and no white space: the bytes the manifest MAC covers. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function legacyKeyId(key: Buffer): string {
+  return createHash('sha256').update('ibc-legacy-key-id\0').update(key).digest('hex').slice(0, 16);
+}
+
+function legacyWrapAad(backupId: string): Buffer {
+  return Buffer.from(`ibc-legacy-wrap-v1\0${backupId}`, 'utf8');
+}
+
+const componentSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  state: z.enum(['Succeeded', 'Failed']),
+  error: z.string().optional(),
+  payload: z.enum(['tar', 'raw']),
+  file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.bin$/),
+  sourceBytes: z.number().int().nonnegative(),
+  storedBytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^([0-9a-f]{64})?$/),
+  compression: z.enum(['none', 'gzip']),
+});
+
+const encryptionSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('certificate'), algorithm: z.literal('RSA-OAEP-256'), recipientThumbprint: z.string().regex(/^[0-9A-F]{40}$/), wrappedKey: z.string() }),
+  z.object({ mode: z.literal('legacy-key'), algorithm: z.literal('A256GCM'), keyId: z.string().regex(/^[0-9a-f]{16}$/), nonce: z.string(), wrappedKey: z.string() }),
+]);
+
+const manifestSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  backupId: z.string(),
+  createdAt: z.string(),
+  completedAt: z.string(),
+  durationSeconds: z.number().nonnegative(),
+  timeTakenToCreate: z.string(),
+  trigger: z.enum(['scheduled', 'on-demand', 'catch-up']),
+  state: z.enum(BACKUP_STATES),
+  recoveryReady: z.boolean(),
+  stamp: z.record(z.string(), z.string()),
+  components: z.array(componentSchema),
+  encryption: encryptionSchema,
+  mac: z.string(),
+});
+type StoredManifest = z.infer<typeof manifestSchema>;
+
+/** ISO-8601 duration, as Azure Stack's timeTakenToCreate (PT20M48.59S). */
+export function isoDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round((seconds % 60) * 100) / 100;
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s || (!h && !m) ? `${s}S` : ''}`;
+}
+
+function manifestFailure(detail: string): EngineError {
+  return new EngineError({ code: 'verify-failed', message: `The backup manifest is not valid: ${detail}.`, remediation: 'The backup folder was altered or damaged: do not rely on it; restore an earlier backup.' });
+}
+
+function wrongKey(detail: string): EngineError {
+  return new EngineError({ code: 'wrong-key', message: detail, remediation: 'Use the .pfx (and its password) of the certificate the backup was encrypted to — its thumbprint is shown with the backup — or the legacy key it was made with.' });
+}
+
+/**
+ * Plaintext → gzip (level 1, when the first 256 KiB shrink by 10% or more) →
+ * out. Level 1: infrastructure data (JSON, databases) compresses well at it,
+ * and higher levels cost several times the CPU for a few percent.
+ */
+class CompressionStage extends Transform {
+  decided: CompressionName | null = null;
+  private probe: Buffer[] = [];
+  private probeBytes = 0;
+  private gzip: Gzip | null = null;
+
+  constructor() {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  private decide(): void {
+    const sample = Buffer.concat(this.probe);
+    this.decided = sample.length > 0 && gzipSync(sample, { level: 1 }).length <= sample.length * WORTHWHILE_RATIO ? 'gzip' : 'none';
+    if (this.decided === 'gzip') {
+      this.gzip = createGzip({ level: 1, chunkSize: 256 * 1024 });
+      this.gzip.on('data', (data: Buffer) => this.push(data));
+    }
+  }
+
+  private forward(chunk: Buffer, callback: TransformCallback): void {
+    if (!this.gzip) {
+      this.push(chunk);
+      return callback();
+    }
+    if (this.gzip.write(chunk)) callback();
+    else this.gzip.once('drain', () => callback());
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.decided) return this.forward(chunk, callback);
+    this.probe.push(chunk);
+    this.probeBytes += chunk.length;
+    if (this.probeBytes < PROBE_BYTES) return callback();
+    this.decide();
+    const buffered = Buffer.concat(this.probe);
+    this.probe = [];
+    this.forward(buffered, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!this.decided) {
+      this.decide();
+      const buffered = Buffer.concat(this.probe);
+      this.probe = [];
+      if (!this.gzip) {
+        if (buffered.length > 0) this.push(buffered);
+        return callback();
+      }
+      this.gzip.write(buffered);
+    }
+    if (!this.gzip) return callback();
+    this.gzip.once('end', () => callback());
+    this.gzip.once('error', (error) => callback(error));
+    this.gzip.end();
+  }
+}
+
+class Sealer implements BackupSealer {
+  private readonly dataKey = randomBytes(32);
+  private readonly encryption: StoredManifest['encryption'];
+  readonly recipientThumbprint: string | null;
+  readonly encryptionMode: 'certificate' | 'legacy-key';
+
+  constructor(
+    private readonly backupId: string,
+    target: Parameters<BackupFormat['newSealer']>[1],
+  ) {
+    if (target.mode === 'certificate') {
+      const wrapped = publicEncrypt({ key: target.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, this.dataKey);
+      this.encryption = { mode: 'certificate', algorithm: 'RSA-OAEP-256', recipientThumbprint: target.thumbprint, wrappedKey: wrapped.toString('base64') };
+      this.recipientThumbprint = target.thumbprint;
+    } else {
+      const nonce = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', target.key, nonce);
+      cipher.setAAD(legacyWrapAad(backupId));
+      const wrapped = Buffer.concat([cipher.update(this.dataKey), cipher.final(), cipher.getAuthTag()]);
+      this.encryption = { mode: 'legacy-key', algorithm: 'A256GCM', keyId: legacyKeyId(target.key), nonce: nonce.toString('base64'), wrappedKey: wrapped.toString('base64') };
+      this.recipientThumbprint = null;
+    }
+    this.encryptionMode = target.mode;
+  }
+
+  encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string } {
+    const compression = new CompressionStage();
+    const encryptor = new ChunkEncryptor(componentKey(this.dataKey, this.backupId, component), () => encodeHeader(compression.decided ?? 'none', payload, encryptorChunk));
+    return { stream: compose(compression, encryptor), compression: () => compression.decided ?? 'none' };
+  }
+
+  sealManifest(draft: ManifestDraft): Buffer {
+    const body = { ...draft, formatVersion: FORMAT_VERSION, timeTakenToCreate: isoDuration(draft.durationSeconds), encryption: this.encryption };
+    const mac = createHmac('sha256', manifestKey(this.dataKey, this.backupId)).update(canonicalJson(body)).digest('base64');
+    return Buffer.from(JSON.stringify({ ...body, mac }, null, 2) + '\n', 'utf8');
+  }
+
+  packFolder(dir: string) {
+    return packFolder(dir);
+  }
+}
+
+const encryptorChunk = 1024 * 1024;
+
+function parseManifest(bytes: Buffer): StoredManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw manifestFailure('it is not JSON');
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw manifestFailure(`${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function toReadManifest(stored: StoredManifest): ReadManifest {
+  return {
+    formatVersion: stored.formatVersion,
+    backupId: stored.backupId,
+    createdAt: stored.createdAt,
+    completedAt: stored.completedAt,
+    durationSeconds: stored.durationSeconds,
+    trigger: stored.trigger,
+    state: stored.state === 'Succeeded' || stored.state === 'PartialSucceeded' ? stored.state : 'Failed',
+    recoveryReady: stored.recoveryReady,
+    stamp: stored.stamp,
+    components: stored.components as ComponentRecord[],
+    encryption: { mode: stored.encryption.mode, recipientThumbprint: stored.encryption.mode === 'certificate' ? stored.encryption.recipientThumbprint : null },
+  };
+}
+
+function unwrapDataKey(stored: StoredManifest, key: OpeningKey): Buffer {
+  const encryption = stored.encryption;
+  if (encryption.mode === 'certificate') {
+    if (key.kind !== 'private-key') throw wrongKey(`This backup is encrypted to certificate ${encryption.recipientThumbprint}; it needs that certificate's .pfx, not a legacy key.`);
+    try {
+      return privateDecrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(encryption.wrappedKey, 'base64'));
+    } catch {
+      throw wrongKey(`This .pfx does not open the backup: it is encrypted to certificate ${encryption.recipientThumbprint}.`);
+    }
+  }
+  if (key.kind !== 'legacy-key') throw wrongKey('This backup was made in backwards-compatibility mode; it needs the legacy encryption key, not a .pfx.');
+  if (legacyKeyId(key.key) !== encryption.keyId) throw wrongKey('This legacy encryption key is not the one the backup was made with.');
+  try {
+    const wrapped = Buffer.from(encryption.wrappedKey, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(encryption.nonce, 'base64'));
+    decipher.setAAD(legacyWrapAad(stored.backupId));
+    decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
+    return Buffer.concat([decipher.update(wrapped.subarray(0, wrapped.length - 16)), decipher.final()]);
+  } catch {
+    throw wrongKey('The legacy encryption key does not open this backup.');
+  }
+}
+
+export const backupFormat: BackupFormat = {
+  newSealer: (backupId, target) => new Sealer(backupId, target),
+  readManifest: (bytes) => toReadManifest(parseManifest(bytes)),
+  unlock(manifestBytes, key): UnlockedBackup {
+    const stored = parseManifest(manifestBytes);
+    const dataKey = unwrapDataKey(stored, key);
+    const { mac, ...body } = stored;
+    const expected = createHmac('sha256', manifestKey(dataKey, stored.backupId)).update(canonicalJson(body)).digest();
+    const presented = Buffer.from(mac, 'base64');
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw manifestFailure('its authentication code does not match (the manifest was altered)');
+    return {
+      decryptComponent(component) {
+        const decryptor = new ChunkDecryptor(componentKey(dataKey, stored.backupId, component.name));
+        decryptor.once('header', (header: { compression: string; payload: string }) => {
+          if (header.compression !== component.compression || header.payload !== component.payload) decryptor.destroy(manifestFailure(`${component.file} does not match the manifest's compression or payload`));
+        });
+        if (component.compression !== 'gzip') return decryptor;
+        return compose(decryptor, createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 256 * 1024 }));
+      },
+    };
+  },
+  extractTar,
+};

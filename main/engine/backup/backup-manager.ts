@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiError, BackupDetail, BackupSummary, BackupTrigger, JobProgress, RecoveryKeyCheck, RecoveryKeyInput, RestoreInput, RestoreResult, VerifyInput, VerifyResult } from '../../../preload/api';
+import { openPfx } from '../certificates';
+import { EngineError, invalidInput } from '../errors';
+import { registerSecret } from '../redact';
+import { shareError } from '../share/share-errors';
+import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineContext } from '../context';
+import { newBackupId } from './backup-id';
+import { runBackupJob, type BackupJobOutcome } from './backup-job';
+import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary } from './catalog';
+import type { BackupFormat, OpeningKey, ReadManifest } from './codec-port';
+import type { Clock } from './job-clock';
+import { restoreBackup } from './restore';
+import { verifyBackup } from './verify';
+
+export interface FinishedJob {
+  jobId: string;
+  trigger: BackupTrigger;
+  summary: BackupSummary;
+  failure: ApiError | null;
+  startedAt: string;
+}
+
+export interface BackupManagerDeps {
+  ctx: EngineContext;
+  format: BackupFormat;
+  clock: Clock;
+  /** When retention will delete a backup; null for the newest successful one. */
+  expiresAt?: (manifest: ReadManifest, all: ReadManifest[]) => string | null;
+  /** Called after every job (schedule, history, alerts, retention hook in here). */
+  onFinished?: (job: FinishedJob) => Promise<void> | void;
+  onStarted?: (job: { jobId: string; backupId: string; trigger: BackupTrigger; at: string }) => void;
+  lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
+}
+
+function alreadyRunning(): EngineError {
+  return new EngineError({ code: 'backup-running', message: 'A backup is already running.', remediation: 'Wait for it to finish, or cancel it, before starting another.' });
+}
+
+/**
+ * Owns the console's single backup job (one at a time per console; the share
+ * lock covers other consoles), and the read side: list, details, verify,
+ * restore, recovery-key check.
+ */
+export class BackupManager {
+  private active: { progress: JobProgress; abort: AbortController; done: Promise<void> } | null = null;
+
+  constructor(private readonly deps: BackupManagerDeps) {}
+
+  isRunning(): boolean {
+    return this.active !== null;
+  }
+
+  activeJob(): JobProgress | null {
+    return this.active?.progress ?? null;
+  }
+
+  /** Resolves when the running job (if any) has finished and been recorded. */
+  async whenIdle(): Promise<void> {
+    await this.active?.done;
+  }
+
+  /** Starts a job and returns at once with its first progress; the job runs on. */
+  async start(trigger: BackupTrigger): Promise<JobProgress> {
+    const { ctx, format, clock } = this.deps;
+    if (this.active) throw alreadyRunning();
+    const settings = ctx.settings.service.stored();
+    if (!settings.configured) throw notConfigured();
+    const target = ctx.settings.service.encryptionTarget();
+    if (target.mode === 'none') throw notConfigured();
+    const sources = await ctx.sources.effective();
+    const startedAt = clock.now();
+    const jobId = randomUUID();
+    const backupId = newBackupId(startedAt);
+    const sealer = format.newSealer(backupId, target.mode === 'certificate' ? { mode: 'certificate', thumbprint: target.thumbprint, publicKey: target.publicKey } : { mode: 'legacy-key', key: target.key });
+    const abort = new AbortController();
+    const progress: JobProgress = { jobId, backupId, trigger, state: 'Queued', component: null, bytesDone: 0, bytesTotal: null, bytesPerSecond: 0, etaSeconds: null, startedAt: startedAt.toISOString() };
+    const record: { progress: JobProgress; abort: AbortController; done: Promise<void> } = { progress, abort, done: Promise.resolve() };
+    this.active = record;
+    this.deps.onStarted?.({ jobId, backupId, trigger, at: startedAt.toISOString() });
+    ctx.events.publish({ type: 'job-progress', progress });
+
+    record.done = (async () => {
+      let outcome: BackupJobOutcome;
+      try {
+        const share = openConfiguredShare(ctx);
+        try {
+          outcome = await runBackupJob(
+            { share, clock, ...(this.deps.lock ? { lock: this.deps.lock } : {}) },
+            {
+              jobId,
+              backupId,
+              trigger,
+              sources,
+              sealer,
+              signal: abort.signal,
+              stamp: { console: 'Infrastructure Backup Console' },
+              onProgress: (next) => {
+                record.progress = next;
+                ctx.events.publish({ type: 'job-progress', progress: next });
+              },
+            },
+          );
+        } finally {
+          await share.close();
+        }
+      } catch (error) {
+        // The lock could not be taken, or the share could not be opened at all.
+        const engineError = error instanceof EngineError ? error : shareError('general', undefined, error);
+        outcome = {
+          manifest: { backupId, createdAt: startedAt.toISOString(), completedAt: clock.now().toISOString(), durationSeconds: 0, trigger, state: 'Failed', components: [], recoveryReady: false, stamp: {} },
+          failure: { message: engineError.message, ...(engineError.category ? { category: engineError.category } : {}) },
+        };
+        if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
+      }
+      await this.finish(jobId, trigger, startedAt.toISOString(), outcome, sealer.recipientThumbprint, sealer.encryptionMode);
+    })();
+    return progress;
+  }
+
+  private async finish(jobId: string, trigger: BackupTrigger, startedAt: string, outcome: BackupJobOutcome, thumbprint: string | null, encryptionMode: 'certificate' | 'legacy-key'): Promise<void> {
+    const { ctx } = this.deps;
+    const summary: BackupSummary = {
+      ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
+    };
+    const failure: ApiError | null = outcome.failure
+      ? outcome.failure.category
+        ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
+        : { code: 'backup-failed', message: outcome.failure.message, remediation: 'See the timeline and the log for details, then try again.' }
+      : null;
+    if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
+    this.active = null;
+    try {
+      await this.deps.onFinished?.({ jobId, trigger, summary, failure, startedAt });
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'recording the finished job failed');
+    }
+    ctx.events.publish({ type: 'job-finished', backup: summary, error: failure });
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.active) throw invalidInput('job', 'No backup is running.', 'Nothing to cancel.');
+    this.active.abort.abort();
+    await this.active.done;
+  }
+
+  async list(): Promise<BackupSummary[]> {
+    const { ctx, format } = this.deps;
+    return withConfiguredShare(ctx, async (share) => {
+      const entries = await listCatalog(share, format);
+      const manifests = entries.flatMap((entry) => ('manifest' in entry ? [entry.manifest] : []));
+      return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, this.deps.expiresAt?.(entry.manifest, manifests) ?? null) : unreadableSummary(entry.backupId)));
+    });
+  }
+
+  async detail(backupId: string): Promise<BackupDetail> {
+    const { ctx, format } = this.deps;
+    return withConfiguredShare(ctx, async (share) => {
+      const entry = await readBackup(share, format, backupId);
+      return detailOf(entry.manifest, null);
+    });
+  }
+
+  async verify(input: VerifyInput): Promise<VerifyResult> {
+    const { ctx, format } = this.deps;
+    const key = input.key ? openingKey(input.key) : null;
+    return withConfiguredShare(ctx, async (share) => {
+      const entry = await readBackup(share, format, input.backupId);
+      let unlocked = null;
+      if (key) {
+        try {
+          unlocked = format.unlock(entry.manifestBytes, key);
+        } catch (error) {
+          if (error instanceof EngineError && error.code === 'verify-failed') {
+            return { backupId: input.backupId, deep: true, ok: false, components: [{ name: 'manifest', ok: false, detail: error.message }] };
+          }
+          throw error;
+        }
+      }
+      return verifyBackup(share, entry, unlocked);
+    });
+  }
+
+  async restore(input: RestoreInput): Promise<RestoreResult> {
+    const { ctx, format } = this.deps;
+    const key = openingKey(input.key);
+    return withConfiguredShare(ctx, async (share) => {
+      const entry = await readBackup(share, format, input.backupId);
+      const unlocked = format.unlock(entry.manifestBytes, key);
+      return restoreBackup(share, format, entry, unlocked, { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) });
+    });
+  }
+
+  async checkRecoveryKey(input: { pfxBase64: string; password: string }): Promise<RecoveryKeyCheck> {
+    const { ctx, format } = this.deps;
+    const opened = openPfx(Buffer.from(input.pfxBase64, 'base64'), input.password);
+    const current = ctx.settings.service.view().encryption;
+    const thumbprint = opened.certificate?.thumbprint ?? null;
+    const matchesCurrentCertificate = current.mode === 'certificate' && thumbprint === current.certificate.thumbprint;
+    let opensNewestBackup: boolean | null = null;
+    let detail = matchesCurrentCertificate ? 'This .pfx belongs to the configured encryption certificate.' : 'This .pfx does not belong to the configured encryption certificate.';
+    try {
+      await withConfiguredShare(ctx, async (share) => {
+        const newest = (await listCatalog(share, format)).find((entry) => 'manifest' in entry && entry.manifest.state !== 'Failed');
+        if (!newest || !('manifest' in newest)) return;
+        try {
+          format.unlock(newest.manifestBytes, { kind: 'private-key', privateKey: opened.privateKey });
+          opensNewestBackup = true;
+          detail += ` It opens the newest backup (${newest.manifest.backupId}).`;
+        } catch {
+          opensNewestBackup = false;
+          detail += ` It does not open the newest backup (${newest.manifest.backupId}), which was encrypted to ${newest.manifest.encryption.recipientThumbprint ?? 'a legacy key'}.`;
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof EngineError && error.code === 'not-configured')) throw error;
+    }
+    if (thumbprint && (matchesCurrentCertificate || opensNewestBackup)) ctx.settings.service.markPfxConfirmed(thumbprint);
+    return { matchesCurrentCertificate, thumbprint, opensNewestBackup, detail };
+  }
+}
+
+function openingKey(key: RecoveryKeyInput): OpeningKey {
+  if (key.kind === 'pfx') return { kind: 'private-key', privateKey: openPfx(Buffer.from(key.pfxBase64, 'base64'), key.password).privateKey };
+  registerSecret(key.keyBase64);
+  const bytes = Buffer.from(key.keyBase64, 'base64');
+  if (bytes.length !== 32) throw invalidInput('key', 'The legacy encryption key must be base64 of 32 bytes.', 'Paste the key exactly as it was generated.');
+  return { kind: 'legacy-key', key: bytes };
+}

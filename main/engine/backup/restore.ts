@@ -1,0 +1,89 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { RestoreResult } from '../../../preload/api';
+import { EngineError, invalidInput, isEngineError } from '../errors';
+import type { FileShare } from '../share/file-share';
+import { BACKUP_ROOT } from './backup-id';
+import type { CatalogEntry } from './catalog';
+import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
+import { ByteCounter } from './progress';
+
+/** Where a command source's output lands inside its component folder. */
+export const RAW_OUTPUT_FILE = 'output.bin';
+
+async function prepareTarget(targetFolder: string): Promise<string> {
+  if (!isAbsolute(targetFolder)) throw invalidInput('targetFolder', 'The restore folder must be an absolute path.', 'Enter the full path of an empty folder.');
+  const target = resolve(targetFolder);
+  await mkdir(target, { recursive: true });
+  const existing = (await readdir(target)).filter((name) => !name.startsWith('.restore-'));
+  if (existing.length > 0) throw invalidInput('targetFolder', `The restore folder ${target} is not empty.`, 'Choose an empty folder: a restore never overwrites files.');
+  return target;
+}
+
+/**
+ * Restores components into an empty local folder. Everything is first
+ * written under `<target>/.restore-<id>.partial/`; only when every requested
+ * component decrypted and authenticated to its last chunk are the component
+ * folders moved into `<target>`. A failure removes the partial tree, so
+ * nothing that looks like a complete restore is left behind. Archive entries
+ * that would escape their folder (absolute paths, `..`, links, devices) are
+ * refused by the extractor.
+ */
+export async function restoreBackup(
+  share: FileShare,
+  format: BackupFormat,
+  entry: CatalogEntry,
+  unlocked: UnlockedBackup,
+  request: { targetFolder: string; component?: string },
+): Promise<RestoreResult> {
+  const { manifest } = entry;
+  const wanted = request.component ? manifest.components.filter((c) => c.name === request.component) : manifest.components.filter((c) => c.state === 'Succeeded');
+  if (request.component && wanted.length === 0) throw invalidInput('component', `Backup ${manifest.backupId} has no component "${request.component}".`, `Components: ${manifest.components.map((c) => c.name).join(', ')}.`);
+  const notStored = wanted.find((c) => c.state !== 'Succeeded');
+  if (notStored) throw new EngineError({ code: 'restore-failed', message: `Component "${notStored.name}" failed during backup and holds no data.`, remediation: 'Restore it from an earlier backup.' });
+
+  const target = await prepareTarget(request.targetFolder);
+  const staging = join(target, `.restore-${manifest.backupId}.partial`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  const results: RestoreResult['components'] = [];
+  try {
+    for (const component of wanted) results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name)));
+    for (const component of wanted) await rename(join(staging, component.name), join(target, component.name));
+    await rm(staging, { recursive: true, force: true });
+    return { backupId: manifest.backupId, targetFolder: target, components: results };
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    if (isEngineError(error)) {
+      if (error.code === 'share' || error.code === 'wrong-key' || error.code === 'invalid-input') throw error;
+      throw new EngineError({ code: 'restore-failed', message: `Restore failed: ${error.message}`, remediation: error.remediation, cause: error });
+    }
+    throw new EngineError({
+      code: 'restore-failed',
+      message: `Restore of backup ${manifest.backupId} failed: ${error instanceof Error ? error.message : String(error)}. Nothing was restored.`,
+      remediation: 'Verify the backup; if it is damaged, restore an earlier one.',
+      cause: error,
+    });
+  }
+}
+
+async function restoreComponent(share: FileShare, format: BackupFormat, backupId: string, unlocked: UnlockedBackup, component: ComponentRecord, dir: string): Promise<{ name: string; files: number; bytes: number }> {
+  await mkdir(dir, { recursive: true });
+  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
+  const plaintext = stored.pipe(unlocked.decryptComponent(component));
+  stored.once('error', (error) => plaintext.destroy(error));
+  try {
+    if (component.payload === 'tar') {
+      const { files, bytes } = await format.extractTar(dir, plaintext);
+      return { name: component.name, files, bytes };
+    }
+    const counter = new ByteCounter();
+    await pipeline(plaintext, counter, createWriteStream(join(dir, RAW_OUTPUT_FILE), { flags: 'wx', mode: 0o600 }));
+    return { name: component.name, files: 1, bytes: counter.bytes };
+  } catch (error) {
+    if (error instanceof Error && !isEngineError(error)) error.message = `component "${component.name}": ${error.message}`;
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { VerifyResult } from '../../../preload/api';
+import { isEngineError } from '../errors';
+import type { FileShare } from '../share/file-share';
+import { BACKUP_ROOT } from './backup-id';
+import type { CatalogEntry } from './catalog';
+import type { UnlockedBackup } from './codec-port';
+import { Sha256Tap } from './progress';
+
+const discard = (): Writable =>
+  new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+
+/**
+ * Without the private key: every stored file exists, has the size and the
+ * SHA-256 the manifest records. With an unlocked backup (deep): every chunk
+ * of every component decrypts and authenticates, to the final chunk.
+ * One result per component; a failure names the component and what is wrong.
+ */
+export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlocked: UnlockedBackup | null): Promise<VerifyResult> {
+  const { manifest } = entry;
+  const components: VerifyResult['components'] = [];
+  for (const component of manifest.components) {
+    if (component.state !== 'Succeeded') {
+      components.push({ name: component.name, ok: true, detail: `not stored: the component failed during backup (${component.error ?? 'no detail'})` });
+      continue;
+    }
+    const path = `${BACKUP_ROOT}/${manifest.backupId}/${component.file}`;
+    try {
+      const info = await share.stat(path);
+      if (!info) {
+        components.push({ name: component.name, ok: false, detail: `${component.file} is missing from the share` });
+        continue;
+      }
+      if (info.size !== component.storedBytes) {
+        components.push({ name: component.name, ok: false, detail: `${component.file} has ${info.size} bytes, the manifest records ${component.storedBytes} (truncated or altered)` });
+        continue;
+      }
+      const tap = new Sha256Tap();
+      // One read of the stored bytes: hashed, and (deep) decrypted and authenticated.
+      const stream = await share.readStream(path);
+      if (unlocked) await pipeline(stream, tap, unlocked.decryptComponent(component), discard());
+      else await pipeline(stream, tap, discard());
+      const digest = tap.digest();
+      if (digest !== component.sha256) {
+        components.push({ name: component.name, ok: false, detail: `${component.file} does not match its SHA-256 in the manifest (altered on the share)` });
+        continue;
+      }
+      components.push({ name: component.name, ok: true, detail: unlocked ? 'hash matches; every chunk decrypted and authenticated' : 'size and SHA-256 match the manifest' });
+    } catch (error) {
+      if (isEngineError(error) && error.code === 'share') throw error;
+      components.push({ name: component.name, ok: false, detail: `${component.file}: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  return { backupId: manifest.backupId, deep: unlocked !== null, ok: components.every((c) => c.ok), components };
+}
