@@ -1,0 +1,105 @@
+import type { Alert } from '../../../preload/api';
+import { scrubSecrets } from '../redact';
+import type { AlertFacts, EvaluatedAlert } from './evaluate-alerts';
+import { evaluateAlerts } from './evaluate-alerts';
+
+/** Desktop: Electron Notification; headless: a log line. Called once per newly raised alert. */
+export interface Notifier {
+  notify(alert: Alert): void | Promise<void>;
+}
+
+export interface AlertState {
+  active: Alert[];
+}
+
+export interface AlertStore {
+  load(): Promise<AlertState | null> | AlertState | null;
+  save(state: AlertState): Promise<void> | void;
+}
+
+export interface AlertUpdate {
+  active: Alert[];
+  raised: Alert[];
+  closed: Alert[];
+}
+
+export function memoryAlertStore(initial: AlertState | null = null): AlertStore & { current: AlertState | null } {
+  const store = {
+    current: initial,
+    load: () => store.current,
+    save: (state: AlertState) => {
+      store.current = structuredClone(state);
+    },
+  };
+  return store;
+}
+
+/** A Notifier for headless use: one line per new alert. */
+export function lineNotifier(write: (line: string) => void): Notifier {
+  return { notify: (alert) => write(`ALERT [${alert.severity}] ${alert.title} Remediation: ${alert.remediation}`) };
+}
+
+/**
+ * Keeps the set of active alerts. Each update re-evaluates the rules; an
+ * alert still holding keeps its id and first raisedAt (texts and detail are
+ * refreshed), a new one is notified once, one that no longer holds is closed.
+ * The state is persisted so a restart neither forgets nor re-notifies alerts.
+ */
+export class AlertCenter {
+  private active: Alert[] | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly deps: {
+      store: AlertStore;
+      notifier?: Notifier;
+      onChange?: (alerts: Alert[]) => void;
+      onError?: (error: unknown) => void;
+    },
+  ) {}
+
+  update(facts: AlertFacts): Promise<AlertUpdate> {
+    const result = this.chain.then(() => this.apply(evaluateAlerts(facts)));
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  async list(): Promise<Alert[]> {
+    await this.chain;
+    return [...(await this.load())];
+  }
+
+  private async apply(evaluated: EvaluatedAlert[]): Promise<AlertUpdate> {
+    const previous = await this.load();
+    const byKind = new Map(previous.map((a) => [a.kind, a]));
+    const raised: Alert[] = [];
+    const next: Alert[] = evaluated.map((e) => {
+      const prior = byKind.get(e.kind);
+      const alert: Alert = { ...e, title: scrubSecrets(e.title), id: prior?.id ?? `${e.kind}@${e.raisedAt}`, raisedAt: prior?.raisedAt ?? e.raisedAt };
+      if (e.detail !== undefined) alert.detail = scrubSecrets(e.detail);
+      if (!prior) raised.push(alert);
+      return alert;
+    });
+    const stillActive = new Set(next.map((a) => a.kind));
+    const closed = previous.filter((a) => !stillActive.has(a.kind));
+    const changed = JSON.stringify(previous) !== JSON.stringify(next);
+    this.active = next;
+    if (changed) {
+      await this.deps.store.save({ active: next });
+      this.deps.onChange?.([...next]);
+    }
+    for (const alert of raised) {
+      try {
+        await this.deps.notifier?.notify(alert);
+      } catch (error) {
+        this.deps.onError?.(error);
+      }
+    }
+    return { active: [...next], raised, closed };
+  }
+
+  private async load(): Promise<Alert[]> {
+    if (this.active === null) this.active = [...((await this.deps.store.load())?.active ?? [])];
+    return this.active;
+  }
+}

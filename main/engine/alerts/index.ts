@@ -1,0 +1,3 @@
+export * from './alert-texts';
+export * from './evaluate-alerts';
+export * from './alert-center';
