@@ -121,10 +121,19 @@ export class LocalShare implements FileShare {
   async rename(from: string, to: string): Promise<void> {
     const source = this.resolve(from);
     const target = this.resolve(to);
-    if (await exists(target)) throw alreadyExists(to);
     try {
+      const info = await lstat(source);
+      // Files: link + unlink is atomic against a concurrent creator of `to`
+      // (the share lock's takeover relies on exactly one rename winning).
+      // Folders cannot be hard-linked: check, then rename.
+      if (info.isFile()) {
+        await publishWithoutOverwrite(source, target, to);
+        return;
+      }
+      if (await exists(target)) throw alreadyExists(to);
       await rename(source, target);
     } catch (error) {
+      if (isShareError(error)) throw error;
       throw failure(error, `Renaming "${from}" to "${to}" failed.`);
     }
   }

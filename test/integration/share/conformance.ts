@@ -184,6 +184,20 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
       await expectShareError(share.rename('r/never-existed', 'r/x'), 'path');
     });
 
+    it('of concurrent writes or renames to one name, exactly one wins (the share lock relies on it)', async () => {
+      await share.mkdirp('race');
+      const writes = await Promise.allSettled([1, 2, 3].map((writer) => share.writeStream('race/lock', bytesSource(`writer ${writer}`))));
+      expect(writes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      expect((await readAll(await share.readStream('race/lock'))).toString()).toMatch(/^writer [123]$/);
+      expect(await temporaryLeftovers('race')).toEqual([]);
+
+      await share.writeStream('race/a', bytesSource('a'));
+      await share.writeStream('race/b', bytesSource('b'));
+      const renames = await Promise.allSettled([share.rename('race/a', 'race/taken'), share.rename('race/b', 'race/taken')]);
+      expect(renames.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      expect((await readAll(await share.readStream('race/taken'))).toString()).toMatch(/^[ab]$/);
+    });
+
     it('deletes a tree, and deleting a missing one succeeds', async () => {
       await share.mkdirp('d/a/b');
       await share.writeStream('d/a/b/file', bytesSource('x'));
