@@ -1,3 +1,4 @@
 export * from './alert-texts';
 export * from './evaluate-alerts';
 export * from './alert-center';
+export * from './alert-file';

@@ -1,2 +1,3 @@
 export * from './retention-policy';
 export * from './apply-retention';
+export * from './retention-runner';

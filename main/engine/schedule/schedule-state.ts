@@ -33,3 +33,21 @@ export function memoryScheduleStore(initial: ScheduleState | null = null): Sched
   };
   return store;
 }
+
+const isIsoOrNull = (v: unknown): v is string | null => v === null || (typeof v === 'string' && !Number.isNaN(Date.parse(v)));
+
+/** Validates a ScheduleState read from disk; null when it is not one. */
+export function parseScheduleState(value: unknown): ScheduleState | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.frequencyHours !== 'number' || !(v.frequencyHours > 0) || typeof v.enabled !== 'boolean') return null;
+  if (!isIsoOrNull(v.anchor) || !isIsoOrNull(v.disabledSince) || !isIsoOrNull(v.nextBackupTime) || !isIsoOrNull(v.lastSlotHandled)) return null;
+  return {
+    anchor: v.anchor,
+    frequencyHours: v.frequencyHours,
+    enabled: v.enabled,
+    disabledSince: v.disabledSince,
+    nextBackupTime: v.nextBackupTime,
+    lastSlotHandled: v.lastSlotHandled,
+  };
+}

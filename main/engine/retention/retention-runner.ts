@@ -1,0 +1,57 @@
+import type { RetentionPreview } from '../../../preload/api';
+import type { Clock } from '../clock';
+import type { TimelineSink } from '../history/timeline-sink';
+import type { RetentionFailure, RetentionOutcome, RetentionTarget } from './apply-retention';
+import { applyRetention } from './apply-retention';
+import type { PartialFolder, RetainedBackup } from './retention-policy';
+import { planRetention, previewRetention } from './retention-policy';
+
+export interface RetentionRunnerDeps {
+  clock: Clock;
+  timeline: TimelineSink;
+  target: RetentionTarget;
+  /** Backups on the share (the share is the source of truth). */
+  listBackups(): Promise<readonly RetainedBackup[]>;
+  /** `.partial` folders on the share with their lock liveness. */
+  listPartials(): Promise<readonly PartialFolder[]>;
+  retentionDays(): number;
+  backupRoot?: string;
+}
+
+/**
+ * Retention as the scheduler's afterTick and the post-backup step: list,
+ * plan, apply. One pass at a time (a second call joins the running one).
+ * `lastFailures` feeds the 'retention-delete-failed' alert; the next pass
+ * plans the same expired backups again, which is the retry.
+ */
+export class RetentionRunner {
+  private running: Promise<RetentionOutcome> | null = null;
+  private failures: RetentionFailure[] = [];
+
+  constructor(private readonly deps: RetentionRunnerDeps) {}
+
+  get lastFailures(): RetentionFailure[] {
+    return [...this.failures];
+  }
+
+  run(): Promise<RetentionOutcome> {
+    this.running ??= this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** The dry run for a proposed period: exactly what `run()` would delete with it now. */
+  async preview(retentionDays: number): Promise<RetentionPreview> {
+    return previewRetention({ backups: await this.deps.listBackups(), retentionDays, now: this.deps.clock.now() });
+  }
+
+  private async pass(): Promise<RetentionOutcome> {
+    const [backups, partials] = await Promise.all([this.deps.listBackups(), this.deps.listPartials()]);
+    const plan = planRetention({ backups, partials, retentionDays: this.deps.retentionDays(), now: this.deps.clock.now() });
+    const options = { timeline: this.deps.timeline, clock: this.deps.clock, ...(this.deps.backupRoot ? { backupRoot: this.deps.backupRoot } : {}) };
+    const outcome = await applyRetention(this.deps.target, plan, options);
+    this.failures = outcome.failures;
+    return outcome;
+  }
+}

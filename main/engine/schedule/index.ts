@@ -1,0 +1,4 @@
+export * from './slots';
+export * from './schedule-state';
+export * from './schedule-file';
+export * from './scheduler';
