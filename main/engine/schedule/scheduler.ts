@@ -62,6 +62,7 @@ export class Scheduler {
   private chain: Promise<unknown> = Promise.resolve();
   private inFlight: Promise<void> | null = null;
   private started = false;
+  private loaded = false;
   private readonly tickIntervalMs: number;
   private readonly lateToleranceMs: number;
   private readonly driftToleranceMs: number;
@@ -74,10 +75,11 @@ export class Scheduler {
 
   /** Loads the persisted state, runs one catch-up if slots were missed while closed, and starts ticking. */
   async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
     await this.serial(async () => {
-      this.state = { ...unconfiguredState(), ...((await this.deps.store.load()) ?? {}) };
+      await this.ensureLoaded();
       this.lastTickWallMs = this.deps.clock.now().getTime();
-      this.started = true;
       await this.pass('start');
     });
     this.arm();
@@ -199,8 +201,18 @@ export class Scheduler {
     });
   }
 
+  /** Loads the persisted state once, so a settings change before start() cannot overwrite it. */
+  private async ensureLoaded(): Promise<void> {
+    if (this.loaded) return;
+    this.state = { ...unconfiguredState(), ...((await this.deps.store.load()) ?? {}) };
+    this.loaded = true;
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.chain.then(fn);
+    const result = this.chain.then(async () => {
+      await this.ensureLoaded();
+      return fn();
+    });
     this.chain = result.catch((error: unknown) => this.deps.onError?.(error, 'scheduler'));
     return result;
   }

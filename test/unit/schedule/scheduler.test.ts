@@ -246,4 +246,22 @@ describe('Scheduler', () => {
     await h.clock.advance(8 * H + 60_000);
     expect(errors).toEqual(['scheduled backup', 'scheduled backup']);
   });
+
+  it('a settings change before start() applies to the persisted schedule instead of overwriting it', async () => {
+    const h = await configured(12);
+    await h.clock.advance(5 * H);
+    const h2 = h.restart();
+    const view = await h2.scheduler.setEnabled(false);
+    expect(view.anchor).toBe(T0);
+    expect(h2.store.current).toMatchObject({ anchor: T0, enabled: false, frequencyHours: 12 });
+  });
+
+  it('start() twice arms one timer only', async () => {
+    const h = await configured(12);
+    const timers = h.clock.pendingTimers;
+    await h.scheduler.start();
+    expect(h.clock.pendingTimers).toBe(timers);
+    h.scheduler.stop();
+    expect(h.clock.pendingTimers).toBe(0);
+  });
 });

@@ -41,3 +41,21 @@ describe('slot arithmetic', () => {
     expect(() => nextSlot(anchor, 0, anchor)).toThrow(RangeError);
   });
 });
+
+describe('documented frequency-change examples (docs/SCHEDULING.md)', () => {
+  it('12 h → 4 h at 22:00 with anchor 08:00 re-anchors at 20:00, next 00:00', () => {
+    const anchor = new Date('2026-01-01T08:00:00.000Z');
+    const now = new Date('2026-01-01T22:00:00.000Z');
+    const reanchored = reanchorForFrequency(anchor, 12, now);
+    expect(reanchored.toISOString()).toBe('2026-01-01T20:00:00.000Z');
+    expect(nextSlot(reanchored, 4, now).toISOString()).toBe('2026-01-02T00:00:00.000Z');
+  });
+
+  it('4 h → 12 h at 11:00 with anchor 08:00 re-anchors at 08:00, next 20:00', () => {
+    const anchor = new Date('2026-01-01T08:00:00.000Z');
+    const now = new Date('2026-01-01T11:00:00.000Z');
+    const reanchored = reanchorForFrequency(anchor, 4, now);
+    expect(reanchored.toISOString()).toBe('2026-01-01T08:00:00.000Z');
+    expect(nextSlot(reanchored, 12, now).toISOString()).toBe('2026-01-01T20:00:00.000Z');
+  });
+});
