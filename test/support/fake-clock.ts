@@ -25,6 +25,12 @@ export class FakeClock implements Clock {
   private monotonicMs = 0;
   private nextId = 1;
   private timers: PendingTimer[] = [];
+  /**
+   * Awaited after each timer fires, before time moves on: tests whose timer
+   * callbacks do real I/O pass e.g. `() => scheduler.whenIdle()` so fake time
+   * cannot run ahead of the work it triggered.
+   */
+  settle: (() => Promise<void>) | null = null;
 
   constructor(start: Date | string) {
     this.wallMs = new Date(start).getTime();
@@ -59,6 +65,7 @@ export class FakeClock implements Clock {
       else next.dueMonotonic += Math.max(1, next.repeatMs);
       next.fn();
       await flushAsync();
+      if (this.settle) await this.settle();
     }
     this.wallMs += targetMonotonic - this.monotonicMs;
     this.monotonicMs = targetMonotonic;

@@ -2,3 +2,4 @@ export * from './alert-texts';
 export * from './evaluate-alerts';
 export * from './alert-center';
 export * from './alert-file';
+export * from './alert-facts';
