@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TimelineEvent, TimelineQuery } from '../../../preload/api';
 import { BACKUP_STATES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../../preload/api';
@@ -55,6 +55,7 @@ export class HistoryStore implements TimelineSink {
       const event = normalise({ ...input, id: randomUUID(), at: input.at ?? this.options.clock.now().toISOString() });
       if (event === null) throw new Error(`not a timeline event: kind ${String(input.kind)}`);
       const prefix = this.endsWithNewline ? '' : '\n';
+      if (events.length === 0) await mkdir(dirname(this.options.file), { recursive: true });
       const handle = await open(this.options.file, 'a', 0o600);
       try {
         await handle.appendFile(`${prefix}${JSON.stringify(event)}\n`, 'utf8');
@@ -70,18 +71,20 @@ export class HistoryStore implements TimelineSink {
     });
   }
 
-  /** Newest first, optionally only some kinds, at most `limit`. */
+  /**
+   * Newest first by event time (a skipped slot recorded late sorts at its slot
+   * time; equal times keep append order), optionally only some kinds, at most `limit`.
+   */
   query(query: TimelineQuery = {}): Promise<TimelineEvent[]> {
     return this.serial(async () => {
       const events = await this.load();
       const kinds = query.kinds && query.kinds.length > 0 ? new Set(query.kinds) : null;
       const limit = Math.max(0, query.limit ?? DEFAULT_QUERY_LIMIT);
-      const out: TimelineEvent[] = [];
-      for (let i = events.length - 1; i >= 0 && out.length < limit; i--) {
-        const event = events[i];
-        if (event && (kinds === null || kinds.has(event.kind))) out.push(event);
-      }
-      return out;
+      const matching = events
+        .map((event, index) => ({ event, index, at: Date.parse(event.at) }))
+        .filter(({ event }) => kinds === null || kinds.has(event.kind));
+      matching.sort((a, b) => b.at - a.at || b.index - a.index);
+      return matching.slice(0, limit).map(({ event }) => event);
     });
   }
 

@@ -92,3 +92,19 @@ describe('HistoryStore', () => {
     expect(seen).toEqual(['certificate-changed']);
   });
 });
+
+describe('HistoryStore ordering and location', () => {
+  it('sorts by event time, so a skipped slot recorded late appears at its slot time', async () => {
+    const store = open();
+    await store.append({ kind: 'run-finished', summary: 'ran', at: '2026-03-01T12:00:00.000Z' });
+    await store.append({ kind: 'slot-skipped', summary: 'slot', at: '2026-03-01T06:00:00.000Z' });
+    await store.append({ kind: 'catch-up', summary: 'catch', at: '2026-03-01T12:00:00.000Z' });
+    expect((await store.query({})).map((e) => e.summary)).toEqual(['catch', 'ran', 'slot']);
+  });
+
+  it('creates the config dir on first append', async () => {
+    const store = new HistoryStore({ file: historyFileIn(`${dir.path}/nested/config`), clock });
+    await store.append({ kind: 'settings-changed', summary: 'x' });
+    expect(await store.query({})).toHaveLength(1);
+  });
+});
