@@ -29,7 +29,7 @@ export interface BackupJobRequest {
 export interface BackupJobOutcome {
   manifest: ManifestDraft;
   /** Set when the job failed as a whole (share failure, cancel). */
-  failure: { category?: ShareFailureCategory; message: string } | null;
+  failure: { category?: ShareFailureCategory; message: string; technicalCause?: string } | null;
 }
 
 export interface BackupJobDeps {
@@ -131,6 +131,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
       failure: {
         message: engineError ? engineError.message : scrubSecrets(error instanceof Error ? error.message : String(error)),
         ...(engineError?.category ? { category: engineError.category } : {}),
+        technicalCause: engineError?.technicalCause ?? scrubSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)),
       },
     };
   } finally {

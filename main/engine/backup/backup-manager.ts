@@ -44,11 +44,12 @@ function alreadyRunning(): EngineError {
  */
 export class BackupManager {
   private active: { progress: JobProgress; abort: AbortController; done: Promise<void> } | null = null;
+  private starting = false;
 
   constructor(private readonly deps: BackupManagerDeps) {}
 
   isRunning(): boolean {
-    return this.active !== null;
+    return this.active !== null || this.starting;
   }
 
   activeJob(): JobProgress | null {
@@ -62,8 +63,18 @@ export class BackupManager {
 
   /** Starts a job and returns at once with its first progress; the job runs on. */
   async start(trigger: BackupTrigger): Promise<JobProgress> {
+    if (this.active || this.starting) throw alreadyRunning();
+    // Claimed before the first await: two requests in the same tick cannot both start.
+    this.starting = true;
+    try {
+      return await this.launch(trigger);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async launch(trigger: BackupTrigger): Promise<JobProgress> {
     const { ctx, format, clock } = this.deps;
-    if (this.active) throw alreadyRunning();
     const settings = ctx.settings.service.stored();
     if (!settings.configured) throw notConfigured();
     const target = ctx.settings.service.encryptionTarget();
@@ -128,6 +139,7 @@ export class BackupManager {
         ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
         : { code: 'backup-failed', message: outcome.failure.message, remediation: 'See the timeline and the log for details, then try again.' }
       : null;
+    if (outcome.failure) ctx.logger.warn({ backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause }, outcome.failure.message);
     if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
     this.active = null;
     try {

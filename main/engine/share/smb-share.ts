@@ -144,9 +144,11 @@ export class SmbShare implements FileShare {
         dataIn: source,
       });
       mayHaveTemporary = true;
-      if (result.dataInError !== undefined) throw result.dataInError;
+      // What the server said comes first: when it goes away mid-upload, our pipe into
+      // smbclient breaks too, but the operator needs "connectivity", not a broken pipe.
       const [putOutput = ''] = this.segmentsOrThrow(result, 1, `Writing "${sharePath}" failed.`);
       if (firstNtStatus(putOutput)) throw shareError(classifyShareFailure(putOutput), `Writing "${sharePath}" failed.`, putOutput);
+      if (result.dataInError !== undefined) throw result.dataInError;
       const [listSegment = ''] = await this.withRetry(() => this.session([`ls ${quoteArgument(temporaryRemote)}`], `Checking "${sharePath}" failed.`));
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {
@@ -246,7 +248,9 @@ export class SmbShare implements FileShare {
     }
     if (result.timedOut) throw shareError('connectivity', `${detail} The server did not answer in time.`, result.transcript);
     if (result.segments.length < count) {
-      const category = classifyShareFailure(result.transcript);
+      // smbclient that dies without a word (the server vanished mid-transfer) is a lost connection.
+      const silent = result.transcript.trim() === '' && result.exitCode !== 0;
+      const category = silent ? 'connectivity' : classifyShareFailure(result.transcript);
       throw shareError(category, connectionDetail(category, this.describe()) ?? detail, result.transcript);
     }
     return result.segments;
