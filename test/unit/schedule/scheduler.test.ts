@@ -264,4 +264,18 @@ describe('Scheduler', () => {
     h.scheduler.stop();
     expect(h.clock.pendingTimers).toBe(0);
   });
+
+  it('a long disabled closure records at most 50 skipped slots plus one summary', async () => {
+    const h = await configured(4, false);
+    h.scheduler.stop();
+    h.clock.setWallTime(new Date(Date.parse(T0) + 14 * 24 * H + 60_000));
+    const h2 = h.restart();
+    await h2.scheduler.start();
+    const skipped = kinds(h2, 'slot-skipped');
+    expect(skipped).toHaveLength(51);
+    expect(skipped[0]?.summary).toMatch(/^34 earlier scheduled backups skipped/);
+    expect(skipped[50]?.at).toBe(new Date(Date.parse(T0) + 14 * 24 * H).toISOString());
+    expect(new Set(skipped.slice(1).map((e) => e.at)).size).toBe(50);
+    expect(h2.runs).toEqual([]);
+  });
 });
