@@ -28,7 +28,7 @@
  *   read end stays open, so that reopen never blocks.
  */
 import { execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { close as closeCallback, createWriteStream, open as openCallback, type WriteStream } from 'node:fs';
+import { close as closeCallback, createWriteStream, open as openCallback, rmSync, type WriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -115,17 +115,30 @@ export function smbclientArguments(endpoint: SmbEndpoint, authFile: string, debu
   return args;
 }
 
+/** Private folders holding an auth file right now; removed on exit if still there. */
+const liveAuthDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of liveAuthDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunOptions): Promise<SmbclientResult> {
   const privateDir = await mkdtemp(path.join(os.tmpdir(), 'ibc-smb-'));
+  liveAuthDirs.add(privateDir);
+  // The auth file lives exactly as long as smbclient: removed when it exits,
+  // even if a download's consumer never finishes reading.
+  const removeAuthDir = async (): Promise<void> => {
+    await rm(privateDir, { recursive: true, force: true });
+    liveAuthDirs.delete(privateDir);
+  };
   let dataEnds: PipeEnds | undefined;
   try {
     const authFile = path.join(privateDir, 'auth');
     await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
     if (options.dataIn) dataEnds = await openPipe(privateDir, 'to-child');
     else if (options.dataOut) dataEnds = await openPipe(privateDir, 'from-child');
-    return await execute(endpoint, options, authFile, dataEnds);
+    return await execute(endpoint, options, authFile, dataEnds, () => void removeAuthDir().catch(() => undefined));
   } finally {
-    await rm(privateDir, { recursive: true, force: true });
+    await removeAuthDir();
   }
 }
 
@@ -182,6 +195,7 @@ function execute(
   options: SmbclientRunOptions,
   authFile: string,
   dataEnds: PipeEnds | undefined,
+  onChildGone: () => void,
 ): Promise<SmbclientResult> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8' };
@@ -224,7 +238,7 @@ function execute(
       idleTimer = setTimeout(() => {
         // Waiting on our side is not a stalled share: a slow consumer of a
         // download, or a slow producer of an upload (a backup command).
-        const consumerSlow = options.dataOut?.writableNeedDrain === true;
+        const consumerSlow = options.dataOut !== undefined && !options.dataOut.destroyed && options.dataOut.writableNeedDrain;
         const producerSlow = upload !== undefined && !upload.writableNeedDrain && !upload.writableEnded;
         if (consumerSlow || producerSlow) {
           touch();
@@ -277,14 +291,25 @@ function execute(
       socket.on('error', () => undefined);
     }
 
-    const dataDone = dataSocket && options.dataOut
-      ? new Promise<void>((resolveData) => dataSocket.once('close', () => resolveData()))
-      : Promise.resolve();
+    const output = options.dataOut;
+    const dataDone =
+      dataSocket && output
+        ? new Promise<void>((resolveData) => {
+            dataSocket?.once('close', () => resolveData());
+            output.once('close', () => resolveData());
+          })
+        : Promise.resolve();
+    // A consumer that destroys the download early ends the transfer too.
+    output?.once('close', () => {
+      if (!finished) child.kill('SIGKILL');
+      dataSocket?.destroy();
+    });
 
     const finish = (exitCode: number | null): void => {
       if (finished) return;
       finished = true;
       if (idleTimer) clearTimeout(idleTimer);
+      onChildGone();
       void dataDone.then(() => {
         if (source && upload) {
           source.unpipe(upload);

@@ -165,4 +165,38 @@ describe('SmbShare streaming and secrecy', () => {
       expect(text).not.toContain(server.password);
     }
   });
+
+  it('a download its reader abandons or never reads ends smbclient and removes the auth file', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'abandon', spawn: recorder.spawn }));
+    await share.mkdirp('');
+    await share.writeStream('big.bin', generatedData(8 << 20).stream);
+    await share.writeStream('small', bytesSource('x'));
+    const lastAuthFile = (): string => {
+      const argv = recorder.calls.at(-1) ?? [];
+      return argv[argv.indexOf('-A') + 1] ?? '';
+    };
+
+    const partial = await share.readStream('big.bin');
+    const partialAuth = lastAuthFile();
+    await new Promise((resolve) => partial.once('data', resolve));
+    partial.destroy();
+    await until(() => !existsSync(partialAuth));
+
+    // Small enough to sit in the pipe: smbclient exits although nobody reads.
+    const unread = await share.readStream('small');
+    await until(() => !existsSync(lastAuthFile()));
+    unread.destroy();
+
+    // Still works afterwards.
+    expect((await sha256Of(await share.readStream('small'))).bytes).toBe(1);
+  });
 });
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
