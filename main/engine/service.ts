@@ -1,5 +1,4 @@
 import type { AppInfo, BackupConsoleApi, EssentialsView, ScheduleView } from '../../preload/api';
-import { notAvailableYet } from './errors';
 import { EventHub, type EventListener } from './app/events';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
@@ -15,6 +14,9 @@ import { systemClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
 import type { BackupSummary } from '../../preload/api';
+import { Automation } from './automation';
+import { lineNotifier, type Notifier } from './alerts';
+import { retentionMethods } from './methods/retention';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -28,10 +30,14 @@ export interface EngineDeps {
   openSettingsBackend?: OpenSettingsBackend;
   /** Injected time and timers, for tests. */
   clock?: Clock;
+  /** Desktop notifications (Electron Notification); headless: a log line. */
+  notifier?: Notifier;
 }
 
 export interface Engine extends BackupConsoleApi {
   onEvent(listener: EventListener): () => void;
+  /** Hosts that stay up (desktop, web host, service) run the scheduler; one-shot CLI commands do not. */
+  startAutomation(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,30 +62,31 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const share = shareMethods(ctx);
   let lastBackup: BackupSummary | null = null;
-  const backups = new BackupManager({
+  const automation: Automation = new Automation({
+    ctx,
+    clock,
+    backups: () => backups,
+    notifier: deps.notifier ?? lineNotifier((line) => logger.warn(line)),
+    freeBytes: () => share.lastCapacity().freeBytes,
+    secretStorageWarning: settings.secretStorageWarning,
+  });
+  const backups: BackupManager = new BackupManager({
     ctx,
     format: backupFormat,
     clock,
-    onFinished: (job) => {
+    onStarted: (job) => void automation.recordStarted(job).catch((error: unknown) => logger.warn({ err: error }, 'timeline append failed')),
+    onFinished: async (job) => {
       if (job.summary.state !== 'Failed') lastBackup = job.summary;
+      await automation.recordFinished(job);
     },
   });
-  const getSchedule = async (): Promise<ScheduleView> => {
-    const view = settings.service.view();
-    return {
-      enabled: view.automaticBackups,
-      disabledSince: settings.service.stored().automaticBackupsDisabledSince,
-      frequencyHours: view.frequencyHours,
-      anchor: null,
-      nextBackupTime: null,
-      lastBackupTime: null,
-      upcoming: [],
-    };
-  };
+  const getSchedule = async (): Promise<ScheduleView> => automation.scheduler.current();
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
+    startAutomation: () => automation.start(),
     close: async () => {
+      automation.stop();
       await backups.whenIdle();
       logger.flush();
     },
@@ -98,10 +105,10 @@ export function createEngine(deps: EngineDeps): Engine {
       capacity: await share.getCapacity(),
       lastBackup,
       activeJob: backups.activeJob(),
-      alertCount: 0,
+      alertCount: (await automation.alerts.list()).length,
     }),
 
-    ...settingsMethods(ctx),
+    ...settingsMethods(ctx, automation),
     ...keyMethods(now),
     testShare: share.testShare,
     getCapacity: share.getCapacity,
@@ -110,25 +117,13 @@ export function createEngine(deps: EngineDeps): Engine {
     startBackup: () => backups.start('on-demand'),
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
-    listBackups: () => backups.list(),
+    listBackups: async () => automation.withExpiry(await backups.list()),
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
     checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
-    previewRetention: async () => {
-      throw notAvailableYet('Retention preview');
-    },
-    getSchedule,
-    setAutomaticBackups: async () => {
-      throw notAvailableYet('Enabling or disabling automatic backups');
-    },
-    previewFrequency: async () => {
-      throw notAvailableYet('Frequency preview');
-    },
-    getTimeline: async () => {
-      throw notAvailableYet('The timeline');
-    },
-    listAlerts: async () => [],
+    ...retentionMethods(ctx, automation),
+    listAlerts: () => automation.alerts.list(),
   };
   return engine;
 }

@@ -1,24 +1,66 @@
-import type { BackupConsoleApi } from '../../../preload/api';
+import type { BackupConsoleApi, SettingsInput, SettingsView } from '../../../preload/api';
+import type { Automation } from '../automation';
 import type { EngineContext } from '../context';
+import { EngineError } from '../errors';
 
 type SettingsMethods = Pick<BackupConsoleApi, 'getSettings' | 'saveSettings' | 'getCertificateHistory' | 'exportSettings' | 'importSettings'>;
 
-export function settingsMethods(ctx: EngineContext): SettingsMethods {
+/**
+ * Lowering the retention period deletes backups at the next pass: the
+ * operator sees exactly which ones first (a dry run) and must confirm.
+ */
+async function confirmRetentionLowering(ctx: EngineContext, automation: Automation, input: SettingsInput): Promise<void> {
+  const current = ctx.settings.service.stored();
+  if (!current.configured || input.retentionDays === undefined || input.retentionDays >= current.retentionDays || input.confirmRetentionDeletion) return;
+  let listing: string;
+  try {
+    const preview = await automation.preview(input.retentionDays);
+    if (preview.toDelete.length === 0) return;
+    listing = `These ${preview.toDelete.length} backup(s) will be deleted: ${preview.toDelete.map((b) => b.backupId).join(', ')}.`;
+  } catch {
+    listing = 'The backups on the share could not be listed to show which would be deleted.';
+  }
+  throw new EngineError({
+    code: 'confirmation-required',
+    field: 'retentionDays',
+    message: `Lowering the retention period from ${current.retentionDays} to ${input.retentionDays} days deletes older backups. ${listing}`,
+    remediation: 'Archive any backup you need first, then confirm (CLI: --yes).',
+  });
+}
+
+export function settingsMethods(ctx: EngineContext, automation: Automation): SettingsMethods {
   const service = ctx.settings.service;
-  const changed = (): void => ctx.events.publish({ type: 'settings-changed', settings: service.view() });
+  const afterChange = async (before: SettingsView, after: SettingsView): Promise<void> => {
+    const beforeThumbprint = before.encryption.mode === 'certificate' ? before.encryption.certificate.thumbprint : before.encryption.mode;
+    const afterThumbprint = after.encryption.mode === 'certificate' ? after.encryption.certificate.thumbprint : after.encryption.mode;
+    if (beforeThumbprint !== afterThumbprint && after.encryption.mode === 'certificate') {
+      await automation.history.append({ kind: 'certificate-changed', summary: `Encryption certificate set: ${after.encryption.certificate.thumbprint} (${after.encryption.certificate.subject}). Keep its .pfx: new backups need it to restore.` });
+    }
+    await automation.history.append({ kind: 'settings-changed', summary: `Backup settings saved: ${after.location || 'no location'}, every ${after.frequencyHours} h, kept ${after.retentionDays} days, automatic backups ${after.automaticBackups ? 'enabled' : 'disabled'}` });
+    await automation.syncSchedule();
+    ctx.events.publish({ type: 'settings-changed', settings: after });
+    await automation.updateAlerts();
+  };
   return {
     getSettings: async () => service.view(),
     saveSettings: async (input) => {
+      await confirmRetentionLowering(ctx, automation, input);
+      const before = service.view();
       const view = service.save(input);
       ctx.logger.info({ fields: Object.keys(input).filter((key) => !/password|key/i.test(key)) }, 'settings saved');
-      changed();
+      await afterChange(before, view);
       return view;
     },
-    getCertificateHistory: async () => service.certificateHistory(),
+    getCertificateHistory: async () => {
+      // Which backups each certificate protects comes from the share (the source of truth), when reachable.
+      const listing = await automation.currentListing();
+      return service.certificateHistory().map((entry) => ({ ...entry, backupIds: listing.filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId) }));
+    },
     exportSettings: async () => service.exportDocument(),
     importSettings: async ({ document }) => {
+      const before = service.view();
       const view = service.importDocument(document);
-      changed();
+      await afterChange(before, view);
       return view;
     },
   };

@@ -8,13 +8,14 @@ type ShareMethods = Pick<BackupConsoleApi, 'testShare' | 'getCapacity'>;
 // refreshes often, so the figure is kept for a few minutes.
 const CAPACITY_MAX_AGE_MS = 5 * 60_000;
 
-export function shareMethods(ctx: EngineContext): ShareMethods & { rememberCapacity(view: CapacityView): void } {
+export function shareMethods(ctx: EngineContext): ShareMethods & { rememberCapacity(view: CapacityView): void; lastCapacity(): CapacityView } {
   let capacity: CapacityView = { freeBytes: null, totalBytes: null, measuredAt: null };
   const remember = (view: CapacityView): void => {
     capacity = view;
   };
   return {
     rememberCapacity: remember,
+    lastCapacity: () => capacity,
     testShare: async () =>
       withConfiguredShare(ctx, async (share) => {
         const { result, failure } = await testShareConnection(share);

@@ -1,3 +1,4 @@
+import { BACKUP_ID_PATTERN } from '../backup/backup-id';
 import type { Clock } from '../clock';
 import type { TimelineSink } from '../history/timeline-sink';
 import { scrubSecrets } from '../redact';
@@ -33,7 +34,7 @@ export interface ApplyRetentionOptions {
  * ids): retention refuses any other name, so it cannot be pointed at an
  * operator's own folders next to ours or outside them (`..`, separators).
  */
-export const RETENTION_ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+export const RETENTION_ID_PATTERN = BACKUP_ID_PATTERN;
 export const DEFAULT_BACKUP_ROOT = 'MASBackup';
 const PARTIAL_SUFFIX = '.partial';
 

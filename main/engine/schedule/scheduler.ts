@@ -180,6 +180,11 @@ export class Scheduler {
     };
   }
 
+  /** The view after loading the persisted state (for hosts that never call start(), like the CLI). */
+  current(): Promise<ScheduleView> {
+    return this.serial(async () => this.view());
+  }
+
   /** A copy of the persisted state (for tests and diagnostics). */
   snapshot(): ScheduleState {
     return { ...this.state };

@@ -49,12 +49,11 @@ describe('IPC handler table', () => {
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
-  it('answers capabilities of later releases with a typed not-available-yet error, never invented data', async () => {
+  it('returns engine failures as typed errors, never as thrown strings', async () => {
     const ipc = new IpcMainStandIn();
     registerApiHandlers(ipc, engine(), { isTrusted: () => true });
-    const result = (await ipc.invoke(ipcChannel('restoreBackup'), frameEvent(INDEX_URL), { backupId: 'x', targetFolder: '/tmp/r', key: { kind: 'legacy-key', keyBase64: 'a' } })) as ApiResult<unknown>;
-    if (result.ok) return; // the capability exists in this build
-    expect(result.error.code).toBe('not-available-yet');
+    const result = (await ipc.invoke(ipcChannel('listBackups'), frameEvent(INDEX_URL))) as ApiResult<unknown>;
+    expect(result).toMatchObject({ ok: false, error: { code: 'not-configured', message: expect.any(String), remediation: expect.any(String) } });
   });
 });
 
