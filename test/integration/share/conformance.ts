@@ -157,6 +157,12 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
       expect(await share.list('l/sub')).toEqual([]);
     });
 
+    it('lists dot files too (so leftover temporary files would show)', async () => {
+      await share.mkdirp('dots');
+      await share.writeStream('dots/.hidden', bytesSource('h'));
+      expect((await share.list('dots')).map((entry) => entry.name)).toEqual(['.hidden']);
+    });
+
     it('list of a missing folder fails with category path', async () => {
       await expectShareError(share.list('no-such-folder'), 'path');
     });
