@@ -1,17 +1,23 @@
 // Electron entry point: the only file that imports the real Electron modules.
 // Everything it wires is in main/electron/ and takes Electron's pieces as parameters.
-import { app, BrowserWindow, dialog, ipcMain, nativeTheme, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, safeStorage, session, shell, Tray } from 'electron';
+import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ElectronStore from 'electron-store';
-import { createEngine } from './engine/service';
+import { createEngine, type Engine } from './engine/service';
 import { createLogger } from './engine/app/logger';
 import { claimSingleInstance, openDesktop, type BrowserWindowConstructorLike, type BrowserWindowLike, type DesktopParts } from './electron/desktop';
+import { desktopNotifier } from './electron/notifications';
+import { installTray, type MenuItemTemplate } from './electron/tray';
 import { APP_VERSION } from './version';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const logger = createLogger();
-let window: BrowserWindowLike | null = null;
+let window: (BrowserWindowLike & { hide(): void; on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown }) | null = null;
+let engine: Engine | null = null;
+let quitting = false;
+
+const preferences = (): ElectronStore<{ keepRunningInTray: boolean }> => new ElectronStore<{ keepRunningInTray: boolean }>({ name: 'desktop', defaults: { keepRunningInTray: true } });
 
 const parts = (): DesktopParts => ({
   app: app as unknown as DesktopParts['app'],
@@ -23,18 +29,67 @@ const parts = (): DesktopParts => ({
   darkMode: nativeTheme.shouldUseDarkColors,
 });
 
-if (claimSingleInstance(app as unknown as DesktopParts['app'], () => {
-  if (!window || window.isDestroyed()) return;
-  if (window.isMinimized()) window.restore();
-  window.focus();
-})) {
-  app.on('window-all-closed', () => app.quit());
+async function showWindow(): Promise<void> {
+  if (!engine) return;
+  if (window && !window.isDestroyed()) {
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+    return;
+  }
+  window = (await openDesktop(parts(), engine, { outDir, devServerUrl: process.env.ELECTRON_RENDERER_URL }, logger)) as typeof window;
+  window?.on('close', (event) => {
+    // Closing the window keeps the scheduler running in the tray, unless the operator turned that off.
+    if (!quitting && preferences().get('keepRunningInTray')) {
+      event.preventDefault();
+      window?.hide();
+    }
+  });
+}
+
+if (claimSingleInstance(app as unknown as DesktopParts['app'], () => void showWindow())) {
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('window-all-closed', () => {
+    if (!preferences().get('keepRunningInTray')) app.quit();
+  });
+  app.on('will-quit', (event) => {
+    if (!engine) return;
+    // Stop the scheduler and cancel a running job before exiting.
+    event.preventDefault();
+    const closing = engine;
+    engine = null;
+    void closing.shutdown().finally(() => app.exit(0));
+  });
   void app.whenReady().then(async () => {
     // safeStorage is usable only once the app is ready; on Linux without a keyring the engine
     // refuses its plaintext 'basic_text' backend and falls back to the key file, with a notice.
-    const engine = createEngine({ configDir: app.getPath('userData'), version: APP_VERSION, frontDoor: 'desktop', logger, safeStorage,
+    engine = createEngine({
+      configDir: app.getPath('userData'),
+      version: APP_VERSION,
+      frontDoor: 'desktop',
+      logger,
+      safeStorage,
       openSettingsBackend: (dir) => new ElectronStore<Record<string, unknown>>({ cwd: dir, name: 'settings', configFileMode: 0o600 }),
+      notifier: desktopNotifier(Notification, () => Notification.isSupported()),
     });
-    window = await openDesktop(parts(), engine, { outDir, devServerUrl: process.env.ELECTRON_RENDERER_URL }, logger);
+    const started = engine;
+    powerMonitor.on('resume', () => void started.resumeFromSleep());
+    installTray(
+      {
+        createTray: () => new Tray(nativeImage.createFromPath(join(outDir, 'renderer', 'favicon.png'))),
+        buildMenu: (template: MenuItemTemplate[]) => Menu.buildFromTemplate(template),
+      },
+      started,
+      {
+        showWindow: () => void showWindow(),
+        quit: () => app.quit(),
+        keepRunningInTray: () => preferences().get('keepRunningInTray'),
+        setKeepRunningInTray: (value) => preferences().set('keepRunningInTray', value),
+      },
+    );
+    await started.startAutomation();
+    await showWindow();
   });
 }

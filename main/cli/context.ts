@@ -1,6 +1,6 @@
 import type { ApiError, ApiInput, ApiMethod, ApiOutput } from '../../preload/api';
 import { dispatch } from '../engine/dispatch';
-import { createEngine, type Engine } from '../engine/service';
+import { createEngine, type Engine, type EngineDeps } from '../engine/service';
 import { createLogger } from '../engine/app/logger';
 import { defaultConfigDir } from '../engine/app/config-dir';
 import { APP_VERSION } from '../version';
@@ -35,11 +35,12 @@ export class CliContext {
     return this.globals().configDir ?? defaultConfigDir();
   }
 
-  getEngine(): Engine {
+  /** `extra` applies only to the first call, which creates the engine. */
+  getEngine(extra: Partial<Pick<EngineDeps, 'notifier'>> = {}): Engine {
     if (!this.engine) {
       // Logs go to stderr so stdout stays machine-readable with --json.
       const logger = createLogger({ level: process.env.IBC_LOG_LEVEL ?? 'error' });
-      this.engine = createEngine({ configDir: this.configDir, version: APP_VERSION, frontDoor: 'cli', logger });
+      this.engine = createEngine({ configDir: this.configDir, version: APP_VERSION, frontDoor: 'cli', logger, ...extra });
     }
     return this.engine;
   }

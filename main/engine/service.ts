@@ -38,6 +38,10 @@ export interface Engine extends BackupConsoleApi {
   onEvent(listener: EventListener): () => void;
   /** Hosts that stay up (desktop, web host, service) run the scheduler; one-shot CLI commands do not. */
   startAutomation(): Promise<void>;
+  /** The machine woke up (Electron powerMonitor 'resume'): a missed slot runs once, as a catch-up. */
+  resumeFromSleep(): Promise<void>;
+  /** Stops the scheduler and cancels a running job (it leaves only a .partial for the next run to clean). */
+  shutdown(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,12 @@ export function createEngine(deps: EngineDeps): Engine {
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
     startAutomation: () => automation.start(),
+    resumeFromSleep: () => automation.scheduler.onResume(),
+    shutdown: async () => {
+      automation.stop();
+      if (backups.isRunning()) await backups.cancel().catch(() => undefined);
+      await backups.whenIdle();
+    },
     close: async () => {
       automation.stop();
       await backups.whenIdle();

@@ -1,0 +1,86 @@
+import type { ApiEvent, BackupSummary, ScheduleView } from '../../preload/api';
+import type { Engine } from '../engine/service';
+import { PRODUCT_NAME } from '../engine/app/config-dir';
+
+export interface MenuItemTemplate {
+  label?: string;
+  type?: 'normal' | 'separator' | 'checkbox';
+  checked?: boolean;
+  enabled?: boolean;
+  click?: () => void;
+}
+
+export interface TrayLike {
+  setToolTip(text: string): void;
+  setContextMenu(menu: unknown): void;
+  on(event: 'click', listener: () => void): unknown;
+  destroy(): void;
+}
+
+export interface TrayParts {
+  createTray(): TrayLike;
+  buildMenu(template: MenuItemTemplate[]): unknown;
+}
+
+export interface TrayActions {
+  showWindow(): void;
+  quit(): void;
+  keepRunningInTray(): boolean;
+  setKeepRunningInTray(value: boolean): void;
+}
+
+const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** The tray line: the last result and the next time, so the operator sees both without the window. */
+export function trayStatus(last: BackupSummary | null, schedule: ScheduleView | null): { lastLine: string; nextLine: string } {
+  const lastLine = last ? `Last backup: ${last.state}, ${when(last.completedAt ?? last.createdAt)}` : 'Last backup: none yet';
+  const nextLine = schedule?.enabled ? `Next backup: ${when(schedule.nextBackupTime)}` : 'Automatic backups: disabled';
+  return { lastLine, nextLine };
+}
+
+/**
+ * The tray keeps the console (and its scheduler) running when the window is
+ * closed — a setting, toggled from the tray menu — and shows the last result
+ * and the next scheduled time. Quit is in the tray menu.
+ */
+export function installTray(parts: TrayParts, engine: Engine, actions: TrayActions): () => void {
+  const tray = parts.createTray();
+  let last: BackupSummary | null = null;
+  let schedule: ScheduleView | null = null;
+  const render = (): void => {
+    const { lastLine, nextLine } = trayStatus(last, schedule);
+    tray.setToolTip(`${PRODUCT_NAME}\n${lastLine}\n${nextLine}`);
+    tray.setContextMenu(
+      parts.buildMenu([
+        { label: lastLine, enabled: false },
+        { label: nextLine, enabled: false },
+        { type: 'separator' },
+        { label: 'Open console', click: actions.showWindow },
+        { label: 'Back up now', click: () => void engine.startBackup().catch(() => undefined) },
+        { type: 'separator' },
+        { label: 'Keep running when the window is closed', type: 'checkbox', checked: actions.keepRunningInTray(), click: () => {
+          actions.setKeepRunningInTray(!actions.keepRunningInTray());
+          render();
+        } },
+        { label: 'Quit (stops automatic backups)', click: actions.quit },
+      ]),
+    );
+  };
+  tray.on('click', actions.showWindow);
+  const onEvent = (event: ApiEvent): void => {
+    if (event.type === 'job-finished') last = event.backup;
+    else if (event.type === 'schedule-changed') schedule = event.schedule;
+    else return;
+    render();
+  };
+  const unsubscribe = engine.onEvent(onEvent);
+  void engine.getSchedule().then((view) => {
+    schedule = view;
+    render();
+  }, () => undefined);
+  render();
+  return () => {
+    unsubscribe();
+    tray.destroy();
+  };
+}
