@@ -61,7 +61,7 @@ function alreadyRunning(record: LockRecord | null): EngineError {
     message: record
       ? `A backup is already running on this share (console ${record.owner}, started ${record.acquiredAt}).`
       : 'A backup is already running on this share.',
-    remediation: 'Wait for it to finish. If that console crashed, its lock is taken over automatically after 10 minutes without a heartbeat.',
+    remediation: 'Wait for it to finish. If that console crashed, its lock is taken over automatically (at once on this station, after 10 minutes without a heartbeat from another one).',
   });
 }
 
@@ -91,10 +91,29 @@ export async function lastHeartbeat(share: FileShare, dir: string, record: LockR
   return newest;
 }
 
+/**
+ * A lock taken on this very station by a process that no longer exists (the
+ * console crashed or was killed) is dead now: no need to wait for the
+ * heartbeat timeout, which exists for other stations we cannot ask.
+ */
+export function ownerIsDeadHere(owner: string): boolean {
+  const separator = owner.lastIndexOf(':');
+  if (owner.slice(0, separator) !== hostname()) return false;
+  const pid = Number(owner.slice(separator + 1));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** True when the lock at `dir` is held by a job whose heartbeat is recent. */
 export async function isLockLive(share: FileShare, dir: string, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS): Promise<{ live: boolean; record: LockRecord | null }> {
   const record = await readLock(share, dir);
   if (!record) return { live: false, record: null };
+  if (ownerIsDeadHere(record.owner)) return { live: false, record };
   return { live: now - (await lastHeartbeat(share, dir, record)) < staleAfterMs, record };
 }
 
