@@ -28,7 +28,11 @@ export function packFolder(root: string): Readable {
       } else if (info.isFile()) {
         let finished: (error?: Error | null) => void = () => undefined;
         const written = new Promise<void>((resolveEntry, reject) => (finished = (error) => (error ? reject(error) : resolveEntry())));
+        // If feeding fails first, `written` is never awaited: keep its rejection from going unhandled.
+        written.catch(() => undefined);
         const entry = pack.entry({ name: entryName, type: 'file', size: info.size, mode: info.mode & 0o7777, mtime: info.mtime }, (error) => finished(error));
+        // Reported through the callback above; without a listener streamx would throw it (e.g. on cancel).
+        entry.on('error', () => undefined);
         await feed(createReadStream(path), entry);
         await written;
       } else {
@@ -36,6 +40,8 @@ export function packFolder(root: string): Readable {
       }
     }
   };
+  // A cancelled backup destroys the pack; the error reaches the consumer through the iterator.
+  pack.on('error', () => undefined);
   walk(root).then(
     () => pack.finalize(),
     (error: unknown) => pack.destroy(error instanceof Error ? error : new Error(String(error))),
