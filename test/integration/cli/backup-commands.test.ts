@@ -1,0 +1,98 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../main/cli/program';
+import { makeSourceTree, PFX_PASSWORD, testCertificate, treeDigest } from '../../support/backup-fixtures';
+import { makeTempDir } from '../../support/temp-dir';
+
+async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => stdin });
+  return { code, out, err };
+}
+
+describe('backup, schedule, retention and timeline commands (local-folder location)', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let config: string;
+  let source: string;
+  let pfx: string;
+  let backupId: string;
+  const c = (...args: string[]) => ['--json', '--config-dir', config, ...args];
+
+  beforeAll(async () => {
+    temp = await makeTempDir();
+    config = join(temp.path, 'config');
+    source = join(temp.path, 'source');
+    await makeSourceTree(source);
+    const cer = join(temp.path, 'backup.cer');
+    pfx = join(temp.path, 'backup.pfx');
+    await writeFile(cer, testCertificate().cerDer);
+    await writeFile(pfx, testCertificate().pfxDer);
+    const set = await cli(c('config', 'set', '--path', join(temp.path, 'share'), '--cert', cer, '--retention', '7'));
+    expect(set.code, set.err).toBe(0);
+    expect((await cli(c('sources', 'add', 'files', '--folder', source))).code).toBe(0);
+  });
+  afterAll(async () => temp?.remove());
+
+  it('sources list shows the operator sources; the sample stamp only when there are none', async () => {
+    const listed = JSON.parse((await cli(c('sources', 'list'))).out) as Array<{ name: string; builtIn: boolean }>;
+    expect(listed).toEqual([expect.objectContaining({ name: 'files', builtIn: false })]);
+    expect((await cli(c('sources', 'add', 'bad name', '--folder', source))).code).toBe(2);
+  });
+
+  it('backup start --wait, list, verify (keyless and with the .pfx), restore', async () => {
+    const started = await cli(c('backup', 'start', '--wait'));
+    expect(started.code, started.err).toBe(0);
+    backupId = (JSON.parse(started.out) as { backupId: string }).backupId;
+    const list = JSON.parse((await cli(c('backup', 'list'))).out) as Array<{ backupId: string; state: string; expiresAt: string | null }>;
+    expect(list).toEqual([expect.objectContaining({ backupId, state: 'Succeeded', expiresAt: null })]);
+    expect((await cli(c('backup', 'verify', backupId))).code).toBe(0);
+    const deep = await cli(c('backup', 'verify', backupId, '--pfx', pfx, '--pfx-password-stdin'), `${PFX_PASSWORD}\n`);
+    expect(deep.code, deep.err).toBe(0);
+    expect(JSON.parse(deep.out)).toMatchObject({ ok: true, deep: true });
+    const target = join(temp.path, 'restored');
+    const restored = await cli(c('backup', 'restore', backupId, '--out', target, '--pfx', pfx, '--pfx-password-stdin'), `${PFX_PASSWORD}\n`);
+    expect(restored.code, restored.err).toBe(0);
+    expect(await treeDigest(join(target, 'files'))).toEqual(await treeDigest(source));
+    expect(deep.out + deep.err + restored.out + restored.err).not.toContain(PFX_PASSWORD);
+  });
+
+  it('exits 4 when verification fails and when the .pfx password is wrong', async () => {
+    const wrong = await cli(c('backup', 'verify', backupId, '--pfx', pfx, '--pfx-password-stdin'), 'not the password\n');
+    expect(wrong.code).toBe(4);
+    expect(JSON.parse(wrong.err)).toMatchObject({ error: { code: 'wrong-key' } });
+    const file = join(temp.path, 'share', 'MASBackup', backupId, 'files.bin');
+    const original = await readFile(file);
+    const damaged = Buffer.from(original);
+    damaged[100]! ^= 1;
+    await writeFile(file, damaged);
+    try {
+      expect((await cli(c('backup', 'verify', backupId))).code).toBe(4);
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
+  it('schedule disable/enable, shown by config show and the timeline', async () => {
+    const disabled = JSON.parse((await cli(c('schedule', 'disable'))).out) as { enabled: boolean; nextBackupTime: string | null };
+    expect(disabled).toMatchObject({ enabled: false, nextBackupTime: null });
+    expect(JSON.parse((await cli(c('config', 'show'))).out)).toMatchObject({ automaticBackups: false });
+    const enabled = JSON.parse((await cli(c('schedule', 'enable'))).out) as { enabled: boolean; nextBackupTime: string };
+    expect(enabled.enabled).toBe(true);
+    expect(Date.parse(enabled.nextBackupTime)).toBeGreaterThan(Date.now());
+    expect(JSON.parse((await cli(c('config', 'show'))).out)).toMatchObject({ nextBackupTime: enabled.nextBackupTime });
+    const timeline = JSON.parse((await cli(c('timeline'))).out) as Array<{ kind: string; trigger?: string }>;
+    expect(timeline.some((e) => e.kind === 'run-finished' && e.trigger === 'on-demand')).toBe(true);
+    expect(timeline.filter((e) => e.kind === 'schedule-changed').length).toBeGreaterThanOrEqual(2);
+    expect((await cli(c('timeline', '--kind', 'nonsense'))).code).toBe(2);
+  });
+
+  it('retention preview, and config set --retention asks for --yes only when it would delete', async () => {
+    const preview = JSON.parse((await cli(c('retention', 'preview', '--days', '2'))).out) as { toDelete: unknown[] };
+    expect(preview.toDelete).toEqual([]);
+    expect((await cli(c('retention', 'preview', '--days', '1'))).code).toBe(2);
+    // nothing to delete: no confirmation needed
+    expect((await cli(c('config', 'set', '--retention', '5'))).code).toBe(0);
+  });
+});
