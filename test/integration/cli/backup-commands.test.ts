@@ -1,16 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/program';
+import { cli } from '../../support/cli';
 import { makeSourceTree, PFX_PASSWORD, testCertificate, treeDigest } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
-
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => stdin });
-  return { code, out, err };
-}
 
 describe('backup, schedule, retention and timeline commands (local-folder location)', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;

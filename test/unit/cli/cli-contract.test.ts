@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/program';
+import { cli } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
-
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => stdin });
-  return { code, out, err };
-}
 
 describe('infra-backup command line', () => {
   it('--help lists every command group of the design', async () => {

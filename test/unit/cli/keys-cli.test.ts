@@ -1,15 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/program';
+import { cli } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
-
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => stdin });
-  return { code, out, err };
-}
 
 describe('cert and key commands', () => {
   it('cert new writes a public .cer and a 0600 .pfx, and cert inspect shows the same thumbprint as openssl', async () => {
