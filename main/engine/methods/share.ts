@@ -10,8 +10,11 @@ const CAPACITY_MAX_AGE_MS = 5 * 60_000;
 
 export function shareMethods(ctx: EngineContext): ShareMethods & { rememberCapacity(view: CapacityView): void; lastCapacity(): CapacityView } {
   let capacity: CapacityView = { freeBytes: null, totalBytes: null, measuredAt: null };
+  // Also after a failed attempt: an unreachable share must not slow every Essentials refresh.
+  let lastAttemptMs = Number.NEGATIVE_INFINITY;
   const remember = (view: CapacityView): void => {
     capacity = view;
+    if (view.measuredAt) lastAttemptMs = Date.parse(view.measuredAt);
   };
   return {
     rememberCapacity: remember,
@@ -27,8 +30,8 @@ export function shareMethods(ctx: EngineContext): ShareMethods & { rememberCapac
         return result;
       }),
     getCapacity: async () => {
-      const fresh = capacity.measuredAt !== null && ctx.now().getTime() - Date.parse(capacity.measuredAt) < CAPACITY_MAX_AGE_MS;
-      if (fresh || !ctx.settings.service.stored().configured) return capacity;
+      if (ctx.now().getTime() - lastAttemptMs < CAPACITY_MAX_AGE_MS || !ctx.settings.service.stored().configured) return capacity;
+      lastAttemptMs = ctx.now().getTime();
       try {
         const space = await withConfiguredShare(ctx, (share) => share.freeSpace());
         remember({ freeBytes: space.freeBytes, totalBytes: space.totalBytes, measuredAt: ctx.now().toISOString() });
