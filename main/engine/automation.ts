@@ -68,6 +68,13 @@ export class Automation {
   async start(): Promise<void> {
     await this.syncSchedule();
     await this.scheduler.start();
+    // Essentials' "last backup" and the alert facts start from the share, not from an empty memory.
+    void this.currentListing().then(() => this.updateAlerts()).catch(() => undefined);
+  }
+
+  /** The newest backup that holds data, from the last listing of the share. */
+  newestListed(): BackupSummary | null {
+    return this.lastListing.find((backup) => backup.state !== 'Failed') ?? null;
   }
 
   stop(): void {

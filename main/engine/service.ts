@@ -113,7 +113,7 @@ export function createEngine(deps: EngineDeps): Engine {
       settings: settings.service.view(),
       schedule: await getSchedule(),
       capacity: await share.getCapacity(),
-      lastBackup,
+      lastBackup: lastBackup ?? automation.newestListed(),
       activeJob: backups.activeJob(),
       alertCount: (await automation.alerts.list()).length,
     }),
