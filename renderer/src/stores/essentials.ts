@@ -20,5 +20,15 @@ export const useEssentialsStore = defineStore('essentials', () => {
     }
   }
 
-  return { essentials, error, loading, refresh };
+  /** Enable / Disable Automatic Backups: settings and schedule are kept either way. */
+  async function setAutomaticBackups(enabled: boolean): Promise<void> {
+    try {
+      await useApi().call('setAutomaticBackups', { enabled });
+      await refresh();
+    } catch (caught) {
+      error.value = caught instanceof ApiCallError ? caught : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+    }
+  }
+
+  return { essentials, error, loading, refresh, setAutomaticBackups };
 });
