@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../../main/engine/service';
+import { createLogger } from '../../../main/engine/app/logger';
+import { extractTar } from '../../../main/engine/backup/folder-archive';
+import { backupNow, makeSourceTree, MARKER, PFX_PASSWORD, succeeded, testCertificate, treeDigest } from '../../support/backup-fixtures';
+import { makeTempDir } from '../../support/temp-dir';
+
+const DECODER = resolve(import.meta.dirname, '..', '..', 'interop', 'decode.py');
+// Debian's interpreter, which has python3-cryptography; the first python3 on PATH may be another build.
+const PYTHON = '/usr/bin/python3';
+
+function decode(folder: string, pfx: string, out: string, password: string): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(PYTHON, [DECODER, folder, pfx, out], { input: password, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('an independent Python decoder, written from docs/BACKUP-FORMAT.md, decrypts an engine backup', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let engine: Engine;
+  let source: string;
+  let folder: string;
+  let pfx: string;
+
+  beforeAll(async () => {
+    temp = await makeTempDir();
+    source = join(temp.path, 'source');
+    await makeSourceTree(source, 2 * 1024 * 1024 + 5);
+    pfx = join(temp.path, 'key.pfx');
+    await writeFile(pfx, testCertificate().pfxDer);
+    engine = createEngine({ configDir: join(temp.path, 'config'), version: 'test', frontDoor: 'cli', logger: createLogger({ level: 'silent' }) });
+    await engine.saveSettings({ location: join(temp.path, 'share'), certificateBase64: testCertificate().cerDer.toString('base64') });
+    await engine.addSource({ name: 'files', folder: source });
+    await engine.addSource({ name: 'export', command: `printf '%s' 'raw export ${MARKER}'; head -c 3000000 /dev/zero` });
+    const summary = succeeded(await backupNow(engine));
+    folder = join(temp.path, 'share', 'MASBackup', summary.backupId);
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await temp?.remove();
+  });
+
+  it('produces the same bytes as the sources (tar extracted, raw compared)', async () => {
+    const out = join(temp.path, 'python-out');
+    const run = decode(folder, pfx, out, PFX_PASSWORD);
+    expect(run.status, run.stderr).toBe(0);
+    const extracted = join(temp.path, 'python-extracted');
+    await mkdir(extracted);
+    await extractTar(extracted, createReadStream(join(out, 'files.tar')));
+    expect(await treeDigest(extracted)).toEqual(await treeDigest(source));
+    const raw = await readFile(join(out, 'export.raw'));
+    expect(raw.subarray(0, 30).toString()).toBe(`raw export ${MARKER}`.slice(0, 30));
+    expect(raw.length).toBe(`raw export ${MARKER}`.length + 3_000_000);
+  });
+
+  it('fails on a wrong password, a tampered manifest and a flipped chunk byte', async () => {
+    expect(decode(folder, pfx, join(temp.path, 'o1'), 'wrong password').status).not.toBe(0);
+    const manifestPath = join(folder, 'manifest.json');
+    const manifest = await readFile(manifestPath, 'utf8');
+    await writeFile(manifestPath, manifest.replace('"trigger": "on-demand"', '"trigger": "scheduled"'));
+    const tampered = decode(folder, pfx, join(temp.path, 'o2'), PFX_PASSWORD);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toMatch(/manifest tampered/);
+    await writeFile(manifestPath, manifest);
+    const bin = join(folder, 'files.bin');
+    const original = await readFile(bin);
+    const flipped = Buffer.from(original);
+    flipped[flipped.length - 40]! ^= 0x01;
+    await writeFile(bin, flipped);
+    const damaged = decode(folder, pfx, join(temp.path, 'o3'), PFX_PASSWORD);
+    await writeFile(bin, original);
+    expect(damaged.status).toBe(1);
+    expect(damaged.stderr).toMatch(/files: size or SHA-256/);
+  });
+});
