@@ -5,7 +5,7 @@ import { constants as zlibConstants, createGunzip, createGzip, gzipSync, type Gz
 import { z } from 'zod';
 import { BACKUP_STATES } from '../../../preload/api';
 import { EngineError } from '../errors';
-import { ChunkDecryptor, ChunkEncryptor, componentKey, encodeHeader, type CompressionName } from './chunked-aead';
+import { ChunkDecryptor, ChunkEncryptor, componentKey, DEFAULT_CHUNK_BYTES, encodeHeader, type CompressionName } from './chunked-aead';
 import type { BackupFormat, BackupSealer, ComponentPayload, ComponentRecord, ManifestDraft, OpeningKey, ReadManifest, UnlockedBackup } from './codec-port';
 import { extractTar, packFolder } from './folder-archive';
 
@@ -158,6 +158,7 @@ class Sealer implements BackupSealer {
   constructor(
     private readonly backupId: string,
     target: Parameters<BackupFormat['newSealer']>[1],
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {
     if (target.mode === 'certificate') {
       const wrapped = publicEncrypt({ key: target.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, this.dataKey);
@@ -176,7 +177,7 @@ class Sealer implements BackupSealer {
 
   encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string } {
     const compression = new CompressionStage();
-    const encryptor = new ChunkEncryptor(componentKey(this.dataKey, this.backupId, component), () => encodeHeader(compression.decided ?? 'none', payload, encryptorChunk));
+    const encryptor = new ChunkEncryptor(componentKey(this.dataKey, this.backupId, component), () => encodeHeader(compression.decided ?? 'none', payload, this.chunkBytes), this.chunkBytes);
     return { stream: compose(compression, encryptor), compression: () => compression.decided ?? 'none' };
   }
 
@@ -191,7 +192,10 @@ class Sealer implements BackupSealer {
   }
 }
 
-const encryptorChunk = 1024 * 1024;
+/** A sealer with a smaller chunk size (the format allows 1 KiB–64 MiB): test vectors stay small. */
+export function createSealer(backupId: string, target: Parameters<BackupFormat['newSealer']>[1], chunkBytes: number): BackupSealer {
+  return new Sealer(backupId, target, chunkBytes);
+}
 
 function parseManifest(bytes: Buffer): StoredManifest {
   let json: unknown;

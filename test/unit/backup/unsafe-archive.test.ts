@@ -7,7 +7,7 @@ import { extractTar, safeEntryPath, UnsafeArchiveEntry } from '../../../main/eng
 import { makeTempDir } from '../../support/temp-dir';
 
 /** A tar archive with the given entries, as a Node stream. */
-function archive(entries: Array<{ header: tar.Headers; body?: string }>): Readable {
+function archive(entries: Array<{ header: tar.Header; body?: string }>): Readable {
   const pack = tar.pack();
   for (const { header, body } of entries) pack.entry(header, body ?? '');
   pack.finalize();
@@ -24,7 +24,7 @@ describe('restore refuses archive entries that would escape the target', () => {
   });
   afterEach(async () => temp.remove());
 
-  const cases: Array<[string, tar.Headers]> = [
+  const cases: Array<[string, tar.Header]> = [
     ['a ../ path', { name: '../escape.txt', type: 'file' }],
     ['a nested ../ path', { name: 'ok/../../escape.txt', type: 'file' }],
     ['an absolute path', { name: '/tmp/escape.txt', type: 'file' }],
