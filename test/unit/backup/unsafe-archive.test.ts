@@ -7,9 +7,9 @@ import { extractTar, safeEntryPath, UnsafeArchiveEntry } from '../../../main/eng
 import { makeTempDir } from '../../support/temp-dir';
 
 /** A tar archive with the given entries, as a Node stream. */
-function archive(entries: Array<{ header: tar.Header; body?: string }>): Readable {
+function archive(entries: Array<{ header: Partial<tar.Header> & { name: string }; body?: string }>): Readable {
   const pack = tar.pack();
-  for (const { header, body } of entries) pack.entry(header, body ?? '');
+  for (const { header, body } of entries) pack.entry(header as tar.Header, body ?? '');
   pack.finalize();
   return Readable.from(pack);
 }
@@ -24,7 +24,7 @@ describe('restore refuses archive entries that would escape the target', () => {
   });
   afterEach(async () => temp.remove());
 
-  const cases: Array<[string, tar.Header]> = [
+  const cases: Array<[string, Partial<tar.Header> & { name: string }]> = [
     ['a ../ path', { name: '../escape.txt', type: 'file' }],
     ['a nested ../ path', { name: 'ok/../../escape.txt', type: 'file' }],
     ['an absolute path', { name: '/tmp/escape.txt', type: 'file' }],
