@@ -1,15 +1,24 @@
 // `npm run bench`: every benchmark runs side by side with its baseline in one
 // run and prints the ratio. Figures go into the closing notes, never into tests.
 import { benchShare } from './share';
+import { benchBackup } from './backup';
+import { backupChild } from './backup-child';
 
 type Benchmark = { name: string; run: () => Promise<void> };
 
-const benchmarks: Benchmark[] = [{ name: 'share', run: benchShare }];
+const benchmarks: Benchmark[] = [
+  { name: 'share', run: benchShare },
+  { name: 'backup', run: benchBackup },
+];
 
-const only = process.argv.slice(2);
-for (const bench of benchmarks) {
-  if (only.length > 0 && !only.includes(bench.name)) continue;
-  console.log(`\n== ${bench.name} ==`);
-  await bench.run();
+const args = process.argv.slice(2);
+if (args[0] === '--child') {
+  // A measured backup/restore in its own process (bench/backup.ts).
+  await backupChild(args.slice(1));
+} else {
+  for (const bench of benchmarks) {
+    if (args.length > 0 && !args.includes(bench.name)) continue;
+    console.log(`\n== ${bench.name} ==`);
+    await bench.run();
+  }
 }
-if (benchmarks.length === 0) console.log('No benchmarks registered.');

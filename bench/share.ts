@@ -62,13 +62,13 @@ export async function benchShare(): Promise<void> {
   }
 }
 
-async function timed(action: () => Promise<unknown>): Promise<number> {
+export async function timed(action: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await action();
   return performance.now() - started;
 }
 
-async function writeRandomFile(file: string, bytes: number): Promise<void> {
+export async function writeRandomFile(file: string, bytes: number): Promise<void> {
   const handle = await open(file, 'w');
   try {
     const block = randomBytes(1 << 20);
@@ -82,7 +82,7 @@ async function writeRandomFile(file: string, bytes: number): Promise<void> {
 }
 
 /** Plain smbclient with the same options the driver uses; credentials in a 0600 auth file. */
-async function rawSmbclientPut(server: SambaServer, work: string, file: string, name: string, piped: boolean): Promise<void> {
+export async function rawSmbclientPut(server: SambaServer, work: string, file: string, name: string, piped: boolean): Promise<void> {
   const authFile = path.join(work, 'auth');
   await writeFile(authFile, `username = ${server.username}\npassword = ${server.password}\n`, { mode: 0o600 });
   try {

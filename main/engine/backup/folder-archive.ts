@@ -33,7 +33,7 @@ export function packFolder(root: string): Readable {
         const entry = pack.entry({ name: entryName, type: 'file', size: info.size, mode: info.mode & 0o7777, mtime: info.mtime }, (error) => finished(error));
         // Reported through the callback above; without a listener streamx would throw it (e.g. on cancel).
         entry.on('error', () => undefined);
-        await feed(createReadStream(path), entry);
+        await feed(createReadStream(path, { highWaterMark: 1024 * 1024 }), entry);
         await written;
       } else {
         throw new SourceFailure(`${entryName} is a ${info.isSymbolicLink() ? 'symbolic link' : 'special file'}; only regular files and folders can be backed up.`);

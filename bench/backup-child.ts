@@ -1,0 +1,31 @@
+// One backup (or restore) in its own process, so its peak RSS is measured alone.
+// argv: configDir mode(backup|restore) [targetDir pfxPath]; prints one JSON line.
+import { readFile } from 'node:fs/promises';
+import { createEngine } from '../main/engine/service';
+import { createLogger } from '../main/engine/app/logger';
+import { PFX_PASSWORD } from '../test/support/backup-fixtures';
+
+export async function backupChild(args: string[]): Promise<void> {
+  const [configDir, mode, target, pfxPath] = args;
+  if (!configDir || !mode) throw new Error('usage: backup-child CONFIG_DIR backup|restore [TARGET PFX]');
+  const engine = createEngine({ configDir, version: 'bench', frontDoor: 'cli', logger: createLogger({ level: 'error' }) });
+  const started = performance.now();
+  let bytes = 0;
+  if (mode === 'backup') {
+    const finished = new Promise<void>((resolve, reject) => {
+      engine.onEvent((event) => {
+        if (event.type === 'job-progress') bytes = event.progress.bytesDone;
+        if (event.type === 'job-finished') (event.error ? reject(new Error(event.error.message)) : resolve());
+      });
+    });
+    await engine.startBackup();
+    await finished;
+  } else {
+    const [backup] = await engine.listBackups();
+    const result = await engine.restoreBackup({ backupId: backup!.backupId, targetFolder: target!, key: { kind: 'pfx', pfxBase64: (await readFile(pfxPath!)).toString('base64'), password: PFX_PASSWORD } });
+    bytes = result.components.reduce((sum, c) => sum + c.bytes, 0);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await engine.close();
+  process.stdout.write(JSON.stringify({ seconds, bytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');
+}

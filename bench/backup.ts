@@ -1,0 +1,142 @@
+/**
+ * Backup throughput and memory, each figure side by side with its baseline in
+ * one run (issue 5): engine backup to loopback Samba vs raw `smbclient put`;
+ * engine backup to a local folder vs `restic backup`; compressible JSON;
+ * peak RSS of a 1 GiB and a 4 GiB backup (each in its own process); restore
+ * vs backup throughput.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createEngine } from '../main/engine/service';
+import { createLogger } from '../main/engine/app/logger';
+import { startSamba } from '../test/support/samba';
+import { testCertificate } from '../test/support/backup-fixtures';
+import { rawSmbclientPut, timed, writeRandomFile } from './share';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+interface ChildResult {
+  seconds: number;
+  bytes: number;
+  maxRssBytes: number;
+}
+
+/** Runs one backup/restore in a fresh process (out/main/bench.js --child …). */
+function child(args: string[]): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [process.argv[1]!, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    proc.once('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`child exited ${code}`))));
+  });
+}
+
+async function configure(configDir: string, location: { path: string } | { unc: string; username: string; password: string; port: number }, source: string): Promise<void> {
+  const engine = createEngine({ configDir, version: 'bench', frontDoor: 'cli', logger: createLogger({ level: 'error' }) });
+  const certificateBase64 = testCertificate().cerDer.toString('base64');
+  if ('path' in location) await engine.saveSettings({ location: location.path, certificateBase64, automaticBackups: false });
+  else await engine.saveSettings({ location: location.unc, username: location.username, password: location.password, passwordConfirm: location.password, smbPort: location.port, certificateBase64, automaticBackups: false });
+  await engine.addSource({ name: 'data', folder: source });
+  await engine.close();
+}
+
+async function writeJsonLines(file: string, bytes: number): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    let written = 0;
+    let i = 0;
+    while (written < bytes) {
+      const lines: string[] = [];
+      for (let n = 0; n < 4000; n++, i++) {
+        lines.push(JSON.stringify({ subscriptionId: `${(i * 2654435761) >>> 0}-4f1c-9a2b-${i.toString(16).padStart(12, '0')}`, displayName: `tenant-${i % 977}-subscription`, offer: `offer-${i % 13}`, quotas: { cores: (i % 64) * 8, vms: i % 200, storageGiB: (i % 50) * 100 }, state: i % 17 === 0 ? 'Disabled' : 'Enabled', rbac: [{ role: 'Owner', principal: `user${i % 5000}@contoso.com` }] }));
+      }
+      const block = lines.join('\n') + '\n';
+      await handle.write(block);
+      written += Buffer.byteLength(block);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sizeOf(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  return total;
+}
+
+const rate = (bytes: number, seconds: number): string => `${(bytes / MiB / seconds).toFixed(0)} MiB/s`;
+
+export async function benchBackup(): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'ibc-bench-backup-'));
+  const server = await startSamba();
+  const rows: string[] = [];
+  try {
+    const source = path.join(work, 'source-1g');
+    await mkdir(source);
+    const file = path.join(source, 'random.bin');
+    await writeRandomFile(file, GiB);
+    const pfx = path.join(work, 'key.pfx');
+    await writeFile(pfx, testCertificate().pfxDer);
+
+    // 1. Samba: raw smbclient put vs engine backup of the same bytes.
+    const rawMs = await timed(() => rawSmbclientPut(server, work, file, 'raw.bin', false));
+    await rm(path.join(server.shareDir, 'raw.bin'), { force: true });
+    const smbConfig = path.join(work, 'config-smb');
+    await configure(smbConfig, { unc: server.uncPath, username: `${server.workgroup}\\${server.username}`, password: server.password, port: server.port }, source);
+    const smb = await child([smbConfig, 'backup']);
+    rows.push(`1 GiB random → loopback Samba: raw smbclient put ${rate(GiB, rawMs / 1000)}, engine backup ${rate(GiB, smb.seconds)}; ratio ${(rawMs / 1000 / smb.seconds).toFixed(2)} (goal ≥ 0.5)`);
+    await rm(path.join(server.shareDir, 'MASBackup'), { recursive: true, force: true });
+
+    // 2. Local folder: engine backup vs restic backup of the same folder.
+    const localConfig = path.join(work, 'config-local');
+    await configure(localConfig, { path: path.join(work, 'store-local') }, source);
+    const local = await child([localConfig, 'backup']);
+    const repo = path.join(work, 'restic-repo');
+    const env = { ...process.env, RESTIC_PASSWORD: 'bench-only', RESTIC_CACHE_DIR: path.join(work, 'restic-cache') };
+    spawnSync('restic', ['init', '--repo', repo], { env, stdio: 'ignore' });
+    const resticMs = await timed(async () => {
+      const run = spawnSync('restic', ['-r', repo, 'backup', '--quiet', source], { env, stdio: 'ignore' });
+      if (run.status !== 0) throw new Error('restic backup failed');
+    });
+    rows.push(`1 GiB random → local folder: engine ${rate(GiB, local.seconds)}, restic ${rate(GiB, resticMs / 1000)}; ratio ${(resticMs / 1000 / local.seconds).toFixed(2)} (goal ≥ 1.5)`);
+    await rm(repo, { recursive: true, force: true });
+
+    // 5. Restore vs backup throughput (same 1 GiB, local folder).
+    const restored = await child([localConfig, 'restore', path.join(work, 'restored'), pfx]);
+    rows.push(`restore 1 GiB from local folder: ${rate(GiB, restored.seconds)} vs backup ${rate(GiB, local.seconds)}; restore/backup ${(local.seconds / restored.seconds).toFixed(2)}`);
+    await rm(path.join(work, 'restored'), { recursive: true, force: true });
+    rows.push(`peak RSS, 1 GiB backup: ${(local.maxRssBytes / MiB).toFixed(0)} MB (Samba run: ${(smb.maxRssBytes / MiB).toFixed(0)} MB; restore: ${(restored.maxRssBytes / MiB).toFixed(0)} MB)`);
+    await rm(path.join(work, 'store-local'), { recursive: true, force: true });
+
+    // 3. Compressible JSON.
+    const jsonSource = path.join(work, 'source-json');
+    await mkdir(jsonSource);
+    await writeJsonLines(path.join(jsonSource, 'subscriptions.jsonl'), GiB);
+    const jsonConfig = path.join(work, 'config-json');
+    await configure(jsonConfig, { path: path.join(work, 'store-json') }, jsonSource);
+    const json = await child([jsonConfig, 'backup']);
+    const stored = await sizeOf(path.join(work, 'store-json'));
+    rows.push(`1 GiB JSON → local folder: ${rate(GiB, json.seconds)} of source; stored ${(stored / MiB).toFixed(0)} MiB (${((stored / GiB) * 100).toFixed(1)} %)`);
+    await rm(jsonSource, { recursive: true, force: true });
+    await rm(path.join(work, 'store-json'), { recursive: true, force: true });
+
+    // 4. Peak RSS does not grow with size: 4 GiB.
+    await rm(file);
+    const big = path.join(work, 'source-4g');
+    await mkdir(big);
+    await writeRandomFile(path.join(big, 'random.bin'), 4 * GiB);
+    const bigConfig = path.join(work, 'config-4g');
+    await configure(bigConfig, { path: path.join(work, 'store-4g') }, big);
+    const four = await child([bigConfig, 'backup']);
+    rows.push(`peak RSS, 4 GiB backup: ${(four.maxRssBytes / MiB).toFixed(0)} MB at ${rate(4 * GiB, four.seconds)} (goal < 200 MB, independent of size)`);
+  } finally {
+    await server.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  console.log('backup benchmarks (one run, side by side):');
+  for (const row of rows) console.log(`  ${row}`);
+}
