@@ -15,7 +15,9 @@ export async function backupChild(args: string[]): Promise<void> {
     const finished = new Promise<void>((resolve, reject) => {
       engine.onEvent((event) => {
         if (event.type === 'job-progress') bytes = event.progress.bytesDone;
-        if (event.type === 'job-finished') (event.error ? reject(new Error(event.error.message)) : resolve());
+        if (event.type !== 'job-finished') return;
+        if (event.error) reject(new Error(event.error.message));
+        else resolve();
       });
     });
     await engine.startBackup();
