@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EngineError } from '../errors';
 import { registerSecret } from '../redact';
 import { EncryptedSecretsFile, secretStoreOver, type SecretCipher } from './encrypted-secrets-file';
-import type { SecretStore } from './secret-store';
+import { DelegatingSecretStore, type SecretStore } from './secret-store';
 
 export const KEY_FILE_NAME = 'secrets.key';
 export const KEY_FILE_SECRETS_NAME = 'secrets.keyfile.json';
@@ -20,11 +20,12 @@ export const KEY_FILE_DESCRIPTION =
  * `<configDir>/secrets.key` (0600); ciphertexts in `secrets.keyfile.json`
  * (0600), each bound to its name as associated data.
  */
-export class KeyFileSecretStore implements SecretStore {
-  private readonly inner: SecretStore;
+export class KeyFileSecretStore extends DelegatingSecretStore {
+  protected readonly inner: SecretStore;
   private readonly keyPath: string;
 
   constructor(configDir: string) {
+    super();
     this.keyPath = join(configDir, KEY_FILE_NAME);
     const cipher: SecretCipher = {
       encrypt: (name, value) => {
@@ -89,21 +90,5 @@ export class KeyFileSecretStore implements SecretStore {
     }
     chmodSync(this.keyPath, 0o600);
     return key;
-  }
-
-  set(name: string, value: string): void {
-    this.inner.set(name, value);
-  }
-  get(name: string): string | null {
-    return this.inner.get(name);
-  }
-  has(name: string): boolean {
-    return this.inner.has(name);
-  }
-  delete(name: string): void {
-    this.inner.delete(name);
-  }
-  describe(): string {
-    return this.inner.describe();
   }
 }

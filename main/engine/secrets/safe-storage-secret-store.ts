@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EngineError } from '../errors';
 import { registerSecret } from '../redact';
 import { EncryptedSecretsFile, secretStoreOver } from './encrypted-secrets-file';
-import type { SecretStore } from './secret-store';
+import { DelegatingSecretStore, type SecretStore } from './secret-store';
 
 /** The part of Electron's `safeStorage` the engine uses (passed in by main/electron; the engine never imports electron). */
 export interface SafeStorageLike {
@@ -30,10 +30,11 @@ export function safeStorageUnusableReason(safeStorage: SafeStorageLike): string 
  * safeStorageUnusableReason); the caller then falls back to the key file
  * with a visible warning — chooseSecretStore does exactly that.
  */
-export class SafeStorageSecretStore implements SecretStore {
-  private readonly inner: SecretStore;
+export class SafeStorageSecretStore extends DelegatingSecretStore {
+  protected readonly inner: SecretStore;
 
   constructor(configDir: string, safeStorage: SafeStorageLike) {
+    super();
     const reason = safeStorageUnusableReason(safeStorage);
     if (reason) {
       throw new EngineError({
@@ -68,21 +69,5 @@ export class SafeStorageSecretStore implements SecretStore {
       },
       description,
     );
-  }
-
-  set(name: string, value: string): void {
-    this.inner.set(name, value);
-  }
-  get(name: string): string | null {
-    return this.inner.get(name);
-  }
-  has(name: string): boolean {
-    return this.inner.has(name);
-  }
-  delete(name: string): void {
-    this.inner.delete(name);
-  }
-  describe(): string {
-    return this.inner.describe();
   }
 }

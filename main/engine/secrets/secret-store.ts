@@ -18,3 +18,24 @@ export const SECRET_NAMES = {
   sharePassword: 'share-password',
   legacyEncryptionKey: 'legacy-encryption-key',
 } as const;
+
+/** A store that forwards to another: the concrete stores differ only in how they build it. */
+export abstract class DelegatingSecretStore implements SecretStore {
+  protected abstract readonly inner: SecretStore;
+
+  set(name: string, value: string): void {
+    this.inner.set(name, value);
+  }
+  get(name: string): string | null {
+    return this.inner.get(name);
+  }
+  has(name: string): boolean {
+    return this.inner.has(name);
+  }
+  delete(name: string): void {
+    this.inner.delete(name);
+  }
+  describe(): string {
+    return this.inner.describe();
+  }
+}
