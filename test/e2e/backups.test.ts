@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { PROJECT_ROOT, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { openConsole, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { cli } from '../support/cli';
 import { testCertificate } from '../support/backup-fixtures';
 
-const SCREENSHOTS = join(PROJECT_ROOT, 'test-results');
 
 describe('Backups in Chromium: Backup now, the table, verify, alerts', () => {
   let browser: Browser;
@@ -34,11 +33,7 @@ describe('Backups in Chromium: Backup now, the table, verify, alerts', () => {
   });
 
   it('Backup now produces a Succeeded backup of the sample stamp that verifies', async () => {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(running.urlWithToken);
-    await page.evaluate(() => (window.location.hash = '#/backups'));
+    const { page, problems } = await openConsole(browser, running, '#/backups');
     await page.getByTestId('backups-backup-now').click();
     const table = page.getByTestId('backups-table');
     await table.getByText('Succeeded').waitFor({ timeout: 30_000 });

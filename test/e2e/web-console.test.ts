@@ -1,25 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { PROJECT_ROOT, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { openConsole, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
-
-export const SCREENSHOTS = join(PROJECT_ROOT, 'test-results');
-
-/** Opens the console as an operator would and collects every console error and failed request. */
-export async function openConsole(browser: Browser, console: RunningWebConsole): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request: ${request.url()}`));
-  await page.goto(console.urlWithToken);
-  return { page, problems };
-}
 
 describe('the console in Chromium, served by the web host', () => {
   let browser: Browser;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 
 export interface RunningWebConsole {
   url: string;
@@ -11,6 +12,7 @@ export interface RunningWebConsole {
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 export const BUILT_CLI = resolve(PROJECT_ROOT, 'out', 'main', 'cli.js');
+export const SCREENSHOTS = join(PROJECT_ROOT, 'test-results');
 
 /** Starts the real, built web host (`infra-backup web`) on a config dir, as an operator would. */
 export async function startWebConsole(configDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningWebConsole> {
@@ -43,3 +45,21 @@ export async function startWebConsole(configDir: string, env: NodeJS.ProcessEnv 
       }),
   };
 }
+
+/** Opens the console as an operator would and collects every console error and failed request. */
+export async function openConsole(browser: Browser, console: RunningWebConsole, hash = ''): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+  // A reload aborts the event stream and in-flight calls: that is not a failure.
+  page.on('requestfailed', (request) => {
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request: ${request.url()}`);
+  });
+  await page.goto(console.urlWithToken);
+  if (hash) await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
+  return { page, problems };
+}
+
