@@ -124,18 +124,20 @@ export class BackupManager {
         };
         if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
       }
-      await this.finish(jobId, trigger, startedAt.toISOString(), outcome, sealer.recipientThumbprint, sealer.encryptionMode);
+      await this.finish(jobId, trigger, startedAt.toISOString(), outcome, sealer.recipientThumbprint, sealer.encryptionMode, abort.signal.aborted);
     })();
     return progress;
   }
 
-  private async finish(jobId: string, trigger: BackupTrigger, startedAt: string, outcome: BackupJobOutcome, thumbprint: string | null, encryptionMode: 'certificate' | 'legacy-key'): Promise<void> {
+  private async finish(jobId: string, trigger: BackupTrigger, startedAt: string, outcome: BackupJobOutcome, thumbprint: string | null, encryptionMode: 'certificate' | 'legacy-key', cancelled: boolean): Promise<void> {
     const { ctx } = this.deps;
     const summary: BackupSummary = {
       ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
     };
     const failure: ApiError | null = outcome.failure
-      ? outcome.failure.category
+      ? cancelled
+        ? { code: 'cancelled', message: 'The backup was cancelled; nothing of it was kept.', remediation: 'Start a new backup when ready.' }
+        : outcome.failure.category
         ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
         : { code: 'backup-failed', message: outcome.failure.message, remediation: 'See the timeline and the log for details, then try again.' }
       : null;

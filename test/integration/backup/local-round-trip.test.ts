@@ -62,4 +62,27 @@ describe('backup → list → verify → restore on a local-folder location', ()
     const target = join(temp.path, 'restored-wrong');
     await expect(engine.restoreBackup({ backupId: backup!.backupId, targetFolder: target, key: { kind: 'pfx', pfxBase64: testCertificate().pfxDer.toString('base64'), password: 'wrong' } })).rejects.toMatchObject({ code: 'wrong-key' });
   });
+
+  it('cancel stops a running job: it finishes as cancelled and nothing new is listed', async () => {
+    await engine.addSource({ name: 'slow', command: 'sleep 20; echo late' });
+    try {
+      const before = (await engine.listBackups()).length;
+      const finished = new Promise<{ error: { code: string } | null }>((resolve) => {
+        const stop = engine.onEvent((event) => {
+          if (event.type === 'job-finished') {
+            stop();
+            resolve(event);
+          }
+        });
+      });
+      await engine.startBackup();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await engine.cancelBackup();
+      expect((await finished).error?.code).toBe('cancelled');
+      expect(await engine.listBackups()).toHaveLength(before);
+      expect((await readdir(join(store, 'MASBackup'))).filter((name) => name.endsWith('.partial'))).toEqual([]);
+    } finally {
+      await engine.removeSource({ name: 'slow' });
+    }
+  });
 });
