@@ -1,6 +1,7 @@
 import type { Alert, AlertKind, BackupState, ShareFailureCategory } from '../../../preload/api';
 import { HOUR_MS } from '../clock';
 import { SHARE_FAILURE_ALERTS } from './alert-texts';
+import { formatBytes } from '../../../common/format-bytes';
 
 /** Everything the alert rules look at; the service gathers it (share listing, settings, schedule). */
 export interface AlertFacts {
@@ -29,18 +30,6 @@ export interface AlertFacts {
 /** An alert as the rules produce it; the AlertCenter gives it an id and keeps its first raisedAt. */
 export type EvaluatedAlert = Omit<Alert, 'id'>;
 
-const ONE_DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${ONE_DECIMAL.format(value)} ${units[unit]}`;
-}
 
 /** How many backups the retention period holds at this frequency, plus the one being written. */
 export function backupsKeptWithinRetention(retentionDays: number, frequencyHours: number): number {

@@ -12,6 +12,7 @@
  * that the server could encrypt. That debug output is parsed here and never
  * stored or logged: only NT_STATUS lines go into an error's cause.
  */
+import { formatBytes } from '../../../common/format-bytes';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Readable } from 'node:stream';
@@ -149,13 +150,3 @@ async function smbSessionInfo(share: SmbShare): Promise<{ dialect: string | null
   return { dialect, encrypted: /Encrypted SMB2 message/.test(run.transcript) };
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}

@@ -1,3 +1,5 @@
+import { formatBytes as formatSize } from '../../../common/format-bytes';
+
 /** File bytes as base64, in the browser (no Node Buffer in the renderer). */
 export async function fileToBase64(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -20,16 +22,6 @@ export function downloadBase64(fileName: string, base64: string, type = 'applica
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export const formatBytes = (bytes: number | null | undefined): string => {
-  if (bytes === null || bytes === undefined) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-};
+export const formatBytes = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? '—' : formatSize(bytes));
 
 export const formatTime = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
