@@ -7,7 +7,7 @@ import { shareError } from '../share/share-errors';
 import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineContext } from '../context';
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
-import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary } from './catalog';
+import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
 import type { BackupFormat, OpeningKey, ReadManifest } from './codec-port';
 import type { Clock } from './job-clock';
 import { restoreBackup } from './restore';
@@ -45,6 +45,9 @@ function alreadyRunning(): EngineError {
 export class BackupManager {
   private active: { progress: JobProgress; abort: AbortController; done: Promise<void> } | null = null;
   private starting = false;
+  /** Manifests already read, by backup id, per configured location. */
+  private readonly manifests = new Map<string, CatalogEntry>();
+  private manifestsLocation = '';
 
   constructor(private readonly deps: BackupManagerDeps) {}
 
@@ -161,7 +164,12 @@ export class BackupManager {
   async list(): Promise<BackupSummary[]> {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      const entries = await listCatalog(share, format);
+      const location = ctx.settings.service.stored().location;
+      if (location !== this.manifestsLocation) {
+        this.manifests.clear();
+        this.manifestsLocation = location;
+      }
+      const entries = await listCatalog(share, format, this.manifests);
       const manifests = entries.flatMap((entry) => ('manifest' in entry ? [entry.manifest] : []));
       return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, this.deps.expiresAt?.(entry.manifest, manifests) ?? null) : unreadableSummary(entry.backupId)));
     });

@@ -41,15 +41,24 @@ export async function readBackup(share: FileShare, format: BackupFormat, backupI
  * `.partial` folders are never listed. A folder whose manifest is unreadable
  * is listed as Failed rather than hidden, so the operator sees it.
  */
-export async function listCatalog(share: FileShare, format: BackupFormat): Promise<Array<CatalogEntry | { backupId: string; problem: string }>> {
+export async function listCatalog(share: FileShare, format: BackupFormat, cache?: Map<string, CatalogEntry>): Promise<Array<CatalogEntry | { backupId: string; problem: string }>> {
   const root = await share.stat(BACKUP_ROOT);
   if (!root) return [];
   const ids = (await share.list(BACKUP_ROOT)).filter((entry) => entry.kind === 'directory' && isBackupId(entry.name)).map((entry) => entry.name);
   ids.sort().reverse();
   const entries: Array<CatalogEntry | { backupId: string; problem: string }> = [];
+  for (const id of cache?.keys() ?? []) if (!ids.includes(id)) cache?.delete(id);
   for (const backupId of ids) {
+    // A published backup never changes (verify re-reads it from the share), so listing reuses what it read before.
+    const known = cache?.get(backupId);
+    if (known) {
+      entries.push(known);
+      continue;
+    }
     try {
-      entries.push(await readBackup(share, format, backupId));
+      const entry = await readBackup(share, format, backupId);
+      cache?.set(backupId, entry);
+      entries.push(entry);
     } catch (error) {
       if (isEngineError(error) && error.code === 'share') throw error;
       entries.push({ backupId, problem: error instanceof Error ? error.message : String(error) });
