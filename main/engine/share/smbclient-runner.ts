@@ -15,10 +15,8 @@
  *   line marks where that command's output ends — so results are parsed per
  *   command (smbclient keeps going after a failure, and its exit status only
  *   reflects connection problems);
- * - file data never touches the local disk, and flows through real pipes
- *   (Node's own child pipes are socketpairs, which smbclient reads in small
- *   pieces — measured 3× slower — and which `open("/dev/fd/N")` refuses). A
- *   real pipe is a FIFO opened at both ends, then unlinked at once.
+ * - file data never touches the local disk, and flows through a real,
+ *   enlarged pipe (data-pipe.ts says why and how).
  *   Uploads: the pipe is smbclient's stdin and the command is `put - <name>`,
  *   so the commands travel by `-c` instead — limited to that one `put` of a
  *   name we generate (no `;`), with the folder given by `-D` (argv, so any
@@ -27,15 +25,15 @@
  *   Downloads: `get <name> /dev/fd/3` with the pipe's write end as fd 3; our
  *   read end stays open, so that reopen never blocks.
  */
-import { execFile, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { close as closeCallback, createWriteStream, open as openCallback, rmSync, type WriteStream } from 'node:fs';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { scrubSecrets } from '../redact';
+import { closeFd, openDataPipe, type PipeEnds } from './data-pipe';
 
 export type SpawnFunction = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -134,8 +132,8 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
   try {
     const authFile = path.join(privateDir, 'auth');
     await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
-    if (options.dataIn) dataEnds = await openPipe(privateDir, 'to-child');
-    else if (options.dataOut) dataEnds = await openPipe(privateDir, 'from-child');
+    if (options.dataIn) dataEnds = await openDataPipe(privateDir, 'to-child');
+    else if (options.dataOut) dataEnds = await openDataPipe(privateDir, 'from-child');
     return await execute(endpoint, options, authFile, dataEnds, () => void removeAuthDir().catch(() => undefined));
   } finally {
     await removeAuthDir();
@@ -166,29 +164,6 @@ function authFileText(endpoint: SmbEndpoint): string {
 function passwordNeedsEnvironment(password: string): boolean {
   return password !== password.trim();
 }
-
-/**
- * A real pipe (not a socketpair): a FIFO opened for reading and writing at the
- * same time (each open waits for the other), then unlinked. `childEnd` becomes
- * smbclient's fd 3; `ourEnd` is the other side.
- */
-async function openPipe(privateDir: string, direction: 'to-child' | 'from-child'): Promise<PipeEnds> {
-  const fifo = path.join(privateDir, 'data');
-  await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
-  // Raw fds, not FileHandles: the read end is handed to a net.Socket, which
-  // closes it; a FileHandle would try to close it again on garbage collection.
-  const [readEnd, writeEnd] = await Promise.all([openFd(fifo, 'r'), openFd(fifo, 'w')]);
-  await rm(fifo, { force: true });
-  return direction === 'to-child' ? { childEnd: readEnd, ourEnd: writeEnd } : { childEnd: writeEnd, ourEnd: readEnd };
-}
-
-interface PipeEnds {
-  childEnd: number;
-  ourEnd: number;
-}
-
-const openFd = promisify(openCallback) as (file: string, flags: string) => Promise<number>;
-const closeFd = promisify(closeCallback);
 
 function execute(
   endpoint: SmbEndpoint,
@@ -230,7 +205,7 @@ function execute(
     let spawnError: string | undefined;
     let finished = false;
     let dataSocket: net.Socket | undefined;
-    let upload: WriteStream | undefined;
+    let upload: net.Socket | undefined;
     let idleTimer: NodeJS.Timeout | undefined;
     const idleLimitMs = endpoint.timeoutSeconds * 1000 + 2000;
     const touch = (): void => {
@@ -261,11 +236,10 @@ function execute(
     child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
     const source = options.dataIn;
     if (source && dataEnds) {
-      // A real pipe as smbclient's stdin: a socketpair (Node's default) is
-      // read in small pieces by smbclient and measured 3× slower.
-      // Blocking writes from the thread pool: a whole chunk per write call,
-      // instead of 64 KiB slices through the event loop (2.5× faster here).
-      const sink = createWriteStream('', { fd: dataEnds.ourEnd, highWaterMark: 1 << 20 });
+      // Written from the event loop as the pipe drains (non-blocking, no
+      // thread-pool round trip per chunk): with the enlarged pipe, measured
+      // the fastest way to keep smbclient fed (see data-pipe.ts).
+      const sink = new net.Socket({ fd: dataEnds.ourEnd, readable: false, writable: true });
       upload = sink;
       sink.on('error', () => undefined); // EPIPE: smbclient stopped reading; its output says why
       source.on('data', (chunk: Buffer) => {
