@@ -190,17 +190,23 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
       await expectShareError(share.rename('r/never-existed', 'r/x'), 'path');
     });
 
-    it('of concurrent writes or renames to one name, exactly one wins (the share lock relies on it)', async () => {
+    // Not "exactly one wins": Samba on Linux was measured (about 1 run in 5)
+    // to report success to two renames racing onto one new name — its
+    // existence check and rename(2) are not one atomic step — and the later
+    // one replaces the earlier. What holds on every server: the name ends up
+    // with one writer's complete file and nothing temporary is left. The
+    // share lock therefore reads its lock back before trusting it.
+    it('of concurrent writes or renames to one name, one complete file wins and nothing is left over', async () => {
       await share.mkdirp('race');
       const writes = await Promise.allSettled([1, 2, 3].map((writer) => share.writeStream('race/lock', bytesSource(`writer ${writer}`))));
-      expect(writes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      expect(writes.filter((outcome) => outcome.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
       expect((await readAll(await share.readStream('race/lock'))).toString()).toMatch(/^writer [123]$/);
       expect(await temporaryLeftovers('race')).toEqual([]);
 
       await share.writeStream('race/a', bytesSource('a'));
       await share.writeStream('race/b', bytesSource('b'));
       const renames = await Promise.allSettled([share.rename('race/a', 'race/taken'), share.rename('race/b', 'race/taken')]);
-      expect(renames.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      expect(renames.filter((outcome) => outcome.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
       expect((await readAll(await share.readStream('race/taken'))).toString()).toMatch(/^[ab]$/);
     });
 
