@@ -6,17 +6,19 @@
  * vs backup throughput.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../main/engine/service';
 import { createLogger } from '../main/engine/app/logger';
 import { startSamba } from '../test/support/samba';
 import { testCertificate } from '../test/support/backup-fixtures';
+import { benchArea, median } from './ram-disk';
 import { rawSmbclientPut, timed, writeRandomFile } from './share';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
+const SMB_RUNS = 3;
 
 interface ChildResult {
   seconds: number;
@@ -72,7 +74,9 @@ const rate = (bytes: number, seconds: number): string => `${(bytes / MiB / secon
 
 export async function benchBackup(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'ibc-bench-backup-'));
-  const server = await startSamba();
+  // The Samba comparison's source and share live in memory (ram-disk.ts says why).
+  const ram = await benchArea(4 * 1024);
+  const server = await startSamba({ sharePath: path.join(ram.path, 'share') });
   const rows: string[] = [];
   try {
     const source = path.join(work, 'source-1g');
@@ -82,14 +86,37 @@ export async function benchBackup(): Promise<void> {
     const pfx = path.join(work, 'key.pfx');
     await writeFile(pfx, testCertificate().pfxDer);
 
-    // 1. Samba: raw smbclient put vs engine backup of the same bytes.
-    const rawMs = await timed(() => rawSmbclientPut(server, work, file, 'raw.bin', false));
-    await rm(path.join(server.shareDir, 'raw.bin'), { force: true });
+    // 1. Samba: raw smbclient put vs engine backup of the same bytes,
+    //    interleaved, best of SMB_RUNS each.
+    const ramSource = path.join(ram.path, 'source-1g');
+    await mkdir(ramSource);
+    const ramFile = path.join(ramSource, 'random.bin');
+    await copyFile(file, ramFile);
     const smbConfig = path.join(work, 'config-smb');
-    await configure(smbConfig, { unc: server.uncPath, username: `${server.workgroup}\\${server.username}`, password: server.password, port: server.port }, source);
-    const smb = await child([smbConfig, 'backup']);
-    rows.push(`1 GiB random → loopback Samba: raw smbclient put ${rate(GiB, rawMs / 1000)}, engine backup ${rate(GiB, smb.seconds)}; ratio ${(rawMs / 1000 / smb.seconds).toFixed(2)} (goal ≥ 0.5)`);
-    await rm(path.join(server.shareDir, 'MASBackup'), { recursive: true, force: true });
+    await configure(smbConfig, { unc: server.uncPath, username: `${server.workgroup}\\${server.username}`, password: server.password, port: server.port }, ramSource);
+    const rawRuns: number[] = [];
+    const engineRuns: ChildResult[] = [];
+    for (let run = 0; run < SMB_RUNS; run++) {
+      const raw = async (): Promise<void> => {
+        rawRuns.push(await timed(() => rawSmbclientPut(server, work, ramFile, 'raw.bin', false)));
+        await rm(path.join(server.shareDir, 'raw.bin'), { force: true });
+      };
+      const engine = async (): Promise<void> => {
+        engineRuns.push(await child([smbConfig, 'backup']));
+        await rm(path.join(server.shareDir, 'MASBackup'), { recursive: true, force: true });
+      };
+      // Alternate which goes first, so neither always runs on a rested machine.
+      if (run % 2 === 0) await raw().then(engine);
+      else await engine().then(raw);
+    }
+    const rawBest = Math.min(...rawRuns) / 1000;
+    const smb = engineRuns.reduce((best, next) => (next.seconds < best.seconds ? next : best));
+    const rawMedian = median(rawRuns) / 1000;
+    const engineMedian = median(engineRuns.map((r) => r.seconds));
+    rows.push(
+      `1 GiB random → loopback Samba (data on ${ram.description}), best of ${SMB_RUNS}: raw smbclient put ${rate(GiB, rawBest)}, engine backup ${rate(GiB, smb.seconds)}; ratio ${(rawBest / smb.seconds).toFixed(2)}, of medians ${(rawMedian / engineMedian).toFixed(2)} (goal ≥ 0.5)`,
+    );
+    await rm(ramSource, { recursive: true, force: true });
 
     // 2. Local folder: engine backup vs restic backup of the same folder.
     const localConfig = path.join(work, 'config-local');
@@ -135,6 +162,7 @@ export async function benchBackup(): Promise<void> {
     rows.push(`peak RSS, 4 GiB backup: ${(four.maxRssBytes / MiB).toFixed(0)} MB at ${rate(4 * GiB, four.seconds)} (goal < 200 MB, independent of size)`);
   } finally {
     await server.stop();
+    await ram.release();
     await rm(work, { recursive: true, force: true });
   }
   console.log('backup benchmarks (one run, side by side):');

@@ -3,6 +3,7 @@
 import { benchShare } from './share';
 import { benchBackup } from './backup';
 import { backupChild } from './backup-child';
+import { shareChild } from './share-child';
 
 type Benchmark = { name: string; run: () => Promise<void> };
 
@@ -12,7 +13,10 @@ const benchmarks: Benchmark[] = [
 ];
 
 const args = process.argv.slice(2);
-if (args[0] === '--child') {
+if (args[0] === '--share-child') {
+  // A measured driver write in its own process (bench/share-child.ts).
+  await shareChild();
+} else if (args[0] === '--child') {
   // A measured backup/restore in its own process (bench/backup.ts).
   await backupChild(args.slice(1));
 } else {
