@@ -5,7 +5,8 @@ import { constants as zlibConstants, createGunzip, createGzip, gzipSync, type Gz
 import { z } from 'zod';
 import { BACKUP_STATES } from '../../../preload/api';
 import { EngineError } from '../errors';
-import { ChunkDecryptor, ChunkEncryptor, componentKey, DEFAULT_CHUNK_BYTES, encodeHeader, type CompressionName } from './chunked-aead';
+import { ChunkDecryptor, componentKey, DEFAULT_CHUNK_BYTES } from './chunked-aead';
+import { ComponentEncryptor } from './component-encryptor';
 import type { BackupFormat, BackupSealer, ComponentPayload, ComponentRecord, ManifestDraft, OpeningKey, ReadManifest, UnlockedBackup } from './codec-port';
 import { extractTar, packFolder } from './folder-archive';
 
@@ -13,9 +14,6 @@ export const FORMAT_VERSION = 1;
 
 // stream.compose exists in Node 20 (since 16.9) but @types/node 20 does not declare it.
 const compose = (nodeStream as unknown as { compose(...streams: NodeJS.ReadWriteStream[]): Duplex }).compose;
-/** Compression is skipped when the first bytes of a component shrink by less than 10%. */
-const PROBE_BYTES = 256 * 1024;
-const WORTHWHILE_RATIO = 0.9;
 
 function manifestKey(dataKey: Buffer, backupId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, Buffer.from(backupId, 'utf8'), Buffer.from('ibc-manifest-v1', 'utf8'), 32));
@@ -87,68 +85,6 @@ function wrongKey(detail: string): EngineError {
   return new EngineError({ code: 'wrong-key', message: detail, remediation: 'Use the .pfx (and its password) of the certificate the backup was encrypted to — its thumbprint is shown with the backup — or the legacy key it was made with.' });
 }
 
-/**
- * Plaintext → gzip (level 1, when the first 256 KiB shrink by 10% or more) →
- * out. Level 1: infrastructure data (JSON, databases) compresses well at it,
- * and higher levels cost several times the CPU for a few percent.
- */
-class CompressionStage extends Transform {
-  decided: CompressionName | null = null;
-  private probe: Buffer[] = [];
-  private probeBytes = 0;
-  private gzip: Gzip | null = null;
-
-  constructor() {
-    super({ highWaterMark: 1024 * 1024 });
-  }
-
-  private decide(): void {
-    const sample = Buffer.concat(this.probe);
-    this.decided = sample.length > 0 && gzipSync(sample, { level: 1 }).length <= sample.length * WORTHWHILE_RATIO ? 'gzip' : 'none';
-    if (this.decided === 'gzip') {
-      this.gzip = createGzip({ level: 1, chunkSize: 256 * 1024 });
-      this.gzip.on('data', (data: Buffer) => this.push(data));
-    }
-  }
-
-  private forward(chunk: Buffer, callback: TransformCallback): void {
-    if (!this.gzip) {
-      this.push(chunk);
-      return callback();
-    }
-    if (this.gzip.write(chunk)) callback();
-    else this.gzip.once('drain', () => callback());
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.decided) return this.forward(chunk, callback);
-    this.probe.push(chunk);
-    this.probeBytes += chunk.length;
-    if (this.probeBytes < PROBE_BYTES) return callback();
-    this.decide();
-    const buffered = Buffer.concat(this.probe);
-    this.probe = [];
-    this.forward(buffered, callback);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (!this.decided) {
-      this.decide();
-      const buffered = Buffer.concat(this.probe);
-      this.probe = [];
-      if (!this.gzip) {
-        if (buffered.length > 0) this.push(buffered);
-        return callback();
-      }
-      this.gzip.write(buffered);
-    }
-    if (!this.gzip) return callback();
-    this.gzip.once('end', () => callback());
-    this.gzip.once('error', (error) => callback(error));
-    this.gzip.end();
-  }
-}
-
 class Sealer implements BackupSealer {
   private readonly dataKey = randomBytes(32);
   private readonly encryption: StoredManifest['encryption'];
@@ -176,9 +112,8 @@ class Sealer implements BackupSealer {
   }
 
   encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string } {
-    const compression = new CompressionStage();
-    const encryptor = new ChunkEncryptor(componentKey(this.dataKey, this.backupId, component), () => encodeHeader(compression.decided ?? 'none', payload, this.chunkBytes), this.chunkBytes);
-    return { stream: compose(compression, encryptor), compression: () => compression.decided ?? 'none' };
+    const encryptor = new ComponentEncryptor(componentKey(this.dataKey, this.backupId, component), payload, this.chunkBytes);
+    return { stream: encryptor, compression: () => encryptor.decided ?? 'none' };
   }
 
   sealManifest(draft: ManifestDraft): Buffer {

@@ -70,12 +70,15 @@ function nonce(counter: number, last: boolean): Buffer {
   return bytes;
 }
 
-function sealChunk(key: Buffer, header: Buffer, counter: number, last: boolean, plaintext: Buffer): Buffer[] {
+/** Seals one chunk given as consecutive parts: GCM runs over them in turn, so they are never concatenated. */
+function sealChunk(key: Buffer, header: Buffer, counter: number, last: boolean, plaintext: Buffer[]): Buffer[] {
   const cipher = createCipheriv('aes-256-gcm', key, nonce(counter, last));
   cipher.setAAD(header);
-  const body = cipher.update(plaintext);
+  const sealed = plaintext.map((part) => cipher.update(part));
   const final = cipher.final();
-  return final.length > 0 ? [body, final, cipher.getAuthTag()] : [body, cipher.getAuthTag()];
+  if (final.length > 0) sealed.push(final);
+  sealed.push(cipher.getAuthTag());
+  return sealed;
 }
 
 function openChunk(key: Buffer, header: Buffer, counter: number, last: boolean, sealed: Buffer): Buffer | null {
@@ -91,7 +94,11 @@ function openChunk(key: Buffer, header: Buffer, counter: number, last: boolean, 
   }
 }
 
-/** Collects incoming buffers and hands out exact-size slices without re-copying everything each time. */
+/**
+ * Collects incoming buffers and hands out exact-size runs of them as views,
+ * never copies: a copy per chunk would double the memory traffic, and the
+ * garbage it makes is what drives the collector in a long backup.
+ */
 class ByteQueue {
   private parts: Buffer[] = [];
   length = 0;
@@ -99,18 +106,18 @@ class ByteQueue {
     this.parts.push(chunk);
     this.length += chunk.length;
   }
-  take(count: number): Buffer {
-    const out = Buffer.allocUnsafe(count);
+  take(count: number): Buffer[] {
+    const out: Buffer[] = [];
     let filled = 0;
     while (filled < count) {
       const head = this.parts[0]!;
       const need = count - filled;
       if (head.length <= need) {
-        head.copy(out, filled);
+        out.push(head);
         filled += head.length;
         this.parts.shift();
       } else {
-        head.copy(out, filled, 0, need);
+        out.push(head.subarray(0, need));
         this.parts[0] = head.subarray(need);
         filled += need;
       }
@@ -118,43 +125,49 @@ class ByteQueue {
     this.length -= count;
     return out;
   }
+  /** The same run as one buffer (copied only when it spans several parts). */
+  takeBuffer(count: number): Buffer {
+    const parts = this.take(count);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, count);
+  }
 }
 
-/** plaintext → header ‖ sealed chunks. The header is written with the first output. */
-export class ChunkEncryptor extends Transform {
+/**
+ * plaintext → header ‖ sealed chunks, as a plain object rather than a stream,
+ * so one Transform can run compression and sealing together without a
+ * stream between them (ComponentEncryptor).
+ */
+export class ChunkSealer {
   private readonly queue = new ByteQueue();
   private counter = 0;
   private headerSent = false;
 
   constructor(
     private readonly key: Buffer,
+    /** Read when the first chunk is sealed: the compression is decided by then. */
     private readonly header: () => Buffer,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
-  ) {
-    super({ highWaterMark: chunkBytes });
-  }
+  ) {}
 
-  private sendHeader(): void {
+  private sendHeader(out: (sealed: Buffer) => void): void {
     if (!this.headerSent) {
-      this.push(this.header());
+      out(this.header());
       this.headerSent = true;
     }
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  write(chunk: Buffer, out: (sealed: Buffer) => void): void {
     this.queue.push(chunk);
     // Strictly more than one chunk buffered: the chunk being sealed is known not to be the last.
     while (this.queue.length > this.chunkBytes) {
-      this.sendHeader();
-      for (const part of sealChunk(this.key, this.header(), this.counter++, false, this.queue.take(this.chunkBytes))) this.push(part);
+      this.sendHeader(out);
+      for (const part of sealChunk(this.key, this.header(), this.counter++, false, this.queue.take(this.chunkBytes))) out(part);
     }
-    callback();
   }
 
-  override _flush(callback: TransformCallback): void {
-    this.sendHeader();
-    for (const part of sealChunk(this.key, this.header(), this.counter++, true, this.queue.take(this.queue.length))) this.push(part);
-    callback();
+  end(out: (sealed: Buffer) => void): void {
+    this.sendHeader(out);
+    for (const part of sealChunk(this.key, this.header(), this.counter++, true, this.queue.take(this.queue.length))) out(part);
   }
 }
 
@@ -176,7 +189,7 @@ export class ChunkDecryptor extends Transform {
     try {
       if (!this.header) {
         if (this.queue.length < HEADER_BYTES) return callback();
-        this.header = this.queue.take(HEADER_BYTES);
+        this.header = this.queue.takeBuffer(HEADER_BYTES);
         const decoded = decodeHeader(this.header);
         this.chunkBytes = decoded.chunkBytes;
         this.compression = decoded.compression;
@@ -185,7 +198,7 @@ export class ChunkDecryptor extends Transform {
       }
       const sealedBytes = this.chunkBytes + TAG_BYTES;
       while (this.queue.length > sealedBytes) {
-        const sealed = this.queue.take(sealedBytes);
+        const sealed = this.queue.takeBuffer(sealedBytes);
         const plaintext = openChunk(this.key, this.header, this.counter, false, sealed);
         if (!plaintext) {
           if (openChunk(this.key, this.header, this.counter, true, sealed)) throw new StreamIntegrityError('trailing-data', 'There are bytes after the final chunk.');
@@ -203,7 +216,7 @@ export class ChunkDecryptor extends Transform {
   override _flush(callback: TransformCallback): void {
     if (!this.header) return callback(new StreamIntegrityError(this.queue.length === 0 ? 'truncated' : 'bad-header', 'The component stream ends before its header is complete.'));
     if (this.queue.length < TAG_BYTES) return callback(new StreamIntegrityError('truncated', 'The component stream is truncated: its final chunk is missing.'));
-    const sealed = this.queue.take(this.queue.length);
+    const sealed = this.queue.takeBuffer(this.queue.length);
     const plaintext = openChunk(this.key, this.header, this.counter, true, sealed);
     if (plaintext) {
       this.push(plaintext);
