@@ -1,7 +1,7 @@
 import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import * as nodeStream from 'node:stream';
-import { Transform, type Duplex, type TransformCallback } from 'node:stream';
-import { constants as zlibConstants, createGunzip, createGzip, gzipSync, type Gzip } from 'node:zlib';
+import type { Duplex } from 'node:stream';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import { BACKUP_STATES } from '../../../preload/api';
 import { EngineError } from '../errors';
