@@ -6,7 +6,7 @@
  * vs backup throughput.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../main/engine/service';
@@ -130,8 +130,9 @@ export async function benchBackup(): Promise<void> {
     //    this machine's disk, as a real share's server would store them.
     const inMemory = await compareOnSamba(work, ram.path, ram.description, file);
     rows.push(inMemory.row);
-    const diskDir = path.join(work, 'samba-disk');
-    await mkdir(diskDir);
+    // Its own folder: smbd serves it as an unprivileged user, and `work` is 0700.
+    const diskDir = await mkdtemp(path.join(os.tmpdir(), 'ibc-bench-samba-'));
+    await chmod(diskDir, 0o755);
     const onDisk = await compareOnSamba(work, diskDir, `${os.tmpdir()} on disk`, file);
     rows.push(onDisk.row);
     await rm(diskDir, { recursive: true, force: true });
