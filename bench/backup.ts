@@ -132,10 +132,12 @@ export async function benchBackup(): Promise<void> {
     rows.push(inMemory.row);
     // Its own folder: smbd serves it as an unprivileged user, and `work` is 0700.
     const diskDir = await mkdtemp(path.join(os.tmpdir(), 'ibc-bench-samba-'));
-    await chmod(diskDir, 0o755);
-    const onDisk = await compareOnSamba(work, diskDir, `${os.tmpdir()} on disk`, file);
-    rows.push(onDisk.row);
-    await rm(diskDir, { recursive: true, force: true });
+    try {
+      await chmod(diskDir, 0o755);
+      rows.push((await compareOnSamba(work, diskDir, `${os.tmpdir()} on disk`, file)).row);
+    } finally {
+      await rm(diskDir, { recursive: true, force: true });
+    }
     const smb = inMemory.best;
 
     // 2. Local folder: engine backup vs restic backup of the same folder.
