@@ -1,9 +1,15 @@
 /**
- * The pipe file data travels through between us and smbclient.
+ * The pipes file data travels through between us and smbclient.
  *
- * A real pipe, not a socketpair (Node's own child pipes are socketpairs,
- * which smbclient reads in small pieces, and which `open("/dev/fd/N")`
- * refuses): a FIFO opened at both ends at once, then unlinked.
+ * Real pipes, not socketpairs (Node's own child pipes are socketpairs, which
+ * smbclient reads in small pieces, and which `open("/dev/fd/N")` refuses):
+ * - uploads: a FIFO in our private 0700 folder that smbclient's `put` opens
+ *   by name, so the session's commands stay on standard input and more
+ *   commands (the size check) follow the upload in the same session —
+ *   `put -` from standard input ends the session's command list, and
+ *   `put /dev/fd/N` reopens a pipe that may already be at EOF;
+ * - downloads: a FIFO opened at both ends and unlinked; its write end is
+ *   smbclient's fd 3 for `get <name> /dev/fd/3`.
  *
  * Its capacity is raised from Linux's 64 KiB to 1 MiB (the default
  * `fs.pipe-max-size`, allowed without privileges). Why: smbclient fills each
@@ -18,13 +24,55 @@
  * When that is not possible the transfer still works, only slower.
  */
 import { execFile, spawn } from 'node:child_process';
-import { close as closeCallback, open as openCallback } from 'node:fs';
+import { close as closeCallback, constants, open as openCallback } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+/**
+ * The upload FIFO's writing end, opened while smbclient's `put` opens the
+ * reading end. The open waits for that reader on purpose: a FIFO's data dies
+ * with its last open end, so writing (and closing) before smbclient has it
+ * open would lose the data and leave `put` waiting forever. When smbclient
+ * never gets to `put` (its session failed first), `abandon` releases the
+ * waiting open by opening the reading end itself.
+ */
+export interface UploadFifo {
+  /** Where smbclient opens it for reading. */
+  path: string;
+  /** Our end, once smbclient has opened its end, enlarged; rejects if abandoned first. */
+  opened: Promise<number>;
+  abandon(): Promise<void>;
+}
+
+export async function createUploadFifo(privateDir: string): Promise<UploadFifo> {
+  const fifo = path.join(privateDir, 'upload');
+  await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
+  let abandoned = false;
+  const opened = openFd(fifo, 'w').then(async (fd) => {
+    if (abandoned) {
+      await closeFd(fd);
+      throw new Error('the upload was abandoned before smbclient opened it');
+    }
+    await enlargePipe(fd);
+    return fd;
+  });
+  opened.catch(() => undefined);
+  return {
+    path: fifo,
+    opened,
+    async abandon() {
+      abandoned = true;
+      // Non-blocking read open: completes the waiting write open, if any.
+      const reader = await openFd(fifo, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
+      await opened.catch(() => undefined);
+      if (reader !== null) await closeFd(reader);
+    },
+  };
+}
+
 export interface PipeEnds {
-  /** Becomes smbclient's stdin (uploads) or fd 3 (downloads). */
+  /** Becomes smbclient's fd 3. */
   childEnd: number;
   ourEnd: number;
 }
@@ -33,7 +81,7 @@ export interface PipeEnds {
 const F_SETPIPE_SZ = 1031;
 export const PIPE_CAPACITY = 1 << 20;
 
-const openFd = promisify(openCallback) as (file: string, flags: string) => Promise<number>;
+const openFd = promisify(openCallback) as (file: string, flags: string | number) => Promise<number>;
 export const closeFd = promisify(closeCallback);
 
 /**

@@ -137,21 +137,18 @@ export class SmbShare implements FileShare {
     const temporaryRemote = `${parentRemote}\\${temporaryName}`;
     let mayHaveTemporary = false;
     try {
-      // No retry: the source stream cannot be replayed.
-      const result = await this.run({
-        commands: [`put - ${quoteArgument(temporaryName)}`],
-        directory: parentRemote.slice(1) || undefined,
-        dataIn: source,
-      });
+      // No retry: the source stream cannot be replayed. The size check runs in the same session.
+      const result = await this.run({ upload: { source, remote: temporaryRemote }, commands: [`ls ${quoteArgument(temporaryRemote)}`] });
       mayHaveTemporary = true;
       // What the server said comes first: when it goes away mid-upload, our pipe into
       // smbclient breaks too, but the operator needs "connectivity", not a broken pipe.
-      const [putOutput = ''] = this.segmentsOrThrow(result, 1, `Writing "${sharePath}" failed.`);
+      const [putOutput = '', listSegment = ''] = this.segmentsOrThrow(result, 2, `Writing "${sharePath}" failed.`);
       if (firstNtStatus(putOutput)) throw shareError(classifyShareFailure(putOutput), `Writing "${sharePath}" failed.`, putOutput);
       if (result.dataInError !== undefined) throw result.dataInError;
-      const [listSegment = ''] = await this.withRetry(() => this.session([`ls ${quoteArgument(temporaryRemote)}`], `Checking "${sharePath}" failed.`));
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {
+        // A write error during `put` from a file (disk full) is printed on stderr, outside the segments.
+        if (firstNtStatus(result.transcript)) throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
         throw shareError('general', `"${sharePath}" was not stored completely (${stored ?? 0} of ${result.bytesIn} bytes).`, listSegment);
       }
       const [renameSegment = ''] = await this.withRetry(() =>

@@ -15,15 +15,10 @@
  *   line marks where that command's output ends — so results are parsed per
  *   command (smbclient keeps going after a failure, and its exit status only
  *   reflects connection problems);
- * - file data never touches the local disk, and flows through a real,
- *   enlarged pipe (data-pipe.ts says why and how).
- *   Uploads: the pipe is smbclient's stdin and the command is `put - <name>`,
- *   so the commands travel by `-c` instead — limited to that one `put` of a
- *   name we generate (no `;`), with the folder given by `-D` (argv, so any
- *   legal name works). (`put /dev/fd/3` is no option: smbclient reopens the
- *   path, and reopening a FIFO whose writer already closed blocks forever.)
- *   Downloads: `get <name> /dev/fd/3` with the pipe's write end as fd 3; our
- *   read end stays open, so that reopen never blocks.
+ * - file data never touches the local disk, and flows through real,
+ *   enlarged pipes (data-pipe.ts says which, why and how): an upload is a
+ *   `put` from a FIFO, followed in the same session by any other commands;
+ *   a download is `get <name> /dev/fd/3`.
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -33,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { scrubSecrets } from '../redact';
-import { closeFd, openDataPipe, type PipeEnds } from './data-pipe';
+import { closeFd, createUploadFifo, openDataPipe, type PipeEnds, type UploadFifo } from './data-pipe';
 
 export type SpawnFunction = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -57,12 +52,11 @@ export interface SmbclientRunOptions {
   /** Command lines, arguments already quoted with `quoteArgument`. */
   commands: string[];
   /**
-   * Streamed to smbclient's standard input for a single `put - "<name>"`:
-   * then `commands` must be exactly that one command, with no `;`.
+   * Streams `source` to the remote path `remote` (`put` from a FIFO) as the
+   * session's first command; its output is the first segment, and
+   * `commands` run after it in the same session.
    */
-  dataIn?: Readable;
-  /** Remote folder to start in (`-D`), e.g. `a;b\c` — only with `dataIn`. */
-  directory?: string;
+  upload?: { source: Readable; remote: string };
   /** Receives what smbclient writes to /dev/fd/3 (for `get … /dev/fd/3`). */
   dataOut?: PassThrough;
   /** smbclient debug level (`-d`); 5 reports the dialect and encryption. */
@@ -78,9 +72,9 @@ export interface SmbclientResult {
   /** Everything smbclient printed, scrubbed (for classification and logs). */
   transcript: string;
   timedOut: boolean;
-  /** Bytes handed to smbclient from `dataIn`. */
+  /** Bytes handed to smbclient from the upload's source. */
   bytesIn: number;
-  /** The `dataIn` stream's own error, if it failed. */
+  /** The upload source's own error, if it failed. */
   dataInError: unknown;
   /** Set when smbclient could not be started at all (e.g. not installed). */
   spawnError: string | undefined;
@@ -128,13 +122,15 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
     await rm(privateDir, { recursive: true, force: true });
     liveAuthDirs.delete(privateDir);
   };
-  let dataEnds: PipeEnds | undefined;
   try {
     const authFile = path.join(privateDir, 'auth');
     await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
-    if (options.dataIn) dataEnds = await openDataPipe(privateDir, 'to-child');
-    else if (options.dataOut) dataEnds = await openDataPipe(privateDir, 'from-child');
-    return await execute(endpoint, options, authFile, dataEnds, () => void removeAuthDir().catch(() => undefined));
+    const data: DataChannel | undefined = options.upload
+      ? { kind: 'upload', fifo: await createUploadFifo(privateDir) }
+      : options.dataOut
+        ? { kind: 'download', ends: await openDataPipe(privateDir, 'from-child') }
+        : undefined;
+    return await execute(endpoint, options, authFile, data, () => void removeAuthDir().catch(() => undefined));
   } finally {
     await removeAuthDir();
   }
@@ -165,11 +161,13 @@ function passwordNeedsEnvironment(password: string): boolean {
   return password !== password.trim();
 }
 
+type DataChannel = { kind: 'upload'; fifo: UploadFifo } | { kind: 'download'; ends: PipeEnds };
+
 function execute(
   endpoint: SmbEndpoint,
   options: SmbclientRunOptions,
   authFile: string,
-  dataEnds: PipeEnds | undefined,
+  data: DataChannel | undefined,
   onChildGone: () => void,
 ): Promise<SmbclientResult> {
   return new Promise((resolve) => {
@@ -180,22 +178,16 @@ function execute(
     delete env.PASSWD_FILE;
     if (passwordNeedsEnvironment(endpoint.password)) env.PASSWD = endpoint.password;
     const args = smbclientArguments(endpoint, authFile, options.debugLevel ?? 1);
-    if (options.dataIn) {
-      const [command, ...rest] = options.commands;
-      if (command === undefined || rest.length > 0 || command.includes(';')) throw new Error('an upload takes exactly one command without ;');
-      if (options.directory) args.push('-D', options.directory);
-      args.push('-c', command);
-    }
+    const commands = options.upload && data?.kind === 'upload'
+      ? [`put ${quoteArgument(data.fifo.path)} ${quoteArgument(options.upload.remote)}`, ...options.commands]
+      : options.commands;
+    const download = data?.kind === 'download' ? data.ends : undefined;
     const child = endpoint.spawn(endpoint.smbclientPath, args, {
-      stdio: !dataEnds
-        ? ['pipe', 'pipe', 'pipe']
-        : options.dataIn
-          ? [dataEnds.childEnd, 'pipe', 'pipe']
-          : ['pipe', 'pipe', 'pipe', dataEnds.childEnd],
+      stdio: download ? ['pipe', 'pipe', 'pipe', download.childEnd] : ['pipe', 'pipe', 'pipe'],
       env,
     });
-    // Our copy of the child's end must close, or EOF/EPIPE would never come.
-    if (dataEnds) void closeFd(dataEnds.childEnd).catch(() => undefined);
+    // Our copy of the child's end must close, or EOF would never come.
+    if (download) void closeFd(download.childEnd).catch(() => undefined);
 
     let stdout = '';
     let stderr = '';
@@ -234,31 +226,38 @@ function execute(
       touch();
     });
     child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
-    const source = options.dataIn;
-    if (source && dataEnds) {
-      // Written from the event loop as the pipe drains (non-blocking, no
-      // thread-pool round trip per chunk): with the enlarged pipe, measured
-      // the fastest way to keep smbclient fed (see data-pipe.ts).
-      const sink = new net.Socket({ fd: dataEnds.ourEnd, readable: false, writable: true });
-      upload = sink;
-      sink.on('error', () => undefined); // EPIPE: smbclient stopped reading; its output says why
-      source.on('data', (chunk: Buffer) => {
-        bytesIn += chunk.length;
-        options.onDataBytes?.(bytesIn);
-        touch();
-      });
+    child.stdin?.end(commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
+    const source = options.upload?.source;
+    const uploadFifo = data?.kind === 'upload' ? data.fifo : undefined;
+    if (source && uploadFifo) {
       source.once('error', (error) => {
         dataInError = error;
         // smbclient sees EOF; the caller deletes the incomplete temporary file.
-        sink.end();
+        upload?.end();
       });
-      source.pipe(sink);
-    } else {
-      child.stdin?.end(options.commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
+      uploadFifo.opened.then(
+        (fd) => {
+          // Written from the event loop as the pipe drains (non-blocking, no
+          // thread-pool round trip per chunk): with the enlarged pipe, measured
+          // the fastest way to keep smbclient fed (see data-pipe.ts).
+          const sink = new net.Socket({ fd, readable: false, writable: true });
+          upload = sink;
+          sink.on('error', () => undefined); // smbclient stopped reading; its output says why
+          if (dataInError !== undefined) return void sink.end();
+          // Counted from here: a 'data' listener starts the flow, and nothing may flow before the pipe.
+          source.on('data', (chunk: Buffer) => {
+            bytesIn += chunk.length;
+            options.onDataBytes?.(bytesIn);
+            touch();
+          });
+          source.pipe(sink);
+        },
+        () => undefined, // abandoned: smbclient never reached the put
+      );
     }
 
-    if (dataEnds && options.dataOut) {
-      const socket = new net.Socket({ fd: dataEnds.ourEnd, readable: true, writable: false });
+    if (download && options.dataOut) {
+      const socket = new net.Socket({ fd: download.ourEnd, readable: true, writable: false });
       dataSocket = socket;
       socket.on('data', () => touch());
       socket.pipe(options.dataOut, { end: false });
@@ -283,8 +282,13 @@ function execute(
       if (finished) return;
       finished = true;
       if (idleTimer) clearTimeout(idleTimer);
-      onChildGone();
-      void dataDone.then(() => {
+      // Before the private folder (and the FIFO in it) goes: a write open still
+      // waiting for smbclient is released through the FIFO's name.
+      const released = uploadFifo ? uploadFifo.abandon() : Promise.resolve();
+      void released.then(() => {
+        onChildGone();
+        return dataDone;
+      }).then(() => {
         if (source && upload) {
           source.unpipe(upload);
           upload.destroy();
@@ -292,8 +296,7 @@ function execute(
         const transcript = scrubSecrets(`${stdout}\n${stderr}`.trim());
         resolve({
           exitCode,
-          // An upload's one command succeeded when smbclient exits 0 (its output is on stderr).
-          segments: source ? (exitCode === 0 ? [transcript] : []) : splitSegments(scrubSecrets(stdout), options.commands.length),
+          segments: splitSegments(scrubSecrets(stdout), commands.length),
           transcript,
           timedOut,
           bytesIn,
