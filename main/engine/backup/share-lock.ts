@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
-import { EngineError } from '../errors';
+import { EngineError, isEngineError } from '../errors';
 import type { FileShare } from '../share/file-share';
 import type { Clock } from './job-clock';
 
@@ -11,8 +11,9 @@ import type { Clock } from './job-clock';
  *
  * - Acquire = exclusive create of `.lock`: FileShare.writeStream publishes by
  *   rename and refuses to overwrite, so exactly one console's create wins.
- * - Heartbeat = the owner writes `.lock.hb.<lockId>.<seq>` and then deletes
- *   the previous one, so a heartbeat file always exists while the job lives.
+ * - Heartbeat = every `heartbeatEveryMs` the owner writes
+ *   `.lock.hb.<lockId>.<seq>` and then deletes the previous one; before the
+ *   first beat, the lock's own acquisition time counts as its heartbeat.
  * - A lock whose newest heartbeat is older than `staleAfterMs` belongs to a
  *   dead job and is taken over: renamed aside (only one taker's rename can
  *   succeed), checked to be the very lock judged stale, then deleted.
@@ -67,10 +68,10 @@ function alreadyRunning(record: LockRecord | null): EngineError {
 
 export async function readLock(share: FileShare, dir: string): Promise<LockRecord | null> {
   try {
-    if (!(await share.stat(join(dir, LOCK_FILE)))) return null;
     return JSON.parse(await readText(share, join(dir, LOCK_FILE))) as LockRecord;
   } catch (error) {
-    if (error instanceof SyntaxError) return null;
+    // No lock file (or no folder yet): nobody holds the lock. A half-written one counts as none too.
+    if (error instanceof SyntaxError || (isEngineError(error) && error.category === 'path')) return null;
     throw error;
   }
 }
@@ -158,7 +159,6 @@ export async function acquireShareLock(share: FileShare, options: ShareLockOptio
     if (previousBeat) await share.deleteTree(previousBeat);
     previousBeat = name;
   };
-  await beat();
   const timer = clock.setInterval(() => {
     // Heartbeat failures are not fatal by themselves: the job's own writes will fail with the real category.
     beating = beating.then(beat).catch(() => undefined);
