@@ -30,8 +30,14 @@ export interface CatalogEntry {
 export async function readBackup(share: FileShare, format: BackupFormat, backupId: string): Promise<CatalogEntry> {
   if (!isBackupId(backupId)) throw backupNotFound(backupId);
   const path = `${BACKUP_ROOT}/${backupId}/${MANIFEST_FILE}`;
-  if (!(await share.stat(path))) throw backupNotFound(backupId);
-  const manifestBytes = await readAll(share, path);
+  let manifestBytes: Buffer;
+  try {
+    manifestBytes = await readAll(share, path);
+  } catch (error) {
+    // Read directly rather than checked first: each check is a round trip to the share.
+    if (isMissing(error)) throw backupNotFound(backupId);
+    throw error;
+  }
   return { manifest: format.readManifest(manifestBytes), manifestBytes };
 }
 
@@ -42,9 +48,14 @@ export async function readBackup(share: FileShare, format: BackupFormat, backupI
  * is listed as Failed rather than hidden, so the operator sees it.
  */
 export async function listCatalog(share: FileShare, format: BackupFormat, cache?: Map<string, CatalogEntry>): Promise<Array<CatalogEntry | { backupId: string; problem: string }>> {
-  const root = await share.stat(BACKUP_ROOT);
-  if (!root) return [];
-  const ids = (await share.list(BACKUP_ROOT)).filter((entry) => entry.kind === 'directory' && isBackupId(entry.name)).map((entry) => entry.name);
+  let listing: Awaited<ReturnType<FileShare['list']>>;
+  try {
+    listing = await share.list(BACKUP_ROOT);
+  } catch (error) {
+    if (isMissing(error)) return []; // no backup was ever taken here
+    throw error;
+  }
+  const ids = listing.filter((entry) => entry.kind === 'directory' && isBackupId(entry.name)).map((entry) => entry.name);
   ids.sort().reverse();
   const entries: Array<CatalogEntry | { backupId: string; problem: string }> = [];
   for (const id of cache?.keys() ?? []) if (!ids.includes(id)) cache?.delete(id);
@@ -117,4 +128,9 @@ export function backupIdTime(backupId: string): string {
   if (!match) return new Date(0).toISOString();
   const [, y, mo, d, h, mi, s] = match;
   return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`).toISOString();
+}
+
+/** The share's "not there" (category path): a missing backup folder, manifest or root. */
+function isMissing(error: unknown): boolean {
+  return isEngineError(error) && error.code === 'share' && error.category === 'path';
 }

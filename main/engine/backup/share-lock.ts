@@ -151,13 +151,19 @@ export async function acquireShareLock(share: FileShare, options: ShareLockOptio
   if (onShare?.lockId !== record.lockId) throw alreadyRunning(onShare);
 
   let seq = 0;
-  let previousBeat: string | null = null;
+  // Heartbeats written and not yet deleted: release deletes these by name
+  // rather than listing the folder (a round trip to the share).
+  const beats = new Set<string>();
   let beating: Promise<void> = Promise.resolve();
   const beat = async (): Promise<void> => {
     const name = join(dir, `${HEARTBEAT_PREFIX}${record.lockId}.${String(++seq).padStart(8, '0')}`);
+    beats.add(name); // before writing: a write that fails half-way may still leave it
     await share.writeStream(name, Readable.from([Buffer.from(JSON.stringify({ at: clock.now().toISOString() }))]));
-    if (previousBeat) await share.deleteTree(previousBeat);
-    previousBeat = name;
+    for (const older of beats) {
+      if (older === name) continue;
+      await share.deleteTree(older);
+      beats.delete(older);
+    }
   };
   const timer = clock.setInterval(() => {
     // Heartbeat failures are not fatal by themselves: the job's own writes will fail with the real category.
@@ -171,7 +177,7 @@ export async function acquireShareLock(share: FileShare, options: ShareLockOptio
       await beating;
       const current = await readLock(share, dir).catch(() => null);
       if (current?.lockId === record.lockId) await share.deleteTree(join(dir, LOCK_FILE));
-      await deleteHeartbeats(share, dir, record.lockId);
+      for (const name of beats) await share.deleteTree(name);
     },
   };
 }

@@ -62,4 +62,18 @@ describe('share lock (on a real folder)', () => {
     expect(names.filter((n) => n.includes(dead.record.lockId))).toEqual([]);
     await taker.release();
   });
+
+  it('keeps only the newest heartbeat, and release leaves nothing behind', async () => {
+    const clock = new SteppedClock(Date.parse('2026-11-24T10:00:00Z'));
+    const held = await acquireShareLock(share, { dir: 'MASBackup', clock }, { jobId: 'a', backupId: 'A' });
+    for (let beat = 0; beat < 3; beat++) {
+      clock.ms += 30_000;
+      clock.timers.forEach((t) => t());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const beats = (await share.list('MASBackup')).map((e) => e.name).filter((n) => n.startsWith('.lock.hb.'));
+    expect(beats).toEqual([`.lock.hb.${held.record.lockId}.00000003`]);
+    await held.release();
+    expect(await share.list('MASBackup')).toEqual([]);
+  });
 });
