@@ -167,22 +167,38 @@ export class SmbShare implements FileShare {
     }
   }
 
+  /**
+   * One session: `get` straight away (no `ls` first — each check is a round
+   * trip). The promise settles when the first bytes arrive or `get` ends, so
+   * a missing file still rejects it, as the FileShare contract says.
+   */
   async readStream(sharePath: string): Promise<Readable> {
-    const entry = await this.stat(sharePath);
-    if (!entry) throw shareError('path', `"${sharePath}" does not exist on the share.`);
-    if (entry.kind !== 'file') throw shareError('path', `"${sharePath}" is a folder, not a file.`);
     const output = new PassThrough();
     const remote = this.remotePath(sharePath);
-    void this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output }).then(
-      (result) => {
-        try {
-          const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`);
-          if (firstNtStatus(segment)) throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
-          output.end();
-        } catch (error) {
-          output.destroy(error instanceof Error ? error : new Error(String(error)));
-        }
-      },
+    const finished = this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output }).then((result) => {
+      const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`);
+      const status = firstNtStatus(segment);
+      if (status && NOT_FOUND.has(status)) throw shareError('path', `"${sharePath}" does not exist on the share.`, segment);
+      if (status === 'FILE_IS_A_DIRECTORY') throw shareError('path', `"${sharePath}" is a folder, not a file.`, segment);
+      if (status) throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
+    });
+    let onReadable = (): void => undefined;
+    const firstBytes = new Promise<void>((resolve) => {
+      onReadable = resolve;
+      output.once('readable', onReadable);
+    });
+    try {
+      // Whichever comes first: data (the file exists), or the end of `get` (an empty file, or an error).
+      await Promise.race([firstBytes, finished]);
+    } catch (error) {
+      output.destroy();
+      throw error;
+    } finally {
+      // A 'readable' listener would keep the consumer's 'data'/pipe from flowing.
+      output.removeListener('readable', onReadable);
+    }
+    void finished.then(
+      () => output.end(),
       (error: unknown) => output.destroy(asShareError(error, `Reading "${sharePath}" failed.`)),
     );
     return output;
