@@ -84,11 +84,8 @@ export const PIPE_CAPACITY = 1 << 20;
 const openFd = promisify(openCallback) as (file: string, flags: string | number) => Promise<number>;
 export const closeFd = promisify(closeCallback);
 
-/**
- * Opens a pipe through a FIFO in `privateDir` (a 0700 folder of ours), for
- * data flowing to the child or from it.
- */
-export async function openDataPipe(privateDir: string, direction: 'to-child' | 'from-child'): Promise<PipeEnds> {
+/** The download pipe, through a FIFO in `privateDir` (a 0700 folder of ours). */
+export async function openDownloadPipe(privateDir: string): Promise<PipeEnds> {
   const fifo = path.join(privateDir, 'data');
   await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
   // Raw fds, not FileHandles: our end is handed to a net.Socket, which closes
@@ -96,7 +93,7 @@ export async function openDataPipe(privateDir: string, direction: 'to-child' | '
   const [readEnd, writeEnd] = await Promise.all([openFd(fifo, 'r'), openFd(fifo, 'w')]);
   await rm(fifo, { force: true });
   await enlargePipe(readEnd);
-  return direction === 'to-child' ? { childEnd: readEnd, ourEnd: writeEnd } : { childEnd: writeEnd, ourEnd: readEnd };
+  return { childEnd: writeEnd, ourEnd: readEnd };
 }
 
 /**

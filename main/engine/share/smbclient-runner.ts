@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { scrubSecrets } from '../redact';
-import { closeFd, createUploadFifo, openDataPipe, type PipeEnds, type UploadFifo } from './data-pipe';
+import { closeFd, createUploadFifo, openDownloadPipe, type PipeEnds, type UploadFifo } from './data-pipe';
 
 export type SpawnFunction = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -128,7 +128,7 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
     const data: DataChannel | undefined = options.upload
       ? { kind: 'upload', fifo: await createUploadFifo(privateDir) }
       : options.dataOut
-        ? { kind: 'download', ends: await openDataPipe(privateDir, 'from-child') }
+        ? { kind: 'download', ends: await openDownloadPipe(privateDir) }
         : undefined;
     return await execute(endpoint, options, authFile, data, () => void removeAuthDir().catch(() => undefined));
   } finally {

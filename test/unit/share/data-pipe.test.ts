@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeFd, createUploadFifo, enlargePipe, openDataPipe, PIPE_CAPACITY } from '../../../main/engine/share/data-pipe';
+import { closeFd, createUploadFifo, enlargePipe, openDownloadPipe, PIPE_CAPACITY } from '../../../main/engine/share/data-pipe';
 
 /** The pipe's capacity as the kernel reports it (F_GETPIPE_SZ), read through a child holding the fd. */
 function pipeCapacity(fd: number): number {
@@ -21,9 +21,9 @@ describe.skipIf(process.platform !== 'linux')('data pipe to smbclient', () => {
   });
 
   it('is a real pipe enlarged to 1 MiB, and leaves no FIFO behind', async () => {
-    const ends = await openDataPipe(dir, 'to-child');
+    const ends = await openDownloadPipe(dir);
     try {
-      expect(pipeCapacity(ends.childEnd)).toBe(PIPE_CAPACITY);
+      expect(pipeCapacity(ends.ourEnd)).toBe(PIPE_CAPACITY);
       expect(await readdir(dir)).toEqual([]);
     } finally {
       await closeFd(ends.childEnd);
@@ -32,7 +32,7 @@ describe.skipIf(process.platform !== 'linux')('data pipe to smbclient', () => {
   });
 
   it('reports false and leaves the pipe as it was when perl is missing', async () => {
-    const ends = await openDataPipe(dir, 'from-child');
+    const ends = await openDownloadPipe(dir);
     try {
       const before = pipeCapacity(ends.ourEnd);
       await expect(enlargePipe(ends.ourEnd, path.join(dir, 'no-such-perl'))).resolves.toBe(false);
