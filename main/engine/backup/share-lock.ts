@@ -9,8 +9,10 @@ import type { Clock } from './job-clock';
  * A lock on the share's backup folder, so two consoles never write the same
  * location at once.
  *
- * - Acquire = exclusive create of `.lock`: FileShare.writeStream publishes by
- *   rename and refuses to overwrite, so exactly one console's create wins.
+ * - Acquire = exclusive create of `.lock` (FileShare.writeStream publishes by
+ *   rename and refuses to overwrite), then read it back: only the console
+ *   whose lockId is in `.lock` holds it — Samba was measured to let two
+ *   racing renames both succeed, the later replacing the earlier.
  * - Heartbeat = every `heartbeatEveryMs` the owner writes
  *   `.lock.hb.<lockId>.<seq>` and then deletes the previous one; before the
  *   first beat, the lock's own acquisition time counts as its heartbeat.

@@ -173,6 +173,11 @@ export class SmbShare implements FileShare {
    * a missing file still rejects it, as the FileShare contract says.
    */
   async readStream(sharePath: string): Promise<Readable> {
+    // Retried (connectivity only) while nothing has been handed out yet.
+    return this.withRetry(() => this.openRead(sharePath));
+  }
+
+  private async openRead(sharePath: string): Promise<Readable> {
     const output = new PassThrough();
     const remote = this.remotePath(sharePath);
     const finished = this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output }).then((result) => {
