@@ -1,6 +1,6 @@
 /**
- * Share write throughput: the SMB driver's streaming write (stdin → smbclient
- * `put -`, size check, rename) against raw `smbclient put` of the same 1 GiB
+ * Share write throughput: the SMB driver's streaming write (a FIFO → smbclient
+ * `put`, size check, rename) against raw `smbclient put` of the same 1 GiB
  * file to the same loopback smbd, in one run. Goal: ratio ≥ 0.8.
  * All use SMB3 with encryption when offered (the harness offers it). Each
  * runs five times, interleaved with rotating order; best and median are
