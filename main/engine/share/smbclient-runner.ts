@@ -7,8 +7,9 @@
  * fixed from outside, so this module spawns smbclient itself:
  *
  * - credentials travel in an auth file (`-A`, mode 0600, in a private 0700
- *   temp folder) that is deleted as soon as smbclient exits (a password with
- *   surrounding spaces goes in the child's environment instead, see below);
+ *   temp folder) that is deleted as soon as smbclient has read it, and its
+ *   folder when smbclient exits (a password with surrounding spaces goes in
+ *   the child's environment instead, see below);
  * - commands go on standard input, one per line, each argument in double
  *   quotes (names were checked: no `"` and no control characters can occur),
  *   and every command is followed by `pwd`, whose "Current directory is"
@@ -116,7 +117,8 @@ process.once('exit', () => {
 export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunOptions): Promise<SmbclientResult> {
   const privateDir = await mkdtemp(path.join(os.tmpdir(), 'ibc-smb-'));
   liveAuthDirs.add(privateDir);
-  // The auth file lives exactly as long as smbclient: removed when it exits,
+  // The private folder lives as long as smbclient (the auth file in it goes
+  // earlier, once read: see execute), and is removed when smbclient exits,
   // even if a download's consumer never finishes reading.
   const removeAuthDir = async (): Promise<void> => {
     await rm(privateDir, { recursive: true, force: true });
@@ -217,11 +219,24 @@ function execute(
     };
     touch();
 
+    // smbclient reads its auth file while parsing its arguments, before it
+    // prints anything or opens the upload FIFO: from then on the file is no
+    // longer needed, and deleting it at once keeps the password off the disk
+    // even if this process is killed before smbclient ends (SIGKILL skips
+    // every clean-up).
+    let authFileGone = false;
+    const authFileRead = (): void => {
+      if (authFileGone) return;
+      authFileGone = true;
+      void rm(authFile, { force: true }).catch(() => undefined);
+    };
     child.stdout?.on('data', (chunk: Buffer) => {
+      authFileRead();
       stdout += chunk.toString('utf8');
       touch();
     });
     child.stderr?.on('data', (chunk: Buffer) => {
+      authFileRead();
       stderr += chunk.toString('utf8');
       touch();
     });
@@ -237,6 +252,7 @@ function execute(
       });
       uploadFifo.opened.then(
         (fd) => {
+          authFileRead();
           // Written from the event loop as the pipe drains (non-blocking, no
           // thread-pool round trip per chunk): with the enlarged pipe, measured
           // the fastest way to keep smbclient fed (see data-pipe.ts).

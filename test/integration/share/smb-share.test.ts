@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { startSamba, type SambaServer } from '../../support/samba';
@@ -164,6 +166,32 @@ describe('SmbShare streaming and secrecy', () => {
     for (const text of [error.message, error.remediation, error.technicalCause ?? '', JSON.stringify(error.toApiError())]) {
       expect(text).not.toContain(server.password);
     }
+  });
+
+  it('deletes the auth file once smbclient has read it, long before a slow upload ends', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'early-auth', spawn: recorder.spawn }));
+    await share.mkdirp('');
+    let finishSource = (): void => undefined;
+    const held = new Promise<void>((resolve) => (finishSource = resolve));
+    const slowSource = Readable.from(
+      (async function* () {
+        yield Buffer.from('first part ');
+        await held;
+        yield Buffer.from('second part');
+      })(),
+    );
+    const before = recorder.calls.length;
+    const writing = share.writeStream('slow.txt', slowSource);
+    await until(() => recorder.calls.length > before);
+    const argv = recorder.calls[before]!;
+    expect(argv).toContain('-A');
+    const authFile = argv[argv.indexOf('-A') + 1] ?? '';
+    // Gone while the upload still waits for the rest of its data: a process killed now leaves no password on disk.
+    await until(() => !existsSync(authFile));
+    finishSource();
+    await expect(writing).resolves.toEqual({ bytes: 22 });
+    expect(await sha256Of(await share.readStream('slow.txt'))).toEqual({ sha256: createHash('sha256').update('first part second part').digest('hex'), bytes: 22 });
   });
 
   it('a download its reader abandons or never reads ends smbclient and removes the auth file', async () => {
