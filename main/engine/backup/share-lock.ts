@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { EngineError, isEngineError } from '../errors';
+import { processIsGone } from '../process-alive';
 import type { FileShare } from '../share/file-share';
 import type { Clock } from './job-clock';
 
@@ -102,14 +103,7 @@ export async function lastHeartbeat(share: FileShare, dir: string, record: LockR
 export function ownerIsDeadHere(owner: string): boolean {
   const separator = owner.lastIndexOf(':');
   if (owner.slice(0, separator) !== hostname()) return false;
-  const pid = Number(owner.slice(separator + 1));
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return processIsGone(Number(owner.slice(separator + 1)));
 }
 
 /** True when the lock at `dir` is held by a job whose heartbeat is recent. */

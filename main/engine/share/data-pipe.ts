@@ -45,7 +45,8 @@ export interface UploadFifo {
   abandon(): Promise<void>;
 }
 
-export async function createUploadFifo(privateDir: string): Promise<UploadFifo> {
+/** `onReaderArrived` runs the moment smbclient has opened its end (before the pipe is enlarged). */
+export async function createUploadFifo(privateDir: string, onReaderArrived: () => void = () => undefined): Promise<UploadFifo> {
   const fifo = path.join(privateDir, 'upload');
   await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
   let abandoned = false;
@@ -54,6 +55,7 @@ export async function createUploadFifo(privateDir: string): Promise<UploadFifo> 
       await closeFd(fd);
       throw new Error('the upload was abandoned before smbclient opened it');
     }
+    onReaderArrived();
     await enlargePipe(fd);
     return fd;
   });

@@ -7,9 +7,9 @@
  * fixed from outside, so this module spawns smbclient itself:
  *
  * - credentials travel in an auth file (`-A`, mode 0600, in a private 0700
- *   temp folder) that is deleted as soon as smbclient has read it, and its
- *   folder when smbclient exits (a password with surrounding spaces goes in
- *   the child's environment instead, see below);
+ *   temp folder, smbclient-private-dir.ts) that is deleted as soon as
+ *   smbclient has read it (a password with surrounding spaces goes in the
+ *   child's environment instead, see below);
  * - commands go on standard input, one per line, each argument in double
  *   quotes (names were checked: no `"` and no control characters can occur),
  *   and every command is followed by `pwd`, whose "Current directory is"
@@ -22,14 +22,13 @@
  *   a download is `get <name> /dev/fd/3`.
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { scrubSecrets } from '../redact';
 import { closeFd, createUploadFifo, openDownloadPipe, type PipeEnds, type UploadFifo } from './data-pipe';
+import { createPrivateDir } from './smbclient-private-dir';
 
 export type SpawnFunction = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -108,33 +107,30 @@ export function smbclientArguments(endpoint: SmbEndpoint, authFile: string, debu
   return args;
 }
 
-/** Private folders holding an auth file right now; removed on exit if still there. */
-const liveAuthDirs = new Set<string>();
-process.once('exit', () => {
-  for (const dir of liveAuthDirs) rmSync(dir, { recursive: true, force: true });
-});
-
 export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunOptions): Promise<SmbclientResult> {
-  const privateDir = await mkdtemp(path.join(os.tmpdir(), 'ibc-smb-'));
-  liveAuthDirs.add(privateDir);
-  // The private folder lives as long as smbclient (the auth file in it goes
-  // earlier, once read: see execute), and is removed when smbclient exits,
-  // even if a download's consumer never finishes reading.
-  const removeAuthDir = async (): Promise<void> => {
-    await rm(privateDir, { recursive: true, force: true });
-    liveAuthDirs.delete(privateDir);
+  // The private folder lives as long as smbclient; the auth file in it only
+  // until smbclient has read it: its first output, or its opening the upload
+  // FIFO, both come after it parsed its arguments. Deleting it then keeps the
+  // password off the disk even if this process is killed mid-transfer.
+  const privateDir = await createPrivateDir();
+  const authFile = path.join(privateDir.path, 'auth');
+  let authFileGone = false;
+  const authFileRead = (): void => {
+    if (authFileGone) return;
+    authFileGone = true;
+    void rm(authFile, { force: true }).catch(() => undefined);
   };
   try {
-    const authFile = path.join(privateDir, 'auth');
     await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
     const data: DataChannel | undefined = options.upload
-      ? { kind: 'upload', fifo: await createUploadFifo(privateDir) }
+      ? { kind: 'upload', fifo: await createUploadFifo(privateDir.path, authFileRead) }
       : options.dataOut
-        ? { kind: 'download', ends: await openDownloadPipe(privateDir) }
+        ? { kind: 'download', ends: await openDownloadPipe(privateDir.path) }
         : undefined;
-    return await execute(endpoint, options, authFile, data, () => void removeAuthDir().catch(() => undefined));
+    // Removed the moment smbclient exits, even if a download's consumer never finishes reading.
+    return await execute(endpoint, options, authFile, authFileRead, data, () => void privateDir.remove().catch(() => undefined));
   } finally {
-    await removeAuthDir();
+    await privateDir.remove();
   }
 }
 
@@ -169,6 +165,7 @@ function execute(
   endpoint: SmbEndpoint,
   options: SmbclientRunOptions,
   authFile: string,
+  authFileRead: () => void,
   data: DataChannel | undefined,
   onChildGone: () => void,
 ): Promise<SmbclientResult> {
@@ -219,17 +216,6 @@ function execute(
     };
     touch();
 
-    // smbclient reads its auth file while parsing its arguments, before it
-    // prints anything or opens the upload FIFO: from then on the file is no
-    // longer needed, and deleting it at once keeps the password off the disk
-    // even if this process is killed before smbclient ends (SIGKILL skips
-    // every clean-up).
-    let authFileGone = false;
-    const authFileRead = (): void => {
-      if (authFileGone) return;
-      authFileGone = true;
-      void rm(authFile, { force: true }).catch(() => undefined);
-    };
     child.stdout?.on('data', (chunk: Buffer) => {
       authFileRead();
       stdout += chunk.toString('utf8');
@@ -252,7 +238,6 @@ function execute(
       });
       uploadFifo.opened.then(
         (fd) => {
-          authFileRead();
           // Written from the event loop as the pipe drains (non-blocking, no
           // thread-pool round trip per chunk): with the enlarged pipe, measured
           // the fastest way to keep smbclient fed (see data-pipe.ts).

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
@@ -69,8 +70,11 @@ describe('crashes and the headless service, with the built CLI against real Samb
     expect(JSON.parse(listed.out)).toEqual([]);
     expect((await entries()).some((name) => name.endsWith('.partial'))).toBe(true);
 
-    const again = await cli(['--json', '--config-dir', config, 'backup', 'start', '--wait']);
-    expect(again.code, again.err).toBe(0);
+    // The next console process (a new one, as after a crash) finishes the job...
+    const again = spawnCli(['--json', '--config-dir', config, 'backup', 'start', '--wait']);
+    expect((await exited(again.child)).code, again.output()).toBe(0);
+    // ...and sweeps the killed console's smbclient folders (auth file, FIFO).
+    expect((await readdir(tmpdir())).filter((name) => name.startsWith(`ibc-smb-${run.child.pid}-`))).toEqual([]);
     const names = await entries();
     expect(names.filter((name) => name.endsWith('.partial'))).toEqual([]);
     expect(JSON.parse((await cli(['--json', '--config-dir', config, 'backup', 'list'])).out)).toHaveLength(1);
