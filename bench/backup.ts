@@ -13,8 +13,9 @@ import { createEngine } from '../main/engine/service';
 import { createLogger } from '../main/engine/app/logger';
 import { startSamba } from '../test/support/samba';
 import { testCertificate } from '../test/support/backup-fixtures';
-import { benchArea, median } from './ram-disk';
-import { rawSmbclientPut, timed, writeRandomFile } from './share';
+import { median, timed } from './measure';
+import { benchArea } from './ram-disk';
+import { rawSmbclientPut, writeRandomFile } from './share';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

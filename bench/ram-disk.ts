@@ -26,9 +26,3 @@ export async function benchArea(sizeMiB: number): Promise<BenchArea> {
     release: () => rm(dir, { recursive: true, force: true }),
   };
 }
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}

@@ -20,7 +20,8 @@ import path from 'node:path';
 import type { SmbShareOptions } from '../main/engine/share/smb-share';
 import type { ShareChildRequest } from './share-child';
 import { startSamba, type SambaServer } from '../test/support/samba';
-import { benchArea, median } from './ram-disk';
+import { median, timed } from './measure';
+import { benchArea } from './ram-disk';
 
 const FILE_BYTES = 1024 ** 3;
 const RUNS = 5;
@@ -93,12 +94,6 @@ function driverWriteInChild(request: ShareChildRequest): Promise<number> {
       resolve((JSON.parse(out.trim().split('\n').pop()!) as { ms: number }).ms);
     });
   });
-}
-
-export async function timed(action: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await action();
-  return performance.now() - started;
 }
 
 export async function writeRandomFile(file: string, bytes: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { BackupDetail, BackupSummary } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
 import type { FileShare } from '../share/file-share';
+import { isMissingOnShare } from '../share/share-errors';
 import { BACKUP_ROOT, isBackupId } from './backup-id';
 import { MANIFEST_FILE } from './backup-job';
 import type { BackupFormat, ReadManifest } from './codec-port';
@@ -35,7 +36,7 @@ export async function readBackup(share: FileShare, format: BackupFormat, backupI
     manifestBytes = await readAll(share, path);
   } catch (error) {
     // Read directly rather than checked first: each check is a round trip to the share.
-    if (isMissing(error)) throw backupNotFound(backupId);
+    if (isMissingOnShare(error)) throw backupNotFound(backupId);
     throw error;
   }
   return { manifest: format.readManifest(manifestBytes), manifestBytes };
@@ -52,7 +53,7 @@ export async function listCatalog(share: FileShare, format: BackupFormat, cache?
   try {
     listing = await share.list(BACKUP_ROOT);
   } catch (error) {
-    if (isMissing(error)) return []; // no backup was ever taken here
+    if (isMissingOnShare(error)) return []; // no backup was ever taken here
     throw error;
   }
   const ids = listing.filter((entry) => entry.kind === 'directory' && isBackupId(entry.name)).map((entry) => entry.name);
@@ -128,9 +129,4 @@ export function backupIdTime(backupId: string): string {
   if (!match) return new Date(0).toISOString();
   const [, y, mo, d, h, mi, s] = match;
   return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`).toISOString();
-}
-
-/** The share's "not there" (category path): a missing backup folder, manifest or root. */
-function isMissing(error: unknown): boolean {
-  return isEngineError(error) && error.code === 'share' && error.category === 'path';
 }

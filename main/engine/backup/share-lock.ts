@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
-import { EngineError, isEngineError } from '../errors';
+import { EngineError } from '../errors';
 import { processIsGone } from '../process-alive';
 import type { FileShare } from '../share/file-share';
+import { isMissingOnShare } from '../share/share-errors';
 import type { Clock } from './job-clock';
 
 /**
@@ -74,7 +75,7 @@ export async function readLock(share: FileShare, dir: string): Promise<LockRecor
     return JSON.parse(await readText(share, join(dir, LOCK_FILE))) as LockRecord;
   } catch (error) {
     // No lock file (or no folder yet): nobody holds the lock. A half-written one counts as none too.
-    if (error instanceof SyntaxError || (isEngineError(error) && error.category === 'path')) return null;
+    if (error instanceof SyntaxError || isMissingOnShare(error)) return null;
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  * (local folders, sockets).
  */
 import type { ShareFailureCategory } from '../../../preload/api';
-import { EngineError } from '../errors';
+import { EngineError, isEngineError } from '../errors';
 
 interface CategoryText {
   message: string;
@@ -50,6 +50,14 @@ export function shareError(category: ShareFailureCategory, detail?: string, caus
     remediation: text.remediation,
     cause,
   });
+}
+
+/**
+ * The share's "it is not there" (category path): callers that read without
+ * checking first — each check is a round trip — treat it as absence.
+ */
+export function isMissingOnShare(error: unknown): boolean {
+  return isEngineError(error) && error.code === 'share' && error.category === 'path';
 }
 
 const NT_STATUS_CATEGORY: ReadonlyArray<[ShareFailureCategory, readonly string[]]> = [

@@ -13,6 +13,8 @@ import path from 'node:path';
 import { processIsGone } from '../process-alive';
 
 const PREFIX = 'ibc-smb-';
+/** The pid in a private folder's name. */
+const OWNER = new RegExp(`^${PREFIX}(\\d+)-`);
 const live = new Set<string>();
 process.once('exit', () => {
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
@@ -43,7 +45,7 @@ export async function createPrivateDir(): Promise<PrivateDir> {
 export async function sweepAbandonedPrivateDirs(tempDir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(tempDir)) {
-    const match = /^ibc-smb-(\d+)-/.exec(name);
+    const match = OWNER.exec(name);
     if (!match || !processIsGone(Number(match[1]))) continue;
     try {
       await rm(path.join(tempDir, name), { recursive: true, force: true });
