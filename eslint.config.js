@@ -1,11 +1,35 @@
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 
 const NODE_BUILTINS = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'http2', 'https', 'net', 'os', 'path', 'process', 'readline', 'stream', 'stream/promises',
-  'tls', 'url', 'util', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'readline',
+  'stream',
+  'stream/promises',
+  'tls',
+  'url',
+  'util',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -31,10 +55,16 @@ export default tseslint.config(
   {
     files: ['main/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'main/engine must not import electron: pass Electron facilities in through an interface.' }],
-        patterns: [{ group: ['electron/*'], message: 'main/engine must not import electron.' }, { group: ['**/electron/**', '../electron/*'], message: 'main/engine must not import the Electron adapter.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'main/engine must not import electron: pass Electron facilities in through an interface.' }],
+          patterns: [
+            { group: ['electron/*'], message: 'main/engine must not import electron.' },
+            { group: ['**/electron/**', '../electron/*'], message: 'main/engine must not import the Electron adapter.' },
+          ],
+        },
+      ],
     },
   },
   // The renderer is a sandboxed web page: no Node builtins, no main-process code.
@@ -42,16 +72,24 @@ export default tseslint.config(
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'electron', message: 'The renderer talks to main only through the api client.' },
-          ...NODE_BUILTINS.map((name) => ({ name, message: 'The renderer must not use Node builtins.' })),
-        ],
-        patterns: [
-          { group: ['node:*'], message: 'The renderer must not use Node builtins.' },
-          { group: ['**/main/**', '../../main/*', '../main/*'], message: 'The renderer must not import main-process code; use the api client.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through the api client.' },
+            ...NODE_BUILTINS.map((name) => ({ name, message: 'The renderer must not use Node builtins.' })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer must not use Node builtins.' },
+            {
+              group: ['**/main/**', '../../main/*', '../main/*'],
+              message: 'The renderer must not import main-process code; use the api client.',
+            },
+          ],
+        },
+      ],
     },
   },
+  // Formatting belongs to Prettier (`npm run lint` checks it); style rules that would fight it are off.
+  eslintConfigPrettier,
 );

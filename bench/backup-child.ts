@@ -24,7 +24,11 @@ export async function backupChild(args: string[]): Promise<void> {
     await finished;
   } else {
     const [backup] = await engine.listBackups();
-    const result = await engine.restoreBackup({ backupId: backup!.backupId, targetFolder: target!, key: { kind: 'pfx', pfxBase64: (await readFile(pfxPath!)).toString('base64'), password: PFX_PASSWORD } });
+    const result = await engine.restoreBackup({
+      backupId: backup!.backupId,
+      targetFolder: target!,
+      key: { kind: 'pfx', pfxBase64: (await readFile(pfxPath!)).toString('base64'), password: PFX_PASSWORD },
+    });
     bytes = result.components.reduce((sum, c) => sum + c.bytes, 0);
   }
   const seconds = (performance.now() - started) / 1000;

@@ -33,15 +33,30 @@ function child(args: string[]): Promise<ChildResult> {
     const proc = spawn(process.execPath, [process.argv[1]!, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.once('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`child exited ${code}`))));
+    proc.once('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`child exited ${code}`)),
+    );
   });
 }
 
-async function configure(configDir: string, location: { path: string } | { unc: string; username: string; password: string; port: number }, source: string): Promise<void> {
+async function configure(
+  configDir: string,
+  location: { path: string } | { unc: string; username: string; password: string; port: number },
+  source: string,
+): Promise<void> {
   const engine = createEngine({ configDir, version: 'bench', frontDoor: 'cli', logger: createLogger({ level: 'error' }) });
   const certificateBase64 = testCertificate().cerDer.toString('base64');
   if ('path' in location) await engine.saveSettings({ location: location.path, certificateBase64, automaticBackups: false });
-  else await engine.saveSettings({ location: location.unc, username: location.username, password: location.password, passwordConfirm: location.password, smbPort: location.port, certificateBase64, automaticBackups: false });
+  else
+    await engine.saveSettings({
+      location: location.unc,
+      username: location.username,
+      password: location.password,
+      passwordConfirm: location.password,
+      smbPort: location.port,
+      certificateBase64,
+      automaticBackups: false,
+    });
   await engine.addSource({ name: 'data', folder: source });
   await engine.close();
 }
@@ -54,7 +69,16 @@ async function writeJsonLines(file: string, bytes: number): Promise<void> {
     while (written < bytes) {
       const lines: string[] = [];
       for (let n = 0; n < 4000; n++, i++) {
-        lines.push(JSON.stringify({ subscriptionId: `${(i * 2654435761) >>> 0}-4f1c-9a2b-${i.toString(16).padStart(12, '0')}`, displayName: `tenant-${i % 977}-subscription`, offer: `offer-${i % 13}`, quotas: { cores: (i % 64) * 8, vms: i % 200, storageGiB: (i % 50) * 100 }, state: i % 17 === 0 ? 'Disabled' : 'Enabled', rbac: [{ role: 'Owner', principal: `user${i % 5000}@contoso.com` }] }));
+        lines.push(
+          JSON.stringify({
+            subscriptionId: `${(i * 2654435761) >>> 0}-4f1c-9a2b-${i.toString(16).padStart(12, '0')}`,
+            displayName: `tenant-${i % 977}-subscription`,
+            offer: `offer-${i % 13}`,
+            quotas: { cores: (i % 64) * 8, vms: i % 200, storageGiB: (i % 50) * 100 },
+            state: i % 17 === 0 ? 'Disabled' : 'Enabled',
+            rbac: [{ role: 'Owner', principal: `user${i % 5000}@contoso.com` }],
+          }),
+        );
       }
       const block = lines.join('\n') + '\n';
       await handle.write(block);
@@ -67,7 +91,8 @@ async function writeJsonLines(file: string, bytes: number): Promise<void> {
 
 async function sizeOf(dir: string): Promise<number> {
   let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
   return total;
 }
 
@@ -77,7 +102,12 @@ const rate = (bytes: number, seconds: number): string => `${(bytes / MiB / secon
  * Raw smbclient put vs engine backup of the same 1 GiB, interleaved, best of
  * SMB_RUNS each, with the source and the share's folder under `dataDir`.
  */
-async function compareOnSamba(work: string, dataDir: string, storage: string, sourceFile: string): Promise<{ row: string; best: ChildResult }> {
+async function compareOnSamba(
+  work: string,
+  dataDir: string,
+  storage: string,
+  sourceFile: string,
+): Promise<{ row: string; best: ChildResult }> {
   const server = await startSamba({ sharePath: path.join(dataDir, 'share') });
   try {
     const sourceDir = path.join(dataDir, 'source');
@@ -85,7 +115,11 @@ async function compareOnSamba(work: string, dataDir: string, storage: string, so
     const file = path.join(sourceDir, 'random.bin');
     await copyFile(sourceFile, file);
     const config = path.join(dataDir, 'config-smb');
-    await configure(config, { unc: server.uncPath, username: `${server.workgroup}\\${server.username}`, password: server.password, port: server.port }, sourceDir);
+    await configure(
+      config,
+      { unc: server.uncPath, username: `${server.workgroup}\\${server.username}`, password: server.password, port: server.port },
+      sourceDir,
+    );
     const rawRuns: number[] = [];
     const engineRuns: ChildResult[] = [];
     for (let run = 0; run < SMB_RUNS; run++) {
@@ -152,14 +186,20 @@ export async function benchBackup(): Promise<void> {
       const run = spawnSync('restic', ['-r', repo, 'backup', '--quiet', source], { env, stdio: 'ignore' });
       if (run.status !== 0) throw new Error('restic backup failed');
     });
-    rows.push(`1 GiB random → local folder: engine ${rate(GiB, local.seconds)}, restic ${rate(GiB, resticMs / 1000)}; ratio ${(resticMs / 1000 / local.seconds).toFixed(2)} (goal ≥ 1.5)`);
+    rows.push(
+      `1 GiB random → local folder: engine ${rate(GiB, local.seconds)}, restic ${rate(GiB, resticMs / 1000)}; ratio ${(resticMs / 1000 / local.seconds).toFixed(2)} (goal ≥ 1.5)`,
+    );
     await rm(repo, { recursive: true, force: true });
 
     // 5. Restore vs backup throughput (same 1 GiB, local folder).
     const restored = await child([localConfig, 'restore', path.join(work, 'restored'), pfx]);
-    rows.push(`restore 1 GiB from local folder: ${rate(GiB, restored.seconds)} vs backup ${rate(GiB, local.seconds)}; restore/backup ${(local.seconds / restored.seconds).toFixed(2)}`);
+    rows.push(
+      `restore 1 GiB from local folder: ${rate(GiB, restored.seconds)} vs backup ${rate(GiB, local.seconds)}; restore/backup ${(local.seconds / restored.seconds).toFixed(2)}`,
+    );
     await rm(path.join(work, 'restored'), { recursive: true, force: true });
-    rows.push(`peak RSS, 1 GiB backup: ${(local.maxRssBytes / MiB).toFixed(0)} MB (Samba run: ${(smb.maxRssBytes / MiB).toFixed(0)} MB; restore: ${(restored.maxRssBytes / MiB).toFixed(0)} MB)`);
+    rows.push(
+      `peak RSS, 1 GiB backup: ${(local.maxRssBytes / MiB).toFixed(0)} MB (Samba run: ${(smb.maxRssBytes / MiB).toFixed(0)} MB; restore: ${(restored.maxRssBytes / MiB).toFixed(0)} MB)`,
+    );
     await rm(path.join(work, 'store-local'), { recursive: true, force: true });
 
     // 3. Compressible JSON.
@@ -170,7 +210,9 @@ export async function benchBackup(): Promise<void> {
     await configure(jsonConfig, { path: path.join(work, 'store-json') }, jsonSource);
     const json = await child([jsonConfig, 'backup']);
     const stored = await sizeOf(path.join(work, 'store-json'));
-    rows.push(`1 GiB JSON → local folder: ${rate(GiB, json.seconds)} of source; stored ${(stored / MiB).toFixed(0)} MiB (${((stored / GiB) * 100).toFixed(1)} %)`);
+    rows.push(
+      `1 GiB JSON → local folder: ${rate(GiB, json.seconds)} of source; stored ${(stored / MiB).toFixed(0)} MiB (${((stored / GiB) * 100).toFixed(1)} %)`,
+    );
     await rm(jsonSource, { recursive: true, force: true });
     await rm(path.join(work, 'store-json'), { recursive: true, force: true });
 
@@ -182,7 +224,9 @@ export async function benchBackup(): Promise<void> {
     const bigConfig = path.join(work, 'config-4g');
     await configure(bigConfig, { path: path.join(work, 'store-4g') }, big);
     const four = await child([bigConfig, 'backup']);
-    rows.push(`peak RSS, 4 GiB backup: ${(four.maxRssBytes / MiB).toFixed(0)} MB at ${rate(4 * GiB, four.seconds)} (goal < 200 MB, independent of size)`);
+    rows.push(
+      `peak RSS, 4 GiB backup: ${(four.maxRssBytes / MiB).toFixed(0)} MB at ${rate(4 * GiB, four.seconds)} (goal < 200 MB, independent of size)`,
+    );
   } finally {
     await ram.release();
     await rm(work, { recursive: true, force: true });

@@ -65,14 +65,20 @@ export async function benchShare(): Promise<void> {
     }
     const mib = FILE_BYTES / 1024 ** 2;
     const best = (leg: Leg): number => Math.min(...times[leg]);
-    console.log(`share write, 1 GiB to loopback smbd (SMB3, encryption desired), ${RUNS} interleaved runs each; data on ${area.description}:`);
+    console.log(
+      `share write, 1 GiB to loopback smbd (SMB3, encryption desired), ${RUNS} interleaved runs each; data on ${area.description}:`,
+    );
     const line = (label: string, leg: Leg): string =>
       `  ${label.padEnd(34)} best ${(best(leg) / 1000).toFixed(2)} s (${(mib / (best(leg) / 1000)).toFixed(0)} MiB/s), median ${(median(times[leg]) / 1000).toFixed(2)} s`;
     console.log(line('raw smbclient put <file>', 'raw'));
     console.log(line('raw cat <file> | smbclient put -', 'piped'));
     console.log(line('driver writeStream', 'driver'));
-    console.log(`  ratio driver / raw file put:  best ${(best('raw') / best('driver')).toFixed(2)}, median ${(median(times.raw) / median(times.driver)).toFixed(2)}  (goal ≥ 0.80)`);
-    console.log(`  ratio driver / raw piped put: best ${(best('piped') / best('driver')).toFixed(2)}, median ${(median(times.piped) / median(times.driver)).toFixed(2)}`);
+    console.log(
+      `  ratio driver / raw file put:  best ${(best('raw') / best('driver')).toFixed(2)}, median ${(median(times.raw) / median(times.driver)).toFixed(2)}  (goal ≥ 0.80)`,
+    );
+    console.log(
+      `  ratio driver / raw piped put: best ${(best('piped') / best('driver')).toFixed(2)}, median ${(median(times.piped) / median(times.driver)).toFixed(2)}`,
+    );
   } finally {
     await server.stop();
     await area.release();
@@ -115,9 +121,20 @@ export async function rawSmbclientPut(server: SambaServer, work: string, file: s
   await writeFile(authFile, `username = ${server.username}\npassword = ${server.password}\n`, { mode: 0o600 });
   try {
     await new Promise<void>((resolve, reject) => {
-      const smbclientArgs = [`//${server.host}/${server.shareName}`, '-p', String(server.port), '-A', authFile, '-m', 'SMB3', '--option=client smb encrypt=desired'];
+      const smbclientArgs = [
+        `//${server.host}/${server.shareName}`,
+        '-p',
+        String(server.port),
+        '-A',
+        authFile,
+        '-m',
+        'SMB3',
+        '--option=client smb encrypt=desired',
+      ];
       const child = piped
-        ? spawn('sh', ['-c', 'cat -- "$0" | exec smbclient "$@"', file, ...smbclientArgs, '-c', `put - "${name}"`], { stdio: ['ignore', 'ignore', 'pipe'] })
+        ? spawn('sh', ['-c', 'cat -- "$0" | exec smbclient "$@"', file, ...smbclientArgs, '-c', `put - "${name}"`], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          })
         : spawn('smbclient', [...smbclientArgs, '-c', `put "${file}" "${name}"`], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -9,7 +9,11 @@ import { TIMELINE_KINDS, type ApiMethod } from '../preload/api';
  * compromised or buggy renderer.
  */
 const text = (max = 4096) => z.string().max(max);
-const base64 = (maxBytes: number) => z.string().max(Math.ceil((maxBytes * 4) / 3) + 4).regex(/^[A-Za-z0-9+/=\r\n-]*$/, 'must be base64');
+const base64 = (maxBytes: number) =>
+  z
+    .string()
+    .max(Math.ceil((maxBytes * 4) / 3) + 4)
+    .regex(/^[A-Za-z0-9+/=\r\n-]*$/, 'must be base64');
 
 const recoveryKey = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('pfx'), pfxBase64: base64(64 * 1024), password: text(1024) }),

@@ -46,9 +46,11 @@ export interface FieldError {
 // ─────────────── single-field rules (each returns an operator message or null) ───────────────
 
 function integerInRange(label: string, value: unknown, range: { min: number; max: number }, unit: string): string | null {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `${label} must be a whole number of ${unit} from ${range.min} to ${range.max}.`;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return `${label} must be a whole number of ${unit} from ${range.min} to ${range.max}.`;
   if (!Number.isInteger(value)) return `${label} must be a whole number of ${unit} (no fractions), from ${range.min} to ${range.max}.`;
-  if (value < range.min || value > range.max) return `${label} must be from ${range.min} to ${range.max} ${unit}; ${value} is outside that range.`;
+  if (value < range.min || value > range.max)
+    return `${label} must be from ${range.min} to ${range.max} ${unit}; ${value} is outside that range.`;
   return null;
 }
 
@@ -88,7 +90,8 @@ export function checkUsername(value: string): string | null {
     const user = text.slice(backslash + 1);
     if (!domain) return `Username: the domain before \\ is missing. ${rule}`;
     if (!user) return `Username: the user name after \\ is missing. ${rule}`;
-    if (domain !== '.' && !isDnsName(domain) && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(domain)) return `Username: "${domain}" is not a valid domain name. ${rule}`;
+    if (domain !== '.' && !isDnsName(domain) && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(domain))
+      return `Username: "${domain}" is not a valid domain name. ${rule}`;
     const bad = user.match(ACCOUNT_FORBIDDEN)?.[0];
     if (bad) return `Username: the user name contains the character ${describeCharacter(bad)}, which account names do not allow.`;
     return null;
@@ -138,7 +141,8 @@ export function checkLegacyKeyBase64(value: string): string | null {
 export function checkDnsName(value: string): string | null {
   const text = value.trim();
   if (text.length === 0) return 'DNS name is required (for example backup.contoso.com).';
-  if (!isDnsName(text)) return `DNS name "${text}" is not valid: use letters, digits and hyphens in dot-separated labels (for example backup.contoso.com).`;
+  if (!isDnsName(text))
+    return `DNS name "${text}" is not valid: use letters, digits and hyphens in dot-separated labels (for example backup.contoso.com).`;
   return null;
 }
 
@@ -205,17 +209,22 @@ export function validateSettingsInput(current: SettingsContext, rawInput: Settin
   const passwordRequired = smb && (!current.configured || !current.passwordSet || current.locationKind !== 'smb');
   if (input.password !== undefined || input.passwordConfirm !== undefined) {
     add('password', checkPassword(input.password ?? ''));
-    if (input.passwordConfirm === undefined || input.passwordConfirm === '') add('passwordConfirm', 'Confirm password is required: type the password again.');
+    if (input.passwordConfirm === undefined || input.passwordConfirm === '')
+      add('passwordConfirm', 'Confirm password is required: type the password again.');
     else if (input.password !== input.passwordConfirm) add('passwordConfirm', 'Confirm password does not match the password.');
   } else if (passwordRequired) {
-    add('password', locationChanged && current.configured ? 'Password is required for the new file share.' : 'Password is required on first save.');
+    add(
+      'password',
+      locationChanged && current.configured ? 'Password is required for the new file share.' : 'Password is required on first save.',
+    );
     add('passwordConfirm', 'Confirm password is required: type the password again.');
   }
 
   if (input.smbPort !== undefined) add('smbPort', checkSmbPort(input.smbPort));
   if (input.frequencyHours !== undefined) add('frequencyHours', checkFrequencyHours(input.frequencyHours));
   if (input.retentionDays !== undefined) add('retentionDays', checkRetentionDays(input.retentionDays));
-  if (input.automaticBackups !== undefined && typeof input.automaticBackups !== 'boolean') add('automaticBackups', 'Automatic backups must be enabled or disabled.');
+  if (input.automaticBackups !== undefined && typeof input.automaticBackups !== 'boolean')
+    add('automaticBackups', 'Automatic backups must be enabled or disabled.');
 
   if (input.certificateBase64 !== undefined) add('certificate', checkCertificateBase64(input.certificateBase64));
   if (input.encryptionKeyBase64 !== undefined) {
@@ -259,9 +268,18 @@ export const settingsInputSchema = z.strictObject({
   username: z.string().max(512).optional(),
   password: z.string().max(PASSWORD_MAX_LENGTH).optional(),
   passwordConfirm: z.string().max(PASSWORD_MAX_LENGTH).optional(),
-  smbPort: z.number({ error: () => checkSmbPort(Number.NaN) ?? '' }).superRefine(rule(checkSmbPort)).optional(),
-  frequencyHours: z.number({ error: () => checkFrequencyHours(Number.NaN) ?? '' }).superRefine(rule(checkFrequencyHours)).optional(),
-  retentionDays: z.number({ error: () => checkRetentionDays(Number.NaN) ?? '' }).superRefine(rule(checkRetentionDays)).optional(),
+  smbPort: z
+    .number({ error: () => checkSmbPort(Number.NaN) ?? '' })
+    .superRefine(rule(checkSmbPort))
+    .optional(),
+  frequencyHours: z
+    .number({ error: () => checkFrequencyHours(Number.NaN) ?? '' })
+    .superRefine(rule(checkFrequencyHours))
+    .optional(),
+  retentionDays: z
+    .number({ error: () => checkRetentionDays(Number.NaN) ?? '' })
+    .superRefine(rule(checkRetentionDays))
+    .optional(),
   automaticBackups: z.boolean({ error: 'Automatic backups must be true (enabled) or false (disabled).' }).optional(),
   certificateBase64: z.string().max(90_000).superRefine(rule(checkCertificateBase64)).optional(),
   encryptionKeyBase64: z.string().max(1024).optional(),
@@ -285,14 +303,20 @@ export const generateCertificateInputSchema = z
       .max(PASSWORD_MAX_LENGTH)
       .superRefine(
         rule((value: string) =>
-          value.length < PFX_PASSWORD_MIN_LENGTH ? `.pfx password must be at least ${PFX_PASSWORD_MIN_LENGTH} characters: it protects the key that opens every backup.` : null,
+          value.length < PFX_PASSWORD_MIN_LENGTH
+            ? `.pfx password must be at least ${PFX_PASSWORD_MIN_LENGTH} characters: it protects the key that opens every backup.`
+            : null,
         ),
       ),
     pfxPasswordConfirm: z.string().max(PASSWORD_MAX_LENGTH),
   })
   .superRefine((value, context) => {
     if (value.pfxPassword !== value.pfxPasswordConfirm) {
-      context.addIssue({ code: 'custom', path: ['pfxPasswordConfirm'], message: 'Confirm .pfx password does not match the .pfx password.' });
+      context.addIssue({
+        code: 'custom',
+        path: ['pfxPasswordConfirm'],
+        message: 'Confirm .pfx password does not match the .pfx password.',
+      });
     }
   });
 

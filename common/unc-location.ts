@@ -49,7 +49,8 @@ export function tryParseUncLocation(input: string): LocationParseResult {
   const text = input.trim();
   if (text.length === 0) return fail(`Backup storage location is required: enter a UNC path such as ${UNC_EXAMPLE}.`);
   if (text.length > MAX_LOCATION_LENGTH) return fail(`Backup storage location is too long (at most ${MAX_LOCATION_LENGTH} characters).`);
-  if (/[\u0000-\u001f\u007f]/.test(text)) return fail('Backup storage location contains a control character (such as a line break or tab).');
+  if (/[\u0000-\u001f\u007f]/.test(text))
+    return fail('Backup storage location contains a control character (such as a line break or tab).');
   if (text.startsWith('\\\\')) return parseUnc(text);
   if (text.startsWith('//')) {
     return fail(`Backup storage location: write UNC paths with backslashes, for example ${UNC_EXAMPLE}.`);
@@ -128,7 +129,11 @@ function parseHost(text: string): HostResult {
     return { ok: true, host: address.toLowerCase(), kind: 'ipv6' };
   }
   if (/^[0-9.]+$/.test(text)) {
-    if (!isIpv4(text)) return { ok: false, message: `Backup storage location: "${text}" is not a valid IPv4 address (four numbers 0–255 separated by dots).` };
+    if (!isIpv4(text))
+      return {
+        ok: false,
+        message: `Backup storage location: "${text}" is not a valid IPv4 address (four numbers 0–255 separated by dots).`,
+      };
     return { ok: true, host: text, kind: 'ipv4' };
   }
   if (!isDnsName(text)) {

@@ -1,23 +1,45 @@
 // Electron entry point: the only file that imports the real Electron modules.
 // Everything it wires is in main/electron/ and takes Electron's pieces as parameters.
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, safeStorage, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  Notification,
+  powerMonitor,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from './engine/service';
 import { createLogger } from './engine/app/logger';
-import { claimSingleInstance, openDesktop, type BrowserWindowConstructorLike, type BrowserWindowLike, type DesktopParts } from './electron/desktop';
+import {
+  claimSingleInstance,
+  openDesktop,
+  type BrowserWindowConstructorLike,
+  type BrowserWindowLike,
+  type DesktopParts,
+} from './electron/desktop';
 import { desktopNotifier } from './electron/notifications';
 import { installTray, type MenuItemTemplate } from './electron/tray';
 import { APP_VERSION } from './version';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const logger = createLogger();
-let window: (BrowserWindowLike & { hide(): void; on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown }) | null = null;
+let window:
+  (BrowserWindowLike & { hide(): void; on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown }) | null = null;
 let engine: Engine | null = null;
 let quitting = false;
 
-const preferences = (): ElectronStore<{ keepRunningInTray: boolean }> => new ElectronStore<{ keepRunningInTray: boolean }>({ name: 'desktop', defaults: { keepRunningInTray: true } });
+const preferences = (): ElectronStore<{ keepRunningInTray: boolean }> =>
+  new ElectronStore<{ keepRunningInTray: boolean }>({ name: 'desktop', defaults: { keepRunningInTray: true } });
 
 const parts = (): DesktopParts => ({
   app: app as unknown as DesktopParts['app'],

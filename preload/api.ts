@@ -264,9 +264,7 @@ export interface JobProgress {
 }
 
 /** Key material to open a backup: used in memory for one operation, never stored. */
-export type RecoveryKeyInput =
-  | { kind: 'pfx'; pfxBase64: string; password: string }
-  | { kind: 'legacy-key'; keyBase64: string };
+export type RecoveryKeyInput = { kind: 'pfx'; pfxBase64: string; password: string } | { kind: 'legacy-key'; keyBase64: string };
 
 export interface VerifyInput {
   backupId: string;

@@ -45,7 +45,12 @@ export async function readSecretFromStdin(io: CliIo, field: string): Promise<str
   const raw = await io.readStdin();
   const secret = raw.replace(/\r?\n$/, '');
   if (secret.length === 0) {
-    throw new EngineError({ code: 'invalid-input', field, message: `${field}: nothing was read from standard input.`, remediation: `Pipe the value in, e.g. \`printf '%s' "$SECRET" | infra-backup … --${field}-stdin\`.` });
+    throw new EngineError({
+      code: 'invalid-input',
+      field,
+      message: `${field}: nothing was read from standard input.`,
+      remediation: `Pipe the value in, e.g. \`printf '%s' "$SECRET" | infra-backup … --${field}-stdin\`.`,
+    });
   }
   return secret;
 }

@@ -12,7 +12,7 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
     .description('Infrastructure Backup Console: encrypted infrastructure backups to an SMB file share')
     .version(APP_VERSION, '-V, --version')
-    .option('--config-dir <dir>', 'folder holding all state: settings, secrets, history (default: the desktop app\'s folder)')
+    .option('--config-dir <dir>', "folder holding all state: settings, secrets, history (default: the desktop app's folder)")
     .option('--json', 'print data as JSON')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) })
@@ -23,7 +23,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerHostCommands(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
-    for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+    for (const sub of command.commands)
+      sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   }
   return program;
 }

@@ -7,7 +7,11 @@ import type { IpcTrust } from './ipc';
 import { UNTRUSTED_SENDER_ERROR } from './ipc';
 
 export interface DialogLike {
-  showOpenDialog(options: { title: string; properties: string[]; filters: Array<{ name: string; extensions: string[] }> }): Promise<{ canceled: boolean; filePaths: string[] }>;
+  showOpenDialog(options: {
+    title: string;
+    properties: string[];
+    filters: Array<{ name: string; extensions: string[] }>;
+  }): Promise<{ canceled: boolean; filePaths: string[] }>;
   showSaveDialog(options: { title: string; defaultPath: string }): Promise<{ canceled: boolean; filePath?: string }>;
 }
 
@@ -26,7 +30,11 @@ export function registerDialogHandlers(ipcMain: IpcMainLike, dialog: DialogLike,
     if (!trust.isTrusted(event)) return { ok: false, error: UNTRUSTED_SENDER_ERROR };
     try {
       if (kind !== 'certificate' && kind !== 'pfx') throw invalidInput('kind', 'Unknown file kind.');
-      const result = await dialog.showOpenDialog({ title: kind === 'certificate' ? 'Choose the encryption certificate (.cer)' : 'Choose the .pfx key file', properties: ['openFile'], filters: FILTERS[kind] });
+      const result = await dialog.showOpenDialog({
+        title: kind === 'certificate' ? 'Choose the encryption certificate (.cer)' : 'Choose the .pfx key file',
+        properties: ['openFile'],
+        filters: FILTERS[kind],
+      });
       const path = result.filePaths[0];
       if (result.canceled || !path) return { ok: true, value: null };
       if ((await stat(path)).size > MAX_PICKED_BYTES) throw invalidInput(kind, 'That file is too large to be a certificate or key file.');
@@ -35,19 +43,23 @@ export function registerDialogHandlers(ipcMain: IpcMainLike, dialog: DialogLike,
       return { ok: false, error: toEngineError(error).toApiError() };
     }
   });
-  ipcMain.handle(IPC_SAVE_FILE_CHANNEL, async (event: IpcInvokeEventLike, suggestedName: unknown, base64: unknown): Promise<ApiResult<boolean>> => {
-    if (!trust.isTrusted(event)) return { ok: false, error: UNTRUSTED_SENDER_ERROR };
-    try {
-      if (typeof suggestedName !== 'string' || typeof base64 !== 'string' || base64.length > 1024 * 1024) throw invalidInput('file', 'Invalid file to save.');
-      const result = await dialog.showSaveDialog({ title: 'Save file', defaultPath: basename(suggestedName) });
-      if (result.canceled || !result.filePath) return { ok: true, value: false };
-      await writeFile(result.filePath, Buffer.from(base64, 'base64'), { mode: 0o600 });
-      return { ok: true, value: true };
-    } catch (error) {
-      const engineError = error instanceof EngineError ? error : toEngineError(error);
-      return { ok: false, error: engineError.toApiError() };
-    }
-  });
+  ipcMain.handle(
+    IPC_SAVE_FILE_CHANNEL,
+    async (event: IpcInvokeEventLike, suggestedName: unknown, base64: unknown): Promise<ApiResult<boolean>> => {
+      if (!trust.isTrusted(event)) return { ok: false, error: UNTRUSTED_SENDER_ERROR };
+      try {
+        if (typeof suggestedName !== 'string' || typeof base64 !== 'string' || base64.length > 1024 * 1024)
+          throw invalidInput('file', 'Invalid file to save.');
+        const result = await dialog.showSaveDialog({ title: 'Save file', defaultPath: basename(suggestedName) });
+        if (result.canceled || !result.filePath) return { ok: true, value: false };
+        await writeFile(result.filePath, Buffer.from(base64, 'base64'), { mode: 0o600 });
+        return { ok: true, value: true };
+      } catch (error) {
+        const engineError = error instanceof EngineError ? error : toEngineError(error);
+        return { ok: false, error: engineError.toApiError() };
+      }
+    },
+  );
   return () => {
     ipcMain.removeHandler(IPC_PICK_FILE_CHANNEL);
     ipcMain.removeHandler(IPC_SAVE_FILE_CHANNEL);

@@ -26,7 +26,16 @@ export function registerApiHandlers(ipcMain: IpcMainLike, api: BackupConsoleApi,
         logger?.warn({ method, url: event.senderFrame?.url }, 'refused IPC from an untrusted frame');
         return { ok: false, error: UNTRUSTED_SENDER_ERROR };
       }
-      if (args.length > 1) return { ok: false, error: new EngineError({ code: 'invalid-input', field: 'input', message: 'Invalid request: too many arguments.', remediation: 'Send one input object.' }).toApiError() };
+      if (args.length > 1)
+        return {
+          ok: false,
+          error: new EngineError({
+            code: 'invalid-input',
+            field: 'input',
+            message: 'Invalid request: too many arguments.',
+            remediation: 'Send one input object.',
+          }).toApiError(),
+        };
       return dispatch(api, method, args[0], logger);
     });
   }

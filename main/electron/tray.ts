@@ -58,10 +58,15 @@ export function installTray(parts: TrayParts, engine: Engine, actions: TrayActio
         { label: 'Open console', click: actions.showWindow },
         { label: 'Back up now', click: () => void engine.startBackup().catch(() => undefined) },
         { type: 'separator' },
-        { label: 'Keep running when the window is closed', type: 'checkbox', checked: actions.keepRunningInTray(), click: () => {
-          actions.setKeepRunningInTray(!actions.keepRunningInTray());
-          render();
-        } },
+        {
+          label: 'Keep running when the window is closed',
+          type: 'checkbox',
+          checked: actions.keepRunningInTray(),
+          click: () => {
+            actions.setKeepRunningInTray(!actions.keepRunningInTray());
+            render();
+          },
+        },
         { label: 'Quit (stops automatic backups)', click: actions.quit },
       ]),
     );
@@ -74,10 +79,13 @@ export function installTray(parts: TrayParts, engine: Engine, actions: TrayActio
     render();
   };
   const unsubscribe = engine.onEvent(onEvent);
-  void engine.getSchedule().then((view) => {
-    schedule = view;
-    render();
-  }, () => undefined);
+  void engine.getSchedule().then(
+    (view) => {
+      schedule = view;
+      render();
+    },
+    () => undefined,
+  );
   render();
   return () => {
     unsubscribe();

@@ -21,7 +21,12 @@ export function createAppUrlCheck(rendererIndexPath: string, devServerUrl?: stri
 }
 
 /** IPC is accepted only from the app's own top-level frame in its own window. */
-export function isTrustedSender(frame: FrameLike | null, senderId: number, windowContentsId: number | null, isAppUrl: (url: string) => boolean): boolean {
+export function isTrustedSender(
+  frame: FrameLike | null,
+  senderId: number,
+  windowContentsId: number | null,
+  isAppUrl: (url: string) => boolean,
+): boolean {
   if (frame === null) return false;
   if (frame.parent !== null) return false;
   if (windowContentsId !== null && senderId !== windowContentsId) return false;

@@ -34,7 +34,11 @@ export class Automation {
   constructor(private readonly deps: AutomationDeps) {
     const { ctx, clock } = deps;
     const warnInvalid = (what: string) => (reason: string) => ctx.logger.warn({ reason }, `${what} was unreadable and was reset`);
-    this.history = new HistoryStore({ file: historyFileIn(ctx.configDir), clock, onAppend: (event) => ctx.events.publish({ type: 'timeline-appended', event }) });
+    this.history = new HistoryStore({
+      file: historyFileIn(ctx.configDir),
+      clock,
+      onAppend: (event) => ctx.events.publish({ type: 'timeline-appended', event }),
+    });
     this.alerts = new AlertCenter({
       store: alertFileStore(ctx.configDir, warnInvalid('alerts.json')),
       ...(deps.notifier ? { notifier: deps.notifier } : {}),
@@ -69,7 +73,9 @@ export class Automation {
     await this.syncSchedule();
     await this.scheduler.start();
     // Essentials' "last backup" and the alert facts start from the share, not from an empty memory.
-    void this.currentListing().then(() => this.updateAlerts()).catch(() => undefined);
+    void this.currentListing()
+      .then(() => this.updateAlerts())
+      .catch(() => undefined);
   }
 
   /** The newest backup that holds data, from the last listing of the share. */
@@ -180,7 +186,9 @@ export class Automation {
     const { ctx, clock } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
       if (!(await share.stat(BACKUP_ROOT))) return [];
-      const names = (await share.list(BACKUP_ROOT)).filter((entry) => entry.kind === 'directory' && isPartialFolder(entry.name)).map((entry) => entry.name);
+      const names = (await share.list(BACKUP_ROOT))
+        .filter((entry) => entry.kind === 'directory' && isPartialFolder(entry.name))
+        .map((entry) => entry.name);
       if (names.length === 0) return [];
       const lock = await isLockLive(share, BACKUP_ROOT, clock.now().getTime());
       // A live lock protects only its own job's .partial folder.

@@ -4,15 +4,7 @@ import type { ApiEvent } from '../../preload/api';
 import type { Engine } from '../engine/service';
 import { dispatch, isApiMethod } from '../engine/dispatch';
 import type { Logger } from '../engine/app/logger';
-import {
-  CONTENT_SECURITY_POLICY,
-  TOKEN_COOKIE,
-  allowedHosts,
-  allowedOrigins,
-  newToken,
-  presentedToken,
-  tokensEqual,
-} from './security';
+import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE, allowedHosts, allowedOrigins, newToken, presentedToken, tokensEqual } from './security';
 import { readStaticFile } from './static-files';
 
 export interface WebHostOptions {
@@ -65,12 +57,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
-    if (!allowedHosts(port).has(req.headers.host ?? '')) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Host header');
+    if (!allowedHosts(port).has(req.headers.host ?? ''))
+      return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Host header');
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins(port).has(origin)) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Origin');
+    if (origin !== undefined && !allowedOrigins(port).has(origin))
+      return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Origin');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (!tokensEqual(token, presentedToken(req, url))) {
-      return send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized: open the console with the URL (including its token) printed where it was started.');
+      return send(
+        res,
+        401,
+        'text/plain; charset=utf-8',
+        'Unauthorized: open the console with the URL (including its token) printed where it was started.',
+      );
     }
     if (url.searchParams.has('token')) {
       // Trade the token in the URL for a cookie, and drop it from the address bar and history.

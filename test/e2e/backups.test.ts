@@ -8,7 +8,6 @@ import { makeTempDir } from '../support/temp-dir';
 import { cli } from '../support/cli';
 import { testCertificate } from '../support/backup-fixtures';
 
-
 describe('Backups in Chromium: Backup now, the table, verify, alerts', () => {
   let browser: Browser;
   let running: RunningWebConsole;
@@ -41,7 +40,8 @@ describe('Backups in Chromium: Backup now, the table, verify, alerts', () => {
     await table.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('button', { name: 'Verify', exact: true }).last().click();
     await page.getByText('Backup verified').waitFor({ timeout: 15_000 });
-    for (const component of ['identity', 'certificate-authority', 'resource-manager', 'keyvault', 'rbac']) await page.getByText(new RegExp(`✓ ${component}:`)).waitFor();
+    for (const component of ['identity', 'certificate-authority', 'resource-manager', 'keyvault', 'rbac'])
+      await page.getByText(new RegExp(`✓ ${component}:`)).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'backups-verified.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();

@@ -19,10 +19,32 @@ describe('Configuration in Chromium (steps 3–10 of the source document)', () =
   beforeAll(async () => {
     temp = await makeTempDir();
     // A certificate made by OpenSSL, not by us: DER .cer, public part only.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(temp.path, 'key.pem'), '-out', join(temp.path, 'cert.pem'), '-subj', '/CN=backup.e2e.contoso.com', '-days', '30'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(temp.path, 'key.pem'),
+        '-out',
+        join(temp.path, 'cert.pem'),
+        '-subj',
+        '/CN=backup.e2e.contoso.com',
+        '-days',
+        '30',
+      ],
+      { stdio: 'ignore' },
+    );
     execFileSync('openssl', ['x509', '-in', join(temp.path, 'cert.pem'), '-outform', 'der', '-out', join(temp.path, 'backup.cer')]);
     cerBase64 = (await readFile(join(temp.path, 'backup.cer'))).toString('base64');
-    thumbprint = execFileSync('openssl', ['x509', '-in', join(temp.path, 'cert.pem'), '-noout', '-fingerprint', '-sha1']).toString().split('=')[1]!.trim().replace(/:/g, '');
+    thumbprint = execFileSync('openssl', ['x509', '-in', join(temp.path, 'cert.pem'), '-noout', '-fingerprint', '-sha1'])
+      .toString()
+      .split('=')[1]!
+      .trim()
+      .replace(/:/g, '');
     running = await startWebConsole(join(temp.path, 'config'));
     browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -38,7 +60,12 @@ describe('Configuration in Chromium (steps 3–10 of the source document)', () =
     await page.locator('#cfg-location').fill('\\\\fileserver01\\share\\..\\etc');
     await page.locator('#cfg-frequency').fill('13');
     await page.locator('#cfg-frequency').blur();
-    await expect(page.getByText(/Frequency in hours must be/).first().textContent({ timeout: 10_000 })).resolves.toMatch(/4/);
+    await expect(
+      page
+        .getByText(/Frequency in hours must be/)
+        .first()
+        .textContent({ timeout: 10_000 }),
+    ).resolves.toMatch(/4/);
     await expect(page.getByText(/\.\./).first().isVisible()).resolves.toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'configuration-field-errors.png'), fullPage: true });
     await page.close();
@@ -89,8 +116,14 @@ describe('Configuration in Chromium (steps 3–10 of the source document)', () =
     expect(Date.parse((await page.getByTestId('essentials-next').textContent()) ?? '')).not.toBeNaN();
     await page.evaluate(() => (window.location.hash = '#/timeline'));
     const timeline = page.getByTestId('timeline');
-    await timeline.getByText(/Automatic backups disabled/i).first().waitFor({ timeout: 10_000 });
-    await timeline.getByText(/Automatic backups enabled/i).first().waitFor({ timeout: 10_000 });
+    await timeline
+      .getByText(/Automatic backups disabled/i)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await timeline
+      .getByText(/Automatic backups enabled/i)
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'timeline-schedule.png'), fullPage: true });
     await page.close();
   });

@@ -15,7 +15,9 @@ function electronBinary(): string | null {
 
 const binary = electronBinary();
 if (!binary) {
-  console.log('SKIP electron end-to-end: the Electron runtime is not installed here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1, it cannot be downloaded on this machine). It runs wherever node_modules/electron/dist exists.');
+  console.log(
+    'SKIP electron end-to-end: the Electron runtime is not installed here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1, it cannot be downloaded on this machine). It runs wherever node_modules/electron/dist exists.',
+  );
 }
 
 describe.skipIf(!binary)('the desktop app through Playwright _electron', () => {
@@ -31,7 +33,12 @@ describe.skipIf(!binary)('the desktop app through Playwright _electron', () => {
       await expect(page.getByTestId('not-configured').textContent({ timeout: 20_000 })).resolves.toContain('Backup is not configured');
       // no Node in the page, only the typed bridge
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { backupConsole: object }).backupConsole).sort())).toEqual(['api', 'onEvent', 'pickFile', 'saveFile']);
+      expect(await page.evaluate(() => Object.keys((globalThis as unknown as { backupConsole: object }).backupConsole).sort())).toEqual([
+        'api',
+        'onEvent',
+        'pickFile',
+        'saveFile',
+      ]);
     } finally {
       await app.close();
       await temp.remove();

@@ -20,7 +20,10 @@ export async function makeSourceTree(root: string, extraBytes = 0): Promise<void
   await mkdir(join(root, 'nested', 'deeper'), { recursive: true });
   await mkdir(join(root, 'empty-folder'), { recursive: true });
   await writeFile(join(root, 'empty-file.txt'), '');
-  await writeFile(join(root, 'notes.json'), JSON.stringify({ marker: MARKER, items: Array.from({ length: 2000 }, (_, i) => ({ i, name: `item-${i}` })) }));
+  await writeFile(
+    join(root, 'notes.json'),
+    JSON.stringify({ marker: MARKER, items: Array.from({ length: 2000 }, (_, i) => ({ i, name: `item-${i}` })) }),
+  );
   await writeFile(join(root, 'nested', 'deeper', 'Ünïcødé файл 名前.txt'), `non-ascii ${MARKER}\n`);
   await writeFile(join(root, 'nested', 'random.bin'), randomBytes(3 * 1024 * 1024 + 17));
   if (extraBytes > 0) await writeFile(join(root, 'large.bin'), randomBytes(extraBytes));
@@ -33,7 +36,10 @@ export async function treeDigest(root: string): Promise<Record<string, string>> 
     const path = join(entry.parentPath, entry.name);
     const key = relative(root, path);
     if (entry.isDirectory()) out[key] = 'dir';
-    else out[key] = `${(await stat(path)).size}:${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+    else
+      out[key] = `${(await stat(path)).size}:${createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex')}`;
   }
   return out;
 }

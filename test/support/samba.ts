@@ -191,10 +191,22 @@ async function terminate(pid: number): Promise<void> {
 }
 
 async function ensureUnixUser(name: string): Promise<void> {
-  if ((await run('id', ['-u', name]).then(() => true, () => false))) return;
+  if (
+    await run('id', ['-u', name]).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   // Exit 9 = already exists (another suite created it at the same moment).
   await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]).catch(async (error: unknown) => {
-    if (!(await run('id', ['-u', name]).then(() => true, () => false))) throw error;
+    if (
+      !(await run('id', ['-u', name]).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw error;
   });
 }
 

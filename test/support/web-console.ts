@@ -62,4 +62,3 @@ export async function openConsole(browser: Browser, console: RunningWebConsole, 
   if (hash) await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
   return { page, problems };
 }
-

@@ -27,7 +27,10 @@ export function registerHostCommands(program: Command, ctx: CliContext): void {
       // The web host is a headless management server: it runs the schedule like the desktop app.
       await engine.startAutomation();
       if (ctx.json) ctx.io.stdout(JSON.stringify({ url: host.url, urlWithToken: host.urlWithToken }) + '\n');
-      else ctx.io.stdout(`Infrastructure Backup Console: ${host.urlWithToken}\n(loopback only; reach it from another machine through an SSH tunnel. Ctrl-C stops it.)\n`);
+      else
+        ctx.io.stdout(
+          `Infrastructure Backup Console: ${host.urlWithToken}\n(loopback only; reach it from another machine through an SSH tunnel. Ctrl-C stops it.)\n`,
+        );
       await untilStopSignal();
       await host.close();
       await engine.shutdown();
@@ -41,13 +44,21 @@ export function registerHostCommands(program: Command, ctx: CliContext): void {
       // Headless, a notification is a log line (once per newly raised alert).
       const engine = ctx.getEngine({ notifier: lineNotifier(log) });
       engine.onEvent((event) => {
-        if (event.type === 'job-finished') log(event.error ? `backup ${event.backup?.backupId ?? ''} failed: ${event.error.message}${event.error.category ? ` [${event.error.category}]` : ''}` : `backup ${event.backup?.backupId} ${event.backup?.state}`);
+        if (event.type === 'job-finished')
+          log(
+            event.error
+              ? `backup ${event.backup?.backupId ?? ''} failed: ${event.error.message}${event.error.category ? ` [${event.error.category}]` : ''}`
+              : `backup ${event.backup?.backupId} ${event.backup?.state}`,
+          );
         if (event.type === 'timeline-appended') log(event.event.summary);
-        if (event.type === 'alerts-changed') log(`alerts: ${event.alerts.length === 0 ? 'none' : event.alerts.map((a) => a.title).join(' | ')}`);
+        if (event.type === 'alerts-changed')
+          log(`alerts: ${event.alerts.length === 0 ? 'none' : event.alerts.map((a) => a.title).join(' | ')}`);
       });
       await engine.startAutomation();
       const schedule = await engine.getSchedule();
-      log(`service started (config ${ctx.configDir}); automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`);
+      log(
+        `service started (config ${ctx.configDir}); automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`,
+      );
       const signal = await untilStopSignal();
       log(`${signal} received: stopping (a running backup is cancelled; its .partial folder is removed by the next run)`);
       await engine.shutdown();

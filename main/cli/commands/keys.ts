@@ -19,7 +19,12 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
     .action(async (options: { dnsName: string; years?: string; out: string }) => {
       const password = await readSecretFromStdin(ctx.io, 'pfx-password');
       const years = parseWholeNumber('years', options.years);
-      const generated = await ctx.call('generateCertificate', { dnsName: options.dnsName, ...(years !== undefined ? { years } : {}), pfxPassword: password, pfxPasswordConfirm: password });
+      const generated = await ctx.call('generateCertificate', {
+        dnsName: options.dnsName,
+        ...(years !== undefined ? { years } : {}),
+        pfxPassword: password,
+        pfxPasswordConfirm: password,
+      });
       await mkdir(options.out, { recursive: true });
       const cerPath = join(options.out, `${generated.suggestedFileBase}.cer`);
       const pfxPath = join(options.out, `${generated.suggestedFileBase}.pfx`);

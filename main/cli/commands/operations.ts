@@ -19,7 +19,8 @@ interface KeyOptions {
 async function recoveryKeyFrom(ctx: CliContext, options: KeyOptions, required: boolean): Promise<RecoveryKeyInput | undefined> {
   if (options.pfx && options.keyStdin) throw invalidInput('key', 'Give either --pfx with --pfx-password-stdin, or --key-stdin, not both.');
   if (options.pfx) {
-    if (!options.pfxPasswordStdin) throw invalidInput('pfx-password', '--pfx needs --pfx-password-stdin: the .pfx password is read from standard input only.');
+    if (!options.pfxPasswordStdin)
+      throw invalidInput('pfx-password', '--pfx needs --pfx-password-stdin: the .pfx password is read from standard input only.');
     const pfx = await readInputFile('pfx', options.pfx);
     return { kind: 'pfx', pfxBase64: pfx.toString('base64'), password: await readSecretFromStdin(ctx.io, 'pfx-password') };
   }
@@ -30,7 +31,10 @@ async function recoveryKeyFrom(ctx: CliContext, options: KeyOptions, required: b
 
 export function registerOperationCommands(program: Command, ctx: CliContext): void {
   const sources = program.command('sources').description('what is backed up (components)');
-  sources.command('list').description('list backup sources').action(async () => printData(ctx.io, ctx.json, await ctx.call('listSources')));
+  sources
+    .command('list')
+    .description('list backup sources')
+    .action(async () => printData(ctx.io, ctx.json, await ctx.call('listSources')));
   sources
     .command('add <name>')
     .description('add a folder, or a command whose standard output is the data')
@@ -46,7 +50,10 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
       if (timeout !== undefined) input.timeoutSeconds = timeout;
       printData(ctx.io, ctx.json, await ctx.call('addSource', input));
     });
-  sources.command('remove <name>').description('remove a backup source').action(async (name: string) => printData(ctx.io, ctx.json, await ctx.call('removeSource', { name })));
+  sources
+    .command('remove <name>')
+    .description('remove a backup source')
+    .action(async (name: string) => printData(ctx.io, ctx.json, await ctx.call('removeSource', { name })));
 
   program
     .command('share')
@@ -61,8 +68,14 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     });
 
   const schedule = program.command('schedule').description('automatic backups');
-  schedule.command('enable').description('enable automatic backups at the next slot of the schedule').action(async () => printData(ctx.io, ctx.json, await ctx.call('setAutomaticBackups', { enabled: true })));
-  schedule.command('disable').description('skip future scheduled backups (settings and schedule are kept)').action(async () => printData(ctx.io, ctx.json, await ctx.call('setAutomaticBackups', { enabled: false })));
+  schedule
+    .command('enable')
+    .description('enable automatic backups at the next slot of the schedule')
+    .action(async () => printData(ctx.io, ctx.json, await ctx.call('setAutomaticBackups', { enabled: true })));
+  schedule
+    .command('disable')
+    .description('skip future scheduled backups (settings and schedule are kept)')
+    .action(async () => printData(ctx.io, ctx.json, await ctx.call('setAutomaticBackups', { enabled: false })));
 
   const backup = program.command('backup').description('take, list, verify and restore backups');
   backup
@@ -86,10 +99,17 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
       const summary = await finished;
       printData(ctx.io, ctx.json, summary);
       if (summary && summary.state !== 'Succeeded') {
-        throw new EngineError({ code: 'backup-failed', message: `Backup ${summary.backupId} finished as ${summary.state}.`, remediation: 'See `infra-backup backup list` and the alerts for the failed components.' });
+        throw new EngineError({
+          code: 'backup-failed',
+          message: `Backup ${summary.backupId} finished as ${summary.state}.`,
+          remediation: 'See `infra-backup backup list` and the alerts for the failed components.',
+        });
       }
     });
-  backup.command('list').description('list backups on the share').action(async () => printData(ctx.io, ctx.json, await ctx.call('listBackups')));
+  backup
+    .command('list')
+    .description('list backups on the share')
+    .action(async () => printData(ctx.io, ctx.json, await ctx.call('listBackups')));
   backup
     .command('verify <id>')
     .description('verify hashes and structure; with a key, decrypt and check every chunk')
@@ -100,7 +120,12 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
       const key = await recoveryKeyFrom(ctx, options, false);
       const result = await ctx.call('verifyBackup', key ? { backupId: id, key } : { backupId: id });
       printData(ctx.io, ctx.json, result);
-      if (!result.ok) throw new EngineError({ code: 'verify-failed', message: `Backup ${id} failed verification.`, remediation: 'Do not rely on this backup; take a new one and check the share.' });
+      if (!result.ok)
+        throw new EngineError({
+          code: 'verify-failed',
+          message: `Backup ${id} failed verification.`,
+          remediation: 'Do not rely on this backup; take a new one and check the share.',
+        });
     });
   backup
     .command('restore <id>')
@@ -112,7 +137,12 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--key-stdin', 'read the legacy key from standard input')
     .action(async (id: string, options: KeyOptions & { out: string; component?: string }) => {
       const key = (await recoveryKeyFrom(ctx, options, true)) as RecoveryKeyInput;
-      const input = { backupId: id, targetFolder: resolve(options.out), key, ...(options.component ? { component: options.component } : {}) };
+      const input = {
+        backupId: id,
+        targetFolder: resolve(options.out),
+        key,
+        ...(options.component ? { component: options.component } : {}),
+      };
       printData(ctx.io, ctx.json, await ctx.call('restoreBackup', input));
     });
 
@@ -133,11 +163,19 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--kind <kinds>', `comma-separated: ${TIMELINE_KINDS.join(', ')}`)
     .option('--limit <n>', 'at most this many events')
     .action(async (options: { kind?: string; limit?: string }) => {
-      const kinds = options.kind?.split(',').map((k) => k.trim()).filter(Boolean);
+      const kinds = options.kind
+        ?.split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
       for (const kind of kinds ?? []) {
-        if (!(TIMELINE_KINDS as readonly string[]).includes(kind)) throw invalidInput('kind', `Unknown timeline kind "${kind}". Known kinds: ${TIMELINE_KINDS.join(', ')}.`);
+        if (!(TIMELINE_KINDS as readonly string[]).includes(kind))
+          throw invalidInput('kind', `Unknown timeline kind "${kind}". Known kinds: ${TIMELINE_KINDS.join(', ')}.`);
       }
       const limit = parseWholeNumber('limit', options.limit);
-      printData(ctx.io, ctx.json, await ctx.call('getTimeline', { ...(kinds ? { kinds: kinds as TimelineKind[] } : {}), ...(limit !== undefined ? { limit } : {}) }));
+      printData(
+        ctx.io,
+        ctx.json,
+        await ctx.call('getTimeline', { ...(kinds ? { kinds: kinds as TimelineKind[] } : {}), ...(limit !== undefined ? { limit } : {}) }),
+      );
     });
 }

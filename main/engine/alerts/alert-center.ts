@@ -75,7 +75,12 @@ export class AlertCenter {
     const raised: Alert[] = [];
     const next: Alert[] = evaluated.map((e) => {
       const prior = byKind.get(e.kind);
-      const alert: Alert = { ...e, title: scrubSecrets(e.title), id: prior?.id ?? `${e.kind}@${e.raisedAt}`, raisedAt: prior?.raisedAt ?? e.raisedAt };
+      const alert: Alert = {
+        ...e,
+        title: scrubSecrets(e.title),
+        id: prior?.id ?? `${e.kind}@${e.raisedAt}`,
+        raisedAt: prior?.raisedAt ?? e.raisedAt,
+      };
       if (e.detail !== undefined) alert.detail = scrubSecrets(e.detail);
       if (!prior) raised.push(alert);
       return alert;

@@ -14,7 +14,9 @@ export interface BackupFact {
  * backup completed, the size of the newest complete backup (the forecast's
  * unit), and how much our backups already occupy (freed by retention).
  */
-export function backupFacts(backups: readonly BackupFact[]): Pick<AlertFacts, 'lastSuccessAt' | 'lastBackupSizeBytes'> & { storedBackupBytes: number } {
+export function backupFacts(
+  backups: readonly BackupFact[],
+): Pick<AlertFacts, 'lastSuccessAt' | 'lastBackupSizeBytes'> & { storedBackupBytes: number } {
   let lastSuccess: BackupFact | null = null;
   let lastComplete: BackupFact | null = null;
   let stored = 0;

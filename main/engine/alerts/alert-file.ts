@@ -15,9 +15,23 @@ export function parseAlertState(value: unknown): AlertState | null {
   for (const item of (value as { active: unknown[] }).active) {
     if (typeof item !== 'object' || item === null) continue;
     const a = item as Record<string, unknown>;
-    if (typeof a.id !== 'string' || typeof a.kind !== 'string' || !KINDS.has(a.kind) || typeof a.severity !== 'string' || !SEVERITIES.has(a.severity)) continue;
+    if (
+      typeof a.id !== 'string' ||
+      typeof a.kind !== 'string' ||
+      !KINDS.has(a.kind) ||
+      typeof a.severity !== 'string' ||
+      !SEVERITIES.has(a.severity)
+    )
+      continue;
     if (typeof a.title !== 'string' || typeof a.remediation !== 'string' || typeof a.raisedAt !== 'string') continue;
-    const alert: Alert = { id: a.id, kind: a.kind as Alert['kind'], severity: a.severity as Alert['severity'], title: a.title, remediation: a.remediation, raisedAt: a.raisedAt };
+    const alert: Alert = {
+      id: a.id,
+      kind: a.kind as Alert['kind'],
+      severity: a.severity as Alert['severity'],
+      title: a.title,
+      remediation: a.remediation,
+      raisedAt: a.raisedAt,
+    };
     if (typeof a.detail === 'string') alert.detail = a.detail;
     active.push(alert);
   }

@@ -30,7 +30,6 @@ export interface AlertFacts {
 /** An alert as the rules produce it; the AlertCenter gives it an id and keeps its first raisedAt. */
 export type EvaluatedAlert = Omit<Alert, 'id'>;
 
-
 /** How many backups the retention period holds at this frequency, plus the one being written. */
 export function backupsKeptWithinRetention(retentionDays: number, frequencyHours: number): number {
   return Math.ceil((retentionDays * 24) / frequencyHours) + 1;
@@ -53,7 +52,13 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   if (facts.lastRun?.state === 'Failed') {
     const category = facts.lastRun.category ?? 'general';
     const text = SHARE_FAILURE_ALERTS[category];
-    add(category, 'critical', text.title, text.remediation, `Last run failed at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`);
+    add(
+      category,
+      'critical',
+      text.title,
+      text.remediation,
+      `Last run failed at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`,
+    );
   }
 
   if (facts.configured && !facts.schedule.enabled) {
@@ -129,7 +134,12 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   }
 
   if (facts.secretStorageFallback) {
-    add('secret-storage-fallback', 'informational', 'The share password is not protected by the operating system keychain.', facts.secretStorageFallback);
+    add(
+      'secret-storage-fallback',
+      'informational',
+      'The share password is not protected by the operating system keychain.',
+      facts.secretStorageFallback,
+    );
   }
 
   return out;

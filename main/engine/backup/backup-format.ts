@@ -1,4 +1,15 @@
-import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createHmac,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  timingSafeEqual,
+  createCipheriv,
+  createDecipheriv,
+  hkdfSync,
+} from 'node:crypto';
 import * as nodeStream from 'node:stream';
 import type { Duplex } from 'node:stream';
 import { constants as zlibConstants, createGunzip } from 'node:zlib';
@@ -7,7 +18,16 @@ import { BACKUP_STATES } from '../../../preload/api';
 import { EngineError } from '../errors';
 import { ChunkDecryptor, componentKey, DEFAULT_CHUNK_BYTES } from './chunked-aead';
 import { ComponentEncryptor } from './component-encryptor';
-import type { BackupFormat, BackupSealer, ComponentPayload, ComponentRecord, ManifestDraft, OpeningKey, ReadManifest, UnlockedBackup } from './codec-port';
+import type {
+  BackupFormat,
+  BackupSealer,
+  ComponentPayload,
+  ComponentRecord,
+  ManifestDraft,
+  OpeningKey,
+  ReadManifest,
+  UnlockedBackup,
+} from './codec-port';
 import { extractTar, packFolder } from './folder-archive';
 
 export const FORMAT_VERSION = 1;
@@ -23,7 +43,9 @@ function manifestKey(dataKey: Buffer, backupId: string): Buffer {
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
@@ -48,8 +70,19 @@ const componentSchema = z.object({
 });
 
 const encryptionSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('certificate'), algorithm: z.literal('RSA-OAEP-256'), recipientThumbprint: z.string().regex(/^[0-9A-F]{40}$/), wrappedKey: z.string() }),
-  z.object({ mode: z.literal('legacy-key'), algorithm: z.literal('A256GCM'), keyId: z.string().regex(/^[0-9a-f]{16}$/), nonce: z.string(), wrappedKey: z.string() }),
+  z.object({
+    mode: z.literal('certificate'),
+    algorithm: z.literal('RSA-OAEP-256'),
+    recipientThumbprint: z.string().regex(/^[0-9A-F]{40}$/),
+    wrappedKey: z.string(),
+  }),
+  z.object({
+    mode: z.literal('legacy-key'),
+    algorithm: z.literal('A256GCM'),
+    keyId: z.string().regex(/^[0-9a-f]{16}$/),
+    nonce: z.string(),
+    wrappedKey: z.string(),
+  }),
 ]);
 
 const manifestSchema = z.object({
@@ -78,11 +111,20 @@ export function isoDuration(seconds: number): string {
 }
 
 function manifestFailure(detail: string): EngineError {
-  return new EngineError({ code: 'verify-failed', message: `The backup manifest is not valid: ${detail}.`, remediation: 'The backup folder was altered or damaged: do not rely on it; restore an earlier backup.' });
+  return new EngineError({
+    code: 'verify-failed',
+    message: `The backup manifest is not valid: ${detail}.`,
+    remediation: 'The backup folder was altered or damaged: do not rely on it; restore an earlier backup.',
+  });
 }
 
 function wrongKey(detail: string): EngineError {
-  return new EngineError({ code: 'wrong-key', message: detail, remediation: 'Use the .pfx (and its password) of the certificate the backup was encrypted to — its thumbprint is shown with the backup — or the legacy key it was made with.' });
+  return new EngineError({
+    code: 'wrong-key',
+    message: detail,
+    remediation:
+      'Use the .pfx (and its password) of the certificate the backup was encrypted to — its thumbprint is shown with the backup — or the legacy key it was made with.',
+  });
 }
 
 class Sealer implements BackupSealer {
@@ -98,14 +140,25 @@ class Sealer implements BackupSealer {
   ) {
     if (target.mode === 'certificate') {
       const wrapped = publicEncrypt({ key: target.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, this.dataKey);
-      this.encryption = { mode: 'certificate', algorithm: 'RSA-OAEP-256', recipientThumbprint: target.thumbprint, wrappedKey: wrapped.toString('base64') };
+      this.encryption = {
+        mode: 'certificate',
+        algorithm: 'RSA-OAEP-256',
+        recipientThumbprint: target.thumbprint,
+        wrappedKey: wrapped.toString('base64'),
+      };
       this.recipientThumbprint = target.thumbprint;
     } else {
       const nonce = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', target.key, nonce);
       cipher.setAAD(legacyWrapAad(backupId));
       const wrapped = Buffer.concat([cipher.update(this.dataKey), cipher.final(), cipher.getAuthTag()]);
-      this.encryption = { mode: 'legacy-key', algorithm: 'A256GCM', keyId: legacyKeyId(target.key), nonce: nonce.toString('base64'), wrappedKey: wrapped.toString('base64') };
+      this.encryption = {
+        mode: 'legacy-key',
+        algorithm: 'A256GCM',
+        keyId: legacyKeyId(target.key),
+        nonce: nonce.toString('base64'),
+        wrappedKey: wrapped.toString('base64'),
+      };
       this.recipientThumbprint = null;
     }
     this.encryptionMode = target.mode;
@@ -117,7 +170,12 @@ class Sealer implements BackupSealer {
   }
 
   sealManifest(draft: ManifestDraft): Buffer {
-    const body = { ...draft, formatVersion: FORMAT_VERSION, timeTakenToCreate: isoDuration(draft.durationSeconds), encryption: this.encryption };
+    const body = {
+      ...draft,
+      formatVersion: FORMAT_VERSION,
+      timeTakenToCreate: isoDuration(draft.durationSeconds),
+      encryption: this.encryption,
+    };
     const mac = createHmac('sha256', manifestKey(this.dataKey, this.backupId)).update(canonicalJson(body)).digest('base64');
     return Buffer.from(JSON.stringify({ ...body, mac }, null, 2) + '\n', 'utf8');
   }
@@ -159,21 +217,31 @@ function toReadManifest(stored: StoredManifest): ReadManifest {
     recoveryReady: stored.recoveryReady,
     stamp: stored.stamp,
     components: stored.components as ComponentRecord[],
-    encryption: { mode: stored.encryption.mode, recipientThumbprint: stored.encryption.mode === 'certificate' ? stored.encryption.recipientThumbprint : null },
+    encryption: {
+      mode: stored.encryption.mode,
+      recipientThumbprint: stored.encryption.mode === 'certificate' ? stored.encryption.recipientThumbprint : null,
+    },
   };
 }
 
 function unwrapDataKey(stored: StoredManifest, key: OpeningKey): Buffer {
   const encryption = stored.encryption;
   if (encryption.mode === 'certificate') {
-    if (key.kind !== 'private-key') throw wrongKey(`This backup is encrypted to certificate ${encryption.recipientThumbprint}; it needs that certificate's .pfx, not a legacy key.`);
+    if (key.kind !== 'private-key')
+      throw wrongKey(
+        `This backup is encrypted to certificate ${encryption.recipientThumbprint}; it needs that certificate's .pfx, not a legacy key.`,
+      );
     try {
-      return privateDecrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(encryption.wrappedKey, 'base64'));
+      return privateDecrypt(
+        { key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        Buffer.from(encryption.wrappedKey, 'base64'),
+      );
     } catch {
       throw wrongKey(`This .pfx does not open the backup: it is encrypted to certificate ${encryption.recipientThumbprint}.`);
     }
   }
-  if (key.kind !== 'legacy-key') throw wrongKey('This backup was made in backwards-compatibility mode; it needs the legacy encryption key, not a .pfx.');
+  if (key.kind !== 'legacy-key')
+    throw wrongKey('This backup was made in backwards-compatibility mode; it needs the legacy encryption key, not a .pfx.');
   if (legacyKeyId(key.key) !== encryption.keyId) throw wrongKey('This legacy encryption key is not the one the backup was made with.');
   try {
     const wrapped = Buffer.from(encryption.wrappedKey, 'base64');
@@ -195,12 +263,14 @@ export const backupFormat: BackupFormat = {
     const { mac, ...body } = stored;
     const expected = createHmac('sha256', manifestKey(dataKey, stored.backupId)).update(canonicalJson(body)).digest();
     const presented = Buffer.from(mac, 'base64');
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw manifestFailure('its authentication code does not match (the manifest was altered)');
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
+      throw manifestFailure('its authentication code does not match (the manifest was altered)');
     return {
       decryptComponent(component) {
         const decryptor = new ChunkDecryptor(componentKey(dataKey, stored.backupId, component.name));
         decryptor.once('header', (header: { compression: string; payload: string }) => {
-          if (header.compression !== component.compression || header.payload !== component.payload) decryptor.destroy(manifestFailure(`${component.file} does not match the manifest's compression or payload`));
+          if (header.compression !== component.compression || header.payload !== component.payload)
+            decryptor.destroy(manifestFailure(`${component.file} does not match the manifest's compression or payload`));
         });
         if (component.compression !== 'gzip') return decryptor;
         return compose(decryptor, createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 256 * 1024 }));

@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
  * (e.g. 20261124T101500Z-3fa9c1).
  */
 export function newBackupId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 

@@ -98,7 +98,11 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
   };
 
   await share.mkdirp(BACKUP_ROOT);
-  const lock = await acquireShareLock(share, { dir: BACKUP_ROOT, clock, ...deps.lock }, { jobId: request.jobId, backupId: request.backupId });
+  const lock = await acquireShareLock(
+    share,
+    { dir: BACKUP_ROOT, clock, ...deps.lock },
+    { jobId: request.jobId, backupId: request.backupId },
+  );
   try {
     await removeDeadPartials(share);
     await share.mkdirp(partialDir);
@@ -107,10 +111,12 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
       if (request.signal.aborted) throw cancelled();
       currentComponent = source.name;
       emit(true);
-      components.push(await writeComponent(share, partialDir, source, request, (delta) => {
-        bytesDone += delta;
-        emit();
-      }));
+      components.push(
+        await writeComponent(share, partialDir, source, request, (delta) => {
+          bytesDone += delta;
+          emit();
+        }),
+      );
     }
     const succeeded = components.filter((c) => c.state === 'Succeeded').length;
     const state: ManifestDraft['state'] = succeeded === components.length ? 'Succeeded' : succeeded > 0 ? 'PartialSucceeded' : 'Failed';
@@ -131,7 +137,8 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
       failure: {
         message: engineError ? engineError.message : scrubSecrets(error instanceof Error ? error.message : String(error)),
         ...(engineError?.category ? { category: engineError.category } : {}),
-        technicalCause: engineError?.technicalCause ?? scrubSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+        technicalCause:
+          engineError?.technicalCause ?? scrubSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)),
       },
     };
   } finally {
@@ -139,7 +146,13 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
   }
 }
 
-async function writeComponent(share: FileShare, dir: string, source: SourceDefinition, request: BackupJobRequest, onSourceBytes: (delta: number) => void): Promise<ComponentRecord> {
+async function writeComponent(
+  share: FileShare,
+  dir: string,
+  source: SourceDefinition,
+  request: BackupJobRequest,
+  onSourceBytes: (delta: number) => void,
+): Promise<ComponentRecord> {
   const file = `${source.name}.bin`;
   const payload = source.kind === 'folder' ? 'tar' : 'raw';
   const base = { name: source.name, payload, file } as const;
@@ -179,7 +192,14 @@ async function writeComponent(share: FileShare, dir: string, source: SourceDefin
     await share.writeStream(`${dir}/${file}`, stored);
     if (commandFinished) await commandFinished;
     if (sourceError) throw sourceError;
-    return { ...base, state: 'Succeeded', sourceBytes: counter.bytes, storedBytes: tap.bytes, sha256: tap.digest(), compression: compression() };
+    return {
+      ...base,
+      state: 'Succeeded',
+      sourceBytes: counter.bytes,
+      storedBytes: tap.bytes,
+      sha256: tap.digest(),
+      compression: compression(),
+    };
   } catch (error) {
     if (request.signal.aborted) throw cancelled();
     const failure = error instanceof SourceFailure ? error : sourceError instanceof SourceFailure ? sourceError : null;

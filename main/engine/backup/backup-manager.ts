@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiError, BackupDetail, BackupSummary, BackupTrigger, JobProgress, RecoveryKeyCheck, RecoveryKeyInput, RestoreInput, RestoreResult, VerifyInput, VerifyResult } from '../../../preload/api';
+import type {
+  ApiError,
+  BackupDetail,
+  BackupSummary,
+  BackupTrigger,
+  JobProgress,
+  RecoveryKeyCheck,
+  RecoveryKeyInput,
+  RestoreInput,
+  RestoreResult,
+  VerifyInput,
+  VerifyResult,
+} from '../../../preload/api';
 import { openPfx } from '../certificates';
 import { EngineError, invalidInput } from '../errors';
 import { registerSecret } from '../redact';
@@ -34,7 +46,11 @@ export interface BackupManagerDeps {
 }
 
 function alreadyRunning(): EngineError {
-  return new EngineError({ code: 'backup-running', message: 'A backup is already running.', remediation: 'Wait for it to finish, or cancel it, before starting another.' });
+  return new EngineError({
+    code: 'backup-running',
+    message: 'A backup is already running.',
+    remediation: 'Wait for it to finish, or cancel it, before starting another.',
+  });
 }
 
 /**
@@ -86,9 +102,25 @@ export class BackupManager {
     const startedAt = clock.now();
     const jobId = randomUUID();
     const backupId = newBackupId(startedAt);
-    const sealer = format.newSealer(backupId, target.mode === 'certificate' ? { mode: 'certificate', thumbprint: target.thumbprint, publicKey: target.publicKey } : { mode: 'legacy-key', key: target.key });
+    const sealer = format.newSealer(
+      backupId,
+      target.mode === 'certificate'
+        ? { mode: 'certificate', thumbprint: target.thumbprint, publicKey: target.publicKey }
+        : { mode: 'legacy-key', key: target.key },
+    );
     const abort = new AbortController();
-    const progress: JobProgress = { jobId, backupId, trigger, state: 'Queued', component: null, bytesDone: 0, bytesTotal: null, bytesPerSecond: 0, etaSeconds: null, startedAt: startedAt.toISOString() };
+    const progress: JobProgress = {
+      jobId,
+      backupId,
+      trigger,
+      state: 'Queued',
+      component: null,
+      bytesDone: 0,
+      bytesTotal: null,
+      bytesPerSecond: 0,
+      etaSeconds: null,
+      startedAt: startedAt.toISOString(),
+    };
     const record: { progress: JobProgress; abort: AbortController; done: Promise<void> } = { progress, abort, done: Promise.resolve() };
     this.active = record;
     this.deps.onStarted?.({ jobId, backupId, trigger, at: startedAt.toISOString() });
@@ -122,17 +154,43 @@ export class BackupManager {
         // The lock could not be taken, or the share could not be opened at all.
         const engineError = error instanceof EngineError ? error : shareError('general', undefined, error);
         outcome = {
-          manifest: { backupId, createdAt: startedAt.toISOString(), completedAt: clock.now().toISOString(), durationSeconds: 0, trigger, state: 'Failed', components: [], recoveryReady: false, stamp: {} },
+          manifest: {
+            backupId,
+            createdAt: startedAt.toISOString(),
+            completedAt: clock.now().toISOString(),
+            durationSeconds: 0,
+            trigger,
+            state: 'Failed',
+            components: [],
+            recoveryReady: false,
+            stamp: {},
+          },
           failure: { message: engineError.message, ...(engineError.category ? { category: engineError.category } : {}) },
         };
         if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
       }
-      await this.finish(jobId, trigger, startedAt.toISOString(), outcome, sealer.recipientThumbprint, sealer.encryptionMode, abort.signal.aborted);
+      await this.finish(
+        jobId,
+        trigger,
+        startedAt.toISOString(),
+        outcome,
+        sealer.recipientThumbprint,
+        sealer.encryptionMode,
+        abort.signal.aborted,
+      );
     })();
     return progress;
   }
 
-  private async finish(jobId: string, trigger: BackupTrigger, startedAt: string, outcome: BackupJobOutcome, thumbprint: string | null, encryptionMode: 'certificate' | 'legacy-key', cancelled: boolean): Promise<void> {
+  private async finish(
+    jobId: string,
+    trigger: BackupTrigger,
+    startedAt: string,
+    outcome: BackupJobOutcome,
+    thumbprint: string | null,
+    encryptionMode: 'certificate' | 'legacy-key',
+    cancelled: boolean,
+  ): Promise<void> {
     const { ctx } = this.deps;
     const summary: BackupSummary = {
       ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
@@ -141,10 +199,18 @@ export class BackupManager {
       ? cancelled
         ? { code: 'cancelled', message: 'The backup was cancelled; nothing of it was kept.', remediation: 'Start a new backup when ready.' }
         : outcome.failure.category
-        ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
-        : { code: 'backup-failed', message: outcome.failure.message, remediation: 'See the timeline and the log for details, then try again.' }
+          ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
+          : {
+              code: 'backup-failed',
+              message: outcome.failure.message,
+              remediation: 'See the timeline and the log for details, then try again.',
+            }
       : null;
-    if (outcome.failure) ctx.logger.warn({ backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause }, outcome.failure.message);
+    if (outcome.failure)
+      ctx.logger.warn(
+        { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
+        outcome.failure.message,
+      );
     if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
     this.active = null;
     try {
@@ -171,7 +237,11 @@ export class BackupManager {
       }
       const entries = await listCatalog(share, format, this.manifests);
       const manifests = entries.flatMap((entry) => ('manifest' in entry ? [entry.manifest] : []));
-      return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, this.deps.expiresAt?.(entry.manifest, manifests) ?? null) : unreadableSummary(entry.backupId)));
+      return entries.map((entry) =>
+        'manifest' in entry
+          ? summaryOf(entry.manifest, this.deps.expiresAt?.(entry.manifest, manifests) ?? null)
+          : unreadableSummary(entry.backupId),
+      );
     });
   }
 
@@ -194,7 +264,12 @@ export class BackupManager {
           unlocked = format.unlock(entry.manifestBytes, key);
         } catch (error) {
           if (error instanceof EngineError && error.code === 'verify-failed') {
-            return { backupId: input.backupId, deep: true, ok: false, components: [{ name: 'manifest', ok: false, detail: error.message }] };
+            return {
+              backupId: input.backupId,
+              deep: true,
+              ok: false,
+              components: [{ name: 'manifest', ok: false, detail: error.message }],
+            };
           }
           throw error;
         }
@@ -209,7 +284,10 @@ export class BackupManager {
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId);
       const unlocked = format.unlock(entry.manifestBytes, key);
-      return restoreBackup(share, format, entry, unlocked, { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) });
+      return restoreBackup(share, format, entry, unlocked, {
+        targetFolder: input.targetFolder,
+        ...(input.component ? { component: input.component } : {}),
+      });
     });
   }
 
@@ -220,7 +298,9 @@ export class BackupManager {
     const thumbprint = opened.certificate?.thumbprint ?? null;
     const matchesCurrentCertificate = current.mode === 'certificate' && thumbprint === current.certificate.thumbprint;
     let opensNewestBackup: boolean | null = null;
-    let detail = matchesCurrentCertificate ? 'This .pfx belongs to the configured encryption certificate.' : 'This .pfx does not belong to the configured encryption certificate.';
+    let detail = matchesCurrentCertificate
+      ? 'This .pfx belongs to the configured encryption certificate.'
+      : 'This .pfx does not belong to the configured encryption certificate.';
     try {
       await withConfiguredShare(ctx, async (share) => {
         const newest = (await listCatalog(share, format)).find((entry) => 'manifest' in entry && entry.manifest.state !== 'Failed');
@@ -243,9 +323,11 @@ export class BackupManager {
 }
 
 function openingKey(key: RecoveryKeyInput): OpeningKey {
-  if (key.kind === 'pfx') return { kind: 'private-key', privateKey: openPfx(Buffer.from(key.pfxBase64, 'base64'), key.password).privateKey };
+  if (key.kind === 'pfx')
+    return { kind: 'private-key', privateKey: openPfx(Buffer.from(key.pfxBase64, 'base64'), key.password).privateKey };
   registerSecret(key.keyBase64);
   const bytes = Buffer.from(key.keyBase64, 'base64');
-  if (bytes.length !== 32) throw invalidInput('key', 'The legacy encryption key must be base64 of 32 bytes.', 'Paste the key exactly as it was generated.');
+  if (bytes.length !== 32)
+    throw invalidInput('key', 'The legacy encryption key must be base64 of 32 bytes.', 'Paste the key exactly as it was generated.');
   return { kind: 'legacy-key', key: bytes };
 }

@@ -48,7 +48,11 @@ export async function readBackup(share: FileShare, format: BackupFormat, backupI
  * `.partial` folders are never listed. A folder whose manifest is unreadable
  * is listed as Failed rather than hidden, so the operator sees it.
  */
-export async function listCatalog(share: FileShare, format: BackupFormat, cache?: Map<string, CatalogEntry>): Promise<Array<CatalogEntry | { backupId: string; problem: string }>> {
+export async function listCatalog(
+  share: FileShare,
+  format: BackupFormat,
+  cache?: Map<string, CatalogEntry>,
+): Promise<Array<CatalogEntry | { backupId: string; problem: string }>> {
   let listing: Awaited<ReturnType<FileShare['list']>>;
   try {
     listing = await share.list(BACKUP_ROOT);

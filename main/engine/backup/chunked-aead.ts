@@ -32,7 +32,11 @@ export class StreamIntegrityError extends EngineError {
     readonly failure: StreamFailure,
     detail: string,
   ) {
-    super({ code: 'verify-failed', message: detail, remediation: 'The stored backup file was altered or damaged: do not rely on this backup; restore an earlier one and check the share.' });
+    super({
+      code: 'verify-failed',
+      message: detail,
+      remediation: 'The stored backup file was altered or damaged: do not rely on this backup; restore an earlier one and check the share.',
+    });
   }
 }
 
@@ -52,12 +56,14 @@ export function encodeHeader(compression: CompressionName, payload: PayloadName,
 }
 
 export function decodeHeader(header: Buffer): { compression: CompressionName; payload: PayloadName; chunkBytes: number } {
-  if (header.length < HEADER_BYTES || !header.subarray(0, 8).equals(STREAM_MAGIC)) throw new StreamIntegrityError('bad-header', 'The file is not a backup component stream (bad magic).');
+  if (header.length < HEADER_BYTES || !header.subarray(0, 8).equals(STREAM_MAGIC))
+    throw new StreamIntegrityError('bad-header', 'The file is not a backup component stream (bad magic).');
   if (header[8] !== STREAM_VERSION) throw new StreamIntegrityError('bad-header', `Unsupported stream version ${header[8]}.`);
   const compression = (Object.keys(COMPRESSION_CODES) as CompressionName[]).find((name) => COMPRESSION_CODES[name] === header[9]);
   const payload = (Object.keys(PAYLOAD_CODES) as PayloadName[]).find((name) => PAYLOAD_CODES[name] === header[10]);
   const chunkBytes = header.readUInt32BE(12);
-  if (!compression || !payload || header[11] !== 0 || chunkBytes < 1024 || chunkBytes > 64 * 1024 * 1024) throw new StreamIntegrityError('bad-header', 'The stream header is malformed.');
+  if (!compression || !payload || header[11] !== 0 || chunkBytes < 1024 || chunkBytes > 64 * 1024 * 1024)
+    throw new StreamIntegrityError('bad-header', 'The stream header is malformed.');
   return { compression, payload, chunkBytes };
 }
 
@@ -201,8 +207,12 @@ export class ChunkDecryptor extends Transform {
         const sealed = this.queue.takeBuffer(sealedBytes);
         const plaintext = openChunk(this.key, this.header, this.counter, false, sealed);
         if (!plaintext) {
-          if (openChunk(this.key, this.header, this.counter, true, sealed)) throw new StreamIntegrityError('trailing-data', 'There are bytes after the final chunk.');
-          throw new StreamIntegrityError('bad-tag', `Chunk ${this.counter} failed authentication (altered, reordered or from another file).`);
+          if (openChunk(this.key, this.header, this.counter, true, sealed))
+            throw new StreamIntegrityError('trailing-data', 'There are bytes after the final chunk.');
+          throw new StreamIntegrityError(
+            'bad-tag',
+            `Chunk ${this.counter} failed authentication (altered, reordered or from another file).`,
+          );
         }
         this.counter++;
         this.push(plaintext);
@@ -214,8 +224,15 @@ export class ChunkDecryptor extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (!this.header) return callback(new StreamIntegrityError(this.queue.length === 0 ? 'truncated' : 'bad-header', 'The component stream ends before its header is complete.'));
-    if (this.queue.length < TAG_BYTES) return callback(new StreamIntegrityError('truncated', 'The component stream is truncated: its final chunk is missing.'));
+    if (!this.header)
+      return callback(
+        new StreamIntegrityError(
+          this.queue.length === 0 ? 'truncated' : 'bad-header',
+          'The component stream ends before its header is complete.',
+        ),
+      );
+    if (this.queue.length < TAG_BYTES)
+      return callback(new StreamIntegrityError('truncated', 'The component stream is truncated: its final chunk is missing.'));
     const sealed = this.queue.takeBuffer(this.queue.length);
     const plaintext = openChunk(this.key, this.header, this.counter, true, sealed);
     if (plaintext) {
@@ -223,7 +240,8 @@ export class ChunkDecryptor extends Transform {
       return callback();
     }
     // Tell the operator what happened: a stream cut at a chunk boundary ends in a non-final chunk.
-    if (openChunk(this.key, this.header, this.counter, false, sealed)) return callback(new StreamIntegrityError('truncated', 'The component stream is truncated: it ends without its final chunk.'));
+    if (openChunk(this.key, this.header, this.counter, false, sealed))
+      return callback(new StreamIntegrityError('truncated', 'The component stream is truncated: it ends without its final chunk.'));
     return callback(new StreamIntegrityError('bad-tag', `The final chunk (${this.counter}) failed authentication.`));
   }
 }

@@ -60,7 +60,10 @@ export interface UnlockedBackup {
 }
 
 export interface BackupFormat {
-  newSealer(backupId: string, target: { mode: 'certificate'; thumbprint: string; publicKey: import('node:crypto').KeyObject } | { mode: 'legacy-key'; key: Buffer }): BackupSealer;
+  newSealer(
+    backupId: string,
+    target: { mode: 'certificate'; thumbprint: string; publicKey: import('node:crypto').KeyObject } | { mode: 'legacy-key'; key: Buffer },
+  ): BackupSealer;
   /** Throws EngineError 'verify-failed' naming what is wrong with the manifest. */
   readManifest(bytes: Buffer): ReadManifest;
   /** Throws EngineError 'wrong-key' when the key does not open it, 'verify-failed' when the manifest was tampered with. */

@@ -30,13 +30,17 @@ export function packFolder(root: string): Readable {
         const written = new Promise<void>((resolveEntry, reject) => (finished = (error) => (error ? reject(error) : resolveEntry())));
         // If feeding fails first, `written` is never awaited: keep its rejection from going unhandled.
         written.catch(() => undefined);
-        const entry = pack.entry({ name: entryName, type: 'file', size: info.size, mode: info.mode & 0o7777, mtime: info.mtime }, (error) => finished(error));
+        const entry = pack.entry({ name: entryName, type: 'file', size: info.size, mode: info.mode & 0o7777, mtime: info.mtime }, (error) =>
+          finished(error),
+        );
         // Reported through the callback above; without a listener streamx would throw it (e.g. on cancel).
         entry.on('error', () => undefined);
         await feed(createReadStream(path, { highWaterMark: 1024 * 1024 }), entry);
         await written;
       } else {
-        throw new SourceFailure(`${entryName} is a ${info.isSymbolicLink() ? 'symbolic link' : 'special file'}; only regular files and folders can be backed up.`);
+        throw new SourceFailure(
+          `${entryName} is a ${info.isSymbolicLink() ? 'symbolic link' : 'special file'}; only regular files and folders can be backed up.`,
+        );
       }
     }
   };
@@ -66,7 +70,11 @@ async function feed(source: AsyncIterable<Buffer>, sink: StreamxWritable): Promi
 
 export class UnsafeArchiveEntry extends EngineError {
   constructor(name: string, why: string) {
-    super({ code: 'restore-failed', message: `The archive entry "${name}" was refused: ${why}. Nothing was restored.`, remediation: 'The backup may have been tampered with: verify it, and restore an earlier backup if it fails.' });
+    super({
+      code: 'restore-failed',
+      message: `The archive entry "${name}" was refused: ${why}. Nothing was restored.`,
+      remediation: 'The backup may have been tampered with: verify it, and restore an earlier backup if it fails.',
+    });
   }
 }
 
@@ -77,7 +85,8 @@ export function safeEntryPath(dir: string, name: string): string {
   const parts = name.split(/[\\/]+/).filter((part) => part.length > 0 && part !== '.');
   if (parts.some((part) => part === '..')) throw new UnsafeArchiveEntry(name, 'it climbs out of the restore folder (..)');
   const target = resolve(dir, ...parts);
-  if (target !== dir && !target.startsWith(dir.endsWith(sep) ? dir : dir + sep)) throw new UnsafeArchiveEntry(name, 'it resolves outside the restore folder');
+  if (target !== dir && !target.startsWith(dir.endsWith(sep) ? dir : dir + sep))
+    throw new UnsafeArchiveEntry(name, 'it resolves outside the restore folder');
   return target;
 }
 

@@ -14,11 +14,17 @@ import { ByteCounter } from './progress';
 export const RAW_OUTPUT_FILE = 'output.bin';
 
 async function prepareTarget(targetFolder: string): Promise<string> {
-  if (!isAbsolute(targetFolder)) throw invalidInput('targetFolder', 'The restore folder must be an absolute path.', 'Enter the full path of an empty folder.');
+  if (!isAbsolute(targetFolder))
+    throw invalidInput('targetFolder', 'The restore folder must be an absolute path.', 'Enter the full path of an empty folder.');
   const target = resolve(targetFolder);
   await mkdir(target, { recursive: true });
   const existing = (await readdir(target)).filter((name) => !name.startsWith('.restore-'));
-  if (existing.length > 0) throw invalidInput('targetFolder', `The restore folder ${target} is not empty.`, 'Choose an empty folder: a restore never overwrites files.');
+  if (existing.length > 0)
+    throw invalidInput(
+      'targetFolder',
+      `The restore folder ${target} is not empty.`,
+      'Choose an empty folder: a restore never overwrites files.',
+    );
   return target;
 }
 
@@ -39,10 +45,22 @@ export async function restoreBackup(
   request: { targetFolder: string; component?: string },
 ): Promise<RestoreResult> {
   const { manifest } = entry;
-  const wanted = request.component ? manifest.components.filter((c) => c.name === request.component) : manifest.components.filter((c) => c.state === 'Succeeded');
-  if (request.component && wanted.length === 0) throw invalidInput('component', `Backup ${manifest.backupId} has no component "${request.component}".`, `Components: ${manifest.components.map((c) => c.name).join(', ')}.`);
+  const wanted = request.component
+    ? manifest.components.filter((c) => c.name === request.component)
+    : manifest.components.filter((c) => c.state === 'Succeeded');
+  if (request.component && wanted.length === 0)
+    throw invalidInput(
+      'component',
+      `Backup ${manifest.backupId} has no component "${request.component}".`,
+      `Components: ${manifest.components.map((c) => c.name).join(', ')}.`,
+    );
   const notStored = wanted.find((c) => c.state !== 'Succeeded');
-  if (notStored) throw new EngineError({ code: 'restore-failed', message: `Component "${notStored.name}" failed during backup and holds no data.`, remediation: 'Restore it from an earlier backup.' });
+  if (notStored)
+    throw new EngineError({
+      code: 'restore-failed',
+      message: `Component "${notStored.name}" failed during backup and holds no data.`,
+      remediation: 'Restore it from an earlier backup.',
+    });
 
   const target = await prepareTarget(request.targetFolder);
   const staging = join(target, `.restore-${manifest.backupId}.partial`);
@@ -50,7 +68,8 @@ export async function restoreBackup(
   await mkdir(staging, { recursive: true });
   const results: RestoreResult['components'] = [];
   try {
-    for (const component of wanted) results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name)));
+    for (const component of wanted)
+      results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name)));
     for (const component of wanted) await rename(join(staging, component.name), join(target, component.name));
     await rm(staging, { recursive: true, force: true });
     return { backupId: manifest.backupId, targetFolder: target, components: results };
@@ -58,7 +77,12 @@ export async function restoreBackup(
     await rm(staging, { recursive: true, force: true });
     if (isEngineError(error)) {
       if (error.code === 'share' || error.code === 'wrong-key' || error.code === 'invalid-input') throw error;
-      throw new EngineError({ code: 'restore-failed', message: `Restore failed: ${error.message}`, remediation: error.remediation, cause: error });
+      throw new EngineError({
+        code: 'restore-failed',
+        message: `Restore failed: ${error.message}`,
+        remediation: error.remediation,
+        cause: error,
+      });
     }
     throw new EngineError({
       code: 'restore-failed',
@@ -69,7 +93,14 @@ export async function restoreBackup(
   }
 }
 
-async function restoreComponent(share: FileShare, format: BackupFormat, backupId: string, unlocked: UnlockedBackup, component: ComponentRecord, dir: string): Promise<{ name: string; files: number; bytes: number }> {
+async function restoreComponent(
+  share: FileShare,
+  format: BackupFormat,
+  backupId: string,
+  unlocked: UnlockedBackup,
+  component: ComponentRecord,
+  dir: string,
+): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { recursive: true });
   const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
   const plaintext = stored.pipe(unlocked.decryptComponent(component));

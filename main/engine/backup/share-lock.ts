@@ -66,7 +66,8 @@ function alreadyRunning(record: LockRecord | null): EngineError {
     message: record
       ? `A backup is already running on this share (console ${record.owner}, started ${record.acquiredAt}).`
       : 'A backup is already running on this share.',
-    remediation: 'Wait for it to finish. If that console crashed, its lock is taken over automatically (at once on this station, after 10 minutes without a heartbeat from another one).',
+    remediation:
+      'Wait for it to finish. If that console crashed, its lock is taken over automatically (at once on this station, after 10 minutes without a heartbeat from another one).',
   });
 }
 
@@ -108,7 +109,12 @@ export function ownerIsDeadHere(owner: string): boolean {
 }
 
 /** True when the lock at `dir` is held by a job whose heartbeat is recent. */
-export async function isLockLive(share: FileShare, dir: string, now: number, staleAfterMs = DEFAULT_STALE_AFTER_MS): Promise<{ live: boolean; record: LockRecord | null }> {
+export async function isLockLive(
+  share: FileShare,
+  dir: string,
+  now: number,
+  staleAfterMs = DEFAULT_STALE_AFTER_MS,
+): Promise<{ live: boolean; record: LockRecord | null }> {
   const record = await readLock(share, dir);
   if (!record) return { live: false, record: null };
   if (ownerIsDeadHere(record.owner)) return { live: false, record };
@@ -132,10 +138,20 @@ async function deleteHeartbeats(share: FileShare, dir: string, lockId: string): 
   }
 }
 
-export async function acquireShareLock(share: FileShare, options: ShareLockOptions, job: { jobId: string; backupId: string }): Promise<HeldLock> {
+export async function acquireShareLock(
+  share: FileShare,
+  options: ShareLockOptions,
+  job: { jobId: string; backupId: string },
+): Promise<HeldLock> {
   const { dir, clock } = options;
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
-  const record: LockRecord = { lockId: randomUUID(), owner: `${hostname()}:${process.pid}`, jobId: job.jobId, backupId: job.backupId, acquiredAt: clock.now().toISOString() };
+  const record: LockRecord = {
+    lockId: randomUUID(),
+    owner: `${hostname()}:${process.pid}`,
+    jobId: job.jobId,
+    backupId: job.backupId,
+    acquiredAt: clock.now().toISOString(),
+  };
 
   if (!(await tryCreate(share, dir, record))) {
     const existing = await isLockLive(share, dir, clock.now().getTime(), staleAfterMs);

@@ -26,7 +26,11 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
   const components: VerifyResult['components'] = [];
   for (const component of manifest.components) {
     if (component.state !== 'Succeeded') {
-      components.push({ name: component.name, ok: true, detail: `not stored: the component failed during backup (${component.error ?? 'no detail'})` });
+      components.push({
+        name: component.name,
+        ok: true,
+        detail: `not stored: the component failed during backup (${component.error ?? 'no detail'})`,
+      });
       continue;
     }
     const path = `${BACKUP_ROOT}/${manifest.backupId}/${component.file}`;
@@ -37,7 +41,11 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
         continue;
       }
       if (info.size !== component.storedBytes) {
-        components.push({ name: component.name, ok: false, detail: `${component.file} has ${info.size} bytes, the manifest records ${component.storedBytes} (truncated or altered)` });
+        components.push({
+          name: component.name,
+          ok: false,
+          detail: `${component.file} has ${info.size} bytes, the manifest records ${component.storedBytes} (truncated or altered)`,
+        });
         continue;
       }
       const tap = new Sha256Tap();
@@ -47,13 +55,25 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
       else await pipeline(stream, tap, discard());
       const digest = tap.digest();
       if (digest !== component.sha256) {
-        components.push({ name: component.name, ok: false, detail: `${component.file} does not match its SHA-256 in the manifest (altered on the share)` });
+        components.push({
+          name: component.name,
+          ok: false,
+          detail: `${component.file} does not match its SHA-256 in the manifest (altered on the share)`,
+        });
         continue;
       }
-      components.push({ name: component.name, ok: true, detail: unlocked ? 'hash matches; every chunk decrypted and authenticated' : 'size and SHA-256 match the manifest' });
+      components.push({
+        name: component.name,
+        ok: true,
+        detail: unlocked ? 'hash matches; every chunk decrypted and authenticated' : 'size and SHA-256 match the manifest',
+      });
     } catch (error) {
       if (isEngineError(error) && error.code === 'share') throw error;
-      components.push({ name: component.name, ok: false, detail: `${component.file}: ${error instanceof Error ? error.message : String(error)}` });
+      components.push({
+        name: component.name,
+        ok: false,
+        detail: `${component.file}: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
   return { backupId: manifest.backupId, deep: unlocked !== null, ok: components.every((c) => c.ok), components };

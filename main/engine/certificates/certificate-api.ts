@@ -5,7 +5,12 @@
  * these directly.
  */
 import type { CertificateInfo, GenerateCertificateInput, GeneratedCertificate, GeneratedLegacyKey } from '../../../preload/api';
-import { CERTIFICATE_YEARS, generateCertificateInputSchema, inspectCertificateInputSchema, zodFieldErrors } from '../../../common/settings-schema';
+import {
+  CERTIFICATE_YEARS,
+  generateCertificateInputSchema,
+  inspectCertificateInputSchema,
+  zodFieldErrors,
+} from '../../../common/settings-schema';
 import { invalidInput } from '../errors';
 import { registerSecret } from '../redact';
 import { generateSelfSignedCertificate } from './generate-certificate';

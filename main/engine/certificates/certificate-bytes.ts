@@ -21,7 +21,8 @@ function privateKeyRefusal(what: string): EngineError {
 
 /** Returns the DER certificate from DER or PEM bytes, refusing private keys, PKCS#12 and non-certificates. */
 export function certificateDerFromBytes(bytes: Buffer): Buffer {
-  if (bytes.length === 0) throw invalidInput('certificate', 'The certificate file is empty.', 'Choose the .cer file that holds the public key.');
+  if (bytes.length === 0)
+    throw invalidInput('certificate', 'The certificate file is empty.', 'Choose the .cer file that holds the public key.');
   const text = bytes.subarray(0, Math.min(bytes.length, 200_000)).toString('latin1');
   if (text.includes('-----BEGIN ')) return derFromPem(text);
   const shape = classifyDer(bytes);
@@ -36,7 +37,11 @@ function derFromPem(text: string): Buffer {
   if (blocks.some((block) => block.label === 'PKCS12')) throw privateKeyRefusal('a PKCS#12 (.pfx/.p12) file');
   const certificate = blocks.find((block) => block.label === 'CERTIFICATE' || block.label === 'X509 CERTIFICATE');
   if (!certificate) {
-    throw invalidInput('certificate', 'The PEM file holds no CERTIFICATE block.', 'Choose the .cer or .crt file of the certificate (DER or PEM).');
+    throw invalidInput(
+      'certificate',
+      'The PEM file holds no CERTIFICATE block.',
+      'Choose the .cer or .crt file of the certificate (DER or PEM).',
+    );
   }
   const der = Buffer.from(certificate.body.replace(/\s+/g, ''), 'base64');
   const shape = classifyDer(der);

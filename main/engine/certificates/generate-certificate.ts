@@ -66,7 +66,12 @@ export function generateSelfSignedCertificate(input: GenerateSelfSignedInput): S
 
   const cerDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary');
   const pfxDer = buildPfx(forgePrivateKey, certificate, input.pfxPassword, input.dnsName);
-  return { cerDer, pfxDer, info: parseCertificate(cerDer, now).info, suggestedFileBase: input.dnsName.toLowerCase().replace(/[^a-z0-9.-]/g, '_') };
+  return {
+    cerDer,
+    pfxDer,
+    info: parseCertificate(cerDer, now).info,
+    suggestedFileBase: input.dnsName.toLowerCase().replace(/[^a-z0-9.-]/g, '_'),
+  };
 }
 
 /** 16 random bytes with the top bit clear: a positive INTEGER as RFC 5280 requires. */
@@ -101,7 +106,14 @@ function buildPfx(key: forge.pki.rsa.PrivateKey, certificate: forge.pki.Certific
 function sha256MacData(authSafeContent: string, password: string): forge.asn1.Asn1 {
   const { asn1 } = forge;
   const salt = forge.random.getBytesSync(MAC_SALT_BYTES);
-  const macKey = forge.pkcs12.generateKey(password, new forge.util.ByteStringBuffer(salt), 3, PBKDF2_ITERATIONS, 32, forge.md.sha256.create());
+  const macKey = forge.pkcs12.generateKey(
+    password,
+    new forge.util.ByteStringBuffer(salt),
+    3,
+    PBKDF2_ITERATIONS,
+    32,
+    forge.md.sha256.create(),
+  );
   const hmac = forge.hmac.create();
   hmac.start('sha256', macKey.getBytes());
   hmac.update(authSafeContent);

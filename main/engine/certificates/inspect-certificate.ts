@@ -57,10 +57,14 @@ export function parseCertificate(bytes: Buffer, now: Date = new Date()): ParsedC
   const notAfter = new Date(certificate.validTo);
   const warnings: string[] = [];
   if (!allowsKeyEncipherment(canonicalDer)) {
-    warnings.push('The certificate does not allow key encipherment (keyUsage keyEncipherment); some tools may refuse to decrypt backups with its .pfx.');
+    warnings.push(
+      'The certificate does not allow key encipherment (keyUsage keyEncipherment); some tools may refuse to decrypt backups with its .pfx.',
+    );
   }
   if (notAfter.getTime() < now.getTime()) {
-    warnings.push(`The certificate expired on ${notAfter.toISOString()}. It still encrypts backups (it only transports keys), but plan its replacement.`);
+    warnings.push(
+      `The certificate expired on ${notAfter.toISOString()}. It still encrypts backups (it only transports keys), but plan its replacement.`,
+    );
   }
   if (notBefore.getTime() > now.getTime()) {
     warnings.push(`The certificate is not valid before ${notBefore.toISOString()}; check the station's clock.`);
@@ -96,7 +100,10 @@ export function sha1Thumbprint(der: Buffer): string {
 
 /** Node prints one RDN per line; operators read them comma-separated. */
 function distinguishedName(text: string): string {
-  return text.split('\n').filter((line) => line.length > 0).join(', ');
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .join(', ');
 }
 
 /**

@@ -36,7 +36,9 @@ export function openPfx(pfxBytes: Buffer, password: string): OpenedPfx {
     throw wrongKey(error);
   }
   const keyBags = [
-    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag ?? '1.2.840.113549.1.12.10.1.2' })[forge.pki.oids.pkcs8ShroudedKeyBag ?? ''] ?? []),
+    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag ?? '1.2.840.113549.1.12.10.1.2' })[
+      forge.pki.oids.pkcs8ShroudedKeyBag ?? ''
+    ] ?? []),
     ...(p12.getBags({ bagType: forge.pki.oids.keyBag ?? '1.2.840.113549.1.12.10.1.1' })[forge.pki.oids.keyBag ?? ''] ?? []),
   ];
   const forgeKey = keyBags.find((bag) => bag.key)?.key;

@@ -13,7 +13,11 @@ export interface JsonStateFile<T> {
  * null (the caller starts from its defaults) and is reported, not thrown:
  * losing the schedule phase or the alert list must not stop the console.
  */
-export function jsonStateFile<T>(file: string, parse: (value: unknown) => T | null, onInvalid?: (reason: string) => void): JsonStateFile<T> {
+export function jsonStateFile<T>(
+  file: string,
+  parse: (value: unknown) => T | null,
+  onInvalid?: (reason: string) => void,
+): JsonStateFile<T> {
   return {
     async load() {
       let text: string;

@@ -7,7 +7,14 @@ import type { NewTimelineEvent } from './timeline-sink';
  * runs look the same on the timeline apart from their trigger.
  */
 export function runStartedEvent(run: { backupId: string; trigger: BackupTrigger; at: string }): NewTimelineEvent {
-  return { kind: 'run-started', at: run.at, backupId: run.backupId, trigger: run.trigger, state: 'Creating', summary: `${triggerText(run.trigger)} backup ${run.backupId} started` };
+  return {
+    kind: 'run-started',
+    at: run.at,
+    backupId: run.backupId,
+    trigger: run.trigger,
+    state: 'Creating',
+    summary: `${triggerText(run.trigger)} backup ${run.backupId} started`,
+  };
 }
 
 export function runFinishedEvent(run: {

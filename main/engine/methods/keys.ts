@@ -14,7 +14,12 @@ export function keyMethods(now: () => Date): KeyMethods {
     },
     generateCertificate: async (input) => {
       const checked = parseWith(generateCertificateInputSchema, input);
-      const generated = generateSelfSignedCertificate({ dnsName: checked.dnsName, pfxPassword: checked.pfxPassword, now: now(), ...(checked.years !== undefined ? { years: checked.years } : {}) });
+      const generated = generateSelfSignedCertificate({
+        dnsName: checked.dnsName,
+        pfxPassword: checked.pfxPassword,
+        now: now(),
+        ...(checked.years !== undefined ? { years: checked.years } : {}),
+      });
       return {
         certificate: generated.info,
         cerBase64: generated.cerDer.toString('base64'),

@@ -4,7 +4,10 @@ import type { Automation } from '../automation';
 import type { EngineContext } from '../context';
 import { invalidInput } from '../errors';
 
-type ScheduleMethods = Pick<BackupConsoleApi, 'previewRetention' | 'getSchedule' | 'setAutomaticBackups' | 'previewFrequency' | 'getTimeline'>;
+type ScheduleMethods = Pick<
+  BackupConsoleApi,
+  'previewRetention' | 'getSchedule' | 'setAutomaticBackups' | 'previewFrequency' | 'getTimeline'
+>;
 
 export function retentionMethods(ctx: EngineContext, automation: Automation): ScheduleMethods {
   return {

@@ -3,7 +3,10 @@ import type { Automation } from '../automation';
 import type { EngineContext } from '../context';
 import { EngineError } from '../errors';
 
-type SettingsMethods = Pick<BackupConsoleApi, 'getSettings' | 'saveSettings' | 'getCertificateHistory' | 'exportSettings' | 'importSettings'>;
+type SettingsMethods = Pick<
+  BackupConsoleApi,
+  'getSettings' | 'saveSettings' | 'getCertificateHistory' | 'exportSettings' | 'importSettings'
+>;
 
 /**
  * Lowering the retention period deletes backups at the next pass: the
@@ -11,7 +14,13 @@ type SettingsMethods = Pick<BackupConsoleApi, 'getSettings' | 'saveSettings' | '
  */
 async function confirmRetentionLowering(ctx: EngineContext, automation: Automation, input: SettingsInput): Promise<void> {
   const current = ctx.settings.service.stored();
-  if (!current.configured || input.retentionDays === undefined || input.retentionDays >= current.retentionDays || input.confirmRetentionDeletion) return;
+  if (
+    !current.configured ||
+    input.retentionDays === undefined ||
+    input.retentionDays >= current.retentionDays ||
+    input.confirmRetentionDeletion
+  )
+    return;
   let listing: string;
   try {
     const preview = await automation.preview(input.retentionDays);
@@ -34,9 +43,15 @@ export function settingsMethods(ctx: EngineContext, automation: Automation): Set
     const beforeThumbprint = before.encryption.mode === 'certificate' ? before.encryption.certificate.thumbprint : before.encryption.mode;
     const afterThumbprint = after.encryption.mode === 'certificate' ? after.encryption.certificate.thumbprint : after.encryption.mode;
     if (beforeThumbprint !== afterThumbprint && after.encryption.mode === 'certificate') {
-      await automation.history.append({ kind: 'certificate-changed', summary: `Encryption certificate set: ${after.encryption.certificate.thumbprint} (${after.encryption.certificate.subject}). Keep its .pfx: new backups need it to restore.` });
+      await automation.history.append({
+        kind: 'certificate-changed',
+        summary: `Encryption certificate set: ${after.encryption.certificate.thumbprint} (${after.encryption.certificate.subject}). Keep its .pfx: new backups need it to restore.`,
+      });
     }
-    await automation.history.append({ kind: 'settings-changed', summary: `Backup settings saved: ${after.location || 'no location'}, every ${after.frequencyHours} h, kept ${after.retentionDays} days, automatic backups ${after.automaticBackups ? 'enabled' : 'disabled'}` });
+    await automation.history.append({
+      kind: 'settings-changed',
+      summary: `Backup settings saved: ${after.location || 'no location'}, every ${after.frequencyHours} h, kept ${after.retentionDays} days, automatic backups ${after.automaticBackups ? 'enabled' : 'disabled'}`,
+    });
     await automation.syncSchedule();
     ctx.events.publish({ type: 'settings-changed', settings: after });
     await automation.updateAlerts();
@@ -54,7 +69,10 @@ export function settingsMethods(ctx: EngineContext, automation: Automation): Set
     getCertificateHistory: async () => {
       // Which backups each certificate protects comes from the share (the source of truth), when reachable.
       const listing = await automation.currentListing();
-      return service.certificateHistory().map((entry) => ({ ...entry, backupIds: listing.filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId) }));
+      return service.certificateHistory().map((entry) => ({
+        ...entry,
+        backupIds: listing.filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId),
+      }));
     },
     exportSettings: async () => service.exportDocument(),
     importSettings: async ({ document }) => {

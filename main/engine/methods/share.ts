@@ -8,7 +8,9 @@ type ShareMethods = Pick<BackupConsoleApi, 'testShare' | 'getCapacity'>;
 // refreshes often, so the figure is kept for a few minutes.
 const CAPACITY_MAX_AGE_MS = 5 * 60_000;
 
-export function shareMethods(ctx: EngineContext): ShareMethods & { rememberCapacity(view: CapacityView): void; lastCapacity(): CapacityView } {
+export function shareMethods(
+  ctx: EngineContext,
+): ShareMethods & { rememberCapacity(view: CapacityView): void; lastCapacity(): CapacityView } {
   let capacity: CapacityView = { freeBytes: null, totalBytes: null, measuredAt: null };
   // Also after a failed attempt: an unreachable share must not slow every Essentials refresh.
   let lastAttemptMs = Number.NEGATIVE_INFINITY;
@@ -22,7 +24,8 @@ export function shareMethods(ctx: EngineContext): ShareMethods & { rememberCapac
     testShare: async () =>
       withConfiguredShare(ctx, async (share) => {
         const { result, failure } = await testShareConnection(share);
-        if (result.freeBytes !== null) remember({ freeBytes: result.freeBytes, totalBytes: result.totalBytes, measuredAt: ctx.now().toISOString() });
+        if (result.freeBytes !== null)
+          remember({ freeBytes: result.freeBytes, totalBytes: result.totalBytes, measuredAt: ctx.now().toISOString() });
         if (failure) {
           ctx.logger.warn({ category: failure.category, cause: failure.technicalCause }, 'share test failed');
           return { ...result, failure: failure.toApiError() };

@@ -44,7 +44,11 @@ const PARTIAL_SUFFIX = '.partial';
  * thrown, so the rest of the plan still runs and the next tick retries it —
  * a failed backup is still expired next time and is planned again.
  */
-export async function applyRetention(target: RetentionTarget, plan: RetentionPlan, options: ApplyRetentionOptions): Promise<RetentionOutcome> {
+export async function applyRetention(
+  target: RetentionTarget,
+  plan: RetentionPlan,
+  options: ApplyRetentionOptions,
+): Promise<RetentionOutcome> {
   const root = options.backupRoot ?? DEFAULT_BACKUP_ROOT;
   const outcome: RetentionOutcome = { deleted: [], partialsDeleted: [], failures: [] };
 

@@ -93,7 +93,10 @@ export function expiresAt(backup: RetainedBackup, retentionDays: number, all: re
 }
 
 /** expiresAt for every backup at once (one newest-successful computation). */
-export function withExpiry<T extends RetainedBackup>(backups: readonly T[], retentionDays: number): Array<T & { expiresAt: string | null }> {
+export function withExpiry<T extends RetainedBackup>(
+  backups: readonly T[],
+  retentionDays: number,
+): Array<T & { expiresAt: string | null }> {
   const keep = newestSuccessful(backups);
   return backups.map((b) => ({ ...b, expiresAt: expiryOf(b, retentionDays, keep) }));
 }

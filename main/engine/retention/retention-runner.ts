@@ -49,7 +49,11 @@ export class RetentionRunner {
   private async pass(): Promise<RetentionOutcome> {
     const [backups, partials] = await Promise.all([this.deps.listBackups(), this.deps.listPartials()]);
     const plan = planRetention({ backups, partials, retentionDays: this.deps.retentionDays(), now: this.deps.clock.now() });
-    const options = { timeline: this.deps.timeline, clock: this.deps.clock, ...(this.deps.backupRoot ? { backupRoot: this.deps.backupRoot } : {}) };
+    const options = {
+      timeline: this.deps.timeline,
+      clock: this.deps.clock,
+      ...(this.deps.backupRoot ? { backupRoot: this.deps.backupRoot } : {}),
+    };
     const outcome = await applyRetention(this.deps.target, plan, options);
     this.failures = outcome.failures;
     return outcome;

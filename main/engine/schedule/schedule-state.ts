@@ -41,7 +41,8 @@ export function parseScheduleState(value: unknown): ScheduleState | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   if (typeof v.frequencyHours !== 'number' || !(v.frequencyHours > 0) || typeof v.enabled !== 'boolean') return null;
-  if (!isIsoOrNull(v.anchor) || !isIsoOrNull(v.disabledSince) || !isIsoOrNull(v.nextBackupTime) || !isIsoOrNull(v.lastSlotHandled)) return null;
+  if (!isIsoOrNull(v.anchor) || !isIsoOrNull(v.disabledSince) || !isIsoOrNull(v.nextBackupTime) || !isIsoOrNull(v.lastSlotHandled))
+    return null;
   return {
     anchor: v.anchor,
     frequencyHours: v.frequencyHours,

@@ -283,7 +283,14 @@ export class Scheduler {
       });
   }
 
-  private async recordSkippedSlots(anchor: Date, frequencyHours: number, handled: Date, now: Date, due: number, reason: string): Promise<void> {
+  private async recordSkippedSlots(
+    anchor: Date,
+    frequencyHours: number,
+    handled: Date,
+    now: Date,
+    due: number,
+    reason: string,
+  ): Promise<void> {
     const max = this.deps.maxSkippedEventsPerPass ?? 50;
     let from = handled;
     if (due > max) {
@@ -298,7 +305,13 @@ export class Scheduler {
       from = new Date(firstListed.getTime() - 1);
     }
     for (const slot of slotsBetween(anchor, frequencyHours, from, now, max)) {
-      await this.record({ kind: 'slot-skipped', at: slot.toISOString(), trigger: 'scheduled', reason, summary: `Scheduled backup of ${slot.toISOString()} skipped: ${reason}` });
+      await this.record({
+        kind: 'slot-skipped',
+        at: slot.toISOString(),
+        trigger: 'scheduled',
+        reason,
+        summary: `Scheduled backup of ${slot.toISOString()} skipped: ${reason}`,
+      });
     }
   }
 
@@ -384,6 +397,9 @@ export class Scheduler {
 
 export function assertFrequency(frequencyHours: number): void {
   if (!Number.isInteger(frequencyHours) || frequencyHours < MIN_FREQUENCY_HOURS || frequencyHours > MAX_FREQUENCY_HOURS) {
-    throw invalidInput('frequencyHours', `Backup frequency must be a whole number of hours from ${MIN_FREQUENCY_HOURS} to ${MAX_FREQUENCY_HOURS}.`);
+    throw invalidInput(
+      'frequencyHours',
+      `Backup frequency must be a whole number of hours from ${MIN_FREQUENCY_HOURS} to ${MAX_FREQUENCY_HOURS}.`,
+    );
   }
 }

@@ -7,7 +7,8 @@ import { HOUR_MS } from '../clock';
  */
 
 function periodMs(frequencyHours: number): number {
-  if (!Number.isFinite(frequencyHours) || frequencyHours <= 0) throw new RangeError(`frequencyHours must be positive, got ${frequencyHours}`);
+  if (!Number.isFinite(frequencyHours) || frequencyHours <= 0)
+    throw new RangeError(`frequencyHours must be positive, got ${frequencyHours}`);
   return frequencyHours * HOUR_MS;
 }
 
@@ -39,7 +40,8 @@ export function upcomingSlots(anchor: Date, frequencyHours: number, after: Date,
 export function slotsBetween(anchor: Date, frequencyHours: number, from: Date, to: Date, limit = Number.POSITIVE_INFINITY): Date[] {
   const period = periodMs(frequencyHours);
   const out: Date[] = [];
-  for (let s = nextSlot(anchor, frequencyHours, from).getTime(); s <= to.getTime() && out.length < limit; s += period) out.push(new Date(s));
+  for (let s = nextSlot(anchor, frequencyHours, from).getTime(); s <= to.getTime() && out.length < limit; s += period)
+    out.push(new Date(s));
   return out;
 }
 

@@ -35,7 +35,8 @@ export class EncryptedSecretsFile {
     } catch (error) {
       throw corrupt(this.path, error);
     }
-    if (content?.version !== 1 || typeof content.entries !== 'object' || content.entries === null) throw corrupt(this.path, 'unexpected content');
+    if (content?.version !== 1 || typeof content.entries !== 'object' || content.entries === null)
+      throw corrupt(this.path, 'unexpected content');
     if (content.scheme !== this.scheme) {
       throw new EngineError({
         code: 'settings-corrupt',

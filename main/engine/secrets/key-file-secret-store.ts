@@ -55,7 +55,11 @@ export class KeyFileSecretStore extends DelegatingSecretStore {
         }
       },
     };
-    this.inner = secretStoreOver(new EncryptedSecretsFile(join(configDir, KEY_FILE_SECRETS_NAME), 'key-file-aes-256-gcm'), cipher, KEY_FILE_DESCRIPTION);
+    this.inner = secretStoreOver(
+      new EncryptedSecretsFile(join(configDir, KEY_FILE_SECRETS_NAME), 'key-file-aes-256-gcm'),
+      cipher,
+      KEY_FILE_DESCRIPTION,
+    );
   }
 
   private key(create: boolean): Buffer {

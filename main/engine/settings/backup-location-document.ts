@@ -33,7 +33,11 @@ const DOCUMENT_FIELDS: Record<string, string> = {
 
 export function toBackupLocationDocument(settings: StoredSettings): BackupLocationDocument {
   if (!settings.configured) {
-    throw new EngineError({ code: 'not-configured', message: 'Backup is not configured yet, so there is nothing to export.', remediation: 'Configure backup first.' });
+    throw new EngineError({
+      code: 'not-configured',
+      message: 'Backup is not configured yet, so there is nothing to export.',
+      remediation: 'Configure backup first.',
+    });
   }
   return {
     properties: {

@@ -20,7 +20,14 @@ export function withCertificate(settings: StoredSettings, certificate: ParsedCer
     record.thumbprint === previous || record.thumbprint === info.thumbprint ? { ...record, lastUsed: at } : record,
   );
   if (!history.some((record) => record.thumbprint === info.thumbprint)) {
-    history.push({ thumbprint: info.thumbprint, subject: info.subject, notAfter: info.notAfter, firstUsed: at, lastUsed: at, pfxConfirmed: false });
+    history.push({
+      thumbprint: info.thumbprint,
+      subject: info.subject,
+      notAfter: info.notAfter,
+      firstUsed: at,
+      lastUsed: at,
+      pfxConfirmed: false,
+    });
   }
   const stored: StoredCertificate = {
     certDerBase64: certificate.der.toString('base64'),

@@ -22,7 +22,15 @@ export interface MigrationResult {
 
 type Migration = (data: Record<string, unknown>, now: Date) => MigrationResult;
 
-const V0_KEYS = ['path', 'userName', 'password', 'encryptionKeyBase64', 'backupFrequencyInHours', 'backupRetentionPeriodInDays', 'isBackupSchedulerEnabled'];
+const V0_KEYS = [
+  'path',
+  'userName',
+  'password',
+  'encryptionKeyBase64',
+  'backupFrequencyInHours',
+  'backupRetentionPeriodInDays',
+  'isBackupSchedulerEnabled',
+];
 
 const migrateV0toV1: Migration = (data, now) => {
   const secrets: MigrationResult['secrets'] = [];
@@ -41,9 +49,12 @@ const migrateV0toV1: Migration = (data, now) => {
   if (typeof data.encryptionKeyBase64 === 'string' && data.encryptionKeyBase64 !== '') {
     secrets.push({ name: SECRET_NAMES.legacyEncryptionKey, value: data.encryptionKeyBase64 });
     next.encryption = { mode: 'legacy-key', since: now.toISOString() };
-    notices.push('The settings carried over an encryption key: backups continue in backwards-compatibility mode. Encryption keys are deprecated; switch to a certificate.');
+    notices.push(
+      'The settings carried over an encryption key: backups continue in backwards-compatibility mode. Encryption keys are deprecated; switch to a certificate.',
+    );
   }
-  if (secrets.length > 0) notices.push('Secrets found in the old settings file were moved into encrypted storage and removed from the file.');
+  if (secrets.length > 0)
+    notices.push('Secrets found in the old settings file were moved into encrypted storage and removed from the file.');
   return { data: next, secrets, notices };
 };
 

@@ -8,7 +8,14 @@ import type { SettingsService } from './settings-service';
 
 export type SettingsApi = Pick<
   BackupConsoleApi,
-  'getSettings' | 'saveSettings' | 'inspectCertificate' | 'getCertificateHistory' | 'exportSettings' | 'importSettings' | 'generateCertificate' | 'generateLegacyKey'
+  | 'getSettings'
+  | 'saveSettings'
+  | 'inspectCertificate'
+  | 'getCertificateHistory'
+  | 'exportSettings'
+  | 'importSettings'
+  | 'generateCertificate'
+  | 'generateLegacyKey'
 >;
 
 export interface SettingsApiOptions {

@@ -80,7 +80,8 @@ export class SettingsService {
     registerSecret(rawInput?.encryptionKeyBase64);
     const input = normalizeSettingsInput(rawInput);
     const shape = settingsInputSchema.safeParse(input);
-    if (!shape.success) throw fieldError(mapFields(zodFieldErrors(shape.error), { certificateBase64: 'certificate', encryptionKeyBase64: 'encryptionKey' }));
+    if (!shape.success)
+      throw fieldError(mapFields(zodFieldErrors(shape.error), { certificateBase64: 'certificate', encryptionKeyBase64: 'encryptionKey' }));
     const current = this.store.read();
     const currentView = this.viewOf(current);
     const errors = validateSettingsInput(currentView, input);
@@ -94,7 +95,11 @@ export class SettingsService {
     if (input.frequencyHours !== undefined) next.frequencyHours = input.frequencyHours;
     if (input.retentionDays !== undefined) {
       if (current.configured && input.retentionDays < current.retentionDays) {
-        this.beforeRetentionLowered?.({ fromDays: current.retentionDays, toDays: input.retentionDays, confirmed: input.confirmRetentionDeletion === true });
+        this.beforeRetentionLowered?.({
+          fromDays: current.retentionDays,
+          toDays: input.retentionDays,
+          confirmed: input.confirmRetentionDeletion === true,
+        });
       }
       next.retentionDays = input.retentionDays;
     }
@@ -177,7 +182,8 @@ export class SettingsService {
     };
     this.applyAutomaticBackups(next, plan.automaticBackups, now);
     if (certificate) next = withCertificate(next, certificate, now);
-    else if (plan.legacyKeyBase64 && current.encryption.mode !== 'legacy-key') next.encryption = { mode: 'legacy-key', since: now.toISOString() };
+    else if (plan.legacyKeyBase64 && current.encryption.mode !== 'legacy-key')
+      next.encryption = { mode: 'legacy-key', since: now.toISOString() };
 
     // Secrets go to the SecretStore before the file says they exist.
     if (plan.password !== null) this.secrets.set(SECRET_NAMES.sharePassword, plan.password);

@@ -61,26 +61,28 @@ export const certificateHistoryRecordSchema = z.object({
 });
 export type CertificateHistoryRecord = z.infer<typeof certificateHistoryRecordSchema>;
 
-export const storedSettingsSchema = z.looseObject({
-  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
-  configured: z.boolean(),
-  /** Normalized location text ('' while unconfigured). */
-  location: z.string().max(1024),
-  username: z.string().max(512),
-  smbPort: ruled(z.number(), checkSmbPort),
-  frequencyHours: ruled(z.number(), checkFrequencyHours),
-  retentionDays: ruled(z.number(), checkRetentionDays),
-  automaticBackups: z.boolean(),
-  encryption: storedEncryptionSchema,
-  certificateHistory: z.array(certificateHistoryRecordSchema),
-  /** When automatic backups were last disabled (for the informational alert). */
-  automaticBackupsDisabledSince: z.string().nullable().default(null),
-}).superRefine((value, context) => {
-  if (value.configured) {
-    const problem = checkLocation(value.location);
-    if (problem) context.addIssue({ code: 'custom', path: ['location'], message: problem });
-  }
-});
+export const storedSettingsSchema = z
+  .looseObject({
+    schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+    configured: z.boolean(),
+    /** Normalized location text ('' while unconfigured). */
+    location: z.string().max(1024),
+    username: z.string().max(512),
+    smbPort: ruled(z.number(), checkSmbPort),
+    frequencyHours: ruled(z.number(), checkFrequencyHours),
+    retentionDays: ruled(z.number(), checkRetentionDays),
+    automaticBackups: z.boolean(),
+    encryption: storedEncryptionSchema,
+    certificateHistory: z.array(certificateHistoryRecordSchema),
+    /** When automatic backups were last disabled (for the informational alert). */
+    automaticBackupsDisabledSince: z.string().nullable().default(null),
+  })
+  .superRefine((value, context) => {
+    if (value.configured) {
+      const problem = checkLocation(value.location);
+      if (problem) context.addIssue({ code: 'custom', path: ['location'], message: problem });
+    }
+  });
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 
 export function defaultStoredSettings(): StoredSettings {

@@ -42,7 +42,11 @@ export function openFileShare(input: ShareLocationInput): FileShare {
     });
   }
   if (!path.isAbsolute(location)) {
-    throw invalidInput('location', 'The backup location must be a UNC path (\\\\server\\share\\folder) or an absolute folder path.', 'Enter the full path.');
+    throw invalidInput(
+      'location',
+      'The backup location must be a UNC path (\\\\server\\share\\folder) or an absolute folder path.',
+      'Enter the full path.',
+    );
   }
   return new LocalShare(location);
 }

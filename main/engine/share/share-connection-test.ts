@@ -62,7 +62,10 @@ export async function testShareConnection(share: FileShare): Promise<ShareConnec
       result.authenticated = true;
       result.dialect = session.dialect;
       result.encrypted = session.encrypted;
-      pass('authentication', `Signed in to ${share.describe()} as ${share.endpoint.domain ? `${share.endpoint.domain}\\` : ''}${share.endpoint.username}.`);
+      pass(
+        'authentication',
+        `Signed in to ${share.describe()} as ${share.endpoint.domain ? `${share.endpoint.domain}\\` : ''}${share.endpoint.username}.`,
+      );
       pass(
         'protocol',
         `${session.dialect ?? 'unknown SMB dialect'}; transfers are ${session.encrypted ? 'encrypted (SMB encryption)' : 'NOT encrypted by SMB (the backup data itself is still encrypted)'}.`,
@@ -149,4 +152,3 @@ async function smbSessionInfo(share: SmbShare): Promise<{ dialect: string | null
   const dialect = /negotiated dialect\[([A-Z0-9_]+)\]/.exec(run.transcript)?.[1] ?? null;
   return { dialect, encrypted: /Encrypted SMB2 message/.test(run.transcript) };
 }
-

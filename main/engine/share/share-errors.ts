@@ -23,8 +23,7 @@ export const SHARE_CATEGORY_TEXT: Readonly<Record<ShareFailureCategory, Category
   },
   path: {
     message: 'There is a fault in the file share path.',
-    remediation:
-      'Map the share from another computer to check it is reachable; update the path if it is no longer valid.',
+    remediation: 'Map the share from another computer to check it is reachable; update the path if it is no longer valid.',
   },
   authentication: {
     message: 'The file share rejected the credentials or the access.',

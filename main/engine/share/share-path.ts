@@ -35,10 +35,18 @@ export function assertValidName(name: string, field = 'path'): void {
   }
   // Control characters (newline, tab, NUL…) are invalid in SMB names too.
   if (/[\u0000-\u001f\u007f]/.test(name)) {
-    throw invalidInput(field, `The name "${name.replace(/[\u0000-\u001f\u007f]/g, '?')}" contains a control character.`, 'Remove control characters (such as line breaks) from the name.');
+    throw invalidInput(
+      field,
+      `The name "${name.replace(/[\u0000-\u001f\u007f]/g, '?')}" contains a control character.`,
+      'Remove control characters (such as line breaks) from the name.',
+    );
   }
   if (/[ .]$/.test(name)) {
-    throw invalidInput(field, `The name "${name}" ends with a space or a dot, which file shares do not keep.`, 'Remove the trailing space or dot.');
+    throw invalidInput(
+      field,
+      `The name "${name}" ends with a space or a dot, which file shares do not keep.`,
+      'Remove the trailing space or dot.',
+    );
   }
 }
 

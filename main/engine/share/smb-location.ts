@@ -16,12 +16,23 @@ export interface UncLocation {
 export function parseUncPath(unc: string, field = 'location'): UncLocation {
   const trimmed = unc.trim();
   if (!/^(\\\\|\/\/)/.test(trimmed)) {
-    throw invalidInput(field, 'A file share path starts with \\\\ (for example \\\\server\\share\\folder).', 'Enter the path as \\\\server\\share\\folder.');
+    throw invalidInput(
+      field,
+      'A file share path starts with \\\\ (for example \\\\server\\share\\folder).',
+      'Enter the path as \\\\server\\share\\folder.',
+    );
   }
-  const parts = trimmed.slice(2).split(/[\\/]+/).filter((part) => part.length > 0);
+  const parts = trimmed
+    .slice(2)
+    .split(/[\\/]+/)
+    .filter((part) => part.length > 0);
   const [host, share, ...folder] = parts;
   if (!host || !share) {
-    throw invalidInput(field, 'The file share path needs a server and a share name (\\\\server\\share).', 'Enter the path as \\\\server\\share\\folder.');
+    throw invalidInput(
+      field,
+      'The file share path needs a server and a share name (\\\\server\\share).',
+      'Enter the path as \\\\server\\share\\folder.',
+    );
   }
   if (!/^[A-Za-z0-9.\-_[\]:]+$/.test(host)) {
     throw invalidInput(field, `"${host}" is not a valid server name or address.`, 'Use a host name, an IPv4 address or an IPv6 address.');
@@ -45,14 +56,22 @@ export function parseAccount(account: string, field = 'username'): SmbAccount {
   const text = account.trim();
   if (!text) throw invalidInput(field, 'The user name is empty.', 'Enter the account as user, DOMAIN\\user or user@domain.');
   if (/[\r\n%]/.test(text) || /[\u0000-\u001f]/.test(text)) {
-    throw invalidInput(field, 'The user name contains a character that is not allowed (such as % or a line break).', 'Enter the account as user, DOMAIN\\user or user@domain.');
+    throw invalidInput(
+      field,
+      'The user name contains a character that is not allowed (such as % or a line break).',
+      'Enter the account as user, DOMAIN\\user or user@domain.',
+    );
   }
   const backslash = text.indexOf('\\');
   if (backslash >= 0) {
     const domain = text.slice(0, backslash);
     const username = text.slice(backslash + 1);
     if (!domain || !username || username.includes('\\')) {
-      throw invalidInput(field, `"${text}" is not a valid DOMAIN\\user account.`, 'Enter the account as user, DOMAIN\\user or user@domain.');
+      throw invalidInput(
+        field,
+        `"${text}" is not a valid DOMAIN\\user account.`,
+        'Enter the account as user, DOMAIN\\user or user@domain.',
+      );
     }
     return { username, domain };
   }

@@ -13,7 +13,14 @@ import type { FileShare, ShareEntry, ShareSpace, WriteResult } from './file-shar
 import { temporaryNameFor } from './file-share';
 import { classifyShareFailure, firstNtStatus, shareError } from './share-errors';
 import { baseName, joinSharePath, pathComponents } from './share-path';
-import { quoteArgument, runSmbclient, type SmbclientResult, type SmbclientRunOptions, type SmbEndpoint, type SpawnFunction } from './smbclient-runner';
+import {
+  quoteArgument,
+  runSmbclient,
+  type SmbclientResult,
+  type SmbclientRunOptions,
+  type SmbEndpoint,
+  type SpawnFunction,
+} from './smbclient-runner';
 import { parseAccount } from './smb-location';
 
 export interface SmbShareOptions {
@@ -148,7 +155,8 @@ export class SmbShare implements FileShare {
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {
         // A write error during `put` from a file (disk full) is printed on stderr, outside the segments.
-        if (firstNtStatus(result.transcript)) throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
+        if (firstNtStatus(result.transcript))
+          throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
         throw shareError('general', `"${sharePath}" was not stored completely (${stored ?? 0} of ${result.bytesIn} bytes).`, listSegment);
       }
       const [renameSegment = ''] = await this.withRetry(() =>
@@ -210,7 +218,8 @@ export class SmbShare implements FileShare {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    if (pathComponents(from).length === 0 || pathComponents(to).length === 0) throw shareError('path', 'The backup folder itself cannot be renamed.');
+    if (pathComponents(from).length === 0 || pathComponents(to).length === 0)
+      throw shareError('path', 'The backup folder itself cannot be renamed.');
     const [segment = ''] = await this.withRetry(() =>
       this.session([`rename ${quoteArgument(this.remotePath(from))} ${quoteArgument(this.remotePath(to))}`], `Renaming "${from}" failed.`),
     );

@@ -177,9 +177,10 @@ function execute(
     delete env.PASSWD_FILE;
     if (passwordNeedsEnvironment(endpoint.password)) env.PASSWD = endpoint.password;
     const args = smbclientArguments(endpoint, authFile, options.debugLevel ?? 1);
-    const commands = options.upload && data?.kind === 'upload'
-      ? [`put ${quoteArgument(data.fifo.path)} ${quoteArgument(options.upload.remote)}`, ...options.commands]
-      : options.commands;
+    const commands =
+      options.upload && data?.kind === 'upload'
+        ? [`put ${quoteArgument(data.fifo.path)} ${quoteArgument(options.upload.remote)}`, ...options.commands]
+        : options.commands;
     const download = data?.kind === 'download' ? data.ends : undefined;
     const child = endpoint.spawn(endpoint.smbclientPath, args, {
       stdio: download ? ['pipe', 'pipe', 'pipe', download.childEnd] : ['pipe', 'pipe', 'pipe'],
@@ -286,25 +287,27 @@ function execute(
       // Before the private folder (and the FIFO in it) goes: a write open still
       // waiting for smbclient is released through the FIFO's name.
       const released = uploadFifo ? uploadFifo.abandon() : Promise.resolve();
-      void released.then(() => {
-        onChildGone();
-        return dataDone;
-      }).then(() => {
-        if (source && upload) {
-          source.unpipe(upload);
-          upload.destroy();
-        }
-        const transcript = scrubSecrets(`${stdout}\n${stderr}`.trim());
-        resolve({
-          exitCode,
-          segments: splitSegments(scrubSecrets(stdout), commands.length),
-          transcript,
-          timedOut,
-          bytesIn,
-          dataInError,
-          spawnError,
+      void released
+        .then(() => {
+          onChildGone();
+          return dataDone;
+        })
+        .then(() => {
+          if (source && upload) {
+            source.unpipe(upload);
+            upload.destroy();
+          }
+          const transcript = scrubSecrets(`${stdout}\n${stderr}`.trim());
+          resolve({
+            exitCode,
+            segments: splitSegments(scrubSecrets(stdout), commands.length),
+            transcript,
+            timedOut,
+            bytesIn,
+            dataInError,
+            spawnError,
+          });
         });
-      });
     };
     child.once('error', (error) => {
       spawnError = error.message;

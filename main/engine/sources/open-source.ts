@@ -52,7 +52,12 @@ export function openCommandSource(source: Extract<SourceDefinition, { kind: 'com
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (timedOut) reject(new SourceFailure(`The command did not finish within ${source.timeoutSeconds} s and was stopped.`));
-      else if (code !== 0) reject(new SourceFailure(`The command exited with ${code === null ? `signal ${signal}` : `status ${code}`}.${stderrTail.trim() ? ` Its last error output: ${stderrTail.trim()}` : ''}`));
+      else if (code !== 0)
+        reject(
+          new SourceFailure(
+            `The command exited with ${code === null ? `signal ${signal}` : `status ${code}`}.${stderrTail.trim() ? ` Its last error output: ${stderrTail.trim()}` : ''}`,
+          ),
+        );
       else resolve();
     });
   });

@@ -30,23 +30,73 @@ function sampleFiles(): Record<string, Record<string, unknown>> {
   const next = prng(0x5eed);
   const tenants = ['contoso', 'fabrikam', 'woodgrove', 'adventure-works', 'northwind'];
   const subscriptions = tenants.flatMap((tenant, t) =>
-    Array.from({ length: 4 }, (_, i) => ({ subscriptionId: guid(next), displayName: `${tenant}-sub-${i + 1}`, tenant: `${tenant}.onmicrosoft.com`, offerId: `offer-${(t + i) % 3}`, state: 'Enabled' })),
+    Array.from({ length: 4 }, (_, i) => ({
+      subscriptionId: guid(next),
+      displayName: `${tenant}-sub-${i + 1}`,
+      tenant: `${tenant}.onmicrosoft.com`,
+      offerId: `offer-${(t + i) % 3}`,
+      state: 'Enabled',
+    })),
   );
-  const quotas = ['compute', 'storage', 'network'].map((kind, i) => ({ name: `${kind}-standard`, kind, limits: { cores: 100 * (i + 1), vms: 50 * (i + 1), storageGiB: 2048 * (i + 1), publicIps: 20 * (i + 1) } }));
-  const plans = ['basic', 'standard', 'premium'].map((tier, i) => ({ planId: `plan-${tier}`, displayName: `${tier[0]!.toUpperCase()}${tier.slice(1)} plan`, quotaIds: quotas.slice(0, i + 1).map((q) => q.name) }));
-  const offers = plans.map((plan, i) => ({ offerId: `offer-${i}`, displayName: `${plan.displayName} offer`, basePlanIds: [plan.planId], state: 'Public' }));
-  const users = Array.from({ length: 60 }, (_, i) => ({ objectId: guid(next), userPrincipalName: `operator${i + 1}@azurestack.local`, enabled: i % 11 !== 0 }));
-  const vaults = tenants.map((tenant) => ({ vaultName: `${tenant}-kv`, subscription: subscriptions.find((s) => s.tenant.startsWith(tenant))?.subscriptionId, sku: 'standard' }));
+  const quotas = ['compute', 'storage', 'network'].map((kind, i) => ({
+    name: `${kind}-standard`,
+    kind,
+    limits: { cores: 100 * (i + 1), vms: 50 * (i + 1), storageGiB: 2048 * (i + 1), publicIps: 20 * (i + 1) },
+  }));
+  const plans = ['basic', 'standard', 'premium'].map((tier, i) => ({
+    planId: `plan-${tier}`,
+    displayName: `${tier[0]!.toUpperCase()}${tier.slice(1)} plan`,
+    quotaIds: quotas.slice(0, i + 1).map((q) => q.name),
+  }));
+  const offers = plans.map((plan, i) => ({
+    offerId: `offer-${i}`,
+    displayName: `${plan.displayName} offer`,
+    basePlanIds: [plan.planId],
+    state: 'Public',
+  }));
+  const users = Array.from({ length: 60 }, (_, i) => ({
+    objectId: guid(next),
+    userPrincipalName: `operator${i + 1}@azurestack.local`,
+    enabled: i % 11 !== 0,
+  }));
+  const vaults = tenants.map((tenant) => ({
+    vaultName: `${tenant}-kv`,
+    subscription: subscriptions.find((s) => s.tenant.startsWith(tenant))?.subscriptionId,
+    sku: 'standard',
+  }));
   return {
     identity: {
-      'deployment.json': { stampVersion: '1.2406.0.8', deploymentId: guid(next), externalDomain: 'local.azurestack.external', region: 'local' },
+      'deployment.json': {
+        stampVersion: '1.2406.0.8',
+        deploymentId: guid(next),
+        externalDomain: 'local.azurestack.external',
+        region: 'local',
+      },
       'users.json': { users },
-      'groups.json': { groups: [{ name: 'Operators', members: users.slice(0, 10).map((u) => u.objectId) }, { name: 'Auditors', members: users.slice(10, 14).map((u) => u.objectId) }] },
-      'federation.json': { issuer: 'https://adfs.local.azurestack.external/adfs', signingCertificateThumbprint: 'A9F3C0D2B1E4F5A6B7C8D9E0F1A2B3C4D5E6F7A8' },
+      'groups.json': {
+        groups: [
+          { name: 'Operators', members: users.slice(0, 10).map((u) => u.objectId) },
+          { name: 'Auditors', members: users.slice(10, 14).map((u) => u.objectId) },
+        ],
+      },
+      'federation.json': {
+        issuer: 'https://adfs.local.azurestack.external/adfs',
+        signingCertificateThumbprint: 'A9F3C0D2B1E4F5A6B7C8D9E0F1A2B3C4D5E6F7A8',
+      },
     },
     'certificate-authority': {
-      'root.json': { subject: 'CN=AzureStackCertificationAuthority', serialNumber: '1F3A5C7E9B', notAfter: '2031-06-30T00:00:00Z', keyAlgorithm: 'RSA 4096' },
-      'issued.json': { certificates: Array.from({ length: 24 }, (_, i) => ({ subject: `CN=infra-role-${i}.azurestack.local`, serialNumber: guid(next).replace(/-/g, '').slice(0, 16).toUpperCase() })) },
+      'root.json': {
+        subject: 'CN=AzureStackCertificationAuthority',
+        serialNumber: '1F3A5C7E9B',
+        notAfter: '2031-06-30T00:00:00Z',
+        keyAlgorithm: 'RSA 4096',
+      },
+      'issued.json': {
+        certificates: Array.from({ length: 24 }, (_, i) => ({
+          subject: `CN=infra-role-${i}.azurestack.local`,
+          serialNumber: guid(next).replace(/-/g, '').slice(0, 16).toUpperCase(),
+        })),
+      },
     },
     'resource-manager': {
       'subscriptions.json': { subscriptions },
@@ -56,11 +106,29 @@ function sampleFiles(): Record<string, Record<string, unknown>> {
     },
     keyvault: {
       'vaults.json': { vaults },
-      'secrets.json': { secrets: vaults.flatMap((vault) => Array.from({ length: 3 }, (_, i) => ({ vault: vault.vaultName, name: `secret-${i + 1}`, version: guid(next), contentType: 'text/plain', value: `sample-secret-value-${vault.vaultName}-${i + 1}` }))) },
+      'secrets.json': {
+        secrets: vaults.flatMap((vault) =>
+          Array.from({ length: 3 }, (_, i) => ({
+            vault: vault.vaultName,
+            name: `secret-${i + 1}`,
+            version: guid(next),
+            contentType: 'text/plain',
+            value: `sample-secret-value-${vault.vaultName}-${i + 1}`,
+          })),
+        ),
+      },
     },
     rbac: {
-      'role-assignments.json': { assignments: subscriptions.map((s, i) => ({ scope: `/subscriptions/${s.subscriptionId}`, role: ['Owner', 'Contributor', 'Reader'][i % 3], principalId: users[i % users.length]!.objectId })) },
-      'role-definitions.json': { roles: ['Owner', 'Contributor', 'Reader', 'Azure Stack Operator'].map((name) => ({ name, id: guid(next) })) },
+      'role-assignments.json': {
+        assignments: subscriptions.map((s, i) => ({
+          scope: `/subscriptions/${s.subscriptionId}`,
+          role: ['Owner', 'Contributor', 'Reader'][i % 3],
+          principalId: users[i % users.length]!.objectId,
+        })),
+      },
+      'role-definitions.json': {
+        roles: ['Owner', 'Contributor', 'Reader', 'Azure Stack Operator'].map((name) => ({ name, id: guid(next) })),
+      },
     },
   };
 }
@@ -76,7 +144,8 @@ export async function ensureSampleStamp(dir: string): Promise<SourceDefinition[]
   if (!exists) {
     for (const [component, entries] of Object.entries(files)) {
       await mkdir(join(dir, component), { recursive: true });
-      for (const [file, content] of Object.entries(entries)) await writeFile(join(dir, component, file), JSON.stringify(content, null, 2) + '\n');
+      for (const [file, content] of Object.entries(entries))
+        await writeFile(join(dir, component, file), JSON.stringify(content, null, 2) + '\n');
     }
     await writeFile(marker, new Date(0).toISOString());
   }

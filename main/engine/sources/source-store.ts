@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { AddSourceInput, SourceView } from '../../../preload/api';
 import { invalidInput } from '../errors';
 import { ensureSampleStamp, SAMPLE_COMPONENTS } from './sample-stamp';
-import { checkComponentName, checkSourceList, DEFAULT_COMMAND_TIMEOUT_SECONDS, MAX_COMMAND_TIMEOUT_SECONDS, type SourceDefinition } from './source';
+import {
+  checkComponentName,
+  checkSourceList,
+  DEFAULT_COMMAND_TIMEOUT_SECONDS,
+  MAX_COMMAND_TIMEOUT_SECONDS,
+  type SourceDefinition,
+} from './source';
 import { isAbsolute, join } from 'node:path';
 
 const sourceSchema = z.discriminatedUnion('kind', [
@@ -20,12 +26,22 @@ export class SourceStore {
   private readonly conf: Conf<{ sources: SourceDefinition[] }>;
 
   constructor(private readonly configDir: string) {
-    this.conf = new Conf<{ sources: SourceDefinition[] }>({ cwd: configDir, configName: 'sources', defaults: { sources: [] }, projectName: 'infra-backup-console' });
+    this.conf = new Conf<{ sources: SourceDefinition[] }>({
+      cwd: configDir,
+      configName: 'sources',
+      defaults: { sources: [] },
+      projectName: 'infra-backup-console',
+    });
   }
 
   defined(): SourceDefinition[] {
     const parsed = fileSchema.safeParse(this.conf.store);
-    if (!parsed.success) throw invalidInput('sources', `The sources file ${this.conf.path} is not valid.`, 'Fix or delete the file, then add the sources again.');
+    if (!parsed.success)
+      throw invalidInput(
+        'sources',
+        `The sources file ${this.conf.path} is not valid.`,
+        'Fix or delete the file, then add the sources again.',
+      );
     return parsed.data.sources;
   }
 
@@ -49,7 +65,12 @@ export class SourceStore {
 
   add(input: AddSourceInput): SourceView[] {
     checkComponentName(input.name);
-    if (!!input.folder === !!input.command) throw invalidInput('source', 'Give exactly one of a folder or a command.', 'A source is a folder to back up, or a command whose output is the data.');
+    if (!!input.folder === !!input.command)
+      throw invalidInput(
+        'source',
+        'Give exactly one of a folder or a command.',
+        'A source is a folder to back up, or a command whose output is the data.',
+      );
     let source: SourceDefinition;
     if (input.folder) {
       if (!isAbsolute(input.folder)) throw invalidInput('folder', `The folder must be an absolute path (got "${input.folder}").`);
@@ -57,7 +78,10 @@ export class SourceStore {
     } else {
       const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_COMMAND_TIMEOUT_SECONDS) {
-        throw invalidInput('timeoutSeconds', `The command timeout must be a whole number of seconds from 1 to ${MAX_COMMAND_TIMEOUT_SECONDS}.`);
+        throw invalidInput(
+          'timeoutSeconds',
+          `The command timeout must be a whole number of seconds from 1 to ${MAX_COMMAND_TIMEOUT_SECONDS}.`,
+        );
       }
       source = { name: input.name, kind: 'command', command: input.command ?? '', timeoutSeconds };
     }
@@ -69,8 +93,12 @@ export class SourceStore {
 
   remove(name: string): SourceView[] {
     const defined = this.defined();
-    if (!defined.some((source) => source.name === name)) throw invalidInput('name', `There is no source named "${name}".`, 'List the sources to see their names.');
-    this.conf.set('sources', defined.filter((source) => source.name !== name));
+    if (!defined.some((source) => source.name === name))
+      throw invalidInput('name', `There is no source named "${name}".`, 'List the sources to see their names.');
+    this.conf.set(
+      'sources',
+      defined.filter((source) => source.name !== name),
+    );
     return this.views();
   }
 }

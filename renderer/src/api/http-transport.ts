@@ -13,10 +13,24 @@ export function httpTransport(base = ''): Transport {
         body: JSON.stringify({ input }),
       });
       if (response.status === 401) {
-        return { ok: false, error: { code: 'internal', message: 'The console session has expired.', remediation: 'Open the console again with the URL printed where it was started.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'internal',
+            message: 'The console session has expired.',
+            remediation: 'Open the console again with the URL printed where it was started.',
+          },
+        };
       }
       if (!response.ok) {
-        return { ok: false, error: { code: 'internal', message: `The console server answered ${response.status}.`, remediation: 'Reload the page; if it persists, restart the console.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'internal',
+            message: `The console server answered ${response.status}.`,
+            remediation: 'Reload the page; if it persists, restart the console.',
+          },
+        };
       }
       return (await response.json()) as ApiResult<unknown>;
     },

@@ -1,6 +1,14 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { BackupDetail, BackupSummary, JobProgress, RecoveryKeyCheck, RecoveryKeyInput, RestoreResult, VerifyResult } from '../../../preload/api';
+import type {
+  BackupDetail,
+  BackupSummary,
+  JobProgress,
+  RecoveryKeyCheck,
+  RecoveryKeyInput,
+  RestoreResult,
+  VerifyResult,
+} from '../../../preload/api';
 import { useApi, type ApiCallError } from '../api';
 import { asApiError } from './settings';
 
@@ -53,10 +61,12 @@ export const useBackupsStore = defineStore('backups', () => {
   }
 
   // The key is passed straight through for one call and never kept in the store.
-  const verify = (backupId: string, key?: RecoveryKeyInput): Promise<VerifyResult> => useApi().call('verifyBackup', key ? { backupId, key } : { backupId });
+  const verify = (backupId: string, key?: RecoveryKeyInput): Promise<VerifyResult> =>
+    useApi().call('verifyBackup', key ? { backupId, key } : { backupId });
   const restore = (backupId: string, targetFolder: string, key: RecoveryKeyInput, component?: string): Promise<RestoreResult> =>
     useApi().call('restoreBackup', { backupId, targetFolder, key, ...(component ? { component } : {}) });
-  const checkRecoveryKey = (pfxBase64: string, password: string): Promise<RecoveryKeyCheck> => useApi().call('checkRecoveryKey', { pfxBase64, password });
+  const checkRecoveryKey = (pfxBase64: string, password: string): Promise<RecoveryKeyCheck> =>
+    useApi().call('checkRecoveryKey', { pfxBase64, password });
 
   function onProgress(progress: JobProgress): void {
     activeJob.value = progress;
@@ -67,5 +77,21 @@ export const useBackupsStore = defineStore('backups', () => {
     void refresh();
   }
 
-  return { backups, activeJob, lastFinished, error, loading, detail, refresh, backupNow, cancel, openDetail, verify, restore, checkRecoveryKey, onProgress, onFinished };
+  return {
+    backups,
+    activeJob,
+    lastFinished,
+    error,
+    loading,
+    detail,
+    refresh,
+    backupNow,
+    cancel,
+    openDetail,
+    verify,
+    restore,
+    checkRecoveryKey,
+    onProgress,
+    onFinished,
+  };
 });

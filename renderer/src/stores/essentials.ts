@@ -14,7 +14,10 @@ export const useEssentialsStore = defineStore('essentials', () => {
       essentials.value = await useApi().call('getEssentials');
       error.value = null;
     } catch (caught) {
-      error.value = caught instanceof ApiCallError ? caught : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+      error.value =
+        caught instanceof ApiCallError
+          ? caught
+          : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
     } finally {
       loading.value = false;
     }
@@ -26,7 +29,10 @@ export const useEssentialsStore = defineStore('essentials', () => {
       await useApi().call('setAutomaticBackups', { enabled });
       await refresh();
     } catch (caught) {
-      error.value = caught instanceof ApiCallError ? caught : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+      error.value =
+        caught instanceof ApiCallError
+          ? caught
+          : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
     }
   }
 

@@ -1,7 +1,15 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
 import type { CertificateInfo, CertificateHistoryEntry, SettingsInput, SettingsView } from '../../../preload/api';
-import { FREQUENCY_HOURS, RETENTION_DAYS, SMB_PORT, UNCONFIGURED_CONTEXT, validateSettingsInput, tryParseUncLocation, locationWarning } from '../../../common/settings-schema';
+import {
+  FREQUENCY_HOURS,
+  RETENTION_DAYS,
+  SMB_PORT,
+  UNCONFIGURED_CONTEXT,
+  validateSettingsInput,
+  tryParseUncLocation,
+  locationWarning,
+} from '../../../common/settings-schema';
 import { ApiCallError, useApi } from '../api';
 
 export interface SettingsForm {
@@ -72,8 +80,10 @@ export const useSettingsStore = defineStore('settings', () => {
     const errors: Record<string, string> = {};
     const empty = (n: number | null) => n === null;
     for (const problem of validateSettingsInput(saved.value ?? UNCONFIGURED_CONTEXT, input())) errors[problem.field] = problem.message;
-    if (empty(form.frequencyHours)) errors.frequencyHours = `Frequency in hours is required (${FREQUENCY_HOURS.min}–${FREQUENCY_HOURS.max}).`;
-    if (empty(form.retentionDays)) errors.retentionDays = `Retention period in days is required (${RETENTION_DAYS.min}–${RETENTION_DAYS.max}).`;
+    if (empty(form.frequencyHours))
+      errors.frequencyHours = `Frequency in hours is required (${FREQUENCY_HOURS.min}–${FREQUENCY_HOURS.max}).`;
+    if (empty(form.retentionDays))
+      errors.retentionDays = `Retention period in days is required (${RETENTION_DAYS.min}–${RETENTION_DAYS.max}).`;
     if (certificateError.value) errors.certificate = certificateError.value;
     return errors;
   });
@@ -94,7 +104,9 @@ export const useSettingsStore = defineStore('settings', () => {
     const parsed = tryParseUncLocation(form.location);
     return !parsed.ok || parsed.location.kind === 'smb';
   });
-  const retentionLowered = computed(() => saved.value?.configured === true && form.retentionDays !== null && form.retentionDays < saved.value.retentionDays);
+  const retentionLowered = computed(
+    () => saved.value?.configured === true && form.retentionDays !== null && form.retentionDays < saved.value.retentionDays,
+  );
 
   function touch(field: string): void {
     touched.add(field);
@@ -147,7 +159,10 @@ export const useSettingsStore = defineStore('settings', () => {
     } catch (caught) {
       const apiError = asApiError(caught);
       if (apiError.code === 'confirmation-required') {
-        pending.value = { kind: apiError.field === 'confirmSwitchToCertificate' ? 'switch-to-certificate' : 'retention', message: `${apiError.message} ${apiError.remediation}` };
+        pending.value = {
+          kind: apiError.field === 'confirmSwitchToCertificate' ? 'switch-to-certificate' : 'retention',
+          message: `${apiError.message} ${apiError.remediation}`,
+        };
       } else if (apiError.field) {
         engineErrors[apiError.field] = apiError.message;
       } else {
@@ -176,9 +191,30 @@ export const useSettingsStore = defineStore('settings', () => {
     form.passwordConfirm = '';
   }
 
-  return { saved, form, certificate, history, fieldErrors, error, saving, pending, savedMessage, locationNotice, isSmb, retentionLowered, touch, load, useCertificateFile, save, confirmPending, cancelPending };
+  return {
+    saved,
+    form,
+    certificate,
+    history,
+    fieldErrors,
+    error,
+    saving,
+    pending,
+    savedMessage,
+    locationNotice,
+    isSmb,
+    retentionLowered,
+    touch,
+    load,
+    useCertificateFile,
+    save,
+    confirmPending,
+    cancelPending,
+  };
 });
 
 export function asApiError(caught: unknown): ApiCallError {
-  return caught instanceof ApiCallError ? caught : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+  return caught instanceof ApiCallError
+    ? caught
+    : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
 }

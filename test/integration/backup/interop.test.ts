@@ -31,7 +31,12 @@ describe('an independent Python decoder, written from docs/BACKUP-FORMAT.md, dec
     await makeSourceTree(source, 2 * 1024 * 1024 + 5);
     pfx = join(temp.path, 'key.pfx');
     await writeFile(pfx, testCertificate().pfxDer);
-    engine = createEngine({ configDir: join(temp.path, 'config'), version: 'test', frontDoor: 'cli', logger: createLogger({ level: 'silent' }) });
+    engine = createEngine({
+      configDir: join(temp.path, 'config'),
+      version: 'test',
+      frontDoor: 'cli',
+      logger: createLogger({ level: 'silent' }),
+    });
     await engine.saveSettings({ location: join(temp.path, 'share'), certificateBase64: testCertificate().cerDer.toString('base64') });
     await engine.addSource({ name: 'files', folder: source });
     await engine.addSource({ name: 'export', command: `printf '%s' 'raw export ${MARKER}'; head -c 3000000 /dev/zero` });

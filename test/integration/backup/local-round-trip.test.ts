@@ -17,7 +17,12 @@ describe('backup → list → verify → restore on a local-folder location', ()
     store = join(temp.path, 'share');
     source = join(temp.path, 'source');
     await makeSourceTree(source);
-    engine = createEngine({ configDir: join(temp.path, 'config'), version: 'test', frontDoor: 'cli', logger: createLogger({ level: 'silent' }) });
+    engine = createEngine({
+      configDir: join(temp.path, 'config'),
+      version: 'test',
+      frontDoor: 'cli',
+      logger: createLogger({ level: 'silent' }),
+    });
     await engine.saveSettings({ location: store, certificateBase64: testCertificate().cerDer.toString('base64') });
     await engine.addSource({ name: 'files', folder: source });
     await engine.addSource({ name: 'export', command: `printf '%s' 'command output ${MARKER}'` });
@@ -32,7 +37,12 @@ describe('backup → list → verify → restore on a local-folder location', ()
     expect(summary.state).toBe('Succeeded');
     const listed = await engine.listBackups();
     expect(listed.map((b) => b.backupId)).toEqual([summary.backupId]);
-    expect(listed[0]).toMatchObject({ state: 'Succeeded', trigger: 'on-demand', recoveryReady: true, certificateThumbprint: testCertificate().info.thumbprint });
+    expect(listed[0]).toMatchObject({
+      state: 'Succeeded',
+      trigger: 'on-demand',
+      recoveryReady: true,
+      certificateThumbprint: testCertificate().info.thumbprint,
+    });
     const folder = join(store, 'MASBackup', summary.backupId);
     expect((await readdir(folder)).sort()).toEqual(['export.bin', 'files.bin', 'manifest.json']);
     for (const name of await readdir(folder)) {
@@ -60,7 +70,13 @@ describe('backup → list → verify → restore on a local-folder location', ()
   it('refuses a wrong .pfx password with a clear wrong-key error and writes nothing', async () => {
     const [backup] = await engine.listBackups();
     const target = join(temp.path, 'restored-wrong');
-    await expect(engine.restoreBackup({ backupId: backup!.backupId, targetFolder: target, key: { kind: 'pfx', pfxBase64: testCertificate().pfxDer.toString('base64'), password: 'wrong' } })).rejects.toMatchObject({ code: 'wrong-key' });
+    await expect(
+      engine.restoreBackup({
+        backupId: backup!.backupId,
+        targetFolder: target,
+        key: { kind: 'pfx', pfxBase64: testCertificate().pfxDer.toString('base64'), password: 'wrong' },
+      }),
+    ).rejects.toMatchObject({ code: 'wrong-key' });
   });
 
   it('cancel stops a running job: it finishes as cancelled and nothing new is listed', async () => {

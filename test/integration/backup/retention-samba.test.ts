@@ -31,7 +31,13 @@ describe('retention on a real Samba share, with backups made in the past under a
     const source = join(temp.path, 'source');
     await mkdir(source);
     await writeFile(join(source, 'data.json'), JSON.stringify({ hello: 'retention' }));
-    engine = createEngine({ configDir: join(temp.path, 'config'), version: 'test', frontDoor: 'cli', clock, logger: createLogger({ level: 'silent' }) });
+    engine = createEngine({
+      configDir: join(temp.path, 'config'),
+      version: 'test',
+      frontDoor: 'cli',
+      clock,
+      logger: createLogger({ level: 'silent' }),
+    });
     await engine.saveSettings({
       location: server.uncPath,
       username: `${server.workgroup}\\${server.username}`,
@@ -66,7 +72,11 @@ describe('retention on a real Samba share, with backups made in the past under a
     expect(preview.toDelete.map((b) => b.backupId).sort()).toEqual([ids.A, ids.C].sort());
     // the newest successful backup is kept although it is 8 days old: the last good one must survive
     expect(preview.keptNewestSuccessful).toBe(ids.B);
-    await expect(engine.saveSettings({ retentionDays: 2 })).rejects.toMatchObject({ code: 'confirmation-required', field: 'retentionDays', message: expect.stringContaining(ids.A) });
+    await expect(engine.saveSettings({ retentionDays: 2 })).rejects.toMatchObject({
+      code: 'confirmation-required',
+      field: 'retentionDays',
+      message: expect.stringContaining(ids.A),
+    });
     expect((await engine.getSettings()).retentionDays).toBe(14);
     await engine.saveSettings({ retentionDays: 2, confirmRetentionDeletion: true });
   });
@@ -76,7 +86,10 @@ describe('retention on a real Samba share, with backups made in the past under a
     const now = clock.now().toISOString();
     const liveId = '20261109T230000Z-bbbbbb';
     // Another console is mid-backup: its lock has a fresh heartbeat.
-    await writeFile(join(masBackup, '.lock'), JSON.stringify({ lockId: 'other-console', owner: 'another-station:4242', jobId: 'j', backupId: liveId, acquiredAt: now }));
+    await writeFile(
+      join(masBackup, '.lock'),
+      JSON.stringify({ lockId: 'other-console', owner: 'another-station:4242', jobId: 'j', backupId: liveId, acquiredAt: now }),
+    );
     await writeFile(join(masBackup, '.lock.hb.other-console.00000001'), JSON.stringify({ at: now }));
     await mkdir(join(masBackup, `${liveId}.partial`));
     await mkdir(join(masBackup, '20261103T000000Z-aaaaaa.partial'));

@@ -17,7 +17,14 @@ describe('share lock on a real Samba share', () => {
   let share: SmbShare;
   beforeAll(async () => {
     server = await startSamba();
-    share = new SmbShare({ host: server.host, port: server.port, share: server.shareName, username: server.username, password: server.password, retryDelayMs: 10 });
+    share = new SmbShare({
+      host: server.host,
+      port: server.port,
+      share: server.shareName,
+      username: server.username,
+      password: server.password,
+      retryDelayMs: 10,
+    });
     await share.mkdirp('MASBackup');
   });
   afterAll(async () => server?.stop());

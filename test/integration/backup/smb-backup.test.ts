@@ -12,7 +12,8 @@ const LARGE_FILE_BYTES = 200 * 1024 * 1024;
 
 async function allShareBytes(dir: string): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) out.push(await readFile(join(entry.parentPath, entry.name)));
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) out.push(await readFile(join(entry.parentPath, entry.name)));
   return out;
 }
 
@@ -30,7 +31,12 @@ describe('encrypted backups on a real Samba share', () => {
     temp = await makeTempDir();
     source = join(temp.path, 'source');
     await makeSourceTree(source, LARGE_FILE_BYTES);
-    engine = createEngine({ configDir: join(temp.path, 'config'), version: 'test', frontDoor: 'cli', logger: createLogger({ level: process.env.IBC_TEST_LOG ?? 'silent' }) });
+    engine = createEngine({
+      configDir: join(temp.path, 'config'),
+      version: 'test',
+      frontDoor: 'cli',
+      logger: createLogger({ level: process.env.IBC_TEST_LOG ?? 'silent' }),
+    });
     await engine.saveSettings({
       location: `${server.uncPath}\\contoso`,
       username: `${server.workgroup}\\${server.username}`,
@@ -65,17 +71,33 @@ describe('encrypted backups on a real Samba share', () => {
   });
 
   it('a reinstalled console (new config dir, same share) sees the backup', async () => {
-    const fresh = createEngine({ configDir: join(temp.path, 'config-2'), version: 'test', frontDoor: 'cli', logger: createLogger({ level: 'silent' }) });
-    await fresh.saveSettings({ location: `${server.uncPath}\\contoso`, username: `${server.workgroup}\\${server.username}`, password: server.password, passwordConfirm: server.password, smbPort: server.port, certificateBase64: testCertificate().cerDer.toString('base64') });
+    const fresh = createEngine({
+      configDir: join(temp.path, 'config-2'),
+      version: 'test',
+      frontDoor: 'cli',
+      logger: createLogger({ level: 'silent' }),
+    });
+    await fresh.saveSettings({
+      location: `${server.uncPath}\\contoso`,
+      username: `${server.workgroup}\\${server.username}`,
+      password: server.password,
+      passwordConfirm: server.password,
+      smbPort: server.port,
+      certificateBase64: testCertificate().cerDer.toString('base64'),
+    });
     expect((await fresh.listBackups()).map((b) => b.backupId)).toEqual([backupId]);
     await fresh.close();
   });
 
   it('refuses a .pfx of another certificate and a wrong password, with wrong-key', async () => {
     const other = generateSelfSignedCertificate({ dnsName: 'other.contoso.com', pfxPassword: 'another password' });
-    await expect(engine.verifyBackup({ backupId, key: { kind: 'pfx', pfxBase64: other.pfxDer.toString('base64'), password: 'another password' } })).rejects.toMatchObject({ code: 'wrong-key' });
+    await expect(
+      engine.verifyBackup({ backupId, key: { kind: 'pfx', pfxBase64: other.pfxDer.toString('base64'), password: 'another password' } }),
+    ).rejects.toMatchObject({ code: 'wrong-key' });
     await expect(engine.verifyBackup({ backupId, key: { ...pfx(), password: 'not it' } })).rejects.toMatchObject({ code: 'wrong-key' });
-    await expect(engine.verifyBackup({ backupId, key: { kind: 'legacy-key', keyBase64: Buffer.alloc(32, 1).toString('base64') } })).rejects.toMatchObject({ code: 'wrong-key' });
+    await expect(
+      engine.verifyBackup({ backupId, key: { kind: 'legacy-key', keyBase64: Buffer.alloc(32, 1).toString('base64') } }),
+    ).rejects.toMatchObject({ code: 'wrong-key' });
   });
 
   it('a flipped byte fails verification naming the component, with and without the key', async () => {
@@ -91,7 +113,9 @@ describe('encrypted backups on a real Samba share', () => {
       const deep = await engine.verifyBackup({ backupId, key: pfx() });
       expect(deep.ok).toBe(false);
       expect(deep.components.find((c) => !c.ok)?.name).toBe('files');
-      await expect(engine.restoreBackup({ backupId, targetFolder: join(temp.path, 'restored-flipped'), key: pfx() })).rejects.toMatchObject({ code: 'restore-failed' });
+      await expect(engine.restoreBackup({ backupId, targetFolder: join(temp.path, 'restored-flipped'), key: pfx() })).rejects.toMatchObject(
+        { code: 'restore-failed' },
+      );
       // a failed restore leaves nothing that looks complete
       expect(await readdir(join(temp.path, 'restored-flipped'))).toEqual([]);
     } finally {
@@ -126,13 +150,16 @@ describe('encrypted backups on a real Samba share', () => {
     expect((await engine.verifyBackup({ backupId, key: pfx() })).ok).toBe(true);
   });
 
-  it('a failing command source makes the backup PartialSucceeded with that component\'s error', async () => {
+  it("a failing command source makes the backup PartialSucceeded with that component's error", async () => {
     await engine.addSource({ name: 'broken-export', command: 'echo partial; echo "database offline" >&2; exit 3' });
     try {
       const finished = await backupNow(engine);
       expect(finished.backup?.state).toBe('PartialSucceeded');
       const detail = await engine.getBackup({ backupId: finished.backup!.backupId });
-      expect(detail.components.find((c) => c.name === 'broken-export')).toMatchObject({ state: 'Failed', error: expect.stringContaining('status 3') });
+      expect(detail.components.find((c) => c.name === 'broken-export')).toMatchObject({
+        state: 'Failed',
+        error: expect.stringContaining('status 3'),
+      });
       expect(detail.components.find((c) => c.name === 'files')?.state).toBe('Succeeded');
     } finally {
       await engine.removeSource({ name: 'broken-export' });

@@ -45,7 +45,10 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect(deep.code, deep.err).toBe(0);
     expect(JSON.parse(deep.out)).toMatchObject({ ok: true, deep: true });
     const target = join(temp.path, 'restored');
-    const restored = await cli(c('backup', 'restore', backupId, '--out', target, '--pfx', pfx, '--pfx-password-stdin'), `${PFX_PASSWORD}\n`);
+    const restored = await cli(
+      c('backup', 'restore', backupId, '--out', target, '--pfx', pfx, '--pfx-password-stdin'),
+      `${PFX_PASSWORD}\n`,
+    );
     expect(restored.code, restored.err).toBe(0);
     expect(await treeDigest(join(target, 'files'))).toEqual(await treeDigest(source));
     expect(deep.out + deep.err + restored.out + restored.err).not.toContain(PFX_PASSWORD);

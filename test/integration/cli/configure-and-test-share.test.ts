@@ -23,7 +23,10 @@ describe('configure from the CLI and test the connection against a real Samba se
     server = await startSamba();
     temp = await makeTempDir();
     config = join(temp.path, 'config');
-    const made = await cli(['--json', '--config-dir', config, 'cert', 'new', '--dns-name', 'backup.contoso.com', '--out', temp.path, '--pfx-password-stdin'], 'pfx password 123\n');
+    const made = await cli(
+      ['--json', '--config-dir', config, 'cert', 'new', '--dns-name', 'backup.contoso.com', '--out', temp.path, '--pfx-password-stdin'],
+      'pfx password 123\n',
+    );
     expect(made.code, made.err).toBe(0);
     cer = (JSON.parse(made.out) as { cer: string }).cer;
   });
@@ -34,11 +37,45 @@ describe('configure from the CLI and test the connection against a real Samba se
 
   it('saves the configuration (steps 3–10 of the source document), never showing or storing the password in clear', async () => {
     const location = `${server.uncPath}\\contoso.com\\nyc`;
-    const set = await cli(['--json', '--config-dir', config, 'config', 'set', '--path', location, '--username', `${server.workgroup}\\${server.username}`, '--password-stdin', '--smb-port', String(server.port), '--cert', cer, '--frequency', '6', '--retention', '5'], `${server.password}\n`);
+    const set = await cli(
+      [
+        '--json',
+        '--config-dir',
+        config,
+        'config',
+        'set',
+        '--path',
+        location,
+        '--username',
+        `${server.workgroup}\\${server.username}`,
+        '--password-stdin',
+        '--smb-port',
+        String(server.port),
+        '--cert',
+        cer,
+        '--frequency',
+        '6',
+        '--retention',
+        '5',
+      ],
+      `${server.password}\n`,
+    );
     expect(set.code, set.err).toBe(0);
     const shown = await cli(['--json', '--config-dir', config, 'config', 'show']);
-    const view = JSON.parse(shown.out) as { configured: boolean; passwordSet: boolean; frequencyHours: number; retentionDays: number; encryption: { mode: string; certificate: { thumbprint: string } } };
-    expect(view).toMatchObject({ configured: true, passwordSet: true, frequencyHours: 6, retentionDays: 5, encryption: { mode: 'certificate' } });
+    const view = JSON.parse(shown.out) as {
+      configured: boolean;
+      passwordSet: boolean;
+      frequencyHours: number;
+      retentionDays: number;
+      encryption: { mode: string; certificate: { thumbprint: string } };
+    };
+    expect(view).toMatchObject({
+      configured: true,
+      passwordSet: true,
+      frequencyHours: 6,
+      retentionDays: 5,
+      encryption: { mode: 'certificate' },
+    });
     expect(shown.out + set.out + set.err).not.toContain(server.password);
     const stored = await allFilesText(config);
     expect(stored).not.toContain(server.password);
@@ -48,7 +85,13 @@ describe('configure from the CLI and test the connection against a real Samba se
   it('share test reaches, authenticates, writes a probe in the configured folder and reports capacity', async () => {
     const tested = await cli(['--json', '--config-dir', config, 'share', 'test']);
     expect(tested.code, tested.err + tested.out).toBe(0);
-    const result = JSON.parse(tested.out) as { reachable: boolean; authenticated: boolean; writable: boolean; dialect: string; freeBytes: number };
+    const result = JSON.parse(tested.out) as {
+      reachable: boolean;
+      authenticated: boolean;
+      writable: boolean;
+      dialect: string;
+      freeBytes: number;
+    };
     expect(result).toMatchObject({ reachable: true, authenticated: true, writable: true });
     expect(result.dialect).toMatch(/SMB3/);
     expect(result.freeBytes).toBeGreaterThan(0);

@@ -27,7 +27,11 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, wha
 }
 
 const exited = (child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
-  new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve({ code: child.exitCode, signal: child.signalCode }) : child.once('exit', (code, signal) => resolve({ code, signal }))));
+  new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? resolve({ code: child.exitCode, signal: child.signalCode })
+      : child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
 describe('crashes and the headless service, with the built CLI against real Samba', () => {
   let server: SambaServer;
@@ -52,7 +56,24 @@ describe('crashes and the headless service, with the built CLI against real Samb
     await makeSourceTree(source, 400 * 1024 * 1024);
     const cer = join(temp.path, 'backup.cer');
     await writeFile(cer, testCertificate().cerDer);
-    const set = await cli(['--config-dir', config, 'config', 'set', '--path', server.uncPath, '--username', `${server.workgroup}\\${server.username}`, '--password-stdin', '--smb-port', String(server.port), '--cert', cer], server.password);
+    const set = await cli(
+      [
+        '--config-dir',
+        config,
+        'config',
+        'set',
+        '--path',
+        server.uncPath,
+        '--username',
+        `${server.workgroup}\\${server.username}`,
+        '--password-stdin',
+        '--smb-port',
+        String(server.port),
+        '--cert',
+        cer,
+      ],
+      server.password,
+    );
     expect(set.code, set.err).toBe(0);
     expect((await cli(['--config-dir', config, 'sources', 'add', 'files', '--folder', source])).code).toBe(0);
   });
@@ -85,7 +106,15 @@ describe('crashes and the headless service, with the built CLI against real Samb
     const scheduleFile = join(config, 'schedule.json');
     const state = JSON.parse(await readFile(scheduleFile, 'utf8')) as Record<string, unknown>;
     const dayAgo = new Date(Date.now() - 24 * 3_600_000).toISOString();
-    await writeFile(scheduleFile, JSON.stringify({ ...state, anchor: dayAgo, lastSlotHandled: dayAgo, nextBackupTime: new Date(Date.parse(dayAgo) + 12 * 3_600_000).toISOString() }));
+    await writeFile(
+      scheduleFile,
+      JSON.stringify({
+        ...state,
+        anchor: dayAgo,
+        lastSlotHandled: dayAgo,
+        nextBackupTime: new Date(Date.parse(dayAgo) + 12 * 3_600_000).toISOString(),
+      }),
+    );
     const before = (await entries()).filter((name) => !name.startsWith('.'));
 
     const service = spawnCli(['--config-dir', config, 'service']);
@@ -98,7 +127,10 @@ describe('crashes and the headless service, with the built CLI against real Samb
     // no new complete backup; nothing but (at most) a .partial for the next run to clean
     const after = (await entries()).filter((name) => !name.startsWith('.') && !name.endsWith('.partial'));
     expect(after).toEqual(before.filter((name) => !name.endsWith('.partial')));
-    const timeline = JSON.parse((await cli(['--json', '--config-dir', config, 'timeline'])).out) as Array<{ kind: string; trigger?: string }>;
+    const timeline = JSON.parse((await cli(['--json', '--config-dir', config, 'timeline'])).out) as Array<{
+      kind: string;
+      trigger?: string;
+    }>;
     expect(timeline.filter((event) => event.kind === 'catch-up')).toHaveLength(1);
     expect(timeline.some((event) => event.kind === 'run-started' && event.trigger === 'catch-up')).toBe(true);
   });

@@ -224,7 +224,7 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
       await expectShareError(share.readStream('no-such-file'), 'path');
     });
 
-    it('round-trips folder and file names with ; \' & % spaces, leading -, and non-ASCII', async () => {
+    it("round-trips folder and file names with ; ' & % spaces, leading -, and non-ASCII", async () => {
       for (const name of AWKWARD_NAMES) {
         await share.mkdirp(`names/${name}`);
         await share.writeStream(`names/${name}/${name}`, bytesSource(`content of ${name}`));

@@ -20,11 +20,9 @@ describe('the Samba test harness', () => {
   /** smbclient with the credentials in a 0600 auth file, never on argv. */
   async function smbclient(share: string, commands: string): Promise<string> {
     const authFile = path.join(work, 'auth');
-    await writeFile(
-      authFile,
-      `username = ${server.username}\npassword = ${server.password}\ndomain = ${server.workgroup}\n`,
-      { mode: 0o600 },
-    );
+    await writeFile(authFile, `username = ${server.username}\npassword = ${server.password}\ndomain = ${server.workgroup}\n`, {
+      mode: 0o600,
+    });
     try {
       return await run('smbclient', [`//${server.host}/${share}`, '-p', String(server.port), '-A', authFile, '-m', 'SMB3'], commands);
     } finally {

@@ -113,7 +113,10 @@ describe('SmbShare failures land in the right category', () => {
       const hanging = path.join(work, 'smbclient');
       await writeFile(hanging, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
       const started = Date.now();
-      const error = await expectShareError(new SmbShare(options({ smbclientPath: hanging, timeoutSeconds: 1, retries: 0 })).list(''), 'connectivity');
+      const error = await expectShareError(
+        new SmbShare(options({ smbclientPath: hanging, timeoutSeconds: 1, retries: 0 })).list(''),
+        'connectivity',
+      );
       expect(error.message).toMatch(/did not answer in time/);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
@@ -191,7 +194,10 @@ describe('SmbShare streaming and secrecy', () => {
     await until(() => !existsSync(authFile));
     finishSource();
     await expect(writing).resolves.toEqual({ bytes: 22 });
-    expect(await sha256Of(await share.readStream('slow.txt'))).toEqual({ sha256: createHash('sha256').update('first part second part').digest('hex'), bytes: 22 });
+    expect(await sha256Of(await share.readStream('slow.txt'))).toEqual({
+      sha256: createHash('sha256').update('first part second part').digest('hex'),
+      bytes: 22,
+    });
   });
 
   it('a download its reader abandons or never reads ends smbclient and removes the auth file', async () => {

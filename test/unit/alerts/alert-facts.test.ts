@@ -17,10 +17,23 @@ describe('alert facts', () => {
   it('from the timeline: the newest run-finished event', () => {
     const events: TimelineEvent[] = [
       { id: '3', at: '2026-01-03T00:00:00Z', kind: 'slot-skipped', summary: 's' },
-      { id: '2', at: '2026-01-02T00:00:00Z', kind: 'run-finished', summary: 'f', state: 'Failed', category: 'authentication', reason: 'logon failure' },
+      {
+        id: '2',
+        at: '2026-01-02T00:00:00Z',
+        kind: 'run-finished',
+        summary: 'f',
+        state: 'Failed',
+        category: 'authentication',
+        reason: 'logon failure',
+      },
       { id: '1', at: '2026-01-01T00:00:00Z', kind: 'run-finished', summary: 'ok', state: 'Succeeded' },
     ];
-    expect(lastRunFromTimeline(events)).toEqual({ state: 'Failed', finishedAt: '2026-01-02T00:00:00Z', category: 'authentication', message: 'logon failure' });
+    expect(lastRunFromTimeline(events)).toEqual({
+      state: 'Failed',
+      finishedAt: '2026-01-02T00:00:00Z',
+      category: 'authentication',
+      message: 'logon failure',
+    });
     expect(lastRunFromTimeline([])).toBeNull();
   });
 });

@@ -33,18 +33,28 @@ describe('evaluateAlerts', () => {
     expect(evaluateAlerts(facts())).toEqual([]);
   });
 
-  it.each(['capacity', 'connectivity', 'path', 'authentication', 'general'] as ShareFailureCategory[])('a failed run raises the %s alert with the Azure Stack text and remediation', (category) => {
-    const [alert] = evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, message: 'boom' } }));
-    expect(alert).toMatchObject({ kind: category, severity: 'critical', title: SHARE_FAILURE_ALERTS[category].title, remediation: SHARE_FAILURE_ALERTS[category].remediation });
-    expect(alert?.detail).toContain('boom');
-  });
+  it.each(['capacity', 'connectivity', 'path', 'authentication', 'general'] as ShareFailureCategory[])(
+    'a failed run raises the %s alert with the Azure Stack text and remediation',
+    (category) => {
+      const [alert] = evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, message: 'boom' } }));
+      expect(alert).toMatchObject({
+        kind: category,
+        severity: 'critical',
+        title: SHARE_FAILURE_ALERTS[category].title,
+        remediation: SHARE_FAILURE_ALERTS[category].remediation,
+      });
+      expect(alert?.detail).toContain('boom');
+    },
+  );
 
   it('a failure without a category is a general fault', () => {
     expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1) } })))).toEqual(['general']);
   });
 
   it('automatic backups disabled: informational, with since when', () => {
-    const [alert] = evaluateAlerts(facts({ schedule: { enabled: false, disabledSince: hoursAgo(5), frequencyHours: 12, anchor: hoursAgo(100) } }));
+    const [alert] = evaluateAlerts(
+      facts({ schedule: { enabled: false, disabledSince: hoursAgo(5), frequencyHours: 12, anchor: hoursAgo(100) } }),
+    );
     expect(alert).toMatchObject({ kind: 'automatic-backups-disabled', severity: 'informational' });
     expect(alert?.title).toContain(hoursAgo(5));
   });
@@ -53,8 +63,20 @@ describe('evaluateAlerts', () => {
     expect(kindsOf(evaluateAlerts(facts({ lastSuccessAt: hoursAgo(23) })))).toEqual([]);
     expect(kindsOf(evaluateAlerts(facts({ lastSuccessAt: hoursAgo(25) })))).toEqual(['no-recent-backup']);
     // Never succeeded: measured from when backup was configured (the anchor).
-    expect(kindsOf(evaluateAlerts(facts({ lastSuccessAt: null, schedule: { enabled: true, disabledSince: null, frequencyHours: 4, anchor: hoursAgo(9) } })))).toEqual(['no-recent-backup']);
-    expect(kindsOf(evaluateAlerts(facts({ lastSuccessAt: null, schedule: { enabled: true, disabledSince: null, frequencyHours: 4, anchor: hoursAgo(7) } })))).toEqual([]);
+    expect(
+      kindsOf(
+        evaluateAlerts(
+          facts({ lastSuccessAt: null, schedule: { enabled: true, disabledSince: null, frequencyHours: 4, anchor: hoursAgo(9) } }),
+        ),
+      ),
+    ).toEqual(['no-recent-backup']);
+    expect(
+      kindsOf(
+        evaluateAlerts(
+          facts({ lastSuccessAt: null, schedule: { enabled: true, disabledSince: null, frequencyHours: 4, anchor: hoursAgo(7) } }),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('capacity forecast: last size × backups kept within retention vs free capacity', () => {
@@ -81,13 +103,25 @@ describe('evaluateAlerts', () => {
   });
 
   it('retention delete failures, legacy key and secret storage fallback', () => {
-    expect(kindsOf(evaluateAlerts(facts({ retentionDeleteFailures: [{ target: '20260301T000000Z-aaaaaa', message: 'access denied' }] })))).toEqual(['retention-delete-failed']);
+    expect(
+      kindsOf(evaluateAlerts(facts({ retentionDeleteFailures: [{ target: '20260301T000000Z-aaaaaa', message: 'access denied' }] }))),
+    ).toEqual(['retention-delete-failed']);
     expect(kindsOf(evaluateAlerts(facts({ encryptionMode: 'legacy-key' })))).toEqual(['legacy-key-deprecated']);
-    expect(kindsOf(evaluateAlerts(facts({ secretStorageFallback: 'Stored in an AES key file (0600).' })))).toEqual(['secret-storage-fallback']);
+    expect(kindsOf(evaluateAlerts(facts({ secretStorageFallback: 'Stored in an AES key file (0600).' })))).toEqual([
+      'secret-storage-fallback',
+    ]);
   });
 
   it('an unconfigured console raises no schedule alerts', () => {
-    expect(evaluateAlerts(facts({ configured: false, lastSuccessAt: null, schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null } }))).toEqual([]);
+    expect(
+      evaluateAlerts(
+        facts({
+          configured: false,
+          lastSuccessAt: null,
+          schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null },
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -98,7 +132,9 @@ describe('AlertCenter', () => {
     const c = new AlertCenter({ store, notifier: { notify: (a) => void notified.push(a) } });
     return { c, notified, store };
   }
-  const failed = (category: ShareFailureCategory, at = hoursAgo(1)): Partial<AlertFacts> => ({ lastRun: { state: 'Failed', finishedAt: at, category } });
+  const failed = (category: ShareFailureCategory, at = hoursAgo(1)): Partial<AlertFacts> => ({
+    lastRun: { state: 'Failed', finishedAt: at, category },
+  });
 
   it('raises on a failed run, does not notify again on every tick, closes on the next success', async () => {
     const { c, notified, store } = center();
@@ -153,6 +189,8 @@ describe('AlertCenter', () => {
     const c = new AlertCenter({ store: memoryAlertStore(), notifier: lineNotifier((l) => lines.push(l)) });
     await c.update(facts(failed('capacity')));
     await c.update(facts(failed('capacity')));
-    expect(lines).toEqual([`ALERT [critical] ${SHARE_FAILURE_ALERTS.capacity.title} Remediation: ${SHARE_FAILURE_ALERTS.capacity.remediation}`]);
+    expect(lines).toEqual([
+      `ALERT [critical] ${SHARE_FAILURE_ALERTS.capacity.title} Remediation: ${SHARE_FAILURE_ALERTS.capacity.remediation}`,
+    ]);
   });
 });

@@ -47,7 +47,9 @@ describe('share lock (on a real folder)', () => {
     const dead = await acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'dead', backupId: 'D' });
     // a minute minus a second later: still live
     clock.ms += 59_000;
-    await expect(acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'x', backupId: 'X' })).rejects.toMatchObject({ code: 'backup-running' });
+    await expect(
+      acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'x', backupId: 'X' }),
+    ).rejects.toMatchObject({ code: 'backup-running' });
     // a heartbeat keeps it live past the timeout
     clock.timers.forEach((t) => t());
     await new Promise((r) => setTimeout(r, 50));

@@ -35,7 +35,9 @@ describe('restore refuses archive entries that would escape the target', () => {
 
   for (const [label, header] of cases) {
     it(`refuses ${label} and writes nothing outside the target`, async () => {
-      await expect(extractTar(target, archive([{ header, body: header.type === 'file' ? 'x' : undefined }]))).rejects.toBeInstanceOf(UnsafeArchiveEntry);
+      await expect(extractTar(target, archive([{ header, body: header.type === 'file' ? 'x' : undefined }]))).rejects.toBeInstanceOf(
+        UnsafeArchiveEntry,
+      );
       expect(await readdir(temp.path)).toEqual(['target']);
       expect(await readdir(join(temp.path, 'target'))).toEqual(['inner']);
       expect(await readdir(target)).toEqual([]);
@@ -43,7 +45,14 @@ describe('restore refuses archive entries that would escape the target', () => {
   }
 
   it('extracts files and empty folders of a well-formed archive', async () => {
-    const result = await extractTar(target, archive([{ header: { name: 'dir', type: 'directory' } }, { header: { name: 'dir/a.txt', type: 'file' }, body: 'hello' }, { header: { name: 'empty', type: 'directory' } }]));
+    const result = await extractTar(
+      target,
+      archive([
+        { header: { name: 'dir', type: 'directory' } },
+        { header: { name: 'dir/a.txt', type: 'file' }, body: 'hello' },
+        { header: { name: 'empty', type: 'directory' } },
+      ]),
+    );
     expect(result).toEqual({ files: 1, bytes: 5 });
     expect((await readdir(target)).sort()).toEqual(['dir', 'empty']);
   });

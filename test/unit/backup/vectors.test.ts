@@ -34,14 +34,37 @@ async function generate(): Promise<void> {
   // The public key comes from the certificate the way the engine takes it.
   const seal = async (certificate: typeof recipient, dir: string): Promise<void> => {
     const backupId = '20261124T120000Z-0a0b0c';
-    const sealer = createSealer(backupId, { mode: 'certificate', thumbprint: certificate.info.thumbprint, publicKey: publicKeyFromCertificate(certificate.cerDer) }, CHUNK);
+    const sealer = createSealer(
+      backupId,
+      { mode: 'certificate', thumbprint: certificate.info.thumbprint, publicKey: publicKeyFromCertificate(certificate.cerDer) },
+      CHUNK,
+    );
     const { stream, compression } = sealer.encryptComponent('data', 'raw');
     const tap = new Sha256Tap();
     await mkdir(dir, { recursive: true });
     const stored = await collect(Readable.from([plaintext]).pipe(stream).pipe(tap));
     await writeFile(join(dir, 'data.bin'), stored);
-    const component: ComponentRecord = { name: 'data', state: 'Succeeded', payload: 'raw', file: 'data.bin', sourceBytes: plaintext.length, storedBytes: stored.length, sha256: tap.digest(), compression: compression() };
-    const draft: ManifestDraft = { backupId, createdAt: '2026-11-24T12:00:00.000Z', completedAt: '2026-11-24T12:00:01.500Z', durationSeconds: 1.5, trigger: 'on-demand', state: 'Succeeded', components: [component], recoveryReady: true, stamp: { purpose: 'test vector' } };
+    const component: ComponentRecord = {
+      name: 'data',
+      state: 'Succeeded',
+      payload: 'raw',
+      file: 'data.bin',
+      sourceBytes: plaintext.length,
+      storedBytes: stored.length,
+      sha256: tap.digest(),
+      compression: compression(),
+    };
+    const draft: ManifestDraft = {
+      backupId,
+      createdAt: '2026-11-24T12:00:00.000Z',
+      completedAt: '2026-11-24T12:00:01.500Z',
+      durationSeconds: 1.5,
+      trigger: 'on-demand',
+      state: 'Succeeded',
+      components: [component],
+      recoveryReady: true,
+      stamp: { purpose: 'test vector' },
+    };
     await writeFile(join(dir, 'manifest.json'), sealer.sealManifest(draft));
   };
   await rm(VECTORS, { recursive: true, force: true });
@@ -61,9 +84,18 @@ async function generate(): Promise<void> {
   flipped[HEADER_BYTES + sealed + 10]! ^= 0x01;
   await variant('bad-tag', flipped);
   await variant('truncated', good.subarray(0, HEADER_BYTES + 3 * sealed));
-  const swapped = Buffer.concat([good.subarray(0, HEADER_BYTES), good.subarray(HEADER_BYTES + sealed, HEADER_BYTES + 2 * sealed), good.subarray(HEADER_BYTES, HEADER_BYTES + sealed), good.subarray(HEADER_BYTES + 2 * sealed)]);
+  const swapped = Buffer.concat([
+    good.subarray(0, HEADER_BYTES),
+    good.subarray(HEADER_BYTES + sealed, HEADER_BYTES + 2 * sealed),
+    good.subarray(HEADER_BYTES, HEADER_BYTES + sealed),
+    good.subarray(HEADER_BYTES + 2 * sealed),
+  ]);
   await variant('swapped-chunks', swapped);
-  await variant('tampered-manifest', good, manifest.replace('"state": "Succeeded",\n  "components"', '"state": "PartialSucceeded",\n  "components"'));
+  await variant(
+    'tampered-manifest',
+    good,
+    manifest.replace('"state": "Succeeded",\n  "components"', '"state": "PartialSucceeded",\n  "components"'),
+  );
   const index: VectorIndex = {
     plaintextSha256: createHash('sha256').update(plaintext).digest('hex'),
     vectors: [
@@ -109,9 +141,14 @@ describe('test vectors (test/vectors/vectors.json)', () => {
     const manifestBytes = await readFile(join(VECTORS, 'good', 'manifest.json'));
     const unlocked = backupFormat.unlock(manifestBytes, { kind: 'private-key', privateKey });
     const tap = new Sha256Tap();
-    await pipeline(Readable.from([await readFile(join(VECTORS, 'good', 'data.bin'))]), unlocked.decryptComponent(backupFormat.readManifest(manifestBytes).components[0]!), tap, async function* (source: AsyncIterable<Buffer>) {
-      for await (const _ of source) void _;
-    });
+    await pipeline(
+      Readable.from([await readFile(join(VECTORS, 'good', 'data.bin'))]),
+      unlocked.decryptComponent(backupFormat.readManifest(manifestBytes).components[0]!),
+      tap,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const _ of source) void _;
+      },
+    );
     expect(tap.bytes).toBe(3 * CHUNK + 300);
   });
 });

@@ -17,18 +17,37 @@ describe('architecture boundaries enforced by lint', () => {
   });
 
   it('fails lint when the engine imports the Electron adapter', async () => {
-    const messages = await restrictedImportMessages('main/engine/leak.ts', "import { openDesktop } from '../electron/desktop';\nexport const x = openDesktop;\n");
+    const messages = await restrictedImportMessages(
+      'main/engine/leak.ts',
+      "import { openDesktop } from '../electron/desktop';\nexport const x = openDesktop;\n",
+    );
     expect(messages.length).toBeGreaterThan(0);
   });
 
   it('fails lint when the renderer imports a Node builtin or main-process code', async () => {
-    expect(await restrictedImportMessages('renderer/src/leak.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).not.toEqual([]);
-    expect(await restrictedImportMessages('renderer/src/leak.ts', "import { readFileSync } from 'fs';\nexport const x = readFileSync;\n")).not.toEqual([]);
-    expect(await restrictedImportMessages('renderer/src/leak.ts', "import { createEngine } from '../../main/engine/service';\nexport const x = createEngine;\n")).not.toEqual([]);
-    expect(await restrictedImportMessages('renderer/src/leak.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n")).not.toEqual([]);
+    expect(
+      await restrictedImportMessages('renderer/src/leak.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"),
+    ).not.toEqual([]);
+    expect(
+      await restrictedImportMessages('renderer/src/leak.ts', "import { readFileSync } from 'fs';\nexport const x = readFileSync;\n"),
+    ).not.toEqual([]);
+    expect(
+      await restrictedImportMessages(
+        'renderer/src/leak.ts',
+        "import { createEngine } from '../../main/engine/service';\nexport const x = createEngine;\n",
+      ),
+    ).not.toEqual([]);
+    expect(
+      await restrictedImportMessages('renderer/src/leak.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n"),
+    ).not.toEqual([]);
   });
 
   it('lets the renderer import the contract types', async () => {
-    expect(await restrictedImportMessages('renderer/src/ok.ts', "import type { SettingsView } from '../../preload/api';\nexport type X = SettingsView;\n")).toEqual([]);
+    expect(
+      await restrictedImportMessages(
+        'renderer/src/ok.ts',
+        "import type { SettingsView } from '../../preload/api';\nexport type X = SettingsView;\n",
+      ),
+    ).toEqual([]);
   });
 });

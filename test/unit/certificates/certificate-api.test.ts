@@ -1,6 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateCertificateFromInput, generateLegacyKeyResult, inspectCertificateFromInput, openPfx } from '../../../main/engine/certificates';
+import {
+  generateCertificateFromInput,
+  generateLegacyKeyResult,
+  inspectCertificateFromInput,
+  openPfx,
+} from '../../../main/engine/certificates';
 import { EngineError } from '../../../main/engine/errors';
 import { scrubSecrets } from '../../../main/engine/redact';
 
@@ -17,7 +22,10 @@ function failure(action: () => unknown): EngineError {
 describe('key tooling contract methods', () => {
   it('generateCertificate returns a public .cer and a .pfx that opens with the password; years default to 1', () => {
     const now = new Date('2026-05-01T00:00:00Z');
-    const result = generateCertificateFromInput({ dnsName: 'backup.contoso.com', pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'Pfx-Password-1' }, now);
+    const result = generateCertificateFromInput(
+      { dnsName: 'backup.contoso.com', pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'Pfx-Password-1' },
+      now,
+    );
     expect(result.certificate.notAfter).toBe('2027-05-01T00:00:00.000Z');
     expect(result.suggestedFileBase).toBe('backup.contoso.com');
     expect(new X509Certificate(Buffer.from(result.cerBase64, 'base64')).subject).toBe('CN=backup.contoso.com');
@@ -27,10 +35,23 @@ describe('key tooling contract methods', () => {
   });
 
   it('refuses mismatched passwords, short passwords, bad DNS names and years out of range, naming the field', () => {
-    expect(failure(() => generateCertificateFromInput({ dnsName: 'a.b', pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'other-password' })).field).toBe('pfxPasswordConfirm');
-    expect(failure(() => generateCertificateFromInput({ dnsName: 'a.b', pfxPassword: 'short', pfxPasswordConfirm: 'short' })).field).toBe('pfxPassword');
-    expect(failure(() => generateCertificateFromInput({ dnsName: 'not a name', pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'Pfx-Password-1' })).field).toBe('dnsName');
-    expect(failure(() => generateCertificateFromInput({ dnsName: 'a.b', years: 0, pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'Pfx-Password-1' })).field).toBe('years');
+    expect(
+      failure(() => generateCertificateFromInput({ dnsName: 'a.b', pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'other-password' }))
+        .field,
+    ).toBe('pfxPasswordConfirm');
+    expect(failure(() => generateCertificateFromInput({ dnsName: 'a.b', pfxPassword: 'short', pfxPasswordConfirm: 'short' })).field).toBe(
+      'pfxPassword',
+    );
+    expect(
+      failure(() =>
+        generateCertificateFromInput({ dnsName: 'not a name', pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'Pfx-Password-1' }),
+      ).field,
+    ).toBe('dnsName');
+    expect(
+      failure(() =>
+        generateCertificateFromInput({ dnsName: 'a.b', years: 0, pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'Pfx-Password-1' }),
+      ).field,
+    ).toBe('years');
   });
 
   it('inspectCertificate refuses non-base64 input on the certificate field', () => {

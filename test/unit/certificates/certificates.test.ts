@@ -31,7 +31,22 @@ function refusal(action: () => unknown): EngineError {
 
 function opensslCertificate(name: string, keySpec: string, extra: string[] = []): { cert: Buffer; key: Buffer } {
   const result = openssl(
-    ['req', '-x509', '-newkey', keySpec, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/CN=${name}.example.com/O=Contoso`, '-days', '30', ...extra],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      keySpec,
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-subj',
+      `/CN=${name}.example.com/O=Contoso`,
+      '-days',
+      '30',
+      ...extra,
+    ],
     { cwd: dir },
   );
   expect(result.status, result.stderr).toBe(0);
@@ -40,7 +55,12 @@ function opensslCertificate(name: string, keySpec: string, extra: string[] = [])
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ibc-cert-'));
-  generated = generateSelfSignedCertificate({ dnsName: 'backup.contoso.com', years: 2, pfxPassword: PFX_PASSWORD, now: new Date('2026-01-01T00:00:00Z') });
+  generated = generateSelfSignedCertificate({
+    dnsName: 'backup.contoso.com',
+    years: 2,
+    pfxPassword: PFX_PASSWORD,
+    now: new Date('2026-01-01T00:00:00Z'),
+  });
   writeFileSync(join(dir, 'generated.cer'), generated.cerDer);
   writeFileSync(join(dir, 'generated.pfx'), generated.pfxDer);
 });
@@ -63,12 +83,18 @@ describe('generated self-signed certificate', () => {
   });
 
   it('.pfx opens with OpenSSL 3 without -legacy, using AES-256 and a SHA-256 MAC', () => {
-    const result = openssl(['pkcs12', '-in', 'generated.pfx', '-passin', 'stdin', '-info', '-nokeys', '-nocerts'], { cwd: dir, stdin: `${PFX_PASSWORD}\n` });
+    const result = openssl(['pkcs12', '-in', 'generated.pfx', '-passin', 'stdin', '-info', '-nokeys', '-nocerts'], {
+      cwd: dir,
+      stdin: `${PFX_PASSWORD}\n`,
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/MAC: sha256/);
     expect(result.stderr).toMatch(/AES-256-CBC/);
     expect(result.stderr).not.toMatch(/RC2|3DES|DES-EDE/);
-    const withKeys = openssl(['pkcs12', '-in', 'generated.pfx', '-passin', 'env:PFXPASS', '-nodes'], { cwd: dir, env: { PFXPASS: PFX_PASSWORD } });
+    const withKeys = openssl(['pkcs12', '-in', 'generated.pfx', '-passin', 'env:PFXPASS', '-nodes'], {
+      cwd: dir,
+      env: { PFXPASS: PFX_PASSWORD },
+    });
     expect(withKeys.status, withKeys.stderr).toBe(0);
     expect(withKeys.stdout).toContain('BEGIN PRIVATE KEY');
     expect(withKeys.stdout).toContain('BEGIN CERTIFICATE');
@@ -82,7 +108,10 @@ describe('generated self-signed certificate', () => {
       'key, cert, extra = pkcs12.load_key_and_certificates(open(sys.argv[1], "rb").read(), password)',
       'print(key.key_size, cert.subject.rfc4514_string())',
     ].join('\n');
-    const result = spawnSync('/usr/bin/python3', ['-c', script, join(dir, 'generated.pfx')], { input: `${PFX_PASSWORD}\n`, encoding: 'utf8' });
+    const result = spawnSync('/usr/bin/python3', ['-c', script, join(dir, 'generated.pfx')], {
+      input: `${PFX_PASSWORD}\n`,
+      encoding: 'utf8',
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe('3072 CN=backup.contoso.com');
   });
@@ -98,13 +127,21 @@ describe('generated self-signed certificate', () => {
     const opened = openPfx(generated.pfxDer, PFX_PASSWORD);
     expect(opened.certificate?.thumbprint).toBe(generated.info.thumbprint);
     const secret = Buffer.from('data key');
-    const wrapped = publicEncrypt({ key: publicKeyFromCertificate(generated.cerDer), oaepHash: 'sha256', padding: constants.RSA_PKCS1_OAEP_PADDING }, secret);
-    expect(privateDecrypt({ key: opened.privateKey, oaepHash: 'sha256', padding: constants.RSA_PKCS1_OAEP_PADDING }, wrapped)).toEqual(secret);
+    const wrapped = publicEncrypt(
+      { key: publicKeyFromCertificate(generated.cerDer), oaepHash: 'sha256', padding: constants.RSA_PKCS1_OAEP_PADDING },
+      secret,
+    );
+    expect(privateDecrypt({ key: opened.privateKey, oaepHash: 'sha256', padding: constants.RSA_PKCS1_OAEP_PADDING }, wrapped)).toEqual(
+      secret,
+    );
   });
 
   it('openPfx opens a .pfx made by OpenSSL 3 with its defaults', () => {
     opensslCertificate('osslpfx', 'rsa:2048');
-    const exported = openssl(['pkcs12', '-export', '-in', 'osslpfx.pem', '-inkey', 'osslpfx.key', '-out', 'osslpfx.pfx', '-passout', 'env:PFXPASS'], { cwd: dir, env: { PFXPASS: PFX_PASSWORD } });
+    const exported = openssl(
+      ['pkcs12', '-export', '-in', 'osslpfx.pem', '-inkey', 'osslpfx.key', '-out', 'osslpfx.pfx', '-passout', 'env:PFXPASS'],
+      { cwd: dir, env: { PFXPASS: PFX_PASSWORD } },
+    );
     expect(exported.status, exported.stderr).toBe(0);
     const opened = openPfx(readFileSync(join(dir, 'osslpfx.pfx')), PFX_PASSWORD);
     expect(opened.certificate?.subject).toContain('CN=osslpfx.example.com');

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 
 /** Runs openssl with secrets on stdin or in the environment, never in argv. */
-export function openssl(args: string[], options: { stdin?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
+export function openssl(
+  args: string[],
+  options: { stdin?: string | Buffer; env?: Record<string, string>; cwd?: string } = {},
+): { status: number; stdout: string; stderr: string } {
   const result = spawnSync('openssl', args, {
     input: options.stdin ?? '',
     cwd: options.cwd,

@@ -8,11 +8,34 @@ describe('cert and key commands', () => {
   it('cert new writes a public .cer and a 0600 .pfx, and cert inspect shows the same thumbprint as openssl', async () => {
     const temp = await makeTempDir();
     try {
-      const made = await cli(['--json', '--config-dir', temp.path, 'cert', 'new', '--dns-name', 'backup.contoso.com', '--out', temp.path, '--pfx-password-stdin'], 'correct horse battery\n');
+      const made = await cli(
+        [
+          '--json',
+          '--config-dir',
+          temp.path,
+          'cert',
+          'new',
+          '--dns-name',
+          'backup.contoso.com',
+          '--out',
+          temp.path,
+          '--pfx-password-stdin',
+        ],
+        'correct horse battery\n',
+      );
       expect(made.code, made.err).toBe(0);
       const result = JSON.parse(made.out) as { cer: string; pfx: string; thumbprint: string };
       expect(statSync(result.pfx).mode & 0o777).toBe(0o600);
-      const fingerprint = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', result.cer, '-noout', '-fingerprint', '-sha1']).toString();
+      const fingerprint = execFileSync('openssl', [
+        'x509',
+        '-inform',
+        'DER',
+        '-in',
+        result.cer,
+        '-noout',
+        '-fingerprint',
+        '-sha1',
+      ]).toString();
       expect(fingerprint.split('=')[1]!.trim().replace(/:/g, '')).toBe(result.thumbprint);
       const inspected = await cli(['--json', 'cert', 'inspect', result.cer]);
       expect((JSON.parse(inspected.out) as { thumbprint: string }).thumbprint).toBe(result.thumbprint);
@@ -31,7 +54,10 @@ describe('cert and key commands', () => {
   it('cert new exits 2 naming the field for a bad DNS name or a short .pfx password', async () => {
     const temp = await makeTempDir();
     try {
-      const bad = await cli(['cert', 'new', '--dns-name', 'not a name', '--out', temp.path, '--pfx-password-stdin'], 'long enough password');
+      const bad = await cli(
+        ['cert', 'new', '--dns-name', 'not a name', '--out', temp.path, '--pfx-password-stdin'],
+        'long enough password',
+      );
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('field: dnsName');
       const short = await cli(['cert', 'new', '--dns-name', 'a.contoso.com', '--out', temp.path, '--pfx-password-stdin'], 'short');

@@ -13,8 +13,17 @@ import { IpcMainStandIn, SessionStandIn, WebContentsStandIn } from './stand-ins'
 
 const OUT = '/opt/ibc/out';
 const INDEX_URL = pathToFileURL(join(OUT, 'renderer', 'index.html')).href;
-const engine = () => createEngine({ configDir: '/nonexistent/ibc-test', version: '0.0.0-test', frontDoor: 'desktop', logger: createLogger({ level: 'silent' }) });
-const frameEvent = (url: string, senderId = 1, parent: IpcInvokeEventLike['senderFrame'] = null): IpcInvokeEventLike => ({ sender: { id: senderId }, senderFrame: { url, parent } });
+const engine = () =>
+  createEngine({
+    configDir: '/nonexistent/ibc-test',
+    version: '0.0.0-test',
+    frontDoor: 'desktop',
+    logger: createLogger({ level: 'silent' }),
+  });
+const frameEvent = (url: string, senderId = 1, parent: IpcInvokeEventLike['senderFrame'] = null): IpcInvokeEventLike => ({
+  sender: { id: senderId },
+  senderFrame: { url, parent },
+});
 
 describe('IPC handler table', () => {
   it('registers exactly one handler per contract method', () => {
@@ -33,7 +42,13 @@ describe('IPC handler table', () => {
   it('refuses calls from an untrusted sender without calling the engine', async () => {
     const ipc = new IpcMainStandIn();
     let called = false;
-    const api = { ...engine(), getSettings: async () => { called = true; throw new Error('must not be called'); } };
+    const api = {
+      ...engine(),
+      getSettings: async () => {
+        called = true;
+        throw new Error('must not be called');
+      },
+    };
     registerApiHandlers(ipc, api, { isTrusted: () => false });
     const result = (await ipc.invoke(ipcChannel('getSettings'), frameEvent('https://evil.example/'))) as ApiResult<unknown>;
     expect(result.ok).toBe(false);
@@ -45,7 +60,10 @@ describe('IPC handler table', () => {
     registerApiHandlers(ipc, engine(), { isTrusted: () => true });
     const result = (await ipc.invoke(ipcChannel('setAutomaticBackups'), frameEvent(INDEX_URL), { enabled: 'yes' })) as ApiResult<unknown>;
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', field: 'enabled' } });
-    const extra = (await ipc.invoke(ipcChannel('setAutomaticBackups'), frameEvent(INDEX_URL), { enabled: true, path: '/etc' })) as ApiResult<unknown>;
+    const extra = (await ipc.invoke(ipcChannel('setAutomaticBackups'), frameEvent(INDEX_URL), {
+      enabled: true,
+      path: '/etc',
+    })) as ApiResult<unknown>;
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
@@ -53,7 +71,10 @@ describe('IPC handler table', () => {
     const ipc = new IpcMainStandIn();
     registerApiHandlers(ipc, engine(), { isTrusted: () => true });
     const result = (await ipc.invoke(ipcChannel('listBackups'), frameEvent(INDEX_URL))) as ApiResult<unknown>;
-    expect(result).toMatchObject({ ok: false, error: { code: 'not-configured', message: expect.any(String), remediation: expect.any(String) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'not-configured', message: expect.any(String), remediation: expect.any(String) },
+    });
   });
 });
 
@@ -79,14 +100,23 @@ describe('sender checks', () => {
 describe('window and navigation', () => {
   it('creates the window with the security defaults', () => {
     const prefs = mainWindowOptions('/p/preload.cjs', false).webPreferences;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+    });
     expect(prefs.preload).toBe('/p/preload.cjs');
   });
 
   it('blocks navigation away from the app and denies every window.open', () => {
     const contents = new WebContentsStandIn(1);
     const opened: string[] = [];
-    applyNavigationPolicy(contents, createAppUrlCheck(join(OUT, 'renderer', 'index.html')), { openExternal: async (url) => void opened.push(url) });
+    applyNavigationPolicy(contents, createAppUrlCheck(join(OUT, 'renderer', 'index.html')), {
+      openExternal: async (url) => void opened.push(url),
+    });
     expect(contents.navigate('will-navigate', 'https://evil.example/')).toBe(true);
     expect(contents.navigate('will-redirect', 'file:///etc/passwd')).toBe(true);
     expect(contents.navigate('will-navigate', INDEX_URL)).toBe(false);
@@ -149,19 +179,37 @@ describe('desktop start-up', () => {
       constructor(options: ReturnType<typeof mainWindowOptions>) {
         created.push(options);
       }
-      async loadFile(path: string) { loaded = path; }
-      async loadURL(url: string) { loaded = url; }
-      once() { return this; }
-      on() { return this; }
+      async loadFile(path: string) {
+        loaded = path;
+      }
+      async loadURL(url: string) {
+        loaded = url;
+      }
+      once() {
+        return this;
+      }
+      on() {
+        return this;
+      }
       show() {}
       focus() {}
-      isMinimized() { return false; }
+      isMinimized() {
+        return false;
+      }
       restore() {}
-      isDestroyed() { return false; }
+      isDestroyed() {
+        return false;
+      }
     }
     const base = engine();
     let pushEvent: ((event: Parameters<Parameters<typeof base.onEvent>[0]>[0]) => void) | null = null;
-    const theEngine = { ...base, onEvent: (listener: Parameters<typeof base.onEvent>[0]) => { pushEvent = listener; return () => undefined; } };
+    const theEngine = {
+      ...base,
+      onEvent: (listener: Parameters<typeof base.onEvent>[0]) => {
+        pushEvent = listener;
+        return () => undefined;
+      },
+    };
     const parts: DesktopParts = {
       app: new AppStandIn(true),
       BrowserWindow: WindowStandIn,

@@ -1,4 +1,10 @@
-import type { IpcInvokeEventLike, IpcMainLike, NavigationEventLike, SessionLike, WebContentsLike } from '../../../main/electron/electron-like';
+import type {
+  IpcInvokeEventLike,
+  IpcMainLike,
+  NavigationEventLike,
+  SessionLike,
+  WebContentsLike,
+} from '../../../main/electron/electron-like';
 
 type Handler = (event: IpcInvokeEventLike, ...args: unknown[]) => unknown;
 

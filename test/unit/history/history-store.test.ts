@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 afterEach(() => dir.remove());
 
-const open = (extra: Partial<ConstructorParameters<typeof HistoryStore>[0]> = {}) => new HistoryStore({ file: historyFileIn(dir.path), clock, ...extra });
+const open = (extra: Partial<ConstructorParameters<typeof HistoryStore>[0]> = {}) =>
+  new HistoryStore({ file: historyFileIn(dir.path), clock, ...extra });
 
 describe('HistoryStore', () => {
   it('appends one JSON line per event and queries newest first, filtered by kind, with a limit', async () => {
@@ -23,7 +24,17 @@ describe('HistoryStore', () => {
     await clock.advance(60_000);
     await store.append({ kind: 'slot-skipped', summary: 'skipped', reason: 'automatic backups disabled' });
     await clock.advance(60_000);
-    const finished = await store.append(runFinishedEvent({ backupId: '20260301T000000Z-aaaaaa', trigger: 'scheduled', state: 'Failed', at: clock.now().toISOString(), durationSeconds: 95, category: 'path', message: 'path not found' }));
+    const finished = await store.append(
+      runFinishedEvent({
+        backupId: '20260301T000000Z-aaaaaa',
+        trigger: 'scheduled',
+        state: 'Failed',
+        at: clock.now().toISOString(),
+        durationSeconds: 95,
+        category: 'path',
+        message: 'path not found',
+      }),
+    );
 
     const lines = (await readFile(historyFileIn(dir.path), 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
@@ -53,7 +64,10 @@ describe('HistoryStore', () => {
   });
 
   it('skips lines that are not events (unknown kind, not JSON)', async () => {
-    await writeFile(historyFileIn(dir.path), '{"id":"a","at":"2026-03-01T00:00:00.000Z","kind":"bogus","summary":"x"}\nnot json\n{"id":"b","at":"2026-03-01T00:00:00.000Z","kind":"catch-up","summary":"ok"}\n');
+    await writeFile(
+      historyFileIn(dir.path),
+      '{"id":"a","at":"2026-03-01T00:00:00.000Z","kind":"bogus","summary":"x"}\nnot json\n{"id":"b","at":"2026-03-01T00:00:00.000Z","kind":"catch-up","summary":"ok"}\n',
+    );
     const store = open();
     expect((await store.query({})).map((e) => e.id)).toEqual(['b']);
     expect(store.skippedLines).toBe(2);

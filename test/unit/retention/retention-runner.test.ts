@@ -14,7 +14,10 @@ function fakeShare(clock: FakeClock) {
   let n = 0;
   const add = (daysAgo: number, state: RetainedBackup['state'] = 'Succeeded'): string => {
     const at = new Date(clock.now().getTime() - daysAgo * DAY);
-    const id = `${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}-${(n++).toString(16).padStart(6, '0')}`;
+    const id = `${at
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, 'Z')}-${(n++).toString(16).padStart(6, '0')}`;
     backups.set(id, { backupId: id, createdAt: at.toISOString(), completedAt: at.toISOString(), state });
     return id;
   };

@@ -12,7 +12,10 @@ let seq = 0;
 
 function backup(daysAgo: number, state: BackupState = 'Succeeded'): RetainedBackup {
   const completed = new Date(NOW.getTime() - daysAgo * DAY);
-  const stamp = completed.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = completed
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   const id = `${stamp}-${(seq++).toString(16).padStart(6, '0')}`;
   const created = new Date(completed.getTime() - 20 * 60_000).toISOString();
   return { backupId: id, createdAt: created, completedAt: state === 'Creating' ? null : completed.toISOString(), state };
@@ -51,7 +54,9 @@ describe('retention policy', () => {
     expect(plan.toDelete.map((b) => b.backupId)).toEqual([partial.backupId]);
 
     const onlyPartial = backup(30, 'PartialSucceeded');
-    expect(planRetention({ backups: [onlyPartial, backup(20, 'Failed')], retentionDays: 7, now: NOW }).keptNewestSuccessful).toBe(onlyPartial.backupId);
+    expect(planRetention({ backups: [onlyPartial, backup(20, 'Failed')], retentionDays: 7, now: NOW }).keptNewestSuccessful).toBe(
+      onlyPartial.backupId,
+    );
   });
 
   it('never judges running backups by age', () => {
@@ -102,12 +107,21 @@ describe('applyRetention', () => {
   it('deletes exactly the planned folders under the backup root and records each on the timeline', async () => {
     const deleted: string[] = [];
     const backups = [backup(9), backup(8, 'Failed'), backup(1)];
-    const plan = planRetention({ backups, partials: [{ backupId: '20260319T100000Z-cccccc', lockLive: false }], retentionDays: 7, now: NOW });
+    const plan = planRetention({
+      backups,
+      partials: [{ backupId: '20260319T100000Z-cccccc', lockLive: false }],
+      retentionDays: 7,
+      now: NOW,
+    });
     const preview = previewRetention({ backups, retentionDays: 7, now: NOW });
     const { events, timeline } = recorder();
     const outcome = await applyRetention({ deleteTree: async (p) => void deleted.push(p) }, plan, { timeline, clock: new FakeClock(NOW) });
     expect(outcome.deleted).toEqual(preview.toDelete.map((b) => b.backupId));
-    expect(deleted).toEqual([`MASBackup/${backups[0]?.backupId}`, `MASBackup/${backups[1]?.backupId}`, 'MASBackup/20260319T100000Z-cccccc.partial']);
+    expect(deleted).toEqual([
+      `MASBackup/${backups[0]?.backupId}`,
+      `MASBackup/${backups[1]?.backupId}`,
+      'MASBackup/20260319T100000Z-cccccc.partial',
+    ]);
     expect(events.map((e) => e.kind)).toEqual(['retention-deleted', 'retention-deleted', 'retention-deleted']);
     expect(events[0]?.backupId).toBe(backups[0]?.backupId);
     expect(outcome.failures).toEqual([]);
@@ -135,8 +149,18 @@ describe('applyRetention', () => {
 
   it('refuses names that are not backup ids of this console', async () => {
     const deleted: string[] = [];
-    const plan = { retentionDays: 7, toDelete: [{ backupId: '../Operator data', createdAt: NOW.toISOString(), completedAt: NOW.toISOString(), state: 'Succeeded' as const }], partialsToDelete: ['x/../../y'], keptNewestSuccessful: null };
-    const outcome = await applyRetention({ deleteTree: async (p) => void deleted.push(p) }, plan, { ...recorder(), clock: new FakeClock(NOW) });
+    const plan = {
+      retentionDays: 7,
+      toDelete: [
+        { backupId: '../Operator data', createdAt: NOW.toISOString(), completedAt: NOW.toISOString(), state: 'Succeeded' as const },
+      ],
+      partialsToDelete: ['x/../../y'],
+      keptNewestSuccessful: null,
+    };
+    const outcome = await applyRetention({ deleteTree: async (p) => void deleted.push(p) }, plan, {
+      ...recorder(),
+      clock: new FakeClock(NOW),
+    });
     expect(deleted).toEqual([]);
     expect(outcome.failures.map((f) => f.target)).toEqual(['../Operator data', 'x/../../y.partial']);
   });

@@ -23,7 +23,12 @@ export interface Harness {
   restart(): Harness;
 }
 
-export function makeHarness(start: string, initial: ScheduleState | null = null, overrides: Partial<SchedulerDeps> = {}, shared?: { clock: FakeClock; store: ReturnType<typeof memoryScheduleStore> }): Harness {
+export function makeHarness(
+  start: string,
+  initial: ScheduleState | null = null,
+  overrides: Partial<SchedulerDeps> = {},
+  shared?: { clock: FakeClock; store: ReturnType<typeof memoryScheduleStore> },
+): Harness {
   const clock = shared?.clock ?? new FakeClock(start);
   const store = shared?.store ?? memoryScheduleStore(initial);
   const pending: Array<() => void> = [];

@@ -22,7 +22,12 @@ describe('schedule state file', () => {
     await first.setEnabled(false);
     first.stop();
     const saved = JSON.parse(await readFile(join(dir.path, SCHEDULE_FILE_NAME), 'utf8')) as Record<string, unknown>;
-    expect(saved).toMatchObject({ anchor: '2026-05-01T06:00:00.000Z', frequencyHours: 6, enabled: false, disabledSince: '2026-05-01T06:00:00.000Z' });
+    expect(saved).toMatchObject({
+      anchor: '2026-05-01T06:00:00.000Z',
+      frequencyHours: 6,
+      enabled: false,
+      disabledSince: '2026-05-01T06:00:00.000Z',
+    });
 
     const second = new Scheduler({ ...deps, store: scheduleFileStore(dir.path) });
     await second.start();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { countSlotsBetween, nextSlot, previousSlot, reanchorForFrequency, slotsBetween, upcomingSlots } from '../../../main/engine/schedule/slots';
+import {
+  countSlotsBetween,
+  nextSlot,
+  previousSlot,
+  reanchorForFrequency,
+  slotsBetween,
+  upcomingSlots,
+} from '../../../main/engine/schedule/slots';
 
 const d = (s: string): Date => new Date(s);
 const iso = (x: Date | null): string | null => (x === null ? null : x.toISOString());

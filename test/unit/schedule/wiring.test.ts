@@ -50,11 +50,32 @@ describe('scheduler + retention + history + alerts', () => {
         const backupId = `${at.replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}-${(seq++).toString(16).padStart(6, '0')}`;
         await history.append(runStartedEvent({ backupId, trigger, at }));
         if (failNext) {
-          await history.append(runFinishedEvent({ backupId, trigger, state: 'Failed', at, durationSeconds: 3, category: failNext, message: 'share unreachable' }));
+          await history.append(
+            runFinishedEvent({
+              backupId,
+              trigger,
+              state: 'Failed',
+              at,
+              durationSeconds: 3,
+              category: failNext,
+              message: 'share unreachable',
+            }),
+          );
           failNext = null;
           return;
         }
-        share.set(backupId, { backupId, createdAt: at, completedAt: at, state: 'Succeeded', trigger, sizeBytes: 1000, certificateThumbprint: 'AB', encryptionMode: 'certificate', recoveryReady: true, expiresAt: null });
+        share.set(backupId, {
+          backupId,
+          createdAt: at,
+          completedAt: at,
+          state: 'Succeeded',
+          trigger,
+          sizeBytes: 1000,
+          certificateThumbprint: 'AB',
+          encryptionMode: 'certificate',
+          recoveryReady: true,
+          expiresAt: null,
+        });
         await history.append(runFinishedEvent({ backupId, trigger, state: 'Succeeded', at, durationSeconds: 60 }));
       },
       afterTick: async () => {

@@ -15,7 +15,14 @@ describe('openSettings', () => {
     const opened = openSettings({ configDir: dir });
     expect(opened.secretStorage).toMatch(/0600/);
     expect(opened.secretStorageWarning).toBeNull();
-    expect(opened.service.view()).toMatchObject({ configured: false, locationKind: 'unset', passwordSet: false, frequencyHours: 12, retentionDays: 7, smbPort: 445 });
+    expect(opened.service.view()).toMatchObject({
+      configured: false,
+      locationKind: 'unset',
+      passwordSet: false,
+      frequencyHours: 12,
+      retentionDays: 7,
+      smbPort: 445,
+    });
   });
 
   it("desktop with Linux's basic_text backend: falls back to the key file with a warning", () => {

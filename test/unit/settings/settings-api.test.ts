@@ -19,7 +19,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('settings contract methods', () => {
   it('generate → inspect → save → show → export, as an operator does it', async () => {
-    const generated = await api.generateCertificate({ dnsName: 'backup.contoso.com', years: 1, pfxPassword: 'Pfx-Password-1', pfxPasswordConfirm: 'Pfx-Password-1' });
+    const generated = await api.generateCertificate({
+      dnsName: 'backup.contoso.com',
+      years: 1,
+      pfxPassword: 'Pfx-Password-1',
+      pfxPasswordConfirm: 'Pfx-Password-1',
+    });
     const info = await api.inspectCertificate({ certificateBase64: generated.cerBase64 });
     expect(info.thumbprint).toBe(generated.certificate.thumbprint);
     const saved = await api.saveSettings({
@@ -39,7 +44,10 @@ describe('settings contract methods', () => {
 
   it('rejects with typed errors naming the field', async () => {
     await expect(api.saveSettings({ frequencyHours: 3 })).rejects.toBeInstanceOf(EngineError);
-    await expect(api.saveSettings({ location: '\\\\server\\share\\..' })).rejects.toMatchObject({ code: 'invalid-input', field: 'location' });
+    await expect(api.saveSettings({ location: '\\\\server\\share\\..' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      field: 'location',
+    });
     await expect(api.importSettings({ document: { properties: {} } as never })).rejects.toMatchObject({ code: 'invalid-input' });
     expect(changes).toEqual([]);
   });

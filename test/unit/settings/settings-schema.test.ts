@@ -77,12 +77,24 @@ describe('UNC locations', () => {
   });
 
   it('single-label host name and IPv4', () => {
-    expect(parseUncLocation('\\\\fileserver01\\backups')).toMatchObject({ kind: 'smb', host: 'fileserver01', hostKind: 'dns', share: 'backups', folders: [] });
+    expect(parseUncLocation('\\\\fileserver01\\backups')).toMatchObject({
+      kind: 'smb',
+      host: 'fileserver01',
+      hostKind: 'dns',
+      share: 'backups',
+      folders: [],
+    });
     expect(parseUncLocation('\\\\10.0.0.5\\backups')).toMatchObject({ kind: 'smb', host: '10.0.0.5', hostKind: 'ipv4' });
   });
 
   it('IPv6 in brackets and in the ipv6-literal.net form', () => {
-    expect(parseUncLocation('\\\\[fd00::5]\\b')).toMatchObject({ kind: 'smb', host: 'fd00::5', hostKind: 'ipv6', share: 'b', normalized: '\\\\[fd00::5]\\b' });
+    expect(parseUncLocation('\\\\[fd00::5]\\b')).toMatchObject({
+      kind: 'smb',
+      host: 'fd00::5',
+      hostKind: 'ipv6',
+      share: 'b',
+      normalized: '\\\\[fd00::5]\\b',
+    });
     expect(parseUncLocation('\\\\fd00--5.ipv6-literal.net\\b')).toMatchObject({ kind: 'smb', host: 'fd00::5', hostKind: 'ipv6' });
     expect(parseUncLocation('\\\\[2001:db8:0:0:0:0:0:1]\\b')).toMatchObject({ hostKind: 'ipv6' });
     expect(parseUncLocation('\\\\[::ffff:10.0.0.5]\\b')).toMatchObject({ hostKind: 'ipv6' });
@@ -142,9 +154,12 @@ describe('UNC locations', () => {
 });
 
 describe('usernames', () => {
-  it.each(['CONTOSO\\backupshareuser', 'contoso.com\\backup', 'backup@contoso.com', 'FILESERVER01\\backup', '.\\backup'])('accepts %s', (name) => {
-    expect(checkUsername(name)).toBeNull();
-  });
+  it.each(['CONTOSO\\backupshareuser', 'contoso.com\\backup', 'backup@contoso.com', 'FILESERVER01\\backup', '.\\backup'])(
+    'accepts %s',
+    (name) => {
+      expect(checkUsername(name)).toBeNull();
+    },
+  );
   it.each([
     ['', /required/],
     ['backup', /no domain/],
@@ -172,7 +187,20 @@ describe('validateSettingsInput', () => {
     passwordSet: true,
     location: '\\\\fileserver01.contoso.com\\AzSBackups',
     locationKind: 'smb',
-    encryption: { mode: 'certificate', certificate: { thumbprint: 'A', thumbprintSha256: 'B', subject: '', issuer: '', notBefore: '', notAfter: '', keyAlgorithm: 'RSA', keyBits: 3072, warnings: [] } },
+    encryption: {
+      mode: 'certificate',
+      certificate: {
+        thumbprint: 'A',
+        thumbprintSha256: 'B',
+        subject: '',
+        issuer: '',
+        notBefore: '',
+        notAfter: '',
+        keyAlgorithm: 'RSA',
+        keyBits: 3072,
+        warnings: [],
+      },
+    },
   };
 
   it('a complete first save is valid', () => {
@@ -195,12 +223,18 @@ describe('validateSettingsInput', () => {
 
   it('a configured setup changes single fields without the password', () => {
     expect(validateSettingsInput(configured, { frequencyHours: 6 })).toEqual([]);
-    expect(validateSettingsInput(configured, { frequencyHours: 3 })).toEqual([{ field: 'frequencyHours', message: expect.stringMatching(/4 to 12/) }]);
+    expect(validateSettingsInput(configured, { frequencyHours: 3 })).toEqual([
+      { field: 'frequencyHours', message: expect.stringMatching(/4 to 12/) },
+    ]);
   });
 
   it('a legacy key cannot be set on a new or certificate configuration', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    expect(validateSettingsInput(UNCONFIGURED_CONTEXT, { ...first, certificateBase64: undefined, encryptionKeyBase64: key }).map((error) => error.field)).toContain('encryptionKey');
+    expect(
+      validateSettingsInput(UNCONFIGURED_CONTEXT, { ...first, certificateBase64: undefined, encryptionKeyBase64: key }).map(
+        (error) => error.field,
+      ),
+    ).toContain('encryptionKey');
     expect(validateSettingsInput(configured, { encryptionKeyBase64: key })[0]?.message).toMatch(/not possible/);
     const legacy: SettingsContext = { ...configured, encryption: { mode: 'legacy-key', keySet: true, deprecationNotice: '' } };
     expect(validateSettingsInput(legacy, { encryptionKeyBase64: key })).toEqual([]);
@@ -210,10 +244,25 @@ describe('validateSettingsInput', () => {
 
 describe('generateCertificateInputSchema', () => {
   it('checks DNS name, years and matching .pfx passwords', () => {
-    expect(generateCertificateInputSchema.safeParse({ dnsName: 'backup.contoso.com', pfxPassword: 'longenough', pfxPasswordConfirm: 'longenough' }).success).toBe(true);
-    const bad = generateCertificateInputSchema.safeParse({ dnsName: 'bad name', years: 11, pfxPassword: 'short', pfxPasswordConfirm: 'other' });
+    expect(
+      generateCertificateInputSchema.safeParse({
+        dnsName: 'backup.contoso.com',
+        pfxPassword: 'longenough',
+        pfxPasswordConfirm: 'longenough',
+      }).success,
+    ).toBe(true);
+    const bad = generateCertificateInputSchema.safeParse({
+      dnsName: 'bad name',
+      years: 11,
+      pfxPassword: 'short',
+      pfxPasswordConfirm: 'other',
+    });
     expect(bad.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['dnsName', 'years', 'pfxPassword', 'pfxPasswordConfirm']);
-    const mismatch = generateCertificateInputSchema.safeParse({ dnsName: 'a.b', pfxPassword: 'longenough', pfxPasswordConfirm: 'longenougH' });
+    const mismatch = generateCertificateInputSchema.safeParse({
+      dnsName: 'a.b',
+      pfxPassword: 'longenough',
+      pfxPasswordConfirm: 'longenougH',
+    });
     expect(mismatch.error?.issues[0]?.path).toEqual(['pfxPasswordConfirm']);
   });
 });

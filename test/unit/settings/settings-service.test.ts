@@ -168,8 +168,18 @@ describe('later saves and certificate history', () => {
     service.save({ certificateBase64: certB.cerDer.toString('base64') });
     const history = service.certificateHistory();
     expect(history).toEqual([
-      expect.objectContaining({ thumbprint: certA.info.thumbprint, firstUsed: '2026-02-01T08:00:00.000Z', lastUsed: '2026-03-01T08:00:00.000Z', current: false }),
-      expect.objectContaining({ thumbprint: certB.info.thumbprint, firstUsed: '2026-03-01T08:00:00.000Z', current: true, pfxConfirmed: false }),
+      expect.objectContaining({
+        thumbprint: certA.info.thumbprint,
+        firstUsed: '2026-02-01T08:00:00.000Z',
+        lastUsed: '2026-03-01T08:00:00.000Z',
+        current: false,
+      }),
+      expect.objectContaining({
+        thumbprint: certB.info.thumbprint,
+        firstUsed: '2026-03-01T08:00:00.000Z',
+        current: true,
+        pfxConfirmed: false,
+      }),
     ]);
   });
 
@@ -181,7 +191,12 @@ describe('later saves and certificate history', () => {
     service.save({ certificateBase64: certA.cerDer.toString('base64') });
     const history = service.certificateHistory();
     expect(history).toHaveLength(2);
-    expect(history[0]).toMatchObject({ thumbprint: certA.info.thumbprint, firstUsed: '2026-02-01T08:00:00.000Z', lastUsed: '2026-04-01T08:00:00.000Z', current: true });
+    expect(history[0]).toMatchObject({
+      thumbprint: certA.info.thumbprint,
+      firstUsed: '2026-02-01T08:00:00.000Z',
+      lastUsed: '2026-04-01T08:00:00.000Z',
+      current: true,
+    });
     expect(history[1]).toMatchObject({ thumbprint: certB.info.thumbprint, lastUsed: '2026-04-01T08:00:00.000Z', current: false });
   });
 
@@ -206,7 +221,8 @@ describe('later saves and certificate history', () => {
       now,
       beforeRetentionLowered: (change) => {
         calls.push(change);
-        if (!change.confirmed) throw new EngineError({ code: 'confirmation-required', field: 'retentionDays', message: 'x', remediation: 'y' });
+        if (!change.confirmed)
+          throw new EngineError({ code: 'confirmation-required', field: 'retentionDays', message: 'x', remediation: 'y' });
       },
     });
     guarded.save(firstSave());

@@ -140,7 +140,12 @@ describe('SettingsStore', () => {
     store.write({ ...defaultStoredSettings(), retentionDays: 3 });
     expect(memory.retentionDays).toBe(3);
     expect(existsSync(settingsPath())).toBe(false);
-    const elsewhere = new SettingsStore({ configDir: dir, secrets: new KeyFileSecretStore(dir), openBackend: () => ({ ...backend, path: '/tmp/other.json' }), now });
+    const elsewhere = new SettingsStore({
+      configDir: dir,
+      secrets: new KeyFileSecretStore(dir),
+      openBackend: () => ({ ...backend, path: '/tmp/other.json' }),
+      now,
+    });
     expect(() => elsewhere.read()).toThrow(/instead of/);
   });
 });

@@ -32,7 +32,7 @@ describe('share-relative paths', () => {
     }
   });
 
-  it('accepts names with ; \' & % spaces, leading -, and non-ASCII', () => {
+  it("accepts names with ; ' & % spaces, leading -, and non-ASCII", () => {
     expect(pathComponents("a;b/it's/R&D/100%/-x/日本語")).toHaveLength(6);
   });
 

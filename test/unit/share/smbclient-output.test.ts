@@ -70,7 +70,20 @@ describe('smbclient output parsing', () => {
       },
     };
     const args = smbclientArguments(endpoint, '/tmp/x/auth', 1);
-    expect(args).toEqual(['//nas/backup', '-p', '4455', '-A', '/tmp/x/auth', '-m', 'SMB3', '-t', '20', '-d', '1', '--option=client smb encrypt=desired']);
+    expect(args).toEqual([
+      '//nas/backup',
+      '-p',
+      '4455',
+      '-A',
+      '/tmp/x/auth',
+      '-m',
+      'SMB3',
+      '-t',
+      '20',
+      '-d',
+      '1',
+      '--option=client smb encrypt=desired',
+    ]);
     expect(args.join(' ')).not.toContain('pw-secret');
     expect(smbclientArguments({ ...endpoint, encryption: 'off' }, '/a', 1)).not.toContain('--option=client smb encrypt=desired');
   });

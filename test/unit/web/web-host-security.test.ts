@@ -13,7 +13,11 @@ interface Reply {
   body: string;
 }
 
-function send(host: WebHost, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function send(
+  host: WebHost,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
       let body = '';
@@ -36,7 +40,12 @@ describe('web host security', () => {
     const staticDir = join(temp.path, 'renderer');
     await mkdir(staticDir);
     await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
-    const engine = createEngine({ configDir: join(temp.path, 'config'), version: '0.0.0-test', frontDoor: 'web', logger: createLogger({ level: 'silent' }) });
+    const engine = createEngine({
+      configDir: join(temp.path, 'config'),
+      version: '0.0.0-test',
+      frontDoor: 'web',
+      logger: createLogger({ level: 'silent' }),
+    });
     host = await startWebHost({ engine, staticDir, token });
   });
   afterAll(async () => {
@@ -57,7 +66,9 @@ describe('web host security', () => {
   });
 
   it('answers 401 to a wrong token', async () => {
-    expect((await send(host, '/api/getSettings', { method: 'POST', headers: { ...own(), Authorization: 'Bearer nope' } })).status).toBe(401);
+    expect((await send(host, '/api/getSettings', { method: 'POST', headers: { ...own(), Authorization: 'Bearer nope' } })).status).toBe(
+      401,
+    );
   });
 
   it('answers 403 to a foreign Host header even with the token (DNS rebinding)', async () => {
@@ -66,7 +77,10 @@ describe('web host security', () => {
   });
 
   it('answers 403 to a foreign Origin header even with the token', async () => {
-    const reply = await send(host, '/api/getSettings', { method: 'POST', headers: { ...own(), Origin: 'http://evil.example', Authorization: `Bearer ${token}` } });
+    const reply = await send(host, '/api/getSettings', {
+      method: 'POST',
+      headers: { ...own(), Origin: 'http://evil.example', Authorization: `Bearer ${token}` },
+    });
     expect(reply.status).toBe(403);
   });
 
@@ -83,7 +97,11 @@ describe('web host security', () => {
   });
 
   it('serves the contract as JSON with typed results', async () => {
-    const reply = await send(host, '/api/getSettings', { method: 'POST', headers: { ...own(), Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const reply = await send(host, '/api/getSettings', {
+      method: 'POST',
+      headers: { ...own(), Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(reply.status).toBe(200);
     const result = JSON.parse(reply.body) as { ok: boolean; value: { configured: boolean } };
     expect(result.ok).toBe(true);
@@ -91,7 +109,11 @@ describe('web host security', () => {
   });
 
   it('rejects malformed input with a typed invalid-input error naming the field', async () => {
-    const reply = await send(host, '/api/previewRetention', { method: 'POST', headers: { ...own(), Authorization: `Bearer ${token}` }, body: JSON.stringify({ input: { retentionDays: 'seven' } }) });
+    const reply = await send(host, '/api/previewRetention', {
+      method: 'POST',
+      headers: { ...own(), Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ input: { retentionDays: 'seven' } }),
+    });
     const result = JSON.parse(reply.body) as { ok: boolean; error: { code: string; field: string } };
     expect(result.ok).toBe(false);
     expect(result.error.code).toBe('invalid-input');
