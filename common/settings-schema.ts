@@ -308,7 +308,8 @@ export const inspectCertificateInputSchema = z.strictObject({
 
 export const generateCertificateInputSchema = z
   .strictObject({
-    dnsName: z.string().max(253).superRefine(rule(checkDnsName)),
+    // Trimmed here, so the subject and the file names carry the name itself, not spaces around it.
+    dnsName: z.string().max(300).trim().superRefine(rule(checkDnsName)),
     years: z
       .number()
       .superRefine(rule((value: number) => integerInRange('Validity in years', value, CERTIFICATE_YEARS, 'years')))
