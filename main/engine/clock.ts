@@ -34,5 +34,19 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * The clock of this process: the system clock, or — in tests only — the
+ * system clock shifted by `IBC_TEST_CLOCK_OFFSET_MS` milliseconds, so a test
+ * can run the real CLI process seconds before a scheduled slot. The variable
+ * is read only when `NODE_ENV` is `test` (vitest sets it, and a spawned
+ * console inherits it); any other process ignores it.
+ */
+export function processClock(env: Readonly<Record<string, string | undefined>> = process.env): Clock {
+  if (env.NODE_ENV !== 'test') return systemClock;
+  const offsetMs = Number(env.IBC_TEST_CLOCK_OFFSET_MS ?? 0);
+  if (!Number.isFinite(offsetMs) || offsetMs === 0) return systemClock;
+  return { ...systemClock, now: () => new Date(Date.now() + offsetMs) };
+}
+
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;

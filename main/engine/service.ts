@@ -10,7 +10,7 @@ import { shareMethods } from './methods/share';
 import { openSettings, type OpenSettingsBackend } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
-import { systemClock, type Clock } from './clock';
+import { processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
 import type { BackupSummary } from '../../preload/api';
@@ -53,7 +53,7 @@ export interface Engine extends BackupConsoleApi {
 export function createEngine(deps: EngineDeps): Engine {
   const events = new EventHub();
   const logger = deps.logger ?? createLogger();
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? processClock();
   const now = (): Date => clock.now();
   const settings = openSettings({
     configDir: deps.configDir,

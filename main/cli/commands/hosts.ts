@@ -6,10 +6,22 @@ import type { CliContext } from '../context';
 import { lineNotifier } from '../../engine/alerts';
 import { parseWholeNumber } from '../parse';
 
-/** Resolves when the process is asked to stop. */
+/**
+ * Resolves when the process is asked to stop (SIGINT, SIGTERM), and keeps the
+ * process alive until then. A pending promise alone holds nothing: the
+ * engine's timers are unref'd (a one-shot command must never wait for them),
+ * so without this a host that is idle between slots ends with Node's
+ * "unsettled top-level await" status 13.
+ */
 function untilStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => resolve(signal);
+    const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      clearInterval(keepAlive);
+      resolve(signal);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

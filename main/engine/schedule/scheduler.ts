@@ -28,7 +28,7 @@ export interface SchedulerDeps {
   lastBackupTime?: () => string | null;
   onChange?: (view: ScheduleView) => void;
   onError?: (error: unknown, where: string) => void;
-  /** How often the scheduler wakes up (default 60 s). A slot runs at most this late. */
+  /** The longest the scheduler sleeps between wake-ups (default 60 s); it also wakes at every slot. */
   tickIntervalMs?: number;
   /** A slot reached later than this is a catch-up, not an on-time run (default 2 × tick). */
   lateToleranceMs?: number;
@@ -198,12 +198,27 @@ export class Scheduler {
 
   // ─── internals ───
 
+  /**
+   * The next wake-up: at the next slot, and never later than one tick
+   * interval (sleep and clock-step detection need regular ticks). Armed
+   * before the tick runs, so the following slot is the one after now.
+   */
   private arm(): void {
     if (!this.started) return;
-    this.timer = this.deps.clock.setTimer(this.tickIntervalMs, () => {
+    this.timer = this.deps.clock.setTimer(this.msUntilNextWake(), () => {
       this.arm();
       void this.tick();
     });
+  }
+
+  private msUntilNextWake(): number {
+    const { anchor, frequencyHours, lastSlotHandled } = this.state;
+    if (anchor === null) return this.tickIntervalMs;
+    const now = this.deps.clock.now();
+    const handled = new Date(lastSlotHandled ?? anchor);
+    const after = handled.getTime() > now.getTime() ? handled : now;
+    const untilSlot = nextSlot(new Date(anchor), frequencyHours, after).getTime() - now.getTime();
+    return Math.max(1, Math.min(this.tickIntervalMs, untilSlot));
   }
 
   /** Loads the persisted state once, so a settings change before start() cannot overwrite it. */

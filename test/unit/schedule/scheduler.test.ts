@@ -43,6 +43,20 @@ describe('Scheduler', () => {
     expect(h.afterTicks).toBeGreaterThan(24 * 60 - 5);
   });
 
+  it('a slot runs at its time, not at the next 60 s tick after it', async () => {
+    const h = makeHarness(T0);
+    await h.scheduler.start();
+    // Configured 25 s after the scheduler started: its slots fall between two ticks.
+    await h.clock.advance(25_000);
+    await h.scheduler.configure({ frequencyHours: 4, enabled: true });
+    await h.clock.advance(8 * H);
+    const slot = (k: number) => new Date(Date.parse(T0) + 25_000 + k * 4 * H).toISOString();
+    expect(h.runs).toEqual([
+      { trigger: 'scheduled', at: slot(1) },
+      { trigger: 'scheduled', at: slot(2) },
+    ]);
+  });
+
   it('upcoming lists the next slots of the schedule', async () => {
     const h = await configured(8);
     await h.clock.advance(H);
