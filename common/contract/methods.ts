@@ -59,8 +59,16 @@ export const API_CONTRACT = {
 
 /** What the engine pushes to every front door (IPC event channel, HTTP event stream). */
 export const apiEvent = z.discriminatedUnion('type', [
+  /** A job was accepted and will run; its first progress. Followed by job-progress events and exactly one job-finished. */
+  z.strictObject({ type: z.literal('job-started'), progress: view.jobProgress }),
   z.strictObject({ type: z.literal('job-progress'), progress: view.jobProgress }),
-  z.strictObject({ type: z.literal('job-finished'), backup: view.backupSummary.nullable(), error: view.apiError.nullable() }),
+  /** The job `jobId` ended: its backup as recorded, and the failure (null when it succeeded). */
+  z.strictObject({
+    type: z.literal('job-finished'),
+    jobId: z.string(),
+    backup: view.backupSummary.nullable(),
+    error: view.apiError.nullable(),
+  }),
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),

@@ -20,28 +20,15 @@ import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineCon
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
 import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
-import type { BackupFormat, OpeningKey, ReadManifest } from './codec-port';
+import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
-
-export interface FinishedJob {
-  jobId: string;
-  trigger: BackupTrigger;
-  summary: BackupSummary;
-  failure: ApiError | null;
-  startedAt: string;
-}
 
 export interface BackupManagerDeps {
   ctx: EngineContext;
   format: BackupFormat;
   clock: Clock;
-  /** When retention will delete a backup; null for the newest successful one. */
-  expiresAt?: (manifest: ReadManifest, all: ReadManifest[]) => string | null;
-  /** Called after every job (schedule, history, alerts, retention hook in here). */
-  onFinished?: (job: FinishedJob) => Promise<void> | void;
-  onStarted?: (job: { jobId: string; backupId: string; trigger: BackupTrigger; at: string }) => void;
   lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
 }
 
@@ -57,6 +44,11 @@ function alreadyRunning(): EngineError {
  * Owns the console's single backup job (one at a time per console; the share
  * lock covers other consoles), and the read side: list, details, verify,
  * restore, recovery-key check.
+ *
+ * It knows nothing of what happens around a job: it publishes `job-started`,
+ * `job-progress` and exactly one `job-finished` per job on the engine's
+ * events, and whoever cares (the run log, the maintenance service, the front
+ * doors) subscribes.
  */
 export class BackupManager {
   private active: { progress: JobProgress; abort: AbortController; done: Promise<void> } | null = null;
@@ -123,8 +115,7 @@ export class BackupManager {
     };
     const record: { progress: JobProgress; abort: AbortController; done: Promise<void> } = { progress, abort, done: Promise.resolve() };
     this.active = record;
-    this.deps.onStarted?.({ jobId, backupId, trigger, at: startedAt.toISOString() });
-    ctx.events.publish({ type: 'job-progress', progress });
+    ctx.events.publish({ type: 'job-started', progress });
 
     record.done = (async () => {
       let outcome: BackupJobOutcome;
@@ -169,28 +160,18 @@ export class BackupManager {
         };
         if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
       }
-      await this.finish(
-        jobId,
-        trigger,
-        startedAt.toISOString(),
-        outcome,
-        sealer.recipientThumbprint,
-        sealer.encryptionMode,
-        abort.signal.aborted,
-      );
+      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, abort.signal.aborted);
     })();
     return progress;
   }
 
-  private async finish(
+  private finish(
     jobId: string,
-    trigger: BackupTrigger,
-    startedAt: string,
     outcome: BackupJobOutcome,
     thumbprint: string | null,
     encryptionMode: 'certificate' | 'legacy-key',
     cancelled: boolean,
-  ): Promise<void> {
+  ): void {
     const { ctx } = this.deps;
     const summary: BackupSummary = {
       ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
@@ -213,12 +194,7 @@ export class BackupManager {
       );
     if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
     this.active = null;
-    try {
-      await this.deps.onFinished?.({ jobId, trigger, summary, failure, startedAt });
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'recording the finished job failed');
-    }
-    ctx.events.publish({ type: 'job-finished', backup: summary, error: failure });
+    ctx.events.publish({ type: 'job-finished', jobId, backup: summary, error: failure });
   }
 
   async cancel(): Promise<void> {
@@ -236,12 +212,7 @@ export class BackupManager {
         this.manifestsLocation = location;
       }
       const entries = await listCatalog(share, format, this.manifests);
-      const manifests = entries.flatMap((entry) => ('manifest' in entry ? [entry.manifest] : []));
-      return entries.map((entry) =>
-        'manifest' in entry
-          ? summaryOf(entry.manifest, this.deps.expiresAt?.(entry.manifest, manifests) ?? null)
-          : unreadableSummary(entry.backupId),
-      );
+      return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, null) : unreadableSummary(entry.backupId)));
     });
   }
 

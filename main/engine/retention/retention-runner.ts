@@ -19,7 +19,7 @@ export interface RetentionRunnerDeps {
 }
 
 /**
- * Retention as the scheduler's afterTick and the post-backup step: list,
+ * Retention as the maintenance service runs it (after a job, and when idle): list,
  * plan, apply. One pass at a time (a second call joins the running one).
  * `lastFailures` feeds the 'retention-delete-failed' alert; the next pass
  * plans the same expired backups again, which is the retry.

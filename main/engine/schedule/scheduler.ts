@@ -22,8 +22,6 @@ export interface SchedulerDeps {
   runBackup(trigger: ScheduledTrigger): Promise<unknown>;
   /** True while any backup job (on-demand included) runs on this console. */
   isJobRunning(): boolean;
-  /** Runs at the end of every tick and after every scheduler-started backup (retention, alerts). */
-  afterTick?: () => Promise<void> | void;
   /** The last backup that finished, for the view (the share is the source of truth). */
   lastBackupTime?: () => string | null;
   onChange?: (view: ScheduleView) => void;
@@ -91,7 +89,7 @@ export class Scheduler {
     this.timer = null;
   }
 
-  /** One scheduler wake-up: detects a sleep by timer drift, handles due slots, then runs afterTick. */
+  /** One scheduler wake-up: detects a sleep by timer drift, then handles due slots. */
   tick(): Promise<void> {
     return this.serial(async () => {
       const now = this.deps.clock.now().getTime();
@@ -99,7 +97,6 @@ export class Scheduler {
       this.lastTickWallMs = now;
       const slept = this.started && gap > this.tickIntervalMs + this.driftToleranceMs;
       await this.pass(slept ? 'resume' : 'timer');
-      await this.runAfterTick();
     });
   }
 
@@ -108,7 +105,6 @@ export class Scheduler {
     return this.serial(async () => {
       this.lastTickWallMs = this.deps.clock.now().getTime();
       await this.pass('resume');
-      await this.runAfterTick();
     });
   }
 
@@ -142,6 +138,12 @@ export class Scheduler {
       if (settings.enabled !== this.state.enabled) await this.applyEnabled(settings.enabled);
       return this.view();
     });
+  }
+
+  /** Keeps the schedule in step with the backup settings (the first configuration starts it). */
+  async follow(settings: { configured: boolean; frequencyHours: number; automaticBackups: boolean }): Promise<ScheduleView> {
+    if (!settings.configured) return this.current();
+    return this.configure({ frequencyHours: settings.frequencyHours, enabled: settings.automaticBackups });
   }
 
   setEnabled(enabled: boolean): Promise<ScheduleView> {
@@ -292,7 +294,6 @@ export class Scheduler {
         () => undefined,
         (error: unknown) => this.deps.onError?.(error, `${trigger} backup`),
       )
-      .then(() => this.runAfterTick())
       .finally(() => {
         this.inFlight = null;
       });
@@ -382,14 +383,6 @@ export class Scheduler {
       lastSlotHandled: (previousSlot(anchor, frequencyHours, now) ?? anchor).toISOString(),
       nextBackupTime: nextSlot(anchor, frequencyHours, now).toISOString(),
     };
-  }
-
-  private async runAfterTick(): Promise<void> {
-    try {
-      await this.deps.afterTick?.();
-    } catch (error) {
-      this.deps.onError?.(error, 'after tick');
-    }
   }
 
   private async save(): Promise<void> {

@@ -18,6 +18,7 @@ export function connectEngineEvents(): () => void {
         alerts.alerts = event.alerts;
         void essentials.refresh();
         break;
+      case 'job-started':
       case 'job-progress':
         backups.onProgress(event.progress);
         if (essentials.essentials) essentials.essentials.activeJob = event.progress;

@@ -106,7 +106,15 @@ describe('every method answers what its result schema says', () => {
 
   it('every event the engine published matches the event schema', () => {
     expect(new Set(events.map((event) => event.type))).toEqual(
-      new Set(['job-progress', 'job-finished', 'settings-changed', 'schedule-changed', 'alerts-changed', 'timeline-appended']),
+      new Set([
+        'job-started',
+        'job-progress',
+        'job-finished',
+        'settings-changed',
+        'schedule-changed',
+        'alerts-changed',
+        'timeline-appended',
+      ]),
     );
     for (const event of events) expect(apiEvent.safeParse(event).error?.issues ?? [], event.type).toEqual([]);
   });

@@ -42,6 +42,7 @@ describe('tray', () => {
     expect(tips.at(-1)).toContain('Next backup:');
     listener!({
       type: 'job-finished',
+      jobId: 'j',
       backup: {
         backupId: 'b',
         createdAt: '2026-11-24T01:00:00Z',

@@ -40,7 +40,6 @@ describe('Scheduler', () => {
       expect(late).toBeLessThanOrEqual(60_000);
     });
     expect(kinds(h, 'catch-up')).toEqual([]);
-    expect(h.afterTicks).toBeGreaterThan(24 * 60 - 5);
   });
 
   it('a slot runs at its time, not at the next 60 s tick after it', async () => {

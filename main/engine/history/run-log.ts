@@ -1,0 +1,120 @@
+import type { ApiEvent, BackupState, BackupTrigger, ShareFailureCategory, TimelineEvent } from '../../../preload/api';
+import type { EventHub } from '../app/events';
+import type { Logger } from '../app/logger';
+import type { Clock } from '../clock';
+import type { HistoryStore } from './history-store';
+import { runFinishedEvent, runStartedEvent } from './run-events';
+
+/** How one backup run ended, as the run log keeps it. */
+export interface RunOutcome {
+  backupId: string;
+  trigger: BackupTrigger;
+  state: BackupState;
+  finishedAt: string;
+  /** Why it failed (or which components failed), for the operator. */
+  reason?: string;
+  category?: ShareFailureCategory;
+}
+
+type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
+
+/**
+ * The one owner of "what ran": it records every job's start and end on the
+ * timeline, and knows the last attempt and the last successful backup. It
+ * learns of jobs from the engine's events (it subscribes before any front
+ * door does, so by the time a window hears `job-finished`, the run log
+ * already answers with that run), and after a restart from the history.
+ */
+export class RunLog {
+  private lastAttempt: RunOutcome | null = null;
+  private lastSuccess: RunOutcome | null = null;
+  private loading: Promise<void> | null = null;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: { history: HistoryStore; events: EventHub; clock: Clock; logger: Logger }) {
+    deps.events.subscribe((event) => {
+      if (event.type === 'job-started')
+        this.write(runStartedEvent({ backupId: event.progress.backupId, trigger: event.progress.trigger, at: event.progress.startedAt }));
+      else if (event.type === 'job-finished') this.finished(event);
+    });
+  }
+
+  /** Reads the last attempt and the last success from the history, once; runs seen since are newer and kept. */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      const isRun = (e: TimelineEvent): boolean => e.kind === 'run-finished' && e.state !== undefined;
+      const attempt = await this.deps.history.findNewest(isRun);
+      const success = await this.deps.history.findNewest((e) => isRun(e) && e.state === 'Succeeded');
+      this.lastAttempt ??= attempt ? outcomeOf(attempt) : null;
+      this.lastSuccess ??= success ? outcomeOf(success) : null;
+    })().catch((error: unknown) => {
+      this.deps.logger.warn({ err: error }, 'history could not be read for the last runs');
+    });
+    return this.loading;
+  }
+
+  /** The newest run, whatever its outcome; null when none ran (since the history began). */
+  async attempt(): Promise<RunOutcome | null> {
+    await this.load();
+    return this.lastAttempt;
+  }
+
+  /** The newest Succeeded run. */
+  async success(): Promise<RunOutcome | null> {
+    await this.load();
+    return this.lastSuccess;
+  }
+
+  /** The newest Succeeded run as known now, without waiting for the history (null until it is read). */
+  knownSuccess(): RunOutcome | null {
+    return this.lastSuccess;
+  }
+
+  /** Resolves when every run seen so far is on the timeline. */
+  async whenIdle(): Promise<void> {
+    await this.writes;
+  }
+
+  private finished(event: JobFinished): void {
+    const backup = event.backup;
+    if (!backup) return;
+    const finishedAt = backup.completedAt ?? this.deps.clock.now().toISOString();
+    const outcome: RunOutcome = { backupId: backup.backupId, trigger: backup.trigger, state: backup.state, finishedAt };
+    if (event.error) {
+      outcome.reason = event.error.message;
+      if (event.error.category) outcome.category = event.error.category;
+    }
+    this.lastAttempt = outcome;
+    if (outcome.state === 'Succeeded') this.lastSuccess = outcome;
+    this.write(
+      runFinishedEvent({
+        backupId: outcome.backupId,
+        trigger: outcome.trigger,
+        state: outcome.state,
+        at: finishedAt,
+        durationSeconds: Math.max(0, (Date.parse(finishedAt) - Date.parse(backup.createdAt)) / 1000),
+        ...(outcome.category ? { category: outcome.category } : {}),
+        ...(outcome.reason ? { message: outcome.reason } : {}),
+      }),
+    );
+  }
+
+  private write(event: Parameters<HistoryStore['append']>[0]): void {
+    this.writes = this.writes
+      .then(() => this.deps.history.append(event))
+      // The history is a record, not a gate: a full disk must not stop backups.
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'timeline append failed'));
+  }
+}
+
+function outcomeOf(event: TimelineEvent): RunOutcome {
+  const outcome: RunOutcome = {
+    backupId: event.backupId ?? '',
+    trigger: event.trigger ?? 'on-demand',
+    state: event.state ?? 'Failed',
+    finishedAt: event.at,
+  };
+  if (event.reason !== undefined) outcome.reason = event.reason;
+  if (event.category !== undefined) outcome.category = event.category;
+  return outcome;
+}

@@ -1,0 +1,111 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { ApiEvent } from '../../../preload/api';
+import { createLogger } from '../../../main/engine/app/logger';
+import { createEngine, type Engine, type EngineDeps } from '../../../main/engine/service';
+import type { FileShare } from '../../../main/engine/share/file-share';
+import { openFileShare } from '../../../main/engine/share/open-share';
+import { testCertificate } from '../../support/backup-fixtures';
+import { FakeClock } from '../../support/fake-clock';
+import { makeTempDir } from '../../support/temp-dir';
+
+type ShareMethod = 'stat' | 'list' | 'mkdirp' | 'writeStream' | 'readStream' | 'rename' | 'deleteTree' | 'freeSpace';
+const SHARE_METHODS: readonly ShareMethod[] = ['stat', 'list', 'mkdirp', 'writeStream', 'readStream', 'rename', 'deleteTree', 'freeSpace'];
+
+/** Calls per FileShare method, over every driver the engine opened. */
+export type ShareCalls = Record<ShareMethod, number>;
+
+function countingShare(share: FileShare, calls: ShareCalls): FileShare {
+  const counted = Object.create(share) as FileShare;
+  for (const method of SHARE_METHODS) {
+    const original = share[method].bind(share) as (...args: unknown[]) => unknown;
+    Object.defineProperty(counted, method, {
+      value: (...args: unknown[]) => {
+        calls[method]++;
+        return original(...args);
+      },
+    });
+  }
+  return counted;
+}
+
+export interface EngineHarness {
+  engine: Engine;
+  clock: FakeClock;
+  calls: ShareCalls;
+  /** Every event the engine published, in order. */
+  events: ApiEvent[];
+  /** Debug log records the engine wrote (pino objects). */
+  logs: Array<Record<string, unknown>>;
+  shareDir: string;
+  configDir: string;
+  resetCounts(): void;
+  /** Retention passes logged so far, with what set each off. */
+  retentionPasses(): string[];
+  remove(): Promise<void>;
+}
+
+/**
+ * A real engine over a local-folder share in a temp dir, a fake clock and a
+ * counting share wrapper: what the engine does with the share, and when, is
+ * observable without waiting. Configured with a certificate and a small
+ * folder source, automatic backups every `frequencyHours`.
+ */
+export async function configuredEngine(
+  options: { start?: string; frequencyHours?: number; extra?: Partial<EngineDeps> } = {},
+): Promise<EngineHarness> {
+  const temp = await makeTempDir('ibc-engine-');
+  const clock = new FakeClock(options.start ?? '2026-05-01T00:00:00.000Z');
+  const calls = Object.fromEntries(SHARE_METHODS.map((m) => [m, 0])) as ShareCalls;
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write: (line: Buffer | string, _encoding, done) => {
+        logs.push(JSON.parse(String(line)) as Record<string, unknown>);
+        done();
+      },
+    }),
+  });
+  const shareDir = join(temp.path, 'share');
+  const configDir = join(temp.path, 'config');
+  const source = join(temp.path, 'source');
+  await mkdir(source, { recursive: true });
+  await writeFile(join(source, 'data.json'), JSON.stringify({ stamp: 'engine harness' }));
+  const engine = createEngine({
+    configDir,
+    version: 'test',
+    frontDoor: 'cli',
+    clock,
+    logger,
+    openShare: (input) => countingShare(openFileShare(input), calls),
+    ...options.extra,
+  });
+  const events: ApiEvent[] = [];
+  engine.onEvent((event) => events.push(event));
+  await engine.saveSettings({
+    location: shareDir,
+    certificateBase64: testCertificate().cerDer.toString('base64'),
+    frequencyHours: options.frequencyHours ?? 12,
+  });
+  await engine.addSource({ name: 'files', folder: source });
+  await engine.whenIdle();
+  // Fake time moves on only once the work a timer set off (real file I/O) has finished.
+  clock.settle = () => engine.whenIdle();
+  return {
+    engine,
+    clock,
+    calls,
+    events,
+    logs,
+    shareDir,
+    configDir,
+    resetCounts: () => SHARE_METHODS.forEach((m) => (calls[m] = 0)),
+    retentionPasses: () => logs.filter((l) => l.msg === 'retention pass').map((l) => String(l.cause)),
+    remove: async () => {
+      await engine.close();
+      await temp.remove();
+    },
+  };
+}
