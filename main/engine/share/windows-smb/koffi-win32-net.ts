@@ -4,6 +4,7 @@
  * never touch it. The password crosses into mpr.dll in this process's memory
  * only: no command line, no environment, no file.
  */
+import { loadKoffi } from '../../win32/load-koffi';
 import type { Win32Net } from './win32-net';
 
 /** RESOURCETYPE_DISK */
@@ -21,10 +22,10 @@ interface Bindings {
   GetLastError: Win32Call;
 }
 
-let bindings: Promise<Bindings> | null = null;
+let bindings: Bindings | null = null;
 
-async function load(): Promise<Bindings> {
-  const { default: koffi } = await import('koffi');
+function load(): Bindings {
+  const koffi = loadKoffi();
   const mpr = koffi.load('mpr.dll');
   const kernel32 = koffi.load('kernel32.dll');
   // NETRESOURCEW, all pointers to UTF-16 strings (null for "not given").
@@ -54,11 +55,8 @@ async function load(): Promise<Bindings> {
   };
 }
 
-function bound(): Promise<Bindings> {
-  bindings ??= load().catch((error: unknown) => {
-    bindings = null;
-    throw error;
-  });
+async function bound(): Promise<Bindings> {
+  bindings ??= load();
   return bindings;
 }
 
