@@ -124,6 +124,29 @@ grep -q '"category": "connectivity"' "$WORK/out" && grep -q 'Windows error 1222'
   exit 1
 }
 echo "share test through WNetAddConnection2W: connectivity (Windows error 1222), exit 3"
+
+# The installed app's infra-backup.cmd, run by Wine's cmd.exe against a
+# stand-in app executable (Windows Node running a `cli` script): arguments,
+# standard input, both outputs and the exit status get through.
+mkdir -p "$WORK/app"
+cp build/windows/infra-backup.cmd "$WORK/app/"
+cp "$NODE_EXE" "$WORK/app/Infrastructure Backup Console.exe"
+cat >"$WORK/app/cli" <<'JS'
+let input = '';
+process.stdin.on('data', (d) => (input += d)).on('end', () => {
+  console.log(`args ${JSON.stringify(process.argv.slice(2))} stdin ${input}`);
+  console.error('to standard error');
+  process.exit(3);
+});
+JS
+code=0
+(cd "$WORK/app" && "$WINE" cmd /c "$(winpath "$WORK/app/infra-backup.cmd")" backup start --wait <"$WORK/share-password" >"$WORK/out" 2>"$WORK/err") || code=$?
+grep -q 'args \["backup","start","--wait"\] stdin Share-Pa55-lane' "$WORK/out" && grep -q 'to standard error' "$WORK/err" && [[ $code -eq 3 ]] || {
+  echo "infra-backup.cmd: expected arguments, input, outputs and exit 3 to get through, got exit $code:"
+  cat "$WORK/out" "$WORK/err"
+  exit 1
+}
+echo "infra-backup.cmd passes arguments, standard input, both outputs and the exit status"
 fi
 
 step "passed"
