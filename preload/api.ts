@@ -499,7 +499,9 @@ export type ApiEvent =
   | { type: 'settings-changed'; settings: SettingsView }
   | { type: 'schedule-changed'; schedule: ScheduleView }
   | { type: 'alerts-changed'; alerts: Alert[] }
-  | { type: 'timeline-appended'; event: TimelineEvent };
+  | { type: 'timeline-appended'; event: TimelineEvent }
+  /** Desktop: the engine's process died and was started again; `notice` is what the window shows. */
+  | { type: 'engine-restarted'; notice: ApiError; interruptedBackupId: string | null };
 
 export type ApiEventType = ApiEvent['type'];
 
