@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert, ApiEvent, JobProgress } from '../../../preload/api';
+import { apiEvent } from '../../../common/contract/methods';
 import { ENGINE_TEXTS, startEngineProcess, type EngineProcessOptions } from '../../../main/electron/engine-process';
 import { CONNECT_MESSAGE, type HostToMain, type MainToHost } from '../../../main/engine/host/protocol';
 import { fakeSafeStorage, MessageChannelStandIn, UtilityProcessStandIn, type UtilityChildStandIn } from './stand-ins';
@@ -152,9 +153,12 @@ describe('the engine process, seen from main', () => {
     second.post({ kind: 'ready' });
     second.post({ kind: 'result', id: call.id, result: { ok: true, value: 'fresh' } });
     expect(await after).toEqual({ ok: true, value: 'fresh' });
-    expect(events.filter((event) => event.type === 'engine-restarted')).toEqual([
+    const restarted = events.filter((event) => event.type === 'engine-restarted');
+    expect(restarted).toEqual([
       { type: 'engine-restarted', notice: ENGINE_TEXTS.restarted, interruptedBackupId: '20261124T100000Z-abcdef' },
     ]);
+    // it is part of the contract like every engine event
+    expect(apiEvent.parse(restarted[0])).toEqual(restarted[0]);
   });
 
   it('a job that finished before the crash is not reported as interrupted', async () => {
