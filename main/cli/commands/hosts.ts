@@ -23,14 +23,21 @@ export function registerHostCommands(program: Command, ctx: CliContext): void {
     .action(async (options: { port?: string }) => {
       const port = parseWholeNumber('port', options.port) ?? 0;
       const engine = ctx.getEngine();
-      const host = await startWebHost({ engine, staticDir: findRendererDir(), port, logger: createLogger() });
+      const printLink = (url: string, urlWithToken: string, label: string): void =>
+        ctx.io.stdout(ctx.json ? JSON.stringify({ url, urlWithToken }) + '\n' : `${label}: ${urlWithToken}\n`);
+      const host = await startWebHost({
+        engine,
+        staticDir: findRendererDir(),
+        port,
+        logger: createLogger(),
+        // Each sign-in link opens one page; the next one is printed here, where only the operator sees it.
+        onNextSignInUrl: (next) => printLink(host.url, next, 'Sign-in link used; the next one'),
+      });
       // The web host is a headless management server: it runs the schedule like the desktop app.
       await engine.startAutomation();
-      if (ctx.json) ctx.io.stdout(JSON.stringify({ url: host.url, urlWithToken: host.urlWithToken }) + '\n');
-      else
-        ctx.io.stdout(
-          `Infrastructure Backup Console: ${host.urlWithToken}\n(loopback only; reach it from another machine through an SSH tunnel. Ctrl-C stops it.)\n`,
-        );
+      printLink(host.url, host.urlWithToken, 'Infrastructure Backup Console');
+      if (!ctx.json)
+        ctx.io.stdout('(loopback only; each link opens one page; reach it from another machine through an SSH tunnel. Ctrl-C stops it.)\n');
       await untilStopSignal();
       await host.close();
       await engine.shutdown();
