@@ -4,6 +4,7 @@ import type { ApiEvent } from '../../preload/api';
 import type { Engine } from '../engine/service';
 import { dispatch, isApiMethod } from '../engine/dispatch';
 import type { Logger } from '../engine/app/logger';
+import { EngineError, invalidInput } from '../engine/errors';
 import { CONTENT_SECURITY_POLICY, WebCredentials, allowedHosts, allowedOrigins, bearerToken, newToken } from './security';
 import { readStaticFile } from './static-files';
 
@@ -44,6 +45,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { engine, logger } = options;
   let port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw invalidInput('port', `The port must be a whole number from 1 to 65535 (got ${port}).`, 'Or leave --port out to use a free one.');
   const signInUrl = (token: string): string => `http://${LOOPBACK}:${port}/?token=${token}`;
   const credentials = new WebCredentials(options.token ?? newToken(), (next) => options.onNextSignInUrl?.(signInUrl(next)));
   const streams = new Set<ServerResponse>();
@@ -117,7 +120,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, port)));
     server.listen(port, LOOPBACK, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
@@ -134,6 +137,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A port that cannot be had is the operator's input to change, not an unexpected failure. */
+function listenFailure(error: NodeJS.ErrnoException, port: number): Error {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `port ${port} on ${LOOPBACK} is already in use by another program`,
+    EACCES: `this user may not listen on port ${port} (ports below 1024 need privileges)`,
+  };
+  const reason = error.code ? reasons[error.code] : undefined;
+  if (!reason) return error;
+  return new EngineError({
+    code: 'invalid-input',
+    field: 'port',
+    message: `The web host cannot start: ${reason}.`,
+    remediation: 'Choose another port with --port N, or leave --port out to use a free one.',
+    cause: error,
+  });
 }
 
 const BODY_TOO_LARGE = Symbol('too-large');
