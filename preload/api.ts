@@ -106,8 +106,16 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 
 // ───────────────────────────── backups ─────────────────────────────
 
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed'] as const;
+/**
+ * How a backup stands. Succeeded, PartialSucceeded and Failed are kept on the
+ * share; Cancelled (the operator or a stopping console cancelled the job) is an
+ * outcome of its own in the history and the job's result: nothing of it is kept.
+ */
+export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
+/** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
+export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 export type BackupTrigger = Output<typeof views.backupTrigger>;
 
 export type ComponentStatus = Output<typeof views.componentStatus>;

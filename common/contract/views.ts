@@ -6,7 +6,7 @@
  * result through its schema.
  */
 import { z } from 'zod';
-import { ALERT_KINDS, BACKUP_STATES, ERROR_CODES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../preload/api';
+import { ALERT_KINDS, BACKUP_STATES, ERROR_CODES, JOB_STATES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../preload/api';
 import { backupLocationDocumentSchema } from '../settings-schema';
 
 const timestamp = z.string();
@@ -169,7 +169,7 @@ export const jobProgress = z.strictObject({
   jobId: z.string(),
   backupId: z.string(),
   trigger: backupTrigger,
-  state: backupState,
+  state: z.enum(JOB_STATES),
   component: z.string().nullable(),
   bytesDone: z.number(),
   bytesTotal: z.number().nullable(),

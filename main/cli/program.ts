@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../version';
 import { toEngineError } from '../engine/errors';
-import { CliApiError, CliContext, type GlobalOptions } from './context';
+import { CliApiError, CliContext, CliInterrupted, type GlobalOptions } from './context';
 import { EXIT, exitCodeFor, formatError, type CliIo } from './io';
 import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
@@ -46,7 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const apiError = error instanceof CliApiError ? error.apiError : toEngineError(error).toApiError();
     if (ctx.json) io.stderr(JSON.stringify({ error: apiError }) + '\n');
     else io.stderr(formatError(apiError));
-    return exitCodeFor(apiError.code);
+    return error instanceof CliInterrupted ? error.exitCode : exitCodeFor(apiError.code);
   } finally {
     await ctx.close();
   }

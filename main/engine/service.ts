@@ -157,7 +157,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     shutdown: async () => {
       stopTimers();
-      if (backups.isRunning()) await backups.cancel().catch(() => undefined);
+      if (backups.isRunning()) await backups.cancel('shutdown').catch(() => undefined);
       await settled();
     },
     close: async () => {

@@ -71,9 +71,11 @@ async function runServiceUntilStopped(ctx: CliContext, stopSignal: Promise<NodeJ
   engine.onEvent((event) => {
     if (event.type === 'job-finished')
       log(
-        event.error
-          ? `backup ${event.backup?.backupId ?? ''} failed: ${event.error.message}${event.error.category ? ` [${event.error.category}]` : ''}`
-          : `backup ${event.backup?.backupId} ${event.backup?.state}`,
+        event.backup?.state === 'Cancelled'
+          ? `backup ${event.backup.backupId} Cancelled: ${event.error?.message ?? ''}`
+          : event.error
+            ? `backup ${event.backup?.backupId ?? ''} failed: ${event.error.message}${event.error.category ? ` [${event.error.category}]` : ''}`
+            : `backup ${event.backup?.backupId} ${event.backup?.state}`,
       );
     if (event.type === 'timeline-appended') log(event.event.summary);
     if (event.type === 'alerts-changed')

@@ -186,6 +186,8 @@ async function writeComponent(
   let sourceError: unknown = null;
   plaintext.once('error', (error) => (sourceError = error));
   const stored = plaintext.pipe(counter).pipe(encrypt).pipe(tap);
+  // A cancel can destroy it before the share's driver listens: the driver reads the failure from `errored`.
+  stored.on('error', () => undefined);
   plaintext.once('error', (error) => stored.destroy(error));
   encrypt.once('error', (error) => stored.destroy(error));
   try {

@@ -32,6 +32,29 @@ export interface BackupManagerDeps {
   lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
 }
 
+/** Who cancelled a job: the operator (Cancel, Ctrl-C), or a host that is stopping (SIGTERM, quitting). */
+export type CancelReason = 'operator' | 'shutdown';
+
+const CANCELLED: Record<CancelReason, ApiError> = {
+  operator: {
+    code: 'cancelled',
+    message: 'The backup was cancelled by the operator; nothing of it was kept.',
+    remediation: 'Start a new backup when ready.',
+  },
+  shutdown: {
+    code: 'cancelled',
+    message: 'The backup was cancelled because the console was stopping; nothing of it was kept.',
+    remediation: 'The next scheduled backup runs as usual; start one now if you need it sooner.',
+  },
+};
+
+interface ActiveJob {
+  progress: JobProgress;
+  abort: AbortController;
+  done: Promise<void>;
+  cancelledBy: CancelReason | null;
+}
+
 function alreadyRunning(): EngineError {
   return new EngineError({
     code: 'backup-running',
@@ -51,7 +74,7 @@ function alreadyRunning(): EngineError {
  * doors) subscribes.
  */
 export class BackupManager {
-  private active: { progress: JobProgress; abort: AbortController; done: Promise<void> } | null = null;
+  private active: ActiveJob | null = null;
   private starting = false;
   /** Manifests already read, by backup id, per configured location. */
   private readonly manifests = new Map<string, CatalogEntry>();
@@ -113,7 +136,7 @@ export class BackupManager {
       etaSeconds: null,
       startedAt: startedAt.toISOString(),
     };
-    const record: { progress: JobProgress; abort: AbortController; done: Promise<void> } = { progress, abort, done: Promise.resolve() };
+    const record: ActiveJob = { progress, abort, done: Promise.resolve(), cancelledBy: null };
     this.active = record;
     ctx.events.publish({ type: 'job-started', progress });
 
@@ -133,8 +156,9 @@ export class BackupManager {
               signal: abort.signal,
               stamp: { console: 'Infrastructure Backup Console' },
               onProgress: (next) => {
-                record.progress = next;
-                ctx.events.publish({ type: 'job-progress', progress: next });
+                // Once cancelled, the job says so until it has ended, whatever step it is still finishing.
+                record.progress = record.cancelledBy ? { ...next, state: 'Cancelling' } : next;
+                ctx.events.publish({ type: 'job-progress', progress: record.progress });
               },
             },
           );
@@ -160,7 +184,7 @@ export class BackupManager {
         };
         if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
       }
-      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, abort.signal.aborted);
+      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy);
     })();
     return progress;
   }
@@ -170,15 +194,19 @@ export class BackupManager {
     outcome: BackupJobOutcome,
     thumbprint: string | null,
     encryptionMode: 'certificate' | 'legacy-key',
-    cancelled: boolean,
+    cancelledBy: CancelReason | null,
   ): void {
     const { ctx } = this.deps;
-    const summary: BackupSummary = {
-      ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
-    };
+    // A job that ended because it was cancelled is Cancelled, not Failed; one that published before the cancel took effect stands.
+    const cancelled = cancelledBy !== null && outcome.failure !== null;
+    const recorded = summaryOf(
+      { ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } },
+      null,
+    );
+    const summary: BackupSummary = cancelled ? { ...recorded, state: 'Cancelled', recoveryReady: false } : recorded;
     const failure: ApiError | null = outcome.failure
-      ? cancelled
-        ? { code: 'cancelled', message: 'The backup was cancelled; nothing of it was kept.', remediation: 'Start a new backup when ready.' }
+      ? cancelledBy && cancelled
+        ? CANCELLED[cancelledBy]
         : outcome.failure.category
           ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
           : {
@@ -187,20 +215,32 @@ export class BackupManager {
               remediation: 'See the timeline and the log for details, then try again.',
             }
       : null;
-    if (outcome.failure)
+    if (outcome.failure && !cancelled)
       ctx.logger.warn(
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
         outcome.failure.message,
       );
-    if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
+    if (thumbprint && (summary.state === 'Succeeded' || summary.state === 'PartialSucceeded'))
+      ctx.settings.service.markCertificateUsed(thumbprint);
     this.active = null;
     ctx.events.publish({ type: 'job-finished', jobId, backup: summary, error: failure });
   }
 
-  async cancel(): Promise<void> {
-    if (!this.active) throw invalidInput('job', 'No backup is running.', 'Nothing to cancel.');
-    this.active.abort.abort();
-    await this.active.done;
+  /**
+   * Cancels the running job: its progress says Cancelling at once (published
+   * before this waits), and the job ends as Cancelled, leaving at most a
+   * `.partial` folder the next run removes. Resolves when it has ended.
+   */
+  async cancel(reason: CancelReason = 'operator'): Promise<void> {
+    const job = this.active;
+    if (!job) throw invalidInput('job', 'No backup is running.', 'Nothing to cancel.');
+    if (job.cancelledBy === null) {
+      job.cancelledBy = reason;
+      job.progress = { ...job.progress, state: 'Cancelling' };
+      this.deps.ctx.events.publish({ type: 'job-progress', progress: job.progress });
+      job.abort.abort();
+    }
+    await job.done;
   }
 
   async list(): Promise<BackupSummary[]> {

@@ -27,6 +27,7 @@ type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
  */
 export class RunLog {
   private lastAttempt: RunOutcome | null = null;
+  private lastConclusive: RunOutcome | null = null;
   private lastSuccess: RunOutcome | null = null;
   private loading: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
@@ -44,8 +45,10 @@ export class RunLog {
     this.loading ??= (async () => {
       const isRun = (e: TimelineEvent): boolean => e.kind === 'run-finished' && e.state !== undefined;
       const attempt = await this.deps.history.findNewest(isRun);
+      const conclusive = await this.deps.history.findNewest((e) => isRun(e) && e.state !== 'Cancelled');
       const success = await this.deps.history.findNewest((e) => isRun(e) && e.state === 'Succeeded');
       this.lastAttempt ??= attempt ? outcomeOf(attempt) : null;
+      this.lastConclusive ??= conclusive ? outcomeOf(conclusive) : null;
       this.lastSuccess ??= success ? outcomeOf(success) : null;
     })().catch((error: unknown) => {
       this.deps.logger.warn({ err: error }, 'history could not be read for the last runs');
@@ -57,6 +60,16 @@ export class RunLog {
   async attempt(): Promise<RunOutcome | null> {
     await this.load();
     return this.lastAttempt;
+  }
+
+  /**
+   * The newest run that says how the share and the sources behaved: any
+   * outcome but Cancelled. The failure alerts follow it, so cancelling a job
+   * neither raises one nor closes one.
+   */
+  async conclusive(): Promise<RunOutcome | null> {
+    await this.load();
+    return this.lastConclusive;
   }
 
   /** The newest Succeeded run. */
@@ -85,6 +98,7 @@ export class RunLog {
       if (event.error.category) outcome.category = event.error.category;
     }
     this.lastAttempt = outcome;
+    if (outcome.state !== 'Cancelled') this.lastConclusive = outcome;
     if (outcome.state === 'Succeeded') this.lastSuccess = outcome;
     this.write(
       runFinishedEvent({

@@ -150,7 +150,7 @@ export class MaintenanceService {
     const view = scheduler.view();
     const listing = snapshot.known();
     const facts = backupFacts(listing ?? []);
-    const lastRun = await runLog.attempt();
+    const lastRun = await runLog.conclusive();
     const lastSuccess = await runLog.success();
     await this.deps.alerts.update(
       {

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
-import { startSamba, type SambaServer } from '../../support/samba';
+import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer } from '../../support/samba';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
 import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
@@ -50,7 +50,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function configure(config: string, cer: string): Promise<void> {
+async function configure(config: string, cer: string, folder?: string): Promise<void> {
+  if (folder) {
+    await mkdir(join(server.shareDir, folder));
+    execFileSync('chown', [SAMBA_TEST_UNIX_USER, join(server.shareDir, folder)]);
+  }
   const set = await cli(
     [
       '--config-dir',
@@ -58,7 +62,7 @@ async function configure(config: string, cer: string): Promise<void> {
       'config',
       'set',
       '--path',
-      server.uncPath,
+      folder ? `${server.uncPath}\\${folder}` : server.uncPath,
       '--username',
       `${server.workgroup}\\${server.username}`,
       '--password-stdin',
@@ -213,5 +217,44 @@ describe('infra-backup service as a service manager runs it (stdin closed), with
     expect(Date.parse(timeline[0]!.at)).toBeGreaterThanOrEqual(Date.parse(nextBackupTime));
     const listed = JSON.parse((await cli(['--json', '--config-dir', config, 'backup', 'list'])).out) as Array<{ trigger: string }>;
     expect(listed.map((backup) => backup.trigger)).toContain('scheduled');
+  });
+});
+
+describe('Ctrl-C on backup start --wait, with the built CLI against real Samba', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    temp = await makeTempDir();
+  });
+  afterAll(async () => {
+    await temp?.remove();
+  });
+
+  it('cancels the job and exits 130; the run is Cancelled, nothing is kept, no alert', async () => {
+    const config = join(temp.path, 'config');
+    const cer = join(temp.path, 'backup.cer');
+    await writeFile(cer, testCertificate().cerDer);
+    await configure(config, cer, 'ctrl-c');
+    // A source that waits keeps the job running until it is cancelled, however loaded the machine.
+    expect((await cli(['--config-dir', config, 'sources', 'add', 'waits', '--command', 'sleep 600'])).code).toBe(0);
+    const masBackup = join(server.shareDir, 'ctrl-c', 'MASBackup');
+    const partials = async (): Promise<string[]> => (await readdir(masBackup).catch(() => [])).filter((name) => name.endsWith('.partial'));
+
+    const run = spawnCli(['--config-dir', config, 'backup', 'start', '--wait']);
+    await waitFor(async () => (await partials()).length > 0, 30_000, 'the backup to start writing');
+    run.child.kill('SIGINT');
+    expect((await exited(run.child)).code, run.output()).toBe(130);
+    expect(run.output()).toMatch(/Cancelled/);
+    expect(run.output()).toMatch(/cancelled by the operator/);
+
+    expect(await partials()).toEqual([]);
+    const [finished] = JSON.parse((await cli(['--json', '--config-dir', config, 'timeline', '--kind', 'run-finished'])).out) as Array<{
+      state: string;
+    }>;
+    expect(finished?.state).toBe('Cancelled');
+    expect(JSON.parse((await cli(['--json', '--config-dir', config, 'backup', 'list'])).out)).toEqual([]);
+    const alerts = JSON.parse(await readFile(join(config, 'alerts.json'), 'utf8').catch(() => '{"active":[]}')) as {
+      active: Array<{ kind: string }>;
+    };
+    expect(alerts.active.map((a) => a.kind)).not.toContain('general');
   });
 });
