@@ -145,6 +145,10 @@ export type RetentionPreview = Output<typeof views.retentionPreview>;
 
 export type ScheduleView = Output<typeof views.scheduleView>;
 
+export type RunOutcome = Output<typeof views.runOutcome>;
+
+export type LastRuns = Output<typeof views.lastRuns>;
+
 // ───────────────────────────── timeline, alerts ─────────────────────────────
 
 export const TIMELINE_KINDS = [
@@ -237,6 +241,7 @@ export const API_METHODS = [
   'checkRecoveryKey',
   'previewRetention',
   'getSchedule',
+  'getLastRuns',
   'setAutomaticBackups',
   'previewFrequency',
   'getTimeline',

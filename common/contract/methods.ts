@@ -49,6 +49,7 @@ export const API_CONTRACT = {
   // retention & schedule
   previewRetention: method(input.retentionDaysInput, view.retentionPreview),
   getSchedule: method(input.none, view.scheduleView),
+  getLastRuns: method(input.none, view.lastRuns),
   setAutomaticBackups: method(input.automaticBackupsInput, view.scheduleView),
   previewFrequency: method(input.frequencyHoursInput, view.scheduleView),
 

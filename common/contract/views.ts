@@ -113,10 +113,18 @@ export const shareTestResult = z.strictObject({
   failure: apiError.optional(),
 });
 
+/**
+ * The share's free capacity as last read, and when. After a failed reading the
+ * figures are unknown (null) and `readFailure` says why — never an older
+ * figure shown as if it were current.
+ */
 export const capacityView = z.strictObject({
   freeBytes: z.number().nullable(),
   totalBytes: z.number().nullable(),
+  /** When the figures were read; null when they are unknown. */
   measuredAt: timestamp.nullable(),
+  /** The last reading failed (e.g. the share is unreachable): when, and how. */
+  readFailure: z.strictObject({ at: timestamp, message: z.string(), category: shareFailureCategory.optional() }).nullable(),
 });
 
 // ───────────────────────────── sources ─────────────────────────────
@@ -215,8 +223,24 @@ export const scheduleView = z.strictObject({
   frequencyHours: z.number(),
   anchor: timestamp.nullable(),
   nextBackupTime: timestamp.nullable(),
-  lastBackupTime: timestamp.nullable(),
   upcoming: z.array(timestamp),
+});
+
+/** How one backup run ended (from the run log: this console's runs, kept across restarts). */
+export const runOutcome = z.strictObject({
+  backupId: z.string(),
+  trigger: backupTrigger,
+  state: backupState,
+  finishedAt: timestamp,
+  /** Why it failed or was cancelled, in the operator's words. */
+  reason: z.string().optional(),
+  category: shareFailureCategory.optional(),
+});
+
+/** The last successful backup and the last attempt, whatever its outcome: two facts, shown apart. */
+export const lastRuns = z.strictObject({
+  lastSuccessfulBackup: runOutcome.nullable(),
+  lastAttempt: runOutcome.nullable(),
 });
 
 // ───────────────────────────── timeline, alerts ─────────────────────────────
@@ -263,7 +287,7 @@ export const essentialsView = z.strictObject({
   settings: settingsView,
   schedule: scheduleView,
   capacity: capacityView,
-  lastBackup: backupSummary.nullable(),
+  ...lastRuns.shape,
   activeJob: jobProgress.nullable(),
   alertCount: z.number(),
 });

@@ -101,7 +101,6 @@ export function createEngine(deps: EngineDeps): Engine {
       await backups.whenIdle();
     },
     isJobRunning: () => backups.isRunning(),
-    lastBackupTime: () => runLog.knownSuccess()?.finishedAt ?? null,
     onChange: (schedule) => events.publish({ type: 'schedule-changed', schedule }),
     onError: (error, where) => logger.error({ err: error, where }, 'scheduler error'),
   });
@@ -179,7 +178,7 @@ export function createEngine(deps: EngineDeps): Engine {
       settings: settings.service.view(),
       schedule: await scheduler.current(),
       capacity: await capacity.refresh(),
-      lastBackup: snapshot.known()?.find((backup) => backup.state !== 'Failed') ?? null,
+      ...(await runLog.view()),
       activeJob: backups.activeJob(),
       alertCount: (await alerts.list()).length,
     }),
@@ -198,6 +197,7 @@ export function createEngine(deps: EngineDeps): Engine {
     restoreBackup: (input) => backups.restore(input),
     checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
     ...scheduleMethods(ctx, core),
+    getLastRuns: () => runLog.view(),
     listAlerts: () => alerts.list(),
   };
   return engine;

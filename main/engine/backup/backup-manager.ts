@@ -214,7 +214,9 @@ export class BackupManager {
               message: outcome.failure.message,
               remediation: 'See the timeline and the log for details, then try again.',
             }
-      : null;
+      : summary.state === 'Failed'
+        ? componentsFailed(outcome.manifest.components)
+        : null;
     if (outcome.failure && !cancelled)
       ctx.logger.warn(
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
@@ -331,6 +333,16 @@ export class BackupManager {
     if (thumbprint && (matchesCurrentCertificate || opensNewestBackup)) ctx.settings.service.markPfxConfirmed(thumbprint);
     return { matchesCurrentCertificate, thumbprint, opensNewestBackup, detail };
   }
+}
+
+/** A job whose every component failed (the share worked; the sources did not): why, per component. */
+function componentsFailed(components: ReadonlyArray<{ name: string; error?: string }>): ApiError {
+  const reasons = components.map((component) => `${component.name}: ${component.error ?? 'failed'}`).join('; ');
+  return {
+    code: 'backup-failed',
+    message: `No component could be backed up (${reasons || 'no components'}).`,
+    remediation: 'Check the sources (`infra-backup sources list`): a folder must exist and a command must exit 0.',
+  };
 }
 
 function openingKey(key: RecoveryKeyInput): OpeningKey {

@@ -1,20 +1,9 @@
-import type { ApiEvent, BackupState, BackupTrigger, ShareFailureCategory, TimelineEvent } from '../../../preload/api';
+import type { ApiEvent, LastRuns, RunOutcome, TimelineEvent } from '../../../preload/api';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
 import type { Clock } from '../clock';
 import type { HistoryStore } from './history-store';
 import { runFinishedEvent, runStartedEvent } from './run-events';
-
-/** How one backup run ended, as the run log keeps it. */
-export interface RunOutcome {
-  backupId: string;
-  trigger: BackupTrigger;
-  state: BackupState;
-  finishedAt: string;
-  /** Why it failed (or which components failed), for the operator. */
-  reason?: string;
-  category?: ShareFailureCategory;
-}
 
 type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
 
@@ -78,9 +67,10 @@ export class RunLog {
     return this.lastSuccess;
   }
 
-  /** The newest Succeeded run as known now, without waiting for the history (null until it is read). */
-  knownSuccess(): RunOutcome | null {
-    return this.lastSuccess;
+  /** The last successful backup and the last attempt, for Essentials, `config show` and the tray. */
+  async view(): Promise<LastRuns> {
+    await this.load();
+    return { lastSuccessfulBackup: this.lastSuccess, lastAttempt: this.lastAttempt };
   }
 
   /** Resolves when every run seen so far is on the timeline. */

@@ -19,6 +19,8 @@ export const MAINTENANCE_INTERVAL_MS = 30 * 60_000;
 
 /** Alert kinds drawn from the share's listing: unknown until the share has been listed. */
 const LISTING_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'unconfirmed-recovery-key'];
+/** Alert kinds drawn from the free capacity: unknown while it cannot be read. */
+const CAPACITY_ALERTS: readonly AlertKind[] = ['capacity-forecast'];
 
 export interface MaintenanceDeps {
   ctx: EngineContext;
@@ -173,7 +175,7 @@ export class MaintenanceService {
         encryptionMode: settings.encryption.mode,
         secretStorageFallback: this.deps.secretStorageWarning,
       },
-      listing === null ? LISTING_ALERTS : [],
+      [...(listing === null ? LISTING_ALERTS : []), ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : [])],
     );
   }
 }

@@ -22,8 +22,6 @@ export interface SchedulerDeps {
   runBackup(trigger: ScheduledTrigger): Promise<unknown>;
   /** True while any backup job (on-demand included) runs on this console. */
   isJobRunning(): boolean;
-  /** The last backup that finished, for the view (the share is the source of truth). */
-  lastBackupTime?: () => string | null;
   onChange?: (view: ScheduleView) => void;
   onError?: (error: unknown, where: string) => void;
   /** The longest the scheduler sleeps between wake-ups (default 60 s); it also wakes at every slot. */
@@ -177,7 +175,6 @@ export class Scheduler {
       frequencyHours: state.frequencyHours,
       anchor: state.anchor,
       nextBackupTime: active ? nextSlot(anchor, state.frequencyHours, now).toISOString() : null,
-      lastBackupTime: this.deps.lastBackupTime?.() ?? null,
       upcoming: active ? upcomingSlots(anchor, state.frequencyHours, now, this.deps.upcomingCount ?? 5).map((d) => d.toISOString()) : [],
     };
   }

@@ -84,6 +84,7 @@ describe('every method answers what its result schema says', () => {
     checkRecoveryKey: () => call('checkRecoveryKey', pfx()),
     previewRetention: () => call('previewRetention', { retentionDays: 2 }),
     getSchedule: () => call('getSchedule', undefined),
+    getLastRuns: () => call('getLastRuns', undefined),
     setAutomaticBackups: () => call('setAutomaticBackups', { enabled: false }),
     previewFrequency: () => call('previewFrequency', { frequencyHours: 6 }),
     getTimeline: () => call('getTimeline', {}),

@@ -16,14 +16,18 @@ const SHARE_METHODS: readonly ShareMethod[] = ['stat', 'list', 'mkdirp', 'writeS
 /** Calls per FileShare method, over every driver the engine opened. */
 export type ShareCalls = Record<ShareMethod, number>;
 
-function countingShare(share: FileShare, calls: ShareCalls): FileShare {
+/** Failures to answer with instead of calling the driver, per method, while set. */
+export type ShareFaults = Partial<Record<ShareMethod, () => Error>>;
+
+function countingShare(share: FileShare, calls: ShareCalls, faults: ShareFaults): FileShare {
   const counted = Object.create(share) as FileShare;
   for (const method of SHARE_METHODS) {
     const original = share[method].bind(share) as (...args: unknown[]) => unknown;
     Object.defineProperty(counted, method, {
       value: (...args: unknown[]) => {
         calls[method]++;
-        return original(...args);
+        const fault = faults[method];
+        return fault ? Promise.reject(fault()) : original(...args);
       },
     });
   }
@@ -34,6 +38,8 @@ export interface EngineHarness {
   engine: Engine;
   clock: FakeClock;
   calls: ShareCalls;
+  /** Set a method's entry to make every call of it fail (until deleted). */
+  faults: ShareFaults;
   /** Every event the engine published, in order. */
   events: ApiEvent[];
   /** Debug log records the engine wrote (pino objects). */
@@ -58,6 +64,7 @@ export async function configuredEngine(
   const temp = await makeTempDir('ibc-engine-');
   const clock = new FakeClock(options.start ?? '2026-05-01T00:00:00.000Z');
   const calls = Object.fromEntries(SHARE_METHODS.map((m) => [m, 0])) as ShareCalls;
+  const faults: ShareFaults = {};
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({
     level: 'debug',
@@ -72,6 +79,7 @@ export async function configuredEngine(
   const configDir = join(temp.path, 'config');
   const source = join(temp.path, 'source');
   await mkdir(source, { recursive: true });
+  await mkdir(shareDir, { recursive: true });
   await writeFile(join(source, 'data.json'), JSON.stringify({ stamp: 'engine harness' }));
   const engine = createEngine({
     configDir,
@@ -79,7 +87,7 @@ export async function configuredEngine(
     frontDoor: 'cli',
     clock,
     logger,
-    openShare: (input) => countingShare(openFileShare(input), calls),
+    openShare: (input) => countingShare(openFileShare(input), calls, faults),
     ...options.extra,
   });
   const events: ApiEvent[] = [];
@@ -97,6 +105,7 @@ export async function configuredEngine(
     engine,
     clock,
     calls,
+    faults,
     events,
     logs,
     shareDir,
