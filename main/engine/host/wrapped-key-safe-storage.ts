@@ -63,7 +63,14 @@ export async function openWrappedKeySafeStorage(
     decryptString: unusable,
   };
   if (safeStorageUnusableReason(described) !== null) return described;
-  const key = await loadOrCreateDataKey(configDir, remote, logger);
+  let key: Buffer;
+  try {
+    key = await loadOrCreateDataKey(configDir, remote, logger);
+  } catch (error) {
+    // safeStorage claimed to work but would not wrap a key: the engine falls back to the key file, with its notice.
+    logger.warn({ err: error }, 'safeStorage could not protect a data key');
+    return { ...described, isEncryptionAvailable: () => false };
+  }
   await sealEarlierEntries(configDir, key, remote, logger);
   return { ...described, encryptString: (plainText) => seal(key, plainText), decryptString: (sealed) => open(key, sealed) };
 }

@@ -90,6 +90,19 @@ describe('safeStorage for the engine in its own process (a data key wrapped by m
     expect(store.has('share-password')).toBe(true);
   });
 
+  it('falls back to the key file when safeStorage says it works but will not wrap a key', async () => {
+    const broken = remoteOver({
+      ...fakeSafeStorage(),
+      encryptString: () => {
+        throw new Error('Encryption is not available.');
+      },
+    });
+    const chosen = chooseSecretStore(dir, await openWrappedKeySafeStorage(dir, usable, broken, logger));
+    expect(chosen.store).toBeInstanceOf(KeyFileSecretStore);
+    expect(chosen.warning).toMatch(/key file/);
+    expect(existsSync(join(dir, WRAPPED_KEY_FILE))).toBe(false);
+  });
+
   it('asks main nothing when its safeStorage is unusable; the engine falls back to the key file', async () => {
     for (const facts of [
       { available: false, backend: null },
