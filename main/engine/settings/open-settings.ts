@@ -1,3 +1,4 @@
+import { secureConfigDir } from '../app/config-dir';
 import { chooseSecretStore } from '../secrets/choose-secret-store';
 import type { SafeStorageLike } from '../secrets/safe-storage-secret-store';
 import type { SecretStore } from '../secrets/secret-store';
@@ -23,6 +24,8 @@ export interface OpenedSettings {
 
 /** Wires the secret store, the settings file and the rules together, as every front door needs them. */
 export function openSettings(options: OpenSettingsOptions): OpenedSettings {
+  // First thing every front door does: the folder and everything in it become this user's only (older versions left 0644/0755).
+  secureConfigDir(options.configDir);
   const chosen = chooseSecretStore(options.configDir, options.safeStorage);
   const now = options.now ?? (() => new Date());
   const store = new SettingsStore({ configDir: options.configDir, secrets: chosen.store, now });
