@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../main/engine/errors';
-import { SHARE_CATEGORY_TEXT } from '../../../main/engine/share/share-errors';
+import { SHARE_FAILURE_TEXTS } from '../../../main/engine/share/share-failure-texts';
 import { isSameAccount } from '../../../main/engine/share/windows-smb/connected-identity';
 import type { Win32Net } from '../../../main/engine/share/windows-smb/win32-net';
 import { categoryOfWin32Code, CREDENTIAL_CONFLICT_REMEDIATION } from '../../../main/engine/share/windows-smb/win32-share-errors';
@@ -193,8 +193,8 @@ describe('Windows error codes → share failure categories', () => {
       expect(error.code).toBe('share');
       expect(error.category).toBe(category);
       expect(error.message).toContain(`Windows error ${code}`);
-      expect(error.message.startsWith(SHARE_CATEGORY_TEXT[error.category ?? 'general'].message)).toBe(true);
-      const remediation = code === 1219 ? CREDENTIAL_CONFLICT_REMEDIATION : SHARE_CATEGORY_TEXT[error.category ?? 'general'].remediation;
+      expect(error.message.startsWith(SHARE_FAILURE_TEXTS[error.category ?? 'general'].message)).toBe(true);
+      const remediation = code === 1219 ? CREDENTIAL_CONFLICT_REMEDIATION : SHARE_FAILURE_TEXTS[error.category ?? 'general'].remediation;
       expect(error.remediation).toBe(remediation);
       for (const text of [error.message, error.remediation, error.technicalCause ?? '', inspect(error), inspect(share, { depth: 5 })])
         expect(text).not.toContain(PASSWORD);
