@@ -60,7 +60,7 @@ describe('safeStorage for the engine in its own process (a data key wrapped by m
     const store = new SafeStorageSecretStore(dir, await openWrappedKeySafeStorage(dir, usable, otherMachine, logger));
     expect(() => store.get('share-password')).toThrow(expect.objectContaining({ code: 'settings-corrupt' }));
     // the unreadable key is kept aside, never overwritten; a new one serves new secrets
-    expect(readdirSync(dir).filter((name) => name.startsWith(`${WRAPPED_KEY_FILE}.unreadable-`))).toHaveLength(1);
+    expect(readdirSync(dir).filter((name) => name.startsWith('secrets.safestorage.key.corrupt-'))).toHaveLength(1);
     store.set('share-password', 'new-password');
     expect(store.get('share-password')).toBe('new-password');
   });
