@@ -8,7 +8,7 @@ import { CliApiError } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
-import { PFX_FILE, readInputFile } from '../input-files';
+import { PFX_FILE, readInputFile } from '../../engine/app/input-file';
 
 interface KeyOptions {
   pfx?: string;
