@@ -3,14 +3,12 @@ import { chooseSecretStore } from '../secrets/choose-secret-store';
 import type { SafeStorageLike } from '../secrets/safe-storage-secret-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { SettingsService, type SettingsServiceDeps } from './settings-service';
-import { SettingsStore, type OpenSettingsBackend } from './settings-store';
+import { SettingsStore } from './settings-store';
 
 export interface OpenSettingsOptions {
   configDir: string;
   /** Desktop: Electron's safeStorage. Absent headless (key file). */
   safeStorage?: SafeStorageLike;
-  /** Desktop: electron-store over the same file; default conf. */
-  openBackend?: OpenSettingsBackend;
   now?: () => Date;
   beforeRetentionLowered?: SettingsServiceDeps['beforeRetentionLowered'];
 }
@@ -30,7 +28,7 @@ export function openSettings(options: OpenSettingsOptions): OpenedSettings {
   secureConfigDir(options.configDir);
   const chosen = chooseSecretStore(options.configDir, options.safeStorage);
   const now = options.now ?? (() => new Date());
-  const store = new SettingsStore({ configDir: options.configDir, secrets: chosen.store, openBackend: options.openBackend, now });
+  const store = new SettingsStore({ configDir: options.configDir, secrets: chosen.store, now });
   const service = new SettingsService({ store, secrets: chosen.store, now, beforeRetentionLowered: options.beforeRetentionLowered });
   return { service, secrets: chosen.store, secretStorage: chosen.store.describe(), secretStorageWarning: chosen.warning };
 }

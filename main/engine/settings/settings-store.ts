@@ -1,7 +1,7 @@
 /**
  * The settings file: `<configDir>/settings.json`, read and written through
- * `conf` headless or electron-store on the desktop (same file format; both are
- * injected as a SettingsBackend). conf writes atomically (temporary file +
+ * `conf` by every front door (the desktop's engine runs in its own plain-Node
+ * process; a SettingsBackend is injected only by tests). conf writes atomically (temporary file +
  * rename, via `atomically`), so a crash never leaves half a file.
  *
  * A file that is not JSON, or whose content breaks the schema (hand edits),
@@ -31,7 +31,7 @@ export interface SettingsBackend {
 
 export type OpenSettingsBackend = (configDir: string) => SettingsBackend;
 
-/** Headless backend. The desktop passes `(dir) => new ElectronStore({ cwd: dir, name: 'settings', configFileMode: 0o600 })`. */
+/** The backend every front door uses (electron-store, which the desktop once used, writes the same file). */
 export const openConfBackend: OpenSettingsBackend = (configDir) =>
   new Conf<Record<string, unknown>>({ cwd: configDir, configName: 'settings', configFileMode: 0o600, projectName: 'infra-backup-console' });
 
