@@ -9,6 +9,7 @@ import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
 import { ByteCounter } from './progress';
+import { NO_CANCEL } from '../share/abort';
 
 /** Where a command source's output lands inside its component folder. */
 export const RAW_OUTPUT_FILE = 'output.bin';
@@ -134,7 +135,7 @@ async function restoreComponent(
   dir: string,
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { recursive: true });
-  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
+  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, NO_CANCEL);
   const plaintext = stored.pipe(unlocked.decryptComponent(component));
   stored.once('error', (error) => plaintext.destroy(error));
   try {
