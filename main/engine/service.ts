@@ -10,6 +10,7 @@ import { shareMethods } from './methods/share';
 import { openSettings } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
+import { stationSources, type StationSources } from './sources/station-sources';
 import { processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
@@ -23,6 +24,7 @@ import { MaintenanceService } from './maintenance/maintenance-service';
 import { ShareSnapshot } from './maintenance/share-snapshot';
 import { scheduleMethods } from './methods/schedule';
 import { openFileShare } from './share/open-share';
+import { NO_CANCEL } from './share/abort';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -42,6 +44,8 @@ export interface EngineDeps {
 
 export interface Engine extends BackupConsoleApi {
   onEvent(listener: EventListener): () => void;
+  /** Outside the contract: only the CLI on the station reaches these (command sources). */
+  station: StationSources;
   /** Hosts that stay up (desktop, web host, service) run the scheduler and the maintenance timer; one-shot CLI commands do not. */
   startAutomation(): Promise<void>;
   /** The machine woke up (Electron powerMonitor 'resume'): a missed slot runs once, as a catch-up. */
@@ -109,7 +113,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const retention = new RetentionRunner({
     clock,
     timeline: history,
-    target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path)) },
+    target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)) },
     listBackups: () => snapshot.current(),
     listPartials: () => snapshot.partials(),
     retentionDays: () => settings.service.stored().retentionDays,
@@ -145,6 +149,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
+    station: stationSources(ctx.sources),
     startAutomation: async () => {
       await scheduler.follow(settings.service.stored());
       await scheduler.start();

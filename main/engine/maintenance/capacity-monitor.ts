@@ -2,6 +2,7 @@ import type { CapacityView } from '../../../preload/api';
 import type { Clock } from '../clock';
 import { withConfiguredShare, type EngineContext } from '../context';
 import { toEngineError } from '../errors';
+import { NO_CANCEL } from '../share/abort';
 
 /**
  * Asking an SMB server for its free space costs a connection: a reading (or
@@ -41,7 +42,7 @@ export class CapacityMonitor {
     if (!ctx.settings.service.stored().configured) return NOT_READ;
     if (this.location === this.currentLocation() && clock.elapsedMs() - this.attemptedAtMs < maxAgeMs) return this.view;
     try {
-      const space = await withConfiguredShare(ctx, (share) => share.freeSpace());
+      const space = await withConfiguredShare(ctx, (share) => share.freeSpace(NO_CANCEL));
       this.remember(space.freeBytes, space.totalBytes);
     } catch (error) {
       const failure = toEngineError(error);

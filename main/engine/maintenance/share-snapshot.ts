@@ -5,7 +5,8 @@ import { isLockLive } from '../backup/share-lock';
 import type { Clock } from '../clock';
 import { withConfiguredShare, type EngineContext } from '../context';
 import type { PartialFolder } from '../retention';
-import { isMissingOnShare } from '../share/share-errors';
+import { NO_CANCEL } from '../share/abort';
+import { isNotFound } from '../share/share-errors';
 
 /**
  * The one owner of "what is on the share, as last seen": the backups of the
@@ -70,9 +71,9 @@ export class ShareSnapshot {
     return withConfiguredShare(ctx, async (share) => {
       let entries;
       try {
-        entries = await share.list(BACKUP_ROOT);
+        entries = await share.list(BACKUP_ROOT, NO_CANCEL);
       } catch (error) {
-        if (isMissingOnShare(error)) return []; // no backup was ever taken here
+        if (isNotFound(error)) return []; // no backup was ever taken here
         throw error;
       }
       const names = entries.filter((entry) => entry.kind === 'directory' && isPartialFolder(entry.name)).map((entry) => entry.name);

@@ -2,6 +2,7 @@ import type { BackupConsoleApi } from '../../../preload/api';
 import { withConfiguredShare, type EngineContext } from '../context';
 import type { CapacityMonitor } from '../maintenance/capacity-monitor';
 import { testShareConnection } from '../share/share-connection-test';
+import { NO_CANCEL } from '../share/abort';
 
 type ShareMethods = Pick<BackupConsoleApi, 'testShare' | 'getCapacity'>;
 
@@ -9,7 +10,7 @@ export function shareMethods(ctx: EngineContext, capacity: CapacityMonitor): Sha
   return {
     testShare: async () =>
       withConfiguredShare(ctx, async (share) => {
-        const { result, failure } = await testShareConnection(share);
+        const { result, failure } = await testShareConnection(share, NO_CANCEL);
         if (result.freeBytes !== null) capacity.remember(result.freeBytes, result.totalBytes);
         if (failure) {
           ctx.logger.warn({ category: failure.category, cause: failure.technicalCause }, 'share test failed');

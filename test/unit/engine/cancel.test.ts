@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../../preload/api';
 import type { FileShare } from '../../../main/engine/share/file-share';
 import { openFileShare } from '../../../main/engine/share/open-share';
+import { ShareWrapper, type ShareCall } from '../../../main/engine/share/wrappers/share-wrapper';
 import { configuredEngine, type EngineHarness } from './engine-harness';
 
 let h: EngineHarness | null = null;
@@ -18,7 +19,7 @@ describe('a cancelled backup is its own outcome', () => {
     const notified: string[] = [];
     h = await configuredEngine({ extra: { notifier: { notify: (alert) => void notified.push(alert.kind) } } });
     // A source that waits keeps the job running until it is cancelled, however loaded the machine.
-    await h.engine.addSource({ name: 'waits', command: 'sleep 600' });
+    await h.engine.station.addCommandSource({ name: 'waits', command: 'sleep 600' });
     const alertsBefore = await h.engine.listAlerts();
     const job = await h.engine.startBackup();
     const cancelled = h.engine.cancelBackup();
@@ -48,13 +49,13 @@ describe('a cancelled backup is its own outcome', () => {
   it('a cancel neither raises nor closes a failure alert: it says nothing about the share', async () => {
     h = await configuredEngine();
     await h.engine.removeSource({ name: 'files' });
-    await h.engine.addSource({ name: 'broken', command: 'exit 7' });
+    await h.engine.station.addCommandSource({ name: 'broken', command: 'exit 7' });
     await h.engine.startBackup();
     await h.engine.whenIdle();
     expect((await h.engine.listAlerts()).map((a) => a.kind)).toContain('general');
 
-    await h.engine.removeSource({ name: 'broken' });
-    await h.engine.addSource({ name: 'waits', command: 'sleep 600' });
+    await h.engine.station.removeSource('broken');
+    await h.engine.station.addCommandSource({ name: 'waits', command: 'sleep 600' });
     const before = (await h.engine.listAlerts()).find((a) => a.kind === 'general');
     await h.engine.startBackup();
     await h.engine.cancelBackup();
@@ -64,19 +65,23 @@ describe('a cancelled backup is its own outcome', () => {
   });
 });
 
-/** A driver that, like the SMB one, takes a moment before it reads an upload's source: writes wait for `gate`. */
-function slowToRead(share: FileShare, gate: Promise<void>, onWrite: () => void): FileShare {
-  const slow = Object.create(share) as FileShare;
-  Object.defineProperty(slow, 'writeStream', {
-    value: async (path: string, source: Parameters<FileShare['writeStream']>[1]) => {
-      if (path.endsWith('.bin')) {
-        onWrite();
-        await gate;
-      }
-      return share.writeStream(path, source);
-    },
-  });
-  return slow;
+/** A driver that, like the SMB one, takes a moment before it reads an upload's source: component writes wait for `gate`. */
+class SlowToRead extends ShareWrapper {
+  constructor(
+    inner: FileShare,
+    private readonly gate: Promise<void>,
+    private readonly onWrite: () => void,
+  ) {
+    super(inner);
+  }
+
+  protected async intercept<T>(call: ShareCall, proceed: () => Promise<T>): Promise<T> {
+    if (call.method === 'writeStream' && call.path?.endsWith('.bin')) {
+      this.onWrite();
+      await this.gate;
+    }
+    return proceed();
+  }
 }
 
 describe('cancel while the share sets up an upload', () => {
@@ -85,7 +90,7 @@ describe('cancel while the share sets up an upload', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let writing = (): void => undefined;
     const writeStarted = new Promise<void>((resolve) => (writing = resolve));
-    h = await configuredEngine({ extra: { openShare: (input) => slowToRead(openFileShare(input), gate, writing) } });
+    h = await configuredEngine({ extra: { openShare: (input) => new SlowToRead(openFileShare(input), gate, writing) } });
     await h.engine.startBackup();
     await writeStarted;
     const cancelled = h.engine.cancelBackup();

@@ -6,32 +6,30 @@ import { createLogger } from '../../../main/engine/app/logger';
 import { createEngine, type Engine, type EngineDeps } from '../../../main/engine/service';
 import type { FileShare } from '../../../main/engine/share/file-share';
 import { openFileShare } from '../../../main/engine/share/open-share';
+import { CountingShare } from '../../../main/engine/share/wrappers/counting-share';
+import { SHARE_METHODS, ShareWrapper, type ShareCall, type ShareMethod } from '../../../main/engine/share/wrappers/share-wrapper';
 import { testCertificate } from '../../support/backup-fixtures';
 import { FakeClock } from '../../support/fake-clock';
 import { makeTempDir } from '../../support/temp-dir';
 
-type ShareMethod = 'stat' | 'list' | 'mkdirp' | 'writeStream' | 'readStream' | 'rename' | 'deleteTree' | 'freeSpace';
-const SHARE_METHODS: readonly ShareMethod[] = ['stat', 'list', 'mkdirp', 'writeStream', 'readStream', 'rename', 'deleteTree', 'freeSpace'];
-
 /** Calls per FileShare method, over every driver the engine opened. */
 export type ShareCalls = Record<ShareMethod, number>;
 
-/** Failures to answer with instead of calling the driver, per method, while set. */
+/** Failures to answer with instead of calling the driver, per method, while set (on every driver the engine opens). */
 export type ShareFaults = Partial<Record<ShareMethod, () => Error>>;
 
-function countingShare(share: FileShare, calls: ShareCalls, faults: ShareFaults): FileShare {
-  const counted = Object.create(share) as FileShare;
-  for (const method of SHARE_METHODS) {
-    const original = share[method].bind(share) as (...args: unknown[]) => unknown;
-    Object.defineProperty(counted, method, {
-      value: (...args: unknown[]) => {
-        calls[method]++;
-        const fault = faults[method];
-        return fault ? Promise.reject(fault()) : original(...args);
-      },
-    });
+class SwitchableFaults extends ShareWrapper {
+  constructor(
+    inner: FileShare,
+    private readonly faults: ShareFaults,
+  ) {
+    super(inner);
   }
-  return counted;
+
+  protected intercept<T>(call: ShareCall, proceed: () => Promise<T>): Promise<T> {
+    const fault = this.faults[call.method];
+    return fault ? Promise.reject(fault()) : proceed();
+  }
 }
 
 export interface EngineHarness {
@@ -63,7 +61,10 @@ export async function configuredEngine(
 ): Promise<EngineHarness> {
   const temp = await makeTempDir('ibc-engine-');
   const clock = new FakeClock(options.start ?? '2026-05-01T00:00:00.000Z');
-  const calls = Object.fromEntries(SHARE_METHODS.map((m) => [m, 0])) as ShareCalls;
+  const opened: CountingShare[] = [];
+  const calls = {} as ShareCalls;
+  for (const method of SHARE_METHODS)
+    Object.defineProperty(calls, method, { enumerable: true, get: () => opened.reduce((sum, share) => sum + share.count(method), 0) });
   const faults: ShareFaults = {};
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({
@@ -87,7 +88,11 @@ export async function configuredEngine(
     frontDoor: 'cli',
     clock,
     logger,
-    openShare: (input) => countingShare(openFileShare(input), calls, faults),
+    openShare: (input) => {
+      const share = new CountingShare(new SwitchableFaults(openFileShare(input), faults));
+      opened.push(share);
+      return share;
+    },
     ...options.extra,
   });
   const events: ApiEvent[] = [];
@@ -110,7 +115,7 @@ export async function configuredEngine(
     logs,
     shareDir,
     configDir,
-    resetCounts: () => SHARE_METHODS.forEach((m) => (calls[m] = 0)),
+    resetCounts: () => opened.forEach((share) => share.reset()),
     retentionPasses: () => logs.filter((l) => l.msg === 'retention pass').map((l) => String(l.cause)),
     remove: async () => {
       await engine.close();

@@ -25,7 +25,7 @@ describe('last successful backup and last attempt are two facts', () => {
     const succeeded = (await h.engine.getTimeline({ kinds: ['run-finished'] }))[0];
     await h.clock.advance(5 * MIN);
     await h.engine.removeSource({ name: 'files' });
-    await h.engine.addSource({ name: 'broken', command: 'exit 7' });
+    await h.engine.station.addCommandSource({ name: 'broken', command: 'exit 7' });
     await backupAndWait(h);
 
     const essentials = await h.engine.getEssentials();

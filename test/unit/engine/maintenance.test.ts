@@ -65,14 +65,14 @@ describe('scheduled backups, retention and alerts together', () => {
 
     // The next run fails (its only source fails): the general-fault alert is raised once...
     await h.engine.removeSource({ name: 'files' });
-    await h.engine.addSource({ name: 'broken', command: 'exit 7' });
+    await h.engine.station.addCommandSource({ name: 'broken', command: 'exit 7' });
     await h.clock.advance(12 * H);
     const failureAlerts = async (): Promise<string[]> =>
       (await h!.engine.listAlerts()).map((a) => a.kind).filter((kind) => kind !== 'unconfirmed-recovery-key');
     expect(await failureAlerts()).toEqual(['general']);
     // ...and the next success closes it.
-    await h.engine.removeSource({ name: 'broken' });
-    await h.engine.addSource({ name: 'ok', command: "printf '%s' fine" });
+    await h.engine.station.removeSource('broken');
+    await h.engine.station.addCommandSource({ name: 'ok', command: "printf '%s' fine" });
     await h.clock.advance(12 * H);
     expect(await failureAlerts()).toEqual([]);
     expect(notified.filter((kind) => kind !== 'unconfirmed-recovery-key')).toEqual(['general']);
