@@ -7,6 +7,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
 import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
+import { registerAlertCommands } from './commands/alerts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
@@ -20,6 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerConfigCommands(program, ctx);
   registerOperationCommands(program, ctx);
   registerKeyCommands(program, ctx);
+  registerAlertCommands(program, ctx);
   registerHostCommands(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });

@@ -200,7 +200,12 @@ export function createEngine(deps: EngineDeps): Engine {
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
-    checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
+    checkRecoveryKey: async (input) => {
+      const check = await backups.checkRecoveryKey(input);
+      // A confirmed .pfx closes the unconfirmed-recovery-key alert before the operator hears the result.
+      await maintenance.refreshAlerts();
+      return check;
+    },
     ...scheduleMethods(ctx, core),
     getLastRuns: () => runLog.view(),
     listAlerts: () => alerts.list(),

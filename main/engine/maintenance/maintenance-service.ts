@@ -152,6 +152,7 @@ export class MaintenanceService {
     const view = scheduler.view();
     const listing = snapshot.known();
     const facts = backupFacts(listing ?? []);
+    const certificates = ctx.settings.service.certificateHistory();
     const lastRun = await runLog.conclusive();
     const lastSuccess = await runLog.success();
     await this.deps.alerts.update(
@@ -166,7 +167,7 @@ export class MaintenanceService {
         schedule: { enabled: view.enabled, disabledSince: view.disabledSince, frequencyHours: view.frequencyHours, anchor: view.anchor },
         retentionDays: settings.retentionDays,
         capacity: { freeBytes: capacity.current().freeBytes, storedBackupBytes: facts.storedBackupBytes },
-        certificateHistory: ctx.settings.service.certificateHistory().map((entry) => ({
+        certificateHistory: certificates.map((entry) => ({
           thumbprint: entry.thumbprint,
           pfxConfirmed: entry.pfxConfirmed,
           backupIds: (listing ?? []).filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId),
@@ -175,7 +176,10 @@ export class MaintenanceService {
         encryptionMode: settings.encryption.mode,
         secretStorageFallback: this.deps.secretStorageWarning,
       },
-      [...(listing === null ? LISTING_ALERTS : []), ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : [])],
+      [...(listing === null ? LISTING_ALERTS : []), ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : [])].filter(
+        // With every .pfx confirmed, no backup can be unconfirmed: that needs no listing.
+        (kind) => !(kind === 'unconfirmed-recovery-key' && certificates.every((entry) => entry.pfxConfirmed)),
+      ),
     );
   }
 }
