@@ -70,6 +70,10 @@ export const apiEvent = z.discriminatedUnion('type', [
     backup: view.backupSummary.nullable(),
     error: view.apiError.nullable(),
   }),
+  /** Retention started deleting these backups (the list shows them as deleting until backups-deleted). */
+  z.strictObject({ type: z.literal('backups-deleting'), backupIds: z.array(z.string()) }),
+  /** Retention finished: `backupIds` are gone from the share; `failed` could not be deleted (an alert says why). */
+  z.strictObject({ type: z.literal('backups-deleted'), backupIds: z.array(z.string()), failed: z.array(z.string()) }),
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),

@@ -166,6 +166,8 @@ export const backupSummary = z.strictObject({
   recoveryReady: z.boolean(),
   /** When retention will delete it (null for the newest successful backup, which is always kept). */
   expiresAt: timestamp.nullable(),
+  /** Present while retention is deleting it (between backups-deleting and backups-deleted). */
+  deleting: z.literal(true).optional(),
 });
 
 export const backupDetail = backupSummary.extend({

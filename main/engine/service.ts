@@ -117,6 +117,14 @@ export function createEngine(deps: EngineDeps): Engine {
     listBackups: () => snapshot.current(),
     listPartials: () => snapshot.partials(),
     retentionDays: () => settings.service.stored().retentionDays,
+    onDeleting: (backupIds) => {
+      snapshot.markDeleting(backupIds);
+      events.publish({ type: 'backups-deleting', backupIds });
+    },
+    onDeleted: (outcome) => {
+      snapshot.deleted(outcome.deleted);
+      events.publish({ type: 'backups-deleted', backupIds: outcome.deleted, failed: outcome.failures.map((failure) => failure.target) });
+    },
   });
   const alerts = new AlertCenter({
     store: alertFileStore(deps.configDir, warnInvalid('alerts.json')),
@@ -196,7 +204,7 @@ export function createEngine(deps: EngineDeps): Engine {
     startBackup: () => backups.start('on-demand'),
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
-    listBackups: async () => withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays),
+    listBackups: async () => snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays)),
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),

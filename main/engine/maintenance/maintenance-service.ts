@@ -138,8 +138,7 @@ export class MaintenanceService {
     try {
       if (options.list) await snapshot.refresh();
       ctx.logger.debug({ cause }, 'retention pass');
-      const outcome = await retention.run();
-      snapshot.forget(outcome.deleted);
+      await retention.run();
     } catch (error) {
       ctx.logger.warn({ err: error }, 'retention pass failed; it is retried on the next pass');
     }

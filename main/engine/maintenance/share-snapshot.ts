@@ -21,6 +21,7 @@ export class ShareSnapshot {
   private listedAtMs = Number.NEGATIVE_INFINITY;
   private location = '';
   private listing: Promise<BackupSummary[]> | null = null;
+  private readonly deleting = new Set<string>();
 
   constructor(private readonly deps: { ctx: EngineContext; backups: BackupManager; clock: Clock }) {}
 
@@ -54,11 +55,22 @@ export class ShareSnapshot {
     return this.known() ?? this.refresh();
   }
 
-  /** Backups this console deleted: gone from the known listing without asking the share again. */
-  forget(backupIds: readonly string[]): void {
+  /** Retention is deleting these: a listing meanwhile shows them as deleting. */
+  markDeleting(backupIds: readonly string[]): void {
+    for (const id of backupIds) this.deleting.add(id);
+  }
+
+  /** Retention (one pass at a time) has ended: what it deleted is gone from the known listing, without asking the share again. */
+  deleted(backupIds: readonly string[]): void {
+    this.deleting.clear();
     if (this.backups === null || backupIds.length === 0) return;
     const gone = new Set(backupIds);
     this.backups = this.backups.filter((backup) => !gone.has(backup.backupId));
+  }
+
+  /** A listing as the operator sees it: backups being deleted say so. */
+  withDeletions<T extends { backupId: string }>(backups: readonly T[]): Array<T & { deleting?: true }> {
+    return backups.map((backup) => (this.deleting.has(backup.backupId) ? { ...backup, deleting: true as const } : backup));
   }
 
   /**

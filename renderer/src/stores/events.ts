@@ -29,6 +29,10 @@ export function connectEngineEvents(): () => void {
         backups.onFinished(event.backup, event.error ? new ApiCallError(event.error) : null);
         void essentials.refresh();
         break;
+      case 'backups-deleting':
+      case 'backups-deleted':
+        void backups.refresh();
+        break;
       case 'engine-restarted': {
         // Everything shown may be stale: read it again from the new engine.
         const notice = new ApiCallError(event.notice);
