@@ -18,6 +18,8 @@ export class RunLog {
   private lastAttempt: RunOutcome | null = null;
   private lastConclusive: RunOutcome | null = null;
   private lastSuccess: RunOutcome | null = null;
+  /** How old the last success was when this process learnt of it, and the elapsed-clock reading then. */
+  private successSeen: { ageMs: number; atElapsedMs: number } | null = null;
   private loading: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -39,6 +41,10 @@ export class RunLog {
       this.lastAttempt ??= attempt ? outcomeOf(attempt) : null;
       this.lastConclusive ??= conclusive ? outcomeOf(conclusive) : null;
       this.lastSuccess ??= success ? outcomeOf(success) : null;
+      if (this.successSeen === null && this.lastSuccess !== null) {
+        const ageMs = Math.max(0, this.deps.clock.now().getTime() - Date.parse(this.lastSuccess.finishedAt));
+        this.successSeen = { ageMs, atElapsedMs: this.deps.clock.elapsedMs() };
+      }
     })().catch((error: unknown) => {
       this.deps.logger.warn({ err: error }, 'history could not be read for the last runs');
     });
@@ -67,6 +73,18 @@ export class RunLog {
     return this.lastSuccess;
   }
 
+  /**
+   * How long ago the last success was, in real time: measured on the elapsed
+   * clock from when this process learnt of it, so a wall-clock step since
+   * (a success stamped "in the future" after the clock went back) cannot hide
+   * that no backup has succeeded for hours. Null when none ever did.
+   */
+  async successAgeMs(): Promise<number | null> {
+    await this.load();
+    if (this.successSeen === null) return null;
+    return this.successSeen.ageMs + (this.deps.clock.elapsedMs() - this.successSeen.atElapsedMs);
+  }
+
   /** The last successful backup and the last attempt, for Essentials, `config show` and the tray. */
   async view(): Promise<LastRuns> {
     await this.load();
@@ -89,7 +107,10 @@ export class RunLog {
     }
     this.lastAttempt = outcome;
     if (outcome.state !== 'Cancelled') this.lastConclusive = outcome;
-    if (outcome.state === 'Succeeded') this.lastSuccess = outcome;
+    if (outcome.state === 'Succeeded') {
+      this.lastSuccess = outcome;
+      this.successSeen = { ageMs: 0, atElapsedMs: this.deps.clock.elapsedMs() };
+    }
     this.write(
       runFinishedEvent({
         backupId: outcome.backupId,

@@ -162,6 +162,7 @@ export class MaintenanceService {
           ? { state: lastRun.state, finishedAt: lastRun.finishedAt, category: lastRun.category, message: lastRun.reason }
           : null,
         lastSuccessAt: lastSuccess?.finishedAt ?? null,
+        msSinceLastSuccess: await runLog.successAgeMs(),
         lastBackupSizeBytes: facts.lastBackupSizeBytes,
         schedule: { enabled: view.enabled, disabledSince: view.disabledSince, frequencyHours: view.frequencyHours, anchor: view.anchor },
         retentionDays: settings.retentionDays,

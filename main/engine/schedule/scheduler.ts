@@ -1,5 +1,5 @@
 import type { BackupTrigger, ScheduleView } from '../../../preload/api';
-import type { Clock, TimerHandle } from '../clock';
+import { HOUR_MS, type Clock, type TimerHandle } from '../clock';
 import { invalidInput } from '../errors';
 import type { TimelineSink } from '../history/timeline-sink';
 import type { ScheduleState, ScheduleStore } from './schedule-state';
@@ -28,8 +28,10 @@ export interface SchedulerDeps {
   tickIntervalMs?: number;
   /** A slot reached later than this is a catch-up, not an on-time run (default 2 × tick). */
   lateToleranceMs?: number;
-  /** A gap between ticks beyond interval + this means the machine slept (default 5 min). */
+  /** Elapsed time between ticks beyond interval + this means the machine slept (default 5 min). */
   driftToleranceMs?: number;
+  /** Wall time moving more or less than elapsed time between ticks by more than this is a clock step (default 10 s). */
+  stepToleranceMs?: number;
   upcomingCount?: number;
   /** At most this many slot-skipped events per pass; older ones are summarised in one event. */
   maxSkippedEventsPerPass?: number;
@@ -55,6 +57,7 @@ export class Scheduler {
   private state: ScheduleState = unconfiguredState();
   private timer: TimerHandle | null = null;
   private lastTickWallMs = 0;
+  private lastTickElapsedMs = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private inFlight: Promise<void> | null = null;
   private started = false;
@@ -62,11 +65,13 @@ export class Scheduler {
   private readonly tickIntervalMs: number;
   private readonly lateToleranceMs: number;
   private readonly driftToleranceMs: number;
+  private readonly stepToleranceMs: number;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.tickIntervalMs = deps.tickIntervalMs ?? 60_000;
     this.lateToleranceMs = deps.lateToleranceMs ?? 2 * this.tickIntervalMs;
     this.driftToleranceMs = deps.driftToleranceMs ?? 5 * 60_000;
+    this.stepToleranceMs = deps.stepToleranceMs ?? 10_000;
   }
 
   /** Loads the persisted state, runs one catch-up if slots were missed while closed, and starts ticking. */
@@ -75,7 +80,7 @@ export class Scheduler {
     this.started = true;
     await this.serial(async () => {
       await this.ensureLoaded();
-      this.lastTickWallMs = this.deps.clock.now().getTime();
+      this.markTick();
       await this.pass('start');
     });
     this.arm();
@@ -87,13 +92,20 @@ export class Scheduler {
     this.timer = null;
   }
 
-  /** One scheduler wake-up: detects a sleep by timer drift, then handles due slots. */
+  /**
+   * One scheduler wake-up. Between two wake-ups the timer counted at most one
+   * tick interval of monotonic time; elapsed time (which counts sleep) tells
+   * whether the machine slept, and wall time moving otherwise than elapsed
+   * time tells that the wall clock stepped. Then it handles due slots.
+   */
   tick(): Promise<void> {
     return this.serial(async () => {
-      const now = this.deps.clock.now().getTime();
-      const gap = now - this.lastTickWallMs;
-      this.lastTickWallMs = now;
-      const slept = this.started && gap > this.tickIntervalMs + this.driftToleranceMs;
+      const wallDelta = this.deps.clock.now().getTime() - this.lastTickWallMs;
+      const elapsedDelta = this.deps.clock.elapsedMs() - this.lastTickElapsedMs;
+      this.markTick();
+      const stepMs = wallDelta - elapsedDelta;
+      if (this.started && Math.abs(stepMs) > this.stepToleranceMs) await this.followClockStep(stepMs);
+      const slept = this.started && elapsedDelta > this.tickIntervalMs + this.driftToleranceMs;
       await this.pass(slept ? 'resume' : 'timer');
     });
   }
@@ -101,7 +113,7 @@ export class Scheduler {
   /** Electron powerMonitor 'resume' (desktop); headless relies on drift detection in tick(). */
   onResume(): Promise<void> {
     return this.serial(async () => {
-      this.lastTickWallMs = this.deps.clock.now().getTime();
+      this.markTick();
       await this.pass('resume');
     });
   }
@@ -236,8 +248,64 @@ export class Scheduler {
     return result;
   }
 
+  private markTick(): void {
+    this.lastTickWallMs = this.deps.clock.now().getTime();
+    this.lastTickElapsedMs = this.deps.clock.elapsedMs();
+  }
+
+  /**
+   * The wall clock stepped by `stepMs` (either way) while the console ran:
+   * the schedule moves with it, so the next backup happens when it would
+   * have in real time — a forward jump corrected later neither runs a
+   * catch-up for slots that never passed nor stops backups for the jump's
+   * length.
+   */
+  private async followClockStep(stepMs: number): Promise<void> {
+    const { anchor, lastSlotHandled, frequencyHours } = this.state;
+    if (anchor === null) return;
+    const now = this.deps.clock.now();
+    const shifted = new Date(Date.parse(anchor) + stepMs);
+    this.state.anchor = shifted.toISOString();
+    if (lastSlotHandled !== null) this.state.lastSlotHandled = new Date(Date.parse(lastSlotHandled) + stepMs).toISOString();
+    this.state.nextBackupTime = nextSlot(shifted, frequencyHours, now).toISOString();
+    await this.save();
+    await this.record({
+      kind: 'schedule-changed',
+      summary: `The wall clock stepped ${stepMs > 0 ? 'forward' : 'back'} by ${formatStep(Math.abs(stepMs))}; the schedule moved with it, so backups keep their rhythm: next backup at ${this.state.nextBackupTime}`,
+    });
+    this.changed();
+  }
+
+  /**
+   * The schedule's last handled slot (or its anchor) lies ahead of the wall
+   * clock: it went back without a running console seeing the step (while
+   * closed, or on a system that cannot tell). Slots up to now count as
+   * handled and the anchor moves back by whole periods, keeping its phase:
+   * the next backup is the next slot after now, and it runs.
+   */
+  private async catchUpWithClock(now: Date): Promise<void> {
+    const { anchor: anchorIso, frequencyHours, lastSlotHandled } = this.state;
+    if (anchorIso === null) return;
+    const periodMs = frequencyHours * HOUR_MS;
+    let anchorMs = Date.parse(anchorIso);
+    const handledMs = Date.parse(lastSlotHandled ?? anchorIso);
+    if (anchorMs <= now.getTime() && handledMs <= now.getTime()) return;
+    if (anchorMs > now.getTime()) anchorMs -= Math.ceil((anchorMs - now.getTime()) / periodMs) * periodMs;
+    const anchor = new Date(anchorMs);
+    this.state.anchor = anchor.toISOString();
+    this.state.lastSlotHandled = (previousSlot(anchor, frequencyHours, now) ?? anchor).toISOString();
+    this.state.nextBackupTime = nextSlot(anchor, frequencyHours, now).toISOString();
+    await this.save();
+    await this.record({
+      kind: 'schedule-changed',
+      summary: `The wall clock is behind the schedule (it was set back): the schedule continues from now; next backup at ${this.state.nextBackupTime}`,
+    });
+    this.changed();
+  }
+
   /** Handles every slot in (lastSlotHandled, now]: skipped, or one run. Never more than one run. */
   private async pass(cause: PassCause): Promise<void> {
+    await this.catchUpWithClock(this.deps.clock.now());
     const { anchor: anchorIso, frequencyHours } = this.state;
     if (anchorIso === null) return;
     const now = this.deps.clock.now();
@@ -407,4 +475,12 @@ export function assertFrequency(frequencyHours: number): void {
       `Backup frequency must be a whole number of hours from ${MIN_FREQUENCY_HOURS} to ${MAX_FREQUENCY_HOURS}.`,
     );
   }
+}
+
+function formatStep(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }

@@ -292,3 +292,61 @@ describe('Scheduler', () => {
     expect(h2.runs).toEqual([]);
   });
 });
+
+describe('Scheduler and wall-clock steps (wall time moves, elapsed time does not)', () => {
+  const at = (hours: number) => new Date(Date.parse(T0) + hours * H).toISOString();
+
+  it('a forward jump seen by the running console, corrected later: no catch-up for slots that never passed, no gap in backups', async () => {
+    const h = await configured(12);
+    await h.clock.advance(H);
+    h.clock.stepWallTime(2 * 24 * H);
+    await h.clock.advance(10 * 60_000);
+    // While the clock is wrong the schedule moves with it: the next backup is still 12 h after configuration in real time.
+    expect(h.scheduler.view().nextBackupTime).toBe(at(48 + 12));
+    h.clock.stepWallTime(-2 * 24 * H);
+    await h.clock.advance(10 * 60_000);
+    expect(h.scheduler.view().nextBackupTime).toBe(at(12));
+    await h.clock.advance(2 * 24 * H);
+    expect(h.runs).toEqual([12, 24, 36, 48].map((k) => ({ trigger: 'scheduled', at: at(k) })));
+    expect(kinds(h, 'catch-up')).toEqual([]);
+    expect(kinds(h, 'schedule-changed').map((e) => e.summary)).toEqual([
+      expect.stringMatching(/^Automatic backups start/),
+      expect.stringMatching(/stepped forward by 2 d 0 h/),
+      expect.stringMatching(/stepped back by 2 d 0 h/),
+    ]);
+  });
+
+  it('a backward step: the next backup comes one frequency after the last one in real time, not the step later', async () => {
+    const h = await configured(12);
+    await h.clock.advance(12 * H + 60_000);
+    expect(h.runs).toHaveLength(1);
+    h.clock.stepWallTime(-6 * H);
+    await h.clock.advance(12 * H);
+    expect(h.runs.map((r) => r.at)).toEqual([at(12), at(24 - 6)]);
+    expect(kinds(h, 'catch-up')).toEqual([]);
+  });
+
+  it('the clock set back while the console was closed: the next backup shown is the one that runs', async () => {
+    const h = await configured(4);
+    await h.clock.advance(9 * H);
+    expect(h.runs).toHaveLength(2);
+    h.scheduler.stop();
+    h.clock.setWallTime(at(1));
+    const h2 = h.restart();
+    await h2.scheduler.start();
+    const next = h2.scheduler.view().nextBackupTime;
+    expect(next).toBe(at(4));
+    await h2.clock.advance(3 * H + 1);
+    expect(h2.runs).toEqual([{ trigger: 'scheduled', at: next }]);
+  });
+
+  it('a sleep is still a sleep: wall and elapsed time both moved, so it is a catch-up, not a step', async () => {
+    const h = await configured(4);
+    await h.clock.advance(H);
+    h.clock.sleep(30 * H);
+    await h.clock.advance(60_000);
+    await h.scheduler.whenIdle();
+    expect(h.runs.map((r) => r.trigger)).toEqual(['catch-up']);
+    expect(kinds(h, 'schedule-changed')).toHaveLength(1);
+  });
+});
