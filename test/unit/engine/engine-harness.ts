@@ -45,6 +45,8 @@ export interface EngineHarness {
   shareDir: string;
   configDir: string;
   resetCounts(): void;
+  /** Wraps the next driver the engine opens (e.g. a job's, in a FaultyShare), under the counting wrapper. */
+  wrapNextShare(wrap: (share: FileShare) => FileShare): void;
   /** Retention passes logged so far, with what set each off. */
   retentionPasses(): string[];
   remove(): Promise<void>;
@@ -57,7 +59,11 @@ export interface EngineHarness {
  * folder source, automatic backups every `frequencyHours`.
  */
 export async function configuredEngine(
-  options: { start?: string; frequencyHours?: number; extra?: Partial<EngineDeps> } = {},
+  options: {
+    start?: string;
+    frequencyHours?: number;
+    extra?: Partial<EngineDeps>;
+  } = {},
 ): Promise<EngineHarness> {
   const temp = await makeTempDir('ibc-engine-');
   const clock = new FakeClock(options.start ?? '2026-05-01T00:00:00.000Z');
@@ -66,6 +72,7 @@ export async function configuredEngine(
   for (const method of SHARE_METHODS)
     Object.defineProperty(calls, method, { enumerable: true, get: () => opened.reduce((sum, share) => sum + share.count(method), 0) });
   const faults: ShareFaults = {};
+  let nextShareWrapper: ((share: FileShare) => FileShare) | null = null;
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({
     level: 'debug',
@@ -89,7 +96,10 @@ export async function configuredEngine(
     clock,
     logger,
     openShare: (input) => {
-      const share = new CountingShare(new SwitchableFaults(openFileShare(input), faults));
+      const driver = openFileShare(input);
+      const wrap = nextShareWrapper;
+      nextShareWrapper = null;
+      const share = new CountingShare(new SwitchableFaults(wrap ? wrap(driver) : driver, faults));
       opened.push(share);
       return share;
     },
@@ -116,6 +126,7 @@ export async function configuredEngine(
     shareDir,
     configDir,
     resetCounts: () => opened.forEach((share) => share.reset()),
+    wrapNextShare: (wrap) => (nextShareWrapper = wrap),
     retentionPasses: () => logs.filter((l) => l.msg === 'retention pass').map((l) => String(l.cause)),
     remove: async () => {
       await engine.close();
