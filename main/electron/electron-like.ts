@@ -48,10 +48,3 @@ export interface SessionLike {
 export interface ShellLike {
   openExternal(url: string): Promise<void>;
 }
-
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
-  getSelectedStorageBackend?(): string;
-}

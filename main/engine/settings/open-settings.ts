@@ -1,7 +1,7 @@
 import { chooseSecretStore } from '../secrets/choose-secret-store';
 import type { SafeStorageLike } from '../secrets/safe-storage-secret-store';
 import type { SecretStore } from '../secrets/secret-store';
-import { SettingsService, type SettingsServiceDeps } from './settings-service';
+import { SettingsService } from './settings-service';
 import { SettingsStore, type OpenSettingsBackend } from './settings-store';
 
 export interface OpenSettingsOptions {
@@ -11,7 +11,6 @@ export interface OpenSettingsOptions {
   /** Desktop: electron-store over the same file; default conf. */
   openBackend?: OpenSettingsBackend;
   now?: () => Date;
-  beforeRetentionLowered?: SettingsServiceDeps['beforeRetentionLowered'];
 }
 
 export interface OpenedSettings {
@@ -28,6 +27,6 @@ export function openSettings(options: OpenSettingsOptions): OpenedSettings {
   const chosen = chooseSecretStore(options.configDir, options.safeStorage);
   const now = options.now ?? (() => new Date());
   const store = new SettingsStore({ configDir: options.configDir, secrets: chosen.store, openBackend: options.openBackend, now });
-  const service = new SettingsService({ store, secrets: chosen.store, now, beforeRetentionLowered: options.beforeRetentionLowered });
+  const service = new SettingsService({ store, secrets: chosen.store, now });
   return { service, secrets: chosen.store, secretStorage: chosen.store.describe(), secretStorageWarning: chosen.warning };
 }
