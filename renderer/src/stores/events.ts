@@ -26,7 +26,8 @@ export function connectEngineEvents(): () => void {
         backups.onFinished(event.backup, event.error ? new ApiCallError(event.error) : null);
         void essentials.refresh();
         break;
-      default:
+      case 'timeline-appended':
+        // The timeline page subscribes to it itself while it is shown.
         break;
     }
   });
