@@ -19,7 +19,7 @@ import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from './engine/service';
-import { createLogger } from './engine/app/logger';
+import { createLogger, logFilePath } from './engine/app/logger';
 import {
   claimSingleInstance,
   openDesktop,
@@ -32,7 +32,8 @@ import { installTray, type MenuItemTemplate } from './electron/tray';
 import { APP_VERSION } from './version';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const logger = createLogger();
+// Every front door keeps its log in the config folder (README: Logs); userData is known before ready.
+const logger = createLogger({ logFile: logFilePath(app.getPath('userData')) });
 let window:
   (BrowserWindowLike & { hide(): void; on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown }) | null = null;
 let engine: Engine | null = null;

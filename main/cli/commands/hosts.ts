@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { startWebHost } from '../../web/server';
 import { findRendererDir } from '../../web/renderer-dir';
-import { createLogger } from '../../engine/app/logger';
 import type { CliContext } from '../context';
 import { lineNotifier } from '../../engine/alerts';
 import { parseWholeNumber } from '../parse';
@@ -23,7 +22,7 @@ export function registerHostCommands(program: Command, ctx: CliContext): void {
     .action(async (options: { port?: string }) => {
       const port = parseWholeNumber('port', options.port) ?? 0;
       const engine = ctx.getEngine();
-      const host = await startWebHost({ engine, staticDir: findRendererDir(), port, logger: createLogger() });
+      const host = await startWebHost({ engine, staticDir: findRendererDir(), port, logger: ctx.logger });
       // The web host is a headless management server: it runs the schedule like the desktop app.
       await engine.startAutomation();
       if (ctx.json) ctx.io.stdout(JSON.stringify({ url: host.url, urlWithToken: host.urlWithToken }) + '\n');
