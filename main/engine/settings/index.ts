@@ -1,4 +1,4 @@
 export { SettingsService } from './settings-service';
-export { SettingsStore, type OpenSettingsBackend, type SettingsBackend } from './settings-store';
+export { SettingsStore, type SettingsBackend } from './settings-store';
 export { defaultStoredSettings } from './stored-settings';
 export { openSettings, type OpenedSettings } from './open-settings';

@@ -11,15 +11,16 @@ import { SHARE_FAILURE_TEXTS } from './share-failure-texts';
 /**
  * The typed share error. `detail` is an operator-readable sentence appended to
  * the category's headline (e.g. which file); `cause` is the technical text,
- * scrubbed of secrets by EngineError.
+ * scrubbed of secrets by EngineError. `remediation` replaces the category's
+ * only where a driver knows a more precise action (Windows error 1219).
  */
-export function shareError(category: ShareFailureCategory, detail?: string, cause?: unknown): EngineError {
+export function shareError(category: ShareFailureCategory, detail?: string, cause?: unknown, remediation?: string): EngineError {
   const text = SHARE_FAILURE_TEXTS[category];
   return new EngineError({
     code: 'share',
     category,
     message: detail ? `${text.message} ${detail}` : text.message,
-    remediation: text.remediation,
+    remediation: remediation ?? text.remediation,
     cause,
   });
 }

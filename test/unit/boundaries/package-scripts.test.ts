@@ -50,7 +50,14 @@ describe('package scripts run files that exist or that the build emits', () => {
 
   it('reads the build outputs from the electron-vite config', () => {
     expect(built).toEqual(
-      new Set(['out/main/index.js', 'out/main/cli.js', 'out/main/bench.js', 'out/preload/index.cjs', 'out/renderer/index.html']),
+      new Set([
+        'out/main/index.js',
+        'out/main/cli.js',
+        'out/main/bench.js',
+        'out/main/engine-host.js',
+        'out/preload/index.cjs',
+        'out/renderer/index.html',
+      ]),
     );
   });
 
