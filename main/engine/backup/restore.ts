@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { RestoreResult } from '../../../preload/api';
@@ -9,6 +9,7 @@ import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
 import { ByteCounter } from './progress';
+import { NO_CANCEL } from '../share/abort';
 
 /** Where a command source's output lands inside its component folder. */
 export const RAW_OUTPUT_FILE = 'output.bin';
@@ -20,8 +21,17 @@ async function prepareTarget(targetFolder: string): Promise<string> {
   let existing: string[];
   try {
     await mkdir(target, { recursive: true });
+    // A link planted at that name, or a folder of another user, would let them read or redirect the restored data.
+    const info = await lstat(target);
+    if (info.isSymbolicLink() || (process.getuid !== undefined && info.uid !== process.getuid()))
+      throw invalidInput(
+        'targetFolder',
+        `The restore folder ${target} is a link or belongs to another user, who could read or redirect what is restored.`,
+        'Choose a folder of your own (or a new path): restored data can hold secrets.',
+      );
     existing = (await readdir(target)).filter((name) => !name.startsWith('.restore-'));
   } catch (error) {
+    if (isEngineError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'EEXIST' || code === 'ENOTDIR'
@@ -125,7 +135,7 @@ async function restoreComponent(
   dir: string,
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { recursive: true });
-  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
+  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, NO_CANCEL);
   const plaintext = stored.pipe(unlocked.decryptComponent(component));
   stored.once('error', (error) => plaintext.destroy(error));
   try {

@@ -7,6 +7,7 @@ import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
 import { Sha256Tap } from './progress';
+import { NO_CANCEL } from '../share/abort';
 
 const discard = (): Writable =>
   new Writable({
@@ -35,7 +36,7 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
     }
     const path = `${BACKUP_ROOT}/${manifest.backupId}/${component.file}`;
     try {
-      const info = await share.stat(path);
+      const info = await share.stat(path, NO_CANCEL);
       if (!info) {
         components.push({ name: component.name, ok: false, detail: `${component.file} is missing from the share` });
         continue;
@@ -50,7 +51,7 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
       }
       const tap = new Sha256Tap();
       // One read of the stored bytes: hashed, and (deep) decrypted and authenticated.
-      const stream = await share.readStream(path);
+      const stream = await share.readStream(path, NO_CANCEL);
       if (unlocked) await pipeline(stream, tap, unlocked.decryptComponent(component), discard());
       else await pipeline(stream, tap, discard());
       const digest = tap.digest();
