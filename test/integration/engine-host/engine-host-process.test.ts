@@ -149,7 +149,7 @@ describe('the engine in its own process: the built engine-host entry, forked, be
 
     // The next run, through the restarted engine (its password unsealed with main's help), takes over
     // the dead job's lock, removes its .partial, and completes.
-    // Command sources are managed on the station (the CLI), not through the contract.
+    // Command sources are managed on the station (the CLI), never through the window's contract.
     expect((await cli(['--config-dir', config, 'sources', 'remove', 'endless'])).code).toBe(0);
     const finished = nextEvent(connection, (event): event is Extract<ApiEvent, { type: 'job-finished' }> => event.type === 'job-finished');
     await call<JobProgress>('startBackup');
