@@ -2,13 +2,14 @@
  * Turns the configured location into a FileShare: a UNC path is served by the
  * SMB driver (natively by the OS on Windows, where Node opens UNC paths), any
  * other absolute path by the local driver — wrapped in the retry layer, so
- * every caller gets connectivity failures retried and nothing else.
+ * every caller gets connectivity failures retried and nothing else. The
+ * location is parsed by the one parser the settings schema uses
+ * (common/unc-location.ts).
  */
-import path from 'node:path';
+import { tryParseUncLocation } from '../../../common/unc-location';
 import { invalidInput } from '../errors';
 import type { FileShare } from './file-share';
 import { LocalShare } from './local-share';
-import { parseUncPath } from './smb-location';
 import { SmbShare, type SmbShareOptions } from './smb-share';
 import { DEFAULT_RETRY_POLICY, RetryingShare, type RetryPolicy } from './wrappers/retrying-share';
 
@@ -20,14 +21,10 @@ export interface ShareLocationInput {
   /** Default 445. */
   smbPort?: number;
   /** Driver tuning and test hooks (timeouts, spawn). */
-  smb?: Partial<Omit<SmbShareOptions, 'host' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
+  smb?: Partial<Omit<SmbShareOptions, 'address' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
   /** Default DEFAULT_RETRY_POLICY. */
   retry?: RetryPolicy;
   platform?: NodeJS.Platform;
-}
-
-export function isUncPath(location: string): boolean {
-  return /^(\\\\|\/\/)/.test(location.trim());
 }
 
 export function openFileShare(input: ShareLocationInput): FileShare {
@@ -35,26 +32,18 @@ export function openFileShare(input: ShareLocationInput): FileShare {
 }
 
 function openDriver(input: ShareLocationInput): FileShare {
-  const location = input.location.trim();
-  if (isUncPath(location)) {
-    const unc = parseUncPath(location);
-    if ((input.platform ?? process.platform) === 'win32') return new LocalShare(location);
-    return new SmbShare({
-      ...input.smb,
-      host: unc.host,
-      share: unc.share,
-      folder: unc.folder,
-      port: input.smbPort ?? 445,
-      username: input.username,
-      password: input.password,
-    });
-  }
-  if (!path.isAbsolute(location)) {
-    throw invalidInput(
-      'location',
-      'The backup location must be a UNC path (\\\\server\\share\\folder) or an absolute folder path.',
-      'Enter the full path.',
-    );
-  }
-  return new LocalShare(location);
+  const parsed = tryParseUncLocation(input.location);
+  if (!parsed.ok) throw invalidInput('location', parsed.message, 'Enter the path as \\\\server\\share\\folder.');
+  const location = parsed.location;
+  if (location.kind === 'local') return new LocalShare(location.path);
+  if ((input.platform ?? process.platform) === 'win32') return new LocalShare(location.normalized);
+  return new SmbShare({
+    ...input.smb,
+    address: location.address,
+    share: location.share,
+    folder: location.folders.join('/'),
+    port: input.smbPort ?? 445,
+    username: input.username,
+    password: input.password,
+  });
 }
