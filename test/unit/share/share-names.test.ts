@@ -49,10 +49,14 @@ describe('UNC paths and accounts', () => {
     for (const bad of ['', '\\user', 'DOM\\', 'user@', 'us%er', 'a\nb']) expect(() => parseAccount(bad)).toThrow(EngineError);
   });
 
-  it('opens UNC locations with the SMB driver (natively on Windows) and folders with the local driver', () => {
-    const credentials = { username: 'u', password: 'p-123' };
+  it('opens UNC locations with the SMB driver (the Windows one on Windows) and folders with the local driver', () => {
+    const credentials = { username: 'u', password: 'p-123', platform: 'linux' as const };
     expect(openFileShare({ location: '\\\\nas\\share\\f', ...credentials }).kind).toBe('smb');
-    expect(openFileShare({ location: '\\\\nas\\share\\f', platform: 'win32', ...credentials }).kind).toBe('local');
+    const windows = openFileShare({ location: '\\\\nas\\share\\f', ...credentials, platform: 'win32' });
+    // The Windows redirector driver: SMB, but it cannot report the dialect (smbclient's can).
+    expect(windows.kind).toBe('smb');
+    expect(windows.capabilities()).toEqual({ server: null, reportsProtocol: false, links: 'always' });
+    expect(windows.describe()).toBe('\\\\nas\\share\\f');
     expect(openFileShare({ location: '/srv/backups', ...credentials }).kind).toBe('local');
     expect(() => openFileShare({ location: 'relative/dir', ...credentials })).toThrow(EngineError);
     // The one parser: what the settings refuse, the drivers refuse with the same words.
