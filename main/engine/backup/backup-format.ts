@@ -180,8 +180,8 @@ class Sealer implements BackupSealer {
     return Buffer.from(JSON.stringify({ ...body, mac }, null, 2) + '\n', 'utf8');
   }
 
-  packFolder(dir: string) {
-    return packFolder(dir);
+  packFolder(dir: string, onFileBytes?: (delta: number) => void) {
+    return packFolder(dir, onFileBytes);
   }
 }
 

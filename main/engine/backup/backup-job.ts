@@ -1,5 +1,3 @@
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BackupTrigger, JobProgress, ShareFailureCategory } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
@@ -10,6 +8,7 @@ import type { SourceDefinition } from '../sources/source';
 import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup-id';
 import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port';
 import type { Clock } from './job-clock';
+import { countFolderBytes } from './folder-archive';
 import { ByteCounter, etaSeconds, RateMeter, Sha256Tap } from './progress';
 import { acquireShareLock } from './share-lock';
 
@@ -57,7 +56,12 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
   const started = clock.now();
   const partialDir = `${BACKUP_ROOT}/${request.backupId}${PARTIAL_SUFFIX}`;
   const components: ComponentRecord[] = [];
-  const sourceTotal = await estimateSourceBytes(request.sources);
+  // Counted while the backup runs; unknown until then. A source that grew meanwhile makes it unknown again: never "42 KB of 26 KB".
+  let sourceTotal: number | null = null;
+  void totalSourceBytes(request.sources).then(
+    (total) => (sourceTotal = total),
+    () => undefined,
+  );
   const meter = new RateMeter();
   let bytesDone = 0;
   let currentComponent: string | null = null;
@@ -68,6 +72,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     if (!force && now - lastEmit < 250) return;
     lastEmit = now;
     const rate = meter.sample(now, bytesDone);
+    const total = sourceTotal !== null && sourceTotal >= bytesDone ? sourceTotal : null;
     request.onProgress({
       jobId: request.jobId,
       backupId: request.backupId,
@@ -75,9 +80,9 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
       state: 'Creating',
       component: currentComponent,
       bytesDone,
-      bytesTotal: sourceTotal,
+      bytesTotal: total,
       bytesPerSecond: Math.round(rate),
-      etaSeconds: etaSeconds(bytesDone, sourceTotal, rate),
+      etaSeconds: etaSeconds(bytesDone, total, rate),
       startedAt: started.toISOString(),
     });
   };
@@ -162,7 +167,7 @@ async function writeComponent(
   try {
     if (source.kind === 'folder') {
       await checkFolderSource(source);
-      plaintext = request.sealer.packFolder(source.folder);
+      plaintext = request.sealer.packFolder(source.folder, onSourceBytes);
     } else {
       const opened = openCommandSource(source);
       plaintext = opened.stream;
@@ -179,7 +184,8 @@ async function writeComponent(
     plaintext.destroy(cancelled());
   };
   request.signal.addEventListener('abort', onAbort, { once: true });
-  const counter = new ByteCounter(onSourceBytes);
+  // A folder's progress counts its files' bytes (packFolder reports them); a command's, its output.
+  const counter = new ByteCounter(source.kind === 'command' ? onSourceBytes : undefined);
   const { stream: encrypt, compression } = request.sealer.encryptComponent(source.name, payload);
   const tap = new Sha256Tap();
   // A source error must surface as the source's failure, not as a share failure.
@@ -232,18 +238,10 @@ async function removeDeadPartials(share: FileShare): Promise<void> {
   }
 }
 
-async function estimateSourceBytes(sources: readonly SourceDefinition[]): Promise<number | null> {
+/** The folders' file bytes, or null (unknown) when a command's output is part of the backup. */
+async function totalSourceBytes(sources: readonly SourceDefinition[]): Promise<number | null> {
+  if (sources.some((source) => source.kind !== 'folder')) return null;
   let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) total += (await lstat(path)).size;
-    }
-  };
-  for (const source of sources) {
-    if (source.kind !== 'folder') return null;
-    await walk(source.folder).catch(() => undefined);
-  }
+  for (const source of sources) if (source.kind === 'folder') total += await countFolderBytes(source.folder).catch(() => 0);
   return total;
 }

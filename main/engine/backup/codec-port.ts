@@ -40,8 +40,8 @@ export interface BackupSealer {
   encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string };
   /** The manifest's bytes, authenticated with the data key. */
   sealManifest(draft: ManifestDraft): Buffer;
-  /** A tar stream of a folder; rejects unsupported entries (symlinks, devices) by failing the stream. */
-  packFolder(dir: string): Readable;
+  /** A tar stream of a folder; rejects unsupported entries (symlinks, devices) by failing the stream. `onFileBytes` counts the files' bytes as they are consumed. */
+  packFolder(dir: string, onFileBytes?: (delta: number) => void): Readable;
 }
 
 /** A manifest as read back from the share (structure checked, not yet authenticated). */
