@@ -10,19 +10,17 @@ import {
   createDecipheriv,
   hkdfSync,
 } from 'node:crypto';
-import * as nodeStream from 'node:stream';
-import type { Duplex } from 'node:stream';
-import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import { BACKUP_STATES } from '../../../preload/api';
 import { EngineError } from '../errors';
-import { ChunkDecryptor, componentKey, DEFAULT_CHUNK_BYTES } from './chunked-aead';
+import { ChunkDecryptor, componentKey, DEFAULT_CHUNK_BYTES, type CompressionName } from './chunked-aead';
 import { ComponentEncryptor } from './component-encryptor';
 import type {
   BackupFormat,
   BackupSealer,
   ComponentPayload,
   ComponentRecord,
+  EncryptedComponent,
   ManifestDraft,
   OpeningKey,
   ReadManifest,
@@ -32,8 +30,8 @@ import { extractTar, packFolder } from './folder-archive';
 
 export const FORMAT_VERSION = 1;
 
-// stream.compose exists in Node 20 (since 16.9) but @types/node 20 does not declare it.
-const compose = (nodeStream as unknown as { compose(...streams: NodeJS.ReadWriteStream[]): Duplex }).compose;
+/** How far a restored component may exceed its manifest's sourceBytes before it is stopped as a decompression bomb. */
+export const OUTPUT_MARGIN_BYTES = 1024 * 1024;
 
 function manifestKey(dataKey: Buffer, backupId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, Buffer.from(backupId, 'utf8'), Buffer.from('ibc-manifest-v1', 'utf8'), 32));
@@ -164,9 +162,14 @@ class Sealer implements BackupSealer {
     this.encryptionMode = target.mode;
   }
 
-  encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string } {
+  encryptComponent(component: string, payload: ComponentPayload): EncryptedComponent {
     const encryptor = new ComponentEncryptor(componentKey(this.dataKey, this.backupId, component), payload, this.chunkBytes);
-    return { stream: encryptor, compression: () => encryptor.decided ?? 'none' };
+    return {
+      stream: encryptor,
+      compression: () => encryptor.decided ?? 'none',
+      sha256: () => encryptor.sha256(),
+      storedBytes: () => encryptor.storedBytes,
+    };
   }
 
   sealManifest(draft: ManifestDraft): Buffer {
@@ -266,14 +269,12 @@ export const backupFormat: BackupFormat = {
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
       throw manifestFailure('its authentication code does not match (the manifest was altered)');
     return {
-      decryptComponent(component) {
-        const decryptor = new ChunkDecryptor(componentKey(dataKey, stored.backupId, component.name));
-        decryptor.once('header', (header: { compression: string; payload: string }) => {
-          if (header.compression !== component.compression || header.payload !== component.payload)
-            decryptor.destroy(manifestFailure(`${component.file} does not match the manifest's compression or payload`));
+      decryptComponent(component, options = {}) {
+        return new ChunkDecryptor(componentKey(dataKey, stored.backupId, component.name), {
+          expect: { compression: component.compression as CompressionName, payload: component.payload },
+          onMismatch: () => manifestFailure(`${component.file} does not match the manifest's compression or payload`),
+          ...(options.boundOutput ? { maxOutputBytes: component.sourceBytes + OUTPUT_MARGIN_BYTES } : {}),
         });
-        if (component.compression !== 'gzip') return decryptor;
-        return compose(decryptor, createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 256 * 1024 }));
       },
     };
   },

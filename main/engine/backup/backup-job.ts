@@ -9,7 +9,7 @@ import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup-id';
 import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port';
 import type { Clock } from './job-clock';
 import { countFolderBytes } from './folder-archive';
-import { ByteCounter, etaSeconds, RateMeter, Sha256Tap } from './progress';
+import { ByteCounter, etaSeconds, RateMeter } from './progress';
 import { acquireShareLock } from './share-lock';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -186,14 +186,13 @@ async function writeComponent(
   request.signal.addEventListener('abort', onAbort, { once: true });
   // A folder's progress counts its files' bytes (packFolder reports them); a command's, its output.
   const counter = new ByteCounter(source.kind === 'command' ? onSourceBytes : undefined);
-  const { stream: encrypt, compression } = request.sealer.encryptComponent(source.name, payload);
-  const tap = new Sha256Tap();
+  const encrypted = request.sealer.encryptComponent(source.name, payload);
+  const encrypt = encrypted.stream;
   // A source error must surface as the source's failure, not as a share failure.
   let sourceError: unknown = null;
   plaintext.once('error', (error) => (sourceError = error));
-  const stored = plaintext.pipe(counter).pipe(encrypt).pipe(tap);
+  const stored = plaintext.pipe(counter).pipe(encrypt);
   plaintext.once('error', (error) => stored.destroy(error));
-  encrypt.once('error', (error) => stored.destroy(error));
   try {
     await share.writeStream(`${dir}/${file}`, stored);
     if (commandFinished) await commandFinished;
@@ -202,9 +201,9 @@ async function writeComponent(
       ...base,
       state: 'Succeeded',
       sourceBytes: counter.bytes,
-      storedBytes: tap.bytes,
-      sha256: tap.digest(),
-      compression: compression(),
+      storedBytes: encrypted.storedBytes(),
+      sha256: encrypted.sha256(),
+      compression: encrypted.compression(),
     };
   } catch (error) {
     if (request.signal.aborted) throw cancelled();

@@ -103,7 +103,7 @@ async function restoreComponent(
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { recursive: true });
   const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
-  const plaintext = stored.pipe(unlocked.decryptComponent(component));
+  const plaintext = stored.pipe(unlocked.decryptComponent(component, { boundOutput: true }));
   stored.once('error', (error) => plaintext.destroy(error));
   try {
     if (component.payload === 'tar') {
