@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
@@ -133,29 +133,53 @@ export function safeEntryPath(dir: string, name: string): string {
   return target;
 }
 
-/** Extracts regular files and folders into `dir`; links, devices and unsafe names are refused. */
+/** Entries up to this size are collected and written with one call; larger ones stream. */
+const WHOLE_FILE_BYTES = 1024 * 1024;
+
+/** The archived permission bits, without setuid and setgid: a restore never creates privileged files. */
+export function restoredMode(mode: number | undefined, fallback: number): number {
+  return (mode ?? fallback) & 0o1777;
+}
+
+/**
+ * Extracts regular files and folders into `dir`; links, devices and unsafe
+ * names are refused. Files and folders get the modes they were archived with
+ * (restoredMode): a 0644 file in a 0700 folder stays out of other users'
+ * reach. Folders are created 0700 while their contents are written, and get
+ * their own modes at the end, deepest first (a 0500 folder could not be
+ * filled otherwise).
+ */
 export async function extractTar(dir: string, source: Readable): Promise<{ files: number; bytes: number }> {
   const root = resolve(dir);
   const extract = tar.extract();
   let files = 0;
   let bytes = 0;
+  const folderModes: Array<{ path: string; mode: number }> = [];
   const done = (async () => {
     for await (const entry of extract) {
-      const { name, type } = entry.header;
+      const { name, type, size = 0 } = entry.header;
       const target = safeEntryPath(root, name);
       if (type === 'directory') {
-        await mkdir(target, { recursive: true });
+        await mkdir(target, { recursive: true, mode: 0o700 });
+        if (target !== root) folderModes.push({ path: target, mode: restoredMode(entry.header.mode, 0o700) });
         entry.resume();
       } else if (type === 'file' || type === 'contiguous-file') {
-        await mkdir(resolve(target, '..'), { recursive: true });
-        // 'wx': never follow or replace anything already there.
-        await pipeline(Readable.from(entry), createWriteStream(target, { flags: 'wx', mode: (entry.header.mode ?? 0o600) & 0o777 }));
+        await mkdir(resolve(target, '..'), { recursive: true, mode: 0o700 });
+        const mode = restoredMode(entry.header.mode, 0o600);
+        // 'wx': never follow or replace anything already there. Created 0600, then given its mode (creation modes pass through the umask).
+        if (size <= WHOLE_FILE_BYTES) {
+          const parts: Buffer[] = [];
+          for await (const part of entry) parts.push(part as Buffer);
+          await writeFile(target, parts.length === 1 ? parts[0]! : Buffer.concat(parts), { flag: 'wx', mode: 0o600 });
+        } else await pipeline(Readable.from(entry), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+        if (mode !== 0o600) await chmod(target, mode);
         files += 1;
-        bytes += entry.header.size ?? 0;
+        bytes += size;
       } else {
         throw new UnsafeArchiveEntry(name, `${type} entries are not restored (only files and folders)`);
       }
     }
+    for (const folder of folderModes.reverse()) await chmod(folder.path, folder.mode);
   })();
   try {
     await Promise.all([feed(source, extract), done]);
