@@ -30,6 +30,7 @@ import {
 import { desktopNotifier } from './electron/notifications';
 import { installTray, type MenuItemTemplate } from './electron/tray';
 import { APP_VERSION } from './version';
+import { appCliArguments, runAppCli } from './cli/process-cli';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const logger = createLogger();
@@ -69,7 +70,11 @@ async function showWindow(): Promise<void> {
   });
 }
 
-if (claimSingleInstance(app as unknown as DesktopParts['app'], () => void showWindow())) {
+const cliArguments = appCliArguments(process.argv, app.isPackaged);
+if (cliArguments) {
+  // `<app> cli …`: the command line, without a window and without the single-instance lock.
+  void runAppCli(cliArguments, app);
+} else if (claimSingleInstance(app as unknown as DesktopParts['app'], () => void showWindow())) {
   app.on('before-quit', () => {
     quitting = true;
   });
