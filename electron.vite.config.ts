@@ -3,7 +3,7 @@ import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 
 // One config builds the three Electron bundles. The main bundle has extra
-// entries that run in plain Node: the CLI (also the web host) and the benchmarks.
+// entries that run in plain Node: the CLI (also the web host), the engine host and the benchmarks.
 export default defineConfig({
   main: {
     build: {
@@ -12,6 +12,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/index.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),
+          // The engine's own process on the desktop (utilityProcess.fork); plain Node.
+          'engine-host': resolve(__dirname, 'main/engine/host/index.ts'),
           bench: resolve(__dirname, 'bench/index.ts'),
         },
       },

@@ -7,7 +7,7 @@ import { keyMethods } from './methods/keys';
 import { settingsMethods } from './methods/settings';
 import { sourceMethods } from './methods/sources';
 import { shareMethods } from './methods/share';
-import { openSettings, type OpenSettingsBackend } from './settings';
+import { openSettings } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
 import { systemClock, type Clock } from './clock';
@@ -24,10 +24,8 @@ export interface EngineDeps {
   version: string;
   frontDoor: AppInfo['frontDoor'];
   logger?: Logger;
-  /** Desktop: Electron's safeStorage. Headless: absent (0600 key file). */
+  /** Desktop: Electron's safeStorage, asked over the engine host's port. Headless: absent (0600 key file). */
   safeStorage?: SafeStorageLike;
-  /** Desktop: electron-store over the same settings file format as headless conf. */
-  openSettingsBackend?: OpenSettingsBackend;
   /** Injected time and timers, for tests. */
   clock?: Clock;
   /** Desktop notifications (Electron Notification); headless: a log line. */
@@ -59,7 +57,6 @@ export function createEngine(deps: EngineDeps): Engine {
     configDir: deps.configDir,
     now,
     ...(deps.safeStorage ? { safeStorage: deps.safeStorage } : {}),
-    ...(deps.openSettingsBackend ? { openBackend: deps.openSettingsBackend } : {}),
   });
   const ctx: EngineContext = { configDir: deps.configDir, now, logger, events, settings, sources: new SourceStore(deps.configDir) };
   if (settings.secretStorageWarning) logger.warn(settings.secretStorageWarning);

@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { BackupLocationDocument, SettingsInput } from '../../../preload/api';
 import { invalidInput } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { readSecretFromStdin } from '../io';
+import { BACKUP_LOCATION_FILE, CERTIFICATE_FILE, readInputFile } from '../input-files';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
 
@@ -55,7 +56,8 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
       if (frequency !== undefined) input.frequencyHours = frequency;
       const retention = parseWholeNumber('retention', options.retention);
       if (retention !== undefined) input.retentionDays = retention;
-      if (options.cert !== undefined) input.certificateBase64 = (await readInputFile('cert', options.cert)).toString('base64');
+      if (options.cert !== undefined)
+        input.certificateBase64 = (await readInputFile('cert', options.cert, CERTIFICATE_FILE)).toString('base64');
       if (options.yes) {
         input.confirmRetentionDeletion = true;
         input.confirmSwitchToCertificate = true;
@@ -77,7 +79,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .command('import <file>')
     .description('read an Azure Stack BackupLocation document')
     .action(async (file: string) => {
-      const text = (await readInputFile('file', file)).toString('utf8');
+      const text = (await readInputFile('file', file, BACKUP_LOCATION_FILE)).toString('utf8');
       let document: BackupLocationDocument;
       try {
         document = JSON.parse(text) as BackupLocationDocument;
@@ -86,13 +88,4 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
       }
       printData(ctx.io, ctx.json, await ctx.call('importSettings', { document }));
     });
-}
-
-export async function readInputFile(field: string, path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw invalidInput(field, `The file ${path} ${reason}.`, 'Check the path and the file permissions.');
-  }
 }

@@ -5,7 +5,7 @@ import type { CliContext } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
-import { readInputFile } from './config';
+import { CERTIFICATE_FILE, readInputFile } from '../input-files';
 
 export function registerKeyCommands(program: Command, ctx: CliContext): void {
   const cert = program.command('cert').description('offline certificate tooling');
@@ -36,7 +36,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
     .command('inspect <file>')
     .description('show thumbprint, subject and validity of a .cer/.crt, and whether it is acceptable')
     .action(async (file: string) => {
-      const bytes = await readInputFile('certificate', file);
+      const bytes = await readInputFile('certificate', file, CERTIFICATE_FILE);
       printData(ctx.io, ctx.json, await ctx.call('inspectCertificate', { certificateBase64: bytes.toString('base64') }));
     });
 

@@ -8,7 +8,7 @@ import { CliApiError } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
-import { readInputFile } from './config';
+import { PFX_FILE, readInputFile } from '../input-files';
 
 interface KeyOptions {
   pfx?: string;
@@ -21,7 +21,7 @@ async function recoveryKeyFrom(ctx: CliContext, options: KeyOptions, required: b
   if (options.pfx) {
     if (!options.pfxPasswordStdin)
       throw invalidInput('pfx-password', '--pfx needs --pfx-password-stdin: the .pfx password is read from standard input only.');
-    const pfx = await readInputFile('pfx', options.pfx);
+    const pfx = await readInputFile('pfx', options.pfx, PFX_FILE);
     return { kind: 'pfx', pfxBase64: pfx.toString('base64'), password: await readSecretFromStdin(ctx.io, 'pfx-password') };
   }
   if (options.keyStdin) return { kind: 'legacy-key', keyBase64: await readSecretFromStdin(ctx.io, 'key') };

@@ -33,14 +33,16 @@ async function checkTarget(targetFolder: string): Promise<string> {
   try {
     existing = await readdir(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return target;
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR')
-      throw invalidInput(
-        'targetFolder',
-        `${target} is a file, not a folder.`,
-        'Choose an empty folder, or a folder that does not exist yet.',
-      );
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return target;
+    const reason =
+      code === 'ENOTDIR' ? 'is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read by this user' : null;
+    if (reason === null) throw error;
+    throw invalidInput(
+      'targetFolder',
+      `The restore folder ${target} ${reason}.`,
+      'Choose an empty folder, or a folder that does not exist yet.',
+    );
   }
   // Leftovers of an older console's in-folder staging are removed below; anything else is the operator's.
   if (existing.some((name) => !name.startsWith('.restore-')))
@@ -77,6 +79,7 @@ async function sweepStaging(target: string): Promise<void> {
 async function createStaging(target: string, backupId: string): Promise<string> {
   const beside = stagingFolder(target, backupId);
   try {
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     await mkdir(beside, { mode: 0o700 });
     await chmod(beside, 0o700);
     return beside;
@@ -140,6 +143,12 @@ export async function restoreBackup(
       `Backup ${manifest.backupId} has no component "${request.component}".`,
       `Components: ${manifest.components.map((c) => c.name).join(', ')}.`,
     );
+  if (wanted.length === 0)
+    throw new EngineError({
+      code: 'restore-failed',
+      message: `Backup ${manifest.backupId} holds no component that was stored (its state is ${manifest.state}): there is nothing to restore.`,
+      remediation: 'Restore from an earlier backup that Succeeded or PartialSucceeded.',
+    });
   const notStored = wanted.find((c) => c.state !== 'Succeeded');
   if (notStored)
     throw new EngineError({

@@ -2,12 +2,14 @@ import { ApiCallError, useApi } from '../api';
 import { useEssentialsStore } from './essentials';
 import { useBackupsStore } from './backups';
 import { useAlertsStore } from './alerts';
+import { useAppStore } from './app';
 
 /** Engine events refresh the stores that show what changed. */
 export function connectEngineEvents(): () => void {
   const essentials = useEssentialsStore();
   const backups = useBackupsStore();
   const alerts = useAlertsStore();
+  const app = useAppStore();
   return useApi().onEvent((event) => {
     switch (event.type) {
       case 'settings-changed':
@@ -26,6 +28,16 @@ export function connectEngineEvents(): () => void {
         backups.onFinished(event.backup, event.error ? new ApiCallError(event.error) : null);
         void essentials.refresh();
         break;
+      case 'engine-restarted': {
+        // Everything shown may be stale: read it again from the new engine.
+        const notice = new ApiCallError(event.notice);
+        app.engineNotice = notice;
+        if (event.interruptedBackupId !== null) backups.onFinished(null, notice);
+        else void backups.refresh();
+        void essentials.refresh();
+        void alerts.refresh();
+        break;
+      }
       default:
         break;
     }
