@@ -349,6 +349,8 @@ export const backupLocationDocumentSchema = z.object({
       isBackupSchedulerEnabled: z.boolean(),
       backupFrequencyInHours: z.number({ error: () => checkFrequencyHours(Number.NaN) ?? '' }).superRefine(rule(checkFrequencyHours)),
       backupRetentionPeriodInDays: z.number({ error: () => checkRetentionDays(Number.NaN) ?? '' }).superRefine(rule(checkRetentionDays)),
+      /** Exported for information (disaster recovery: `--trust-signer`); ignored on import. */
+      stationSigningPublicKey: z.string().max(128).nullable().optional(),
     }),
   }),
 });

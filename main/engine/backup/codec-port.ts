@@ -55,7 +55,10 @@ export interface BackupSealer {
 
 /** A manifest as read back from the share (structure checked, not yet authenticated). */
 export interface ReadManifest extends ManifestDraft {
+  /** 1: made before signing (no signature); 2: signed by the station that made it. */
   formatVersion: number;
+  /** The station signature: its public key (base64 of 32 bytes) and whether it verifies. Null when unsigned. */
+  signature: { publicKey: string; valid: boolean } | null;
   encryption: { mode: 'certificate' | 'legacy-key'; recipientThumbprint: string | null };
 }
 
@@ -75,6 +78,8 @@ export interface BackupFormat {
   newSealer(
     backupId: string,
     target: { mode: 'certificate'; thumbprint: string; publicKey: import('node:crypto').KeyObject } | { mode: 'legacy-key'; key: Buffer },
+    /** The station key the manifest is signed with. */
+    signer: import('../secrets/station-signing-key').StationSigner,
   ): BackupSealer;
   /** Throws EngineError 'verify-failed' naming what is wrong with the manifest. */
   readManifest(bytes: Buffer): ReadManifest;

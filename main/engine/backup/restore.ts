@@ -9,6 +9,7 @@ import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
 import { ByteCounter } from './progress';
+import { refuseSigner, signerView, type JudgedSigner } from './signer-policy';
 
 /** Where a command source's output lands inside its component folder. */
 export const RAW_OUTPUT_FILE = 'output.bin';
@@ -132,8 +133,10 @@ export async function restoreBackup(
   entry: CatalogEntry,
   unlocked: UnlockedBackup,
   request: { targetFolder: string; component?: string },
+  signer: JudgedSigner,
 ): Promise<RestoreResult> {
   const { manifest } = entry;
+  if (!signer.acceptable) throw refuseSigner(manifest.backupId, signer);
   const wanted = request.component
     ? manifest.components.filter((c) => c.name === request.component)
     : manifest.components.filter((c) => c.state === 'Succeeded');
@@ -164,10 +167,10 @@ export async function restoreBackup(
   try {
     for (const component of wanted)
       results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name)));
-    const marker = { backupId: manifest.backupId, restoredAt: new Date().toISOString(), components: results };
+    const marker = { backupId: manifest.backupId, restoredAt: new Date().toISOString(), signer: signerView(signer), components: results };
     await writeFile(join(staging, RESTORE_COMPLETE_MARKER), JSON.stringify(marker, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
     await publish(staging, target);
-    return { backupId: manifest.backupId, targetFolder: target, components: results };
+    return { backupId: manifest.backupId, targetFolder: target, signer: signerView(signer), components: results };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     if (isEngineError(error)) {

@@ -7,6 +7,7 @@ import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
 import { Sha256Tap } from './progress';
+import { signerView, type JudgedSigner } from './signer-policy';
 
 const discard = (): Writable =>
   new Writable({
@@ -17,11 +18,17 @@ const discard = (): Writable =>
 
 /**
  * Without the private key: every stored file exists, has the size and the
- * SHA-256 the manifest records. With an unlocked backup (deep): every chunk
+ * SHA-256 the manifest records, and the manifest's signer is accepted
+ * (signer-policy.ts). With an unlocked backup (deep): every chunk
  * of every component decrypts and authenticates, to the final chunk.
  * One result per component; a failure names the component and what is wrong.
  */
-export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlocked: UnlockedBackup | null): Promise<VerifyResult> {
+export async function verifyBackup(
+  share: FileShare,
+  entry: CatalogEntry,
+  unlocked: UnlockedBackup | null,
+  signer: JudgedSigner,
+): Promise<VerifyResult> {
   const { manifest } = entry;
   const components: VerifyResult['components'] = [];
   for (const component of manifest.components) {
@@ -76,5 +83,12 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
       });
     }
   }
-  return { backupId: manifest.backupId, deep: unlocked !== null, ok: components.every((c) => c.ok), components };
+  // The signature covers the manifest and so every hash checked above: with it, keyless verify also proves who wrote the backup.
+  return {
+    backupId: manifest.backupId,
+    deep: unlocked !== null,
+    ok: signer.acceptable && components.every((c) => c.ok),
+    signer: signerView(signer),
+    components,
+  };
 }
