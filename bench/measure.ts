@@ -80,12 +80,12 @@ export async function measured(action: () => Promise<unknown>, serverPid?: numbe
  * Runs each leg `runs` times, interleaved, each round starting with a
  * different leg (so none always runs first, on a rested machine, or last).
  */
-export async function interleaved<Leg extends string>(
-  legs: Record<Leg, (run: number) => Promise<Measured>>,
+export async function interleaved<Leg extends string, M extends Measured = Measured>(
+  legs: Record<Leg, (run: number) => Promise<M>>,
   runs: number,
-): Promise<Record<Leg, Measured[]>> {
+): Promise<Record<Leg, M[]>> {
   const names = Object.keys(legs) as Leg[];
-  const results = Object.fromEntries(names.map((name) => [name, [] as Measured[]])) as unknown as Record<Leg, Measured[]>;
+  const results = Object.fromEntries(names.map((name) => [name, [] as M[]])) as unknown as Record<Leg, M[]>;
   for (let run = 0; run < runs; run++)
     for (let i = 0; i < names.length; i++) {
       const name = names[(run + i) % names.length]!;
@@ -94,7 +94,7 @@ export async function interleaved<Leg extends string>(
   return results;
 }
 
-export const best = (runs: Measured[]): Measured => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+export const best = <M extends Measured>(runs: M[]): M => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 export const medianOf = (runs: Measured[], pick: (m: Measured) => number): number => median(runs.map(pick));
 
 /** "best 1.23 s, median 1.40 s; client 2.1 core-s/GiB, server 1.2" for one leg. */
