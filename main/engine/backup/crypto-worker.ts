@@ -57,14 +57,14 @@ export function cryptoWorker(): void {
       if (job.op === 'seal') {
         const cipher = crypto.createCipheriv('aes-256-gcm', job.key, nonce(job.counter, job.last));
         cipher.setAAD(job.header);
-        const sealed = [own(cipher.update(job.plaintext))];
-        const final = cipher.final();
-        if (final.length > 0) sealed.push(own(final));
-        sealed.push(own(cipher.getAuthTag()));
-        port.postMessage(
-          { id, sealed },
-          sealed.map((part) => part.buffer as ArrayBuffer),
-        );
+        // One buffer per chunk (ciphertext ‖ tag), copied here rather than on the event loop: a
+        // consumer that reads two buffered pieces gets them concatenated, a copy on the main thread.
+        const sealed = Buffer.allocUnsafe(job.plaintext.byteLength + TAG_BYTES);
+        let length = cipher.update(job.plaintext).copy(sealed, 0);
+        length += cipher.final().copy(sealed, length);
+        length += cipher.getAuthTag().copy(sealed, length);
+        const out = own(sealed.subarray(0, length));
+        port.postMessage({ id, sealed: [out] }, [out.buffer as ArrayBuffer]);
       } else if (job.op === 'open') {
         if (job.sealed.length < TAG_BYTES) {
           port.postMessage({ id, failure: 'bad-tag', asOther: false });

@@ -8,7 +8,15 @@ import * as tar from 'tar-stream';
 import { EngineError } from '../errors';
 import { SourceFailure } from '../sources/open-source';
 import { assertRestorableOnWindows } from './windows-names';
-import { CREDITS, folderReaderWorker, STOP, type FolderReaderInput, type FolderReaderMessage } from './folder-reader-worker';
+import {
+  CONTROL_BYTES,
+  CREDITS,
+  folderReaderWorker,
+  STOP,
+  WAITING,
+  type FolderReaderInput,
+  type FolderReaderMessage,
+} from './folder-reader-worker';
 import { startFunctionWorker } from './function-worker';
 
 /** Size of the blocks the archive is read into, and how many may be read ahead of the consumer. */
@@ -26,7 +34,7 @@ const READ_AHEAD_BLOCKS = 4;
  * consumed (the archive's headers and padding are not source data).
  */
 export function packFolder(root: string, onFileBytes: (delta: number) => void = () => undefined): Readable {
-  const control = new SharedArrayBuffer(8);
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
   const flags = new Int32Array(control);
   Atomics.store(flags, CREDITS, READ_AHEAD_BLOCKS);
   const input: FolderReaderInput = { root, blockBytes: BLOCK_BYTES, control };
@@ -36,7 +44,7 @@ export function packFolder(root: string, onFileBytes: (delta: number) => void = 
   let ended = false;
   const giveBack = (): void => {
     Atomics.add(flags, CREDITS, 1);
-    Atomics.notify(flags, CREDITS);
+    if (Atomics.load(flags, WAITING) === 1) Atomics.notify(flags, CREDITS);
   };
   const stream = new Readable({
     highWaterMark: BLOCK_BYTES,
@@ -82,7 +90,7 @@ export function packFolder(root: string, onFileBytes: (delta: number) => void = 
 
 /** The total size of a folder's regular files (for progress), counted in a worker thread without holding any listing whole. */
 export async function countFolderBytes(root: string): Promise<number> {
-  const control = new SharedArrayBuffer(8);
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
   const input: FolderReaderInput = { root, blockBytes: 0, control, countOnly: true };
   const worker = startFunctionWorker(folderReaderWorker, input);
   try {

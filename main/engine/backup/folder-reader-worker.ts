@@ -10,7 +10,7 @@
 export interface FolderReaderInput {
   root: string;
   blockBytes: number;
-  /** Int32Array over it: [0] blocks the worker may still post, [1] 1 = stop. */
+  /** Int32Array over it: [0] blocks the worker may still post, [1] 1 = stop, [2] 1 = the worker is waiting for a block to be handed back. */
   control: SharedArrayBuffer;
   /** Only add up the sizes of the regular files (for progress), posting `size`; nothing is read. */
   countOnly?: boolean;
@@ -25,6 +25,8 @@ export type FolderReaderMessage =
 
 export const CREDITS = 0;
 export const STOP = 1;
+export const WAITING = 2;
+export const CONTROL_BYTES = 12;
 
 /**
  * The worker's body. It imports nothing and closes over nothing
@@ -57,7 +59,10 @@ export function folderReaderWorker(): void {
         if (Atomics.compareExchange(control, 0, credits, credits - 1) === credits) return;
         continue;
       }
-      Atomics.wait(control, 0, credits);
+      // Say we sleep, so the consumer wakes us only then (a wake-up is a system call).
+      Atomics.store(control, 2, 1);
+      if (Atomics.load(control, 0) === credits) Atomics.wait(control, 0, credits);
+      Atomics.store(control, 2, 0);
     }
   };
   const flush = (): void => {
