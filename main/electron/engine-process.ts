@@ -36,7 +36,7 @@ export interface EngineProcessParts {
 }
 
 export interface EngineProcessOptions {
-  /** The built engine-host entry (out/main/engine-host.js). */
+  /** The built engine-host entry: `<out>/${ENGINE_HOST_ENTRY}`. */
   entryPath: string;
   configDir: string;
   version: string;
@@ -46,6 +46,9 @@ export interface EngineProcessOptions {
   /** How long quitting waits for the engine to cancel a running job before its process is ended. */
   shutdownGraceMs?: number;
 }
+
+/** The engine-host entry inside the build's out/ folder (electron.vite.config.ts builds it). */
+export const ENGINE_HOST_ENTRY = 'main/engine-host.js';
 
 const DEFAULT_MAX_FAILED_STARTS = 3;
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;

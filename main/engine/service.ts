@@ -10,6 +10,7 @@ import { shareMethods } from './methods/share';
 import { openSettings } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
+import { stationSources, type StationSources } from './sources/station-sources';
 import { systemClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
@@ -34,6 +35,8 @@ export interface EngineDeps {
 
 export interface Engine extends BackupConsoleApi {
   onEvent(listener: EventListener): () => void;
+  /** Outside the contract: only the CLI on the station reaches these (command sources). */
+  station: StationSources;
   /** Hosts that stay up (desktop, web host, service) run the scheduler; one-shot CLI commands do not. */
   startAutomation(): Promise<void>;
   /** The machine woke up (Electron powerMonitor 'resume'): a missed slot runs once, as a catch-up. */
@@ -85,6 +88,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
+    station: stationSources(ctx.sources),
     startAutomation: () => automation.start(),
     resumeFromSleep: () => automation.scheduler.onResume(),
     shutdown: async () => {

@@ -35,6 +35,12 @@ export const NOT_ON_WINDOWS: ReadonlyArray<{ test: string; why: string }> = [
     why: 'asserts POSIX file modes (0600), which Windows does not have (the Windows stores use DPAPI and the profile ACL)',
   })),
   { test: 'maps names into the folder and refuses Windows-style absolute names', why: 'asserts POSIX paths (/r/a/b.txt)' },
+  ...['keeps only the newest heartbeat, and release leaves nothing behind', 'refuses a live lock and takes over a stale one'].map(
+    (test) => ({
+      test,
+      why: 'waits 50 ms as synchronisation (setTimeout), which Wine under load does not honour; the share lock is covered on Linux',
+    }),
+  ),
   ...['headless: key-file secrets, no warning', "desktop with Linux's basic_text backend: falls back to the key file"].map((test) => ({
     test,
     why: 'asserts the Linux headless secret store (the key file); on Windows it is DPAPI, covered by test/windows/koffi-binding.test.ts',
@@ -75,6 +81,9 @@ export default defineConfig({
     exclude: NOT_ON_WINDOWS_FILES,
     testNamePattern: new RegExp(`^(?!.*(?:${NOT_ON_WINDOWS.map(({ test }) => escape(test)).join('|')}))`),
     environment: 'node',
+    // Each Windows Node process and each fresh module graph is slow under Wine:
+    // test files share their workers' module cache (halves the run).
+    isolate: false,
     // Wine starts processes slowly; nothing here waits on time as a signal.
     testTimeout: 60_000,
     hookTimeout: 60_000,

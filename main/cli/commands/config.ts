@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { outputFileFailure, replaceFile } from '../../engine/app/output-file';
 import type { Command } from 'commander';
 import type { BackupLocationDocument, SettingsInput } from '../../../preload/api';
 import { invalidInput } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { readSecretFromStdin } from '../io';
-import { BACKUP_LOCATION_FILE, CERTIFICATE_FILE, readInputFile } from '../input-files';
+import { BACKUP_LOCATION_FILE, CERTIFICATE_FILE, readInputFile } from '../../engine/app/input-file';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
 
@@ -71,7 +71,11 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .description('write the configuration as an Azure Stack BackupLocation document (no secrets)')
     .action(async (file: string) => {
       const document = await ctx.call('exportSettings');
-      await writeFile(file, JSON.stringify(document, null, 2) + '\n', { mode: 0o600 });
+      try {
+        replaceFile(file, JSON.stringify(document, null, 2) + '\n', 0o600);
+      } catch (error) {
+        throw outputFileFailure('file', file, error);
+      }
       printData(ctx.io, ctx.json, { exported: file });
     });
 

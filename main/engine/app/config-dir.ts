@@ -28,21 +28,22 @@ export function ensureConfigDir(dir: string): void {
 /**
  * Creates the config folder, or brings an existing one (an older version made
  * sources.json 0644 and folders 0755) to 0700 for folders and no group or
- * other access for files. Links are never followed and entries that are not
+ * other access for files. Links inside are never followed and entries that are not
  * this user's are left alone. Each folder is tightened before it is listed,
  * so once it is done nobody else can swap what is inside.
  */
 export function secureConfigDir(dir: string): void {
   ensureConfigDir(dir);
   if (process.platform === 'win32') return; // ACLs of the user's profile folder apply
-  tighten(dir, CONFIG_DIR_MODE);
+  // The folder itself may be a link the operator made (dotfiles); what is inside is never followed.
+  tighten(dir, 0);
 }
 
-function tighten(path: string, folderMode: number): void {
+function tighten(path: string, noFollowFlag: number = constants.O_NOFOLLOW): void {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO (smbclient's upload pipe) must not block the open.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | noFollowFlag | constants.O_NONBLOCK);
   } catch {
     return; // a link, a socket, or gone: nothing of ours to tighten
   }
@@ -51,10 +52,10 @@ function tighten(path: string, folderMode: number): void {
     const info = fstatSync(fd);
     if (info.uid !== process.getuid?.()) return;
     isFolder = info.isDirectory();
-    if (isFolder && (info.mode & 0o777) !== folderMode) fchmodSync(fd, folderMode);
+    if (isFolder && (info.mode & 0o777) !== CONFIG_DIR_MODE) fchmodSync(fd, CONFIG_DIR_MODE);
     if (!isFolder && (info.mode & 0o077) !== 0) fchmodSync(fd, info.mode & 0o700);
   } finally {
     closeSync(fd);
   }
-  if (isFolder) for (const name of readdirSync(path)) tighten(join(path, name), folderMode);
+  if (isFolder) for (const name of readdirSync(path)) tighten(join(path, name));
 }

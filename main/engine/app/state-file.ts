@@ -4,10 +4,10 @@
  * used — kept aside and reported. One mechanism for every file, so each says
  * the same thing the same way and none is ever silently replaced.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { CONFIG_FILE_MODE, ensureConfigDir } from './config-dir';
+import { replaceFile } from './output-file';
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
@@ -32,22 +32,10 @@ export function hasByteOrderMark(path: string): boolean {
   }
 }
 
-/**
- * Replaces the file atomically: a new 0600 file beside it (created
- * exclusively, so nothing planted there is followed), flushed, then renamed
- * over the old one. A crash leaves the old or the new content, never half.
- */
+/** Replaces the file atomically with a 0600 file of ours (output-file.ts): a crash leaves the old content or the new, never half. */
 export function writeStateText(path: string, text: string): void {
   ensureConfigDir(dirname(path));
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', CONFIG_FILE_MODE);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
+  replaceFile(path, text, CONFIG_FILE_MODE);
 }
 
 /** Why a state file's text could not be used, in the operator's words. */

@@ -10,6 +10,7 @@ import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
 import { ByteCounter } from './progress';
 import { refuseSigner, signerView, type JudgedSigner } from './signer-policy';
+import { NO_CANCEL } from '../share/abort';
 
 /** Where a command source's output lands inside its component folder. */
 export const RAW_OUTPUT_FILE = 'output.bin';
@@ -32,8 +33,17 @@ async function checkTarget(targetFolder: string): Promise<string> {
     throw invalidInput('targetFolder', 'The restore folder cannot be the root folder.', 'Enter the full path of an empty folder.');
   let existing: string[];
   try {
+    // A link planted at that name, or a folder of another user, would let them read or redirect the restored data.
+    const info = await lstat(target);
+    if (info.isSymbolicLink() || (process.getuid !== undefined && info.uid !== process.getuid()))
+      throw invalidInput(
+        'targetFolder',
+        `The restore folder ${target} is a link or belongs to another user, who could read or redirect what is restored.`,
+        'Choose a folder of your own (or a new path): restored data can hold secrets.',
+      );
     existing = await readdir(target);
   } catch (error) {
+    if (isEngineError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return target;
     const reason =
@@ -200,7 +210,7 @@ async function restoreComponent(
   dir: string,
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { mode: 0o700 });
-  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
+  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, NO_CANCEL);
   const plaintext = stored.pipe(unlocked.decryptComponent(component, { boundOutput: true }));
   stored.once('error', (error) => plaintext.destroy(error));
   try {

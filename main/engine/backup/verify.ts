@@ -9,6 +9,7 @@ import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
 import { Sha256Tap } from './progress';
 import { signerView, type JudgedSigner } from './signer-policy';
+import { NO_CANCEL } from '../share/abort';
 
 const discard = (): Writable =>
   new Writable({
@@ -43,7 +44,7 @@ export async function verifyBackup(
     }
     const path = `${BACKUP_ROOT}/${manifest.backupId}/${component.file}`;
     try {
-      const info = await share.stat(path);
+      const info = await share.stat(path, NO_CANCEL);
       if (!info) {
         components.push({ name: component.name, ok: false, detail: `${component.file} is missing from the share` });
         continue;
@@ -57,7 +58,7 @@ export async function verifyBackup(
         continue;
       }
       // One read of the stored bytes: hashed, and (deep) decrypted and authenticated.
-      const stream = await share.readStream(path);
+      const stream = await share.readStream(path, NO_CANCEL);
       let digest: string;
       if (unlocked) {
         const tap = new Sha256Tap();

@@ -11,9 +11,10 @@
  * another account or machine: the data key opens only with the OS keyring.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../app/logger';
+import { describeUnusable, keepAside, keptAsideNotice, readStateText, writeStateText } from '../app/state-file';
 import { registerSecret } from '../redact';
 import { EncryptedSecretsFile } from '../secrets/encrypted-secrets-file';
 import {
@@ -63,7 +64,14 @@ export async function openWrappedKeySafeStorage(
     decryptString: unusable,
   };
   if (safeStorageUnusableReason(described) !== null) return described;
-  const key = await loadOrCreateDataKey(configDir, remote, logger);
+  let key: Buffer;
+  try {
+    key = await loadOrCreateDataKey(configDir, remote, logger);
+  } catch (error) {
+    // safeStorage claimed to work but would not wrap a key: the engine falls back to the key file, with its notice.
+    logger.warn({ err: error }, 'safeStorage could not protect a data key');
+    return { ...described, isEncryptionAvailable: () => false };
+  }
   await sealEarlierEntries(configDir, key, remote, logger);
   return { ...described, encryptString: (plainText) => seal(key, plainText), decryptString: (sealed) => open(key, sealed) };
 }
@@ -92,9 +100,10 @@ function open(key: Buffer, sealed: Buffer): string {
 
 async function loadOrCreateDataKey(configDir: string, remote: RemoteSafeStorage, logger: Logger): Promise<Buffer> {
   const path = join(configDir, WRAPPED_KEY_FILE);
-  if (existsSync(path)) {
+  const text = readStateText(path);
+  if (text !== null) {
     try {
-      const stored = JSON.parse(readFileSync(path, 'utf8')) as WrappedKeyFile;
+      const stored = JSON.parse(text) as WrappedKeyFile;
       if (stored?.version !== 1 || typeof stored.wrappedKeyBase64 !== 'string') throw new Error('unexpected content');
       const keyBase64 = await remote.decrypt(stored.wrappedKeyBase64);
       registerSecret(keyBase64);
@@ -104,20 +113,23 @@ async function loadOrCreateDataKey(configDir: string, remote: RemoteSafeStorage,
     } catch (error) {
       // The keyring was reset or the file damaged: secrets sealed under the old key are lost either
       // way (the operator is asked for the password again); the old file is kept, never overwritten.
-      const aside = `${path}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      renameSync(path, aside);
-      logger.warn({ err: error, keptAs: aside }, 'the safeStorage data key cannot be opened; a new one is made');
+      const aside = keepAside(path, new Date()) ?? path;
+      logger.warn(
+        { err: error },
+        keptAsideNotice(
+          path,
+          describeUnusable(error),
+          aside,
+          'a new data key protects secrets from now on; enter the share password again.',
+        ),
+      );
     }
   }
   const key = randomBytes(32);
   const keyBase64 = key.toString('base64');
   registerSecret(keyBase64);
   const content: WrappedKeyFile = { version: 1, wrappedKeyBase64: await remote.encrypt(keyBase64) };
-  mkdirSync(configDir, { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+  writeStateText(path, `${JSON.stringify(content, null, 2)}\n`);
   return key;
 }
 

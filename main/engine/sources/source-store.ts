@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { z } from 'zod';
-import type { AddSourceInput, SourceView } from '../../../preload/api';
+import type { SourceView } from '../../../preload/api';
 import { EngineError, invalidInput } from '../errors';
 import { describeUnusable, keepAside, keptAsideNotice, newestKeptAside, readStateText, writeStateText } from '../app/state-file';
 import { ensureSampleStamp, SAMPLE_COMPONENTS } from './sample-stamp';
@@ -94,42 +94,62 @@ export class SourceStore {
     );
   }
 
-  add(input: AddSourceInput): SourceView[] {
+  /** A folder source (what the window and the web host may add: the contract's addSource). */
+  addFolder(input: { name: string; folder: string }): SourceView[] {
     checkComponentName(input.name);
-    if (!!input.folder === !!input.command)
+    if (!isAbsolute(input.folder)) throw invalidInput('folder', `The folder must be an absolute path (got "${input.folder}").`);
+    return this.addDefinition({ name: input.name, kind: 'folder', folder: input.folder });
+  }
+
+  /** A command source: station-only (station-sources.ts), never reachable through the contract. */
+  addCommand(input: CommandSourceInput): SourceView[] {
+    checkComponentName(input.name);
+    if (input.command.trim() === '')
+      throw invalidInput('command', 'The command is empty.', 'Give the command whose standard output is the data.');
+    const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_COMMAND_TIMEOUT_SECONDS) {
       throw invalidInput(
-        'source',
-        'Give exactly one of a folder or a command.',
-        'A source is a folder to back up, or a command whose output is the data.',
+        'timeoutSeconds',
+        `The command timeout must be a whole number of seconds from 1 to ${MAX_COMMAND_TIMEOUT_SECONDS}.`,
       );
-    let source: SourceDefinition;
-    if (input.folder) {
-      if (!isAbsolute(input.folder)) throw invalidInput('folder', `The folder must be an absolute path (got "${input.folder}").`);
-      source = { name: input.name, kind: 'folder', folder: input.folder };
-    } else {
-      const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
-      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_COMMAND_TIMEOUT_SECONDS) {
-        throw invalidInput(
-          'timeoutSeconds',
-          `The command timeout must be a whole number of seconds from 1 to ${MAX_COMMAND_TIMEOUT_SECONDS}.`,
-        );
-      }
-      source = { name: input.name, kind: 'command', command: input.command ?? '', timeoutSeconds };
     }
+    return this.addDefinition({ name: input.name, kind: 'command', command: input.command, timeoutSeconds });
+  }
+
+  /**
+   * Removes a source. `folders-only` is the contract's removeSource: a command
+   * source is shown read-only there and managed on the station.
+   */
+  remove(name: string, scope: 'folders-only' | 'any'): SourceView[] {
+    const defined = this.defined();
+    const source = defined.find((candidate) => candidate.name === name);
+    if (!source) throw invalidInput('name', `There is no source named "${name}".`, 'List the sources to see their names.');
+    if (source.kind === 'command' && scope === 'folders-only') throw commandSourceIsStationOnly(name);
+    this.write(defined.filter((candidate) => candidate.name !== name));
+    return this.views();
+  }
+
+  private addDefinition(source: SourceDefinition): SourceView[] {
     // Adding to a missing file (even one kept aside) starts a new list: that is "defining the sources again".
     const next = [...(this.read() ?? []), source];
     checkSourceList(next);
     this.write(next);
     return this.views();
   }
+}
 
-  remove(name: string): SourceView[] {
-    const defined = this.defined();
-    if (!defined.some((source) => source.name === name))
-      throw invalidInput('name', `There is no source named "${name}".`, 'List the sources to see their names.');
-    this.write(defined.filter((source) => source.name !== name));
-    return this.views();
-  }
+export interface CommandSourceInput {
+  name: string;
+  command: string;
+  timeoutSeconds?: number;
+}
+
+function commandSourceIsStationOnly(name: string): EngineError {
+  return invalidInput(
+    'name',
+    `"${name}" is a command source: it runs a shell command as the console's user, so it is managed on the station only.`,
+    `Remove it there: infra-backup sources remove ${name}`,
+  );
 }
 
 function sourcesKeptAside(path: string, aside: string): EngineError {

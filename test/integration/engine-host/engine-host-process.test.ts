@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, ApiEvent, ApiMethod, BackupSummary, JobProgress, SettingsView, ShareTestResult } from '../../../preload/api';
-import { ENGINE_TEXTS, startEngineProcess, type EngineConnection } from '../../../main/electron/engine-process';
+import { ENGINE_HOST_ENTRY, ENGINE_TEXTS, startEngineProcess, type EngineConnection } from '../../../main/electron/engine-process';
 import { createLogger } from '../../../main/engine/app/logger';
 import { LOCK_FILE } from '../../../main/engine/backup/share-lock';
 import { cli } from '../../support/cli';
@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../../support/web-console';
 import { fakeSafeStorage, MessageChannelStandIn } from '../../unit/electron/stand-ins';
 import { descendantsOf, ForkedUtilityProcesses, hasExited } from './forked-utility-process';
 
-const ENGINE_HOST = join(PROJECT_ROOT, 'out', 'main', 'engine-host.js');
+const ENGINE_HOST = join(PROJECT_ROOT, 'out', ENGINE_HOST_ENTRY);
 
 /** Resolves with the first event the predicate accepts. */
 function nextEvent<T extends ApiEvent>(connection: EngineConnection, accept: (event: ApiEvent) => event is T): Promise<T> {

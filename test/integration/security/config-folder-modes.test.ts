@@ -97,4 +97,14 @@ describe('the config folder belongs to its user only', () => {
     expect(statSync(outside).mode & 0o777).toBe(0o644);
     expect(execFileSync('cat', [outside], { encoding: 'utf8' })).toBe("not the console's");
   });
+
+  it('a config folder reached through a link of the operator is tightened too', async () => {
+    const real = join(temp.path, 'real-config');
+    mkdirSync(real, { mode: 0o755 });
+    writeFileSync(join(real, 'sources.json'), JSON.stringify({ sources: [] }), { mode: 0o644 });
+    symlinkSync(real, config);
+    expect((await cli(c('sources', 'list'))).code).toBe(0);
+    expect(statSync(real).mode & 0o777).toBe(0o700);
+    expect(statSync(join(real, 'sources.json')).mode & 0o777).toBe(0o600);
+  });
 });

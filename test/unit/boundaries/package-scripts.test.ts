@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import config from '../../../electron.vite.config';
+import { ENGINE_HOST_ENTRY } from '../../../main/electron/engine-process';
 
 const root = path.resolve(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -50,8 +51,19 @@ describe('package scripts run files that exist or that the build emits', () => {
 
   it('reads the build outputs from the electron-vite config', () => {
     expect(built).toEqual(
-      new Set(['out/main/index.js', 'out/main/cli.js', 'out/main/bench.js', 'out/preload/index.cjs', 'out/renderer/index.html']),
+      new Set([
+        'out/main/index.js',
+        'out/main/cli.js',
+        'out/main/bench.js',
+        'out/main/engine-host.js',
+        'out/preload/index.cjs',
+        'out/renderer/index.html',
+      ]),
     );
+  });
+
+  it('the engine host the desktop forks is built', () => {
+    expect(built).toContain(`out/${ENGINE_HOST_ENTRY}`);
   });
 
   it.each(Object.entries(pkg.scripts))('npm run %s', (_name, commandLine) => {

@@ -60,7 +60,7 @@ describe('safeStorage for the engine in its own process (a data key wrapped by m
     const store = new SafeStorageSecretStore(dir, await openWrappedKeySafeStorage(dir, usable, otherMachine, logger));
     expect(() => store.get('share-password')).toThrow(expect.objectContaining({ code: 'settings-corrupt' }));
     // the unreadable key is kept aside, never overwritten; a new one serves new secrets
-    expect(readdirSync(dir).filter((name) => name.startsWith(`${WRAPPED_KEY_FILE}.unreadable-`))).toHaveLength(1);
+    expect(readdirSync(dir).filter((name) => name.startsWith('secrets.safestorage.key.corrupt-'))).toHaveLength(1);
     store.set('share-password', 'new-password');
     expect(store.get('share-password')).toBe('new-password');
   });
@@ -88,6 +88,19 @@ describe('safeStorage for the engine in its own process (a data key wrapped by m
     const store = new SafeStorageSecretStore(dir, await openWrappedKeySafeStorage(dir, usable, refusing, logger));
     expect(() => store.get('share-password')).toThrow(expect.objectContaining({ code: 'settings-corrupt' }));
     expect(store.has('share-password')).toBe(true);
+  });
+
+  it('falls back to the key file when safeStorage says it works but will not wrap a key', async () => {
+    const broken = remoteOver({
+      ...fakeSafeStorage(),
+      encryptString: () => {
+        throw new Error('Encryption is not available.');
+      },
+    });
+    const chosen = chooseSecretStore(dir, await openWrappedKeySafeStorage(dir, usable, broken, logger));
+    expect(chosen.store).toBeInstanceOf(KeyFileSecretStore);
+    expect(chosen.warning).toMatch(/key file/);
+    expect(existsSync(join(dir, WRAPPED_KEY_FILE))).toBe(false);
   });
 
   it('asks main nothing when its safeStorage is unusable; the engine falls back to the key file', async () => {

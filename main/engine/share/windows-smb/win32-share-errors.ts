@@ -1,7 +1,7 @@
 /**
  * Win32 result codes of the network calls, mapped to the operator's share
  * failure categories. The category texts come from the one table in
- * ../share-errors.ts; only the 1219 case adds its own remediation, because
+ * ../share-failure-texts.ts; only the 1219 case adds its own remediation, because
  * the usual one ("update the credentials") would not help there.
  */
 import type { ShareFailureCategory } from '../../../../preload/api';

@@ -7,8 +7,9 @@
  * does in a `finally`, so a failed or cancelled job disconnects too.
  */
 import type { Readable } from 'node:stream';
-import type { FileShare, ShareEntry, ShareSpace, WriteResult } from '../file-share';
+import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from '../file-share';
 import { registerSecret } from '../../redact';
+import { throwIfAborted } from '../abort';
 import { LocalShare } from '../local-share';
 import { shareError } from '../share-errors';
 import { isSameAccount } from './connected-identity';
@@ -51,48 +52,59 @@ export class WindowsSmbShare implements FileShare {
     return this.options.folder;
   }
 
-  async stat(path: string): Promise<ShareEntry | null> {
-    await this.connected();
-    return this.files.stat(path);
+  capabilities(): ShareCapabilities {
+    // The redirector hides the dialect and encryption from plain file I/O; links
+    // are reparse points the local driver sees with lstat.
+    return { server: null, reportsProtocol: false, links: 'always' };
   }
 
-  async list(dir: string): Promise<ShareEntry[]> {
-    await this.connected();
-    return this.files.list(dir);
+  async connect(signal: AbortSignal): Promise<ShareSession> {
+    await this.connected(signal);
+    return { dialect: null, encrypted: false, account: this.options.username };
   }
 
-  async mkdirp(dir: string): Promise<void> {
-    await this.connected();
-    return this.files.mkdirp(dir);
+  async stat(path: string, signal: AbortSignal): Promise<ShareEntry | null> {
+    await this.connected(signal);
+    return this.files.stat(path, signal);
   }
 
-  async writeStream(path: string, source: Readable): Promise<WriteResult> {
+  async list(dir: string, signal: AbortSignal): Promise<ShareEntry[]> {
+    await this.connected(signal);
+    return this.files.list(dir, signal);
+  }
+
+  async mkdirp(dir: string, signal: AbortSignal): Promise<void> {
+    await this.connected(signal);
+    return this.files.mkdirp(dir, signal);
+  }
+
+  async writeStream(path: string, source: Readable, signal: AbortSignal): Promise<WriteResult> {
     try {
-      await this.connected();
+      await this.connected(signal);
     } catch (error) {
       source.destroy();
       throw error;
     }
-    return this.files.writeStream(path, source);
+    return this.files.writeStream(path, source, signal);
   }
 
-  async readStream(path: string): Promise<Readable> {
-    await this.connected();
-    return this.files.readStream(path);
+  async readStream(path: string, signal: AbortSignal): Promise<Readable> {
+    await this.connected(signal);
+    return this.files.readStream(path, signal);
   }
 
-  async rename(from: string, to: string): Promise<void> {
-    await this.connected();
-    return this.files.rename(from, to);
+  async rename(from: string, to: string, signal: AbortSignal): Promise<void> {
+    await this.connected(signal);
+    return this.files.rename(from, to, signal);
   }
 
-  async deleteTree(path: string): Promise<void> {
-    await this.connected();
-    return this.files.deleteTree(path);
+  async deleteTree(path: string, signal: AbortSignal): Promise<void> {
+    await this.connected(signal);
+    return this.files.deleteTree(path, signal);
   }
 
-  async freeSpace(): Promise<ShareSpace> {
-    await this.connected();
+  async freeSpace(signal: AbortSignal): Promise<ShareSpace> {
+    await this.connected(signal);
     const space = await this.options.net.diskSpace(this.options.folder);
     if (space.code !== WIN32.success) throw win32ShareError(space.code, `Reading the free space of ${this.options.folder}`);
     return { freeBytes: space.freeBytes, totalBytes: space.totalBytes };
@@ -114,9 +126,10 @@ export class WindowsSmbShare implements FileShare {
     await this.disconnect();
   }
 
-  private connected(): Promise<void> {
+  private connected(signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
     if (!this.connection) {
-      const attempt = this.connect();
+      const attempt = this.addConnection();
       this.connection = attempt;
       // A failed connect holds nothing: the next operation (or a retry) tries again.
       attempt.catch(() => {
@@ -126,7 +139,7 @@ export class WindowsSmbShare implements FileShare {
     return this.connection;
   }
 
-  private async connect(): Promise<void> {
+  private async addConnection(): Promise<void> {
     const { net, remote, username } = this.options;
     const code = await net.addConnection(remote, username, this.#password);
     if (code !== WIN32.success) throw win32ShareError(code, `Connecting to ${remote} as ${username}`);

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { invalidInput } from '../engine/errors';
+import { invalidInput } from '../errors';
 
 /** What a file given on the command line must be, and the most it may hold: nothing is read past it (`--cert /dev/zero` ends). */
 export interface InputFileKind {
