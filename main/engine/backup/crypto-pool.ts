@@ -52,7 +52,6 @@ export class CryptoPool {
 
   private spawn(): PoolWorker {
     const entry: PoolWorker = { worker: startFunctionWorker(cryptoWorker, null), outstanding: 0 };
-    entry.worker.unref();
     entry.worker.on('message', (reply: CryptoReply) => {
       const job = this.pending.get(reply.id);
       if (!job) return;
@@ -73,6 +72,8 @@ export class CryptoPool {
     };
     entry.worker.once('error', fail);
     entry.worker.once('exit', (code) => fail(new Error(`A crypto worker stopped (exit code ${code}).`)));
+    // After the listeners: adding a 'message' listener references the worker's port again.
+    entry.worker.unref();
     this.workers.push(entry);
     return entry;
   }

@@ -120,6 +120,24 @@ describe('crypto pool: sealing and hashing on worker threads', () => {
     }
   });
 
+  it('an idle pool keeps nothing referenced, so a host process can exit (a cancelled backup left a port referenced)', async () => {
+    const referenced = (): number =>
+      (process as unknown as { _getActiveHandles(): Array<{ hasRef?: () => boolean; constructor: { name: string } }> })
+        ._getActiveHandles()
+        .filter((handle) => ['MessagePort', 'Worker'].includes(handle.constructor.name) && handle.hasRef?.() === true).length;
+    const before = referenced();
+    const own = new CryptoPool(3);
+    try {
+      // The second hash stream lives on the third worker: all three start, only one gets a job.
+      own.sha256();
+      own.sha256().drop();
+      await own.idle();
+      expect(referenced()).toBe(before);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a tampered chunk fails authentication with its class', async () => {
     const key = randomBytes(32);
     const stored = sealSequentially(key, randomBytes(4 * CHUNK), CHUNK);
