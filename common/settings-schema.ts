@@ -346,6 +346,8 @@ export const backupLocationDocumentSchema = z.object({
       isBackupSchedulerEnabled: z.boolean(),
       backupFrequencyInHours: frequencyHoursSchema,
       backupRetentionPeriodInDays: retentionDaysSchema,
+      /** Exported for information (disaster recovery: `--trust-signer`); ignored on import. */
+      stationSigningPublicKey: z.string().max(128).nullable().optional(),
     }),
   }),
 });

@@ -78,6 +78,8 @@ export const verifyInput = z.strictObject({
   backupId,
   /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
   key: recoveryKeyInput.optional(),
+  /** Accept a backup signed by this public key (base64 of 32 bytes) although this console does not know it: another station's backups, in disaster recovery. */
+  trustSigner: text(128).optional(),
 });
 
 export const restoreInput = z.strictObject({
@@ -87,6 +89,8 @@ export const restoreInput = z.strictObject({
   /** An empty (or absent) local folder; nothing is written outside it. */
   targetFolder: text(4096),
   key: recoveryKeyInput,
+  /** As in verifyInput. */
+  trustSigner: text(128).optional(),
 });
 
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
