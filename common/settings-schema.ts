@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 import type { SettingsInput, SettingsView } from '../preload/api';
-import { LOCAL_LOCATION_WARNING, isDnsName, tryParseUncLocation, type ParsedLocation } from './unc-location';
+import { isDnsName } from './host-address';
+import { LOCAL_LOCATION_WARNING, tryParseUncLocation, type ParsedLocation } from './unc-location';
 
 export { LOCAL_LOCATION_WARNING, parseUncLocation, tryParseUncLocation, type ParsedLocation } from './unc-location';
 
