@@ -25,6 +25,7 @@ import { ShareSnapshot } from './maintenance/share-snapshot';
 import { scheduleMethods } from './methods/schedule';
 import { openFileShare } from './share/open-share';
 import { NO_CANCEL } from './share/abort';
+import { timelineMethods } from './methods/timeline';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -215,8 +216,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return check;
     },
     ...scheduleMethods(ctx, core),
-    getLastRuns: () => runLog.view(),
-    listAlerts: () => alerts.list(),
+    ...timelineMethods(core, runLog, alerts),
   };
   return engine;
 }

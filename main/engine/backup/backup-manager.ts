@@ -24,6 +24,8 @@ import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
+import { FORMAT_VERSION } from './backup-format';
+import { judgeSigner, refuseSigner, signerView } from './signer-policy';
 
 export interface BackupManagerDeps {
   ctx: EngineContext;
@@ -117,11 +119,13 @@ export class BackupManager {
     const startedAt = clock.now();
     const jobId = randomUUID();
     const backupId = newBackupId(startedAt);
+    const signer = ctx.settings.service.stationSigner();
     const sealer = format.newSealer(
       backupId,
       target.mode === 'certificate'
         ? { mode: 'certificate', thumbprint: target.thumbprint, publicKey: target.publicKey }
         : { mode: 'legacy-key', key: target.key },
+      signer,
     );
     const abort = new AbortController();
     const progress: JobProgress = {
@@ -184,7 +188,7 @@ export class BackupManager {
         };
         if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
       }
-      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy);
+      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy, signer.publicKey);
     })();
     return progress;
   }
@@ -195,12 +199,18 @@ export class BackupManager {
     thumbprint: string | null,
     encryptionMode: 'certificate' | 'legacy-key',
     cancelledBy: CancelReason | null,
+    signingPublicKey: string,
   ): void {
     const { ctx } = this.deps;
     // A job that ended because it was cancelled is Cancelled, not Failed; one that published before the cancel took effect stands.
     const cancelled = cancelledBy !== null && outcome.failure !== null;
     const recorded = summaryOf(
-      { ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } },
+      {
+        ...outcome.manifest,
+        formatVersion: FORMAT_VERSION,
+        signature: null,
+        encryption: { mode: encryptionMode, recipientThumbprint: thumbprint },
+      },
       null,
     );
     const summary: BackupSummary = cancelled ? { ...recorded, state: 'Cancelled', recoveryReady: false } : recorded;
@@ -223,7 +233,7 @@ export class BackupManager {
         outcome.failure.message,
       );
     if (thumbprint && (summary.state === 'Succeeded' || summary.state === 'PartialSucceeded'))
-      ctx.settings.service.markCertificateUsed(thumbprint);
+      ctx.settings.service.markCertificateUsed(thumbprint, signingPublicKey);
     this.active = null;
     ctx.events.publish({ type: 'job-finished', jobId, backup: summary, error: failure });
   }
@@ -253,6 +263,7 @@ export class BackupManager {
         this.manifests.clear();
         this.manifestsLocation = location;
       }
+      // Expiry is retention's to say (Automation.withExpiry); the catalog knows only what is on the share.
       const entries = await listCatalog(share, format, this.manifests);
       return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, null) : unreadableSummary(entry.backupId)));
     });
@@ -271,6 +282,7 @@ export class BackupManager {
     const key = input.key ? openingKey(input.key) : null;
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId);
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       let unlocked = null;
       if (key) {
         try {
@@ -281,13 +293,14 @@ export class BackupManager {
               backupId: input.backupId,
               deep: true,
               ok: false,
+              signer: signerView(signer),
               components: [{ name: 'manifest', ok: false, detail: error.message }],
             };
           }
           throw error;
         }
       }
-      return verifyBackup(share, entry, unlocked);
+      return verifyBackup(share, entry, unlocked, signer);
     });
   }
 
@@ -296,11 +309,18 @@ export class BackupManager {
     const key = openingKey(input.key);
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId);
+      // Who wrote it is decided before anything is decrypted: a refused backup is never opened.
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
+      if (!signer.acceptable) throw refuseSigner(entry.manifest.backupId, signer);
       const unlocked = format.unlock(entry.manifestBytes, key);
-      return restoreBackup(share, format, entry, unlocked, {
-        targetFolder: input.targetFolder,
-        ...(input.component ? { component: input.component } : {}),
-      });
+      return restoreBackup(
+        share,
+        format,
+        entry,
+        unlocked,
+        { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) },
+        signer,
+      );
     });
   }
 
