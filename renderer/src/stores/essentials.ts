@@ -1,23 +1,33 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { EssentialsView } from '../../../preload/api';
-import { useApi, ApiCallError } from '../api';
+import { computed, ref } from 'vue';
+import type { EssentialsView, TimelineEvent } from '../../../preload/api';
+import { asApiError, useApi, type ApiCallError } from '../api';
 
+/** The blade's Essentials: health at a glance, and Enable / Disable automatic backups. */
 export const useEssentialsStore = defineStore('essentials', () => {
   const essentials = ref<EssentialsView | null>(null);
+  /** The newest finished run, whatever its outcome (the last successful one is essentials.lastBackup). */
+  const lastAttempt = ref<TimelineEvent | null>(null);
   const error = ref<ApiCallError | null>(null);
   const loading = ref(false);
+  const switching = ref(false);
+  /** Shown beside the Enable / Disable command. */
+  const switchError = ref<ApiCallError | null>(null);
+
+  const configured = computed(() => essentials.value?.settings.configured === true);
 
   async function refresh(): Promise<void> {
     loading.value = true;
     try {
-      essentials.value = await useApi().call('getEssentials');
+      const [view, runs] = await Promise.all([
+        useApi().call('getEssentials'),
+        useApi().call('getTimeline', { kinds: ['run-finished'], limit: 1 }),
+      ]);
+      essentials.value = view;
+      lastAttempt.value = runs[0] ?? null;
       error.value = null;
     } catch (caught) {
-      error.value =
-        caught instanceof ApiCallError
-          ? caught
-          : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+      error.value = asApiError(caught);
     } finally {
       loading.value = false;
     }
@@ -25,16 +35,18 @@ export const useEssentialsStore = defineStore('essentials', () => {
 
   /** Enable / Disable Automatic Backups: settings and schedule are kept either way. */
   async function setAutomaticBackups(enabled: boolean): Promise<void> {
+    switching.value = true;
+    switchError.value = null;
     try {
-      await useApi().call('setAutomaticBackups', { enabled });
+      const schedule = await useApi().call('setAutomaticBackups', { enabled });
+      if (essentials.value) essentials.value.schedule = schedule;
       await refresh();
     } catch (caught) {
-      error.value =
-        caught instanceof ApiCallError
-          ? caught
-          : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+      switchError.value = asApiError(caught);
+    } finally {
+      switching.value = false;
     }
   }
 
-  return { essentials, error, loading, refresh, setAutomaticBackups };
+  return { essentials, lastAttempt, error, loading, switching, switchError, configured, refresh, setAutomaticBackups };
 });

@@ -1,21 +1,33 @@
 import { ApiCallError, useApi } from '../api';
-import { useEssentialsStore } from './essentials';
-import { useBackupsStore } from './backups';
 import { useAlertsStore } from './alerts';
+import { useBackupsStore } from './backups';
+import { useEssentialsStore } from './essentials';
+import { useSettingsStore } from './settings';
+import { useTimelineStore } from './timeline';
 
-/** Engine events refresh the stores that show what changed. */
+/** Engine events update the stores that show what changed. */
 export function connectEngineEvents(): () => void {
   const essentials = useEssentialsStore();
   const backups = useBackupsStore();
   const alerts = useAlertsStore();
+  const settings = useSettingsStore();
+  const timeline = useTimelineStore();
+  const refreshTimeline = (): void => {
+    if (timeline.loaded) void timeline.refresh();
+  };
   return useApi().onEvent((event) => {
     switch (event.type) {
       case 'settings-changed':
+        settings.onSavedElsewhere(event.settings);
+        void essentials.refresh();
+        void backups.refresh();
+        break;
       case 'schedule-changed':
         void essentials.refresh();
+        refreshTimeline();
         break;
       case 'alerts-changed':
-        alerts.alerts = event.alerts;
+        alerts.onChanged(event.alerts);
         void essentials.refresh();
         break;
       case 'job-progress':
@@ -25,8 +37,10 @@ export function connectEngineEvents(): () => void {
       case 'job-finished':
         backups.onFinished(event.backup, event.error ? new ApiCallError(event.error) : null);
         void essentials.refresh();
+        refreshTimeline();
         break;
-      default:
+      case 'timeline-appended':
+        refreshTimeline();
         break;
     }
   });

@@ -1,0 +1,121 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { BackupDetail, RecoveryKeyCheck, RecoveryKeyInput, RestoreResult, VerifyResult } from '../../../preload/api';
+import { asApiError, useApi, type ApiCallError } from '../api';
+
+export type RecoveryKind = 'verify' | 'restore';
+export type RecoveryPhase = 'ready' | 'running' | 'done' | 'failed';
+
+/**
+ * Verify, restore and "Check my recovery key". Key material (.pfx bytes,
+ * passwords, a legacy key) passes through for one call and is never kept here.
+ */
+export const useRecoveryStore = defineStore('recovery', () => {
+  /** The backup the open dialog works on, with its components (the restore dropdown) and encryption. */
+  const backup = ref<BackupDetail | null>(null);
+  const backupError = ref<ApiCallError | null>(null);
+  const kind = ref<RecoveryKind>('verify');
+  const phase = ref<RecoveryPhase>('ready');
+  const verifyResult = ref<VerifyResult | null>(null);
+  const restoreResult = ref<RestoreResult | null>(null);
+  const error = ref<ApiCallError | null>(null);
+  const checking = ref(false);
+  const checkResult = ref<RecoveryKeyCheck | null>(null);
+  const checkError = ref<ApiCallError | null>(null);
+
+  /** Components that hold data (a component that failed during backup has nothing to restore). */
+  const restorableComponents = computed(() => backup.value?.components.filter((component) => component.state === 'Succeeded') ?? []);
+
+  async function prepare(next: RecoveryKind, backupId: string): Promise<void> {
+    kind.value = next;
+    phase.value = 'ready';
+    verifyResult.value = null;
+    restoreResult.value = null;
+    error.value = null;
+    backupError.value = null;
+    if (backup.value?.backupId !== backupId) backup.value = null;
+    try {
+      backup.value = await useApi().call('getBackup', { backupId });
+    } catch (caught) {
+      backupError.value = asApiError(caught);
+    }
+  }
+
+  async function verify(backupId: string, key?: RecoveryKeyInput): Promise<void> {
+    phase.value = 'running';
+    error.value = null;
+    try {
+      verifyResult.value = await useApi().call('verifyBackup', key ? { backupId, key } : { backupId });
+      phase.value = 'done';
+    } catch (caught) {
+      error.value = asApiError(caught);
+      phase.value = 'failed';
+    }
+  }
+
+  async function restore(request: {
+    backupId: string;
+    targetFolder: string;
+    component: string | null;
+    key: RecoveryKeyInput;
+  }): Promise<void> {
+    phase.value = 'running';
+    error.value = null;
+    try {
+      restoreResult.value = await useApi().call('restoreBackup', {
+        backupId: request.backupId,
+        targetFolder: request.targetFolder.trim(),
+        key: request.key,
+        ...(request.component ? { component: request.component } : {}),
+      });
+      phase.value = 'done';
+    } catch (caught) {
+      error.value = asApiError(caught);
+      phase.value = 'failed';
+    }
+  }
+
+  /** Back to the form after a failure, keeping the backup. */
+  function retry(): void {
+    phase.value = 'ready';
+    error.value = null;
+  }
+
+  async function checkRecoveryKey(pfxBase64: string, password: string): Promise<void> {
+    checking.value = true;
+    checkResult.value = null;
+    checkError.value = null;
+    try {
+      checkResult.value = await useApi().call('checkRecoveryKey', { pfxBase64, password });
+    } catch (caught) {
+      checkError.value = asApiError(caught);
+    } finally {
+      checking.value = false;
+    }
+  }
+
+  function resetCheck(): void {
+    checkResult.value = null;
+    checkError.value = null;
+  }
+
+  return {
+    backup,
+    backupError,
+    kind,
+    phase,
+    verifyResult,
+    restoreResult,
+    error,
+    checking,
+    checkResult,
+    checkError,
+    restorableComponents,
+    prepare,
+    verify,
+    restore,
+    retry,
+    checkRecoveryKey,
+    resetCheck,
+  };
+});
