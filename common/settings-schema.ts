@@ -268,8 +268,15 @@ function rule<T>(check: (value: T) => string | null) {
   };
 }
 
-/** SettingsInput with every per-field rule (cross-field rules: validateSettingsInput). */
+/**
+ * saveSettings' input, the one definition (preload/api.ts infers SettingsInput
+ * from it), with every rule that holds whatever is stored. The rules that
+ * depend on the stored configuration (first save, password match, legacy key
+ * → certificate) are validateSettingsInput's. An empty certificate means
+ * "unchanged" (a form sends every field).
+ */
 export const settingsInputSchema = z.strictObject({
+  /** UNC path `\\host\share[\folder…]`, or a local folder (trial use). */
   location: z.string().max(1024).superRefine(rule(checkLocation)).optional(),
   username: z.string().max(512).optional(),
   password: z.string().max(PASSWORD_MAX_LENGTH).optional(),
@@ -287,9 +294,17 @@ export const settingsInputSchema = z.strictObject({
     .superRefine(rule(checkRetentionDays))
     .optional(),
   automaticBackups: z.boolean({ error: 'Automatic backups must be true (enabled) or false (disabled).' }).optional(),
-  certificateBase64: z.string().max(90_000).superRefine(rule(checkCertificateBase64)).optional(),
+  /** The .cer/.crt bytes, base64 (DER or PEM). */
+  certificateBase64: z
+    .string()
+    .max(90_000)
+    .superRefine(rule((value: string) => (value.trim() === '' ? null : checkCertificateBase64(value))))
+    .optional(),
+  /** Replace the legacy key (backwards-compatibility mode only). */
   encryptionKeyBase64: z.string().max(1024).optional(),
+  /** Required when switching from a legacy key to a certificate (one-way). */
   confirmSwitchToCertificate: z.boolean().optional(),
+  /** Required when a lower retention period would delete existing backups. */
   confirmRetentionDeletion: z.boolean().optional(),
 });
 
@@ -299,7 +314,8 @@ export const inspectCertificateInputSchema = z.strictObject({
 
 export const generateCertificateInputSchema = z
   .strictObject({
-    dnsName: z.string().max(253).superRefine(rule(checkDnsName)),
+    // Trimmed here, so the subject and the file names carry the name itself, not spaces around it.
+    dnsName: z.string().max(300).trim().superRefine(rule(checkDnsName)),
     years: z
       .number()
       .superRefine(rule((value: number) => integerInRange('Validity in years', value, CERTIFICATE_YEARS, 'years')))
@@ -352,6 +368,3 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
   }
   return errors;
 }
-
-/** importSettings' input: `{ document }`. */
-export const importSettingsInputSchema = z.strictObject({ document: backupLocationDocumentSchema });

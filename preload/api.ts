@@ -8,9 +8,20 @@
  * instances, no secrets flowing back out (passwords and private keys are
  * write-only inputs).
  *
- * This file must stay free of runtime imports so that the renderer, the sandboxed
- * preload and the engine can all depend on it.
+ * The schemas in common/contract/ define every method's input and result and
+ * the events; the types here are inferred from them, so each is written once.
+ * This file must stay free of runtime imports (lint-enforced) so that the
+ * sandboxed preload, the renderer and the engine can all depend on it: it
+ * imports the schemas as types only, and keeps the few constants the preload
+ * and the schemas need at run time.
  */
+import type { z } from 'zod';
+import type * as inputs from '../common/contract/inputs';
+import type { API_CONTRACT, apiEvent } from '../common/contract/methods';
+import type * as views from '../common/contract/views';
+
+type Output<S extends z.ZodType> = z.output<S>;
+type Input<S extends z.ZodType> = z.input<S>;
 
 // ───────────────────────────── errors ─────────────────────────────
 
@@ -47,280 +58,84 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The error shape every front door returns. Never carries a secret or a stack. */
-export interface ApiError {
-  code: ErrorCode;
-  message: string;
-  remediation: string;
-  field?: string;
-  category?: ShareFailureCategory;
-}
+export type ApiError = Output<typeof views.apiError>;
 
 /** IPC and HTTP results are wrapped so errors arrive typed, not as strings. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 // ───────────────────────────── settings ─────────────────────────────
 
-export interface CertificateInfo {
-  /** SHA-1 of the DER certificate, uppercase hex, as Windows shows it. */
-  thumbprint: string;
-  thumbprintSha256: string;
-  subject: string;
-  issuer: string;
-  notBefore: string;
-  notAfter: string;
-  keyAlgorithm: string;
-  keyBits: number;
-  /** Non-blocking findings: missing keyEncipherment, expired, not yet valid. */
-  warnings: string[];
-}
+export type CertificateInfo = Output<typeof views.certificateInfo>;
 
-export type EncryptionView =
-  | { mode: 'none' }
-  | { mode: 'certificate'; certificate: CertificateInfo }
-  /** Backwards-compatibility mode: a symmetric key configured before certificates. Deprecated. */
-  | { mode: 'legacy-key'; keySet: true; deprecationNotice: string };
+export type EncryptionView = Output<typeof views.encryptionView>;
 
-export interface SettingsView {
-  configured: boolean;
-  /** UNC path `\\host\share[\folder…]`, or a local folder (trial use). */
-  location: string;
-  locationKind: 'smb' | 'local' | 'unset';
-  /** Shown when the location is a local folder: it is not a separate device. */
-  locationWarning?: string;
-  username: string;
-  /** The password is write-only: the console only ever says whether one is stored. */
-  passwordSet: boolean;
-  smbPort: number;
-  frequencyHours: number;
-  retentionDays: number;
-  automaticBackups: boolean;
-  encryption: EncryptionView;
-}
+export type SettingsView = Output<typeof views.settingsView>;
 
 /**
  * A settings change. Absent fields keep their stored value. `password` and
  * `passwordConfirm` are required together on first save.
  */
-export interface SettingsInput {
-  location?: string;
-  username?: string;
-  password?: string;
-  passwordConfirm?: string;
-  smbPort?: number;
-  frequencyHours?: number;
-  retentionDays?: number;
-  automaticBackups?: boolean;
-  /** The .cer/.crt bytes, base64 (DER or PEM). */
-  certificateBase64?: string;
-  /** Replace the legacy key (backwards-compatibility mode only). */
-  encryptionKeyBase64?: string;
-  /** Required when switching from a legacy key to a certificate (one-way). */
-  confirmSwitchToCertificate?: boolean;
-  /** Required when a lower retention period would delete existing backups. */
-  confirmRetentionDeletion?: boolean;
-}
+export type SettingsInput = Input<typeof inputs.settingsInput>;
 
-export interface CertificateHistoryEntry {
-  thumbprint: string;
-  subject: string;
-  notAfter: string;
-  firstUsed: string;
-  lastUsed: string;
-  current: boolean;
-  /** Backups on the share that only this certificate's .pfx can open. */
-  backupIds: string[];
-  /** The operator proved they hold the matching .pfx ("Check my recovery key"). */
-  pfxConfirmed: boolean;
-}
+export type CertificateHistoryEntry = Output<typeof views.certificateHistoryEntry>;
 
 /** Azure Stack's BackupLocation resource shape, for import/export. */
-export interface BackupLocationDocument {
-  properties: {
-    externalStoreDefault: {
-      path: string;
-      userName: string;
-      password: string | null;
-      encryptionCertBase64?: string | null;
-      encryptionCertThumbprint?: string | null;
-      encryptionKeyBase64?: string | null;
-      isBackupSchedulerEnabled: boolean;
-      backupFrequencyInHours: number;
-      backupRetentionPeriodInDays: number;
-    };
-  };
-}
+export type BackupLocationDocument = Output<typeof views.backupLocationDocument>;
 
 // ───────────────────────────── keys ─────────────────────────────
 
-export interface GenerateCertificateInput {
-  dnsName: string;
-  years?: number;
-  pfxPassword: string;
-  pfxPasswordConfirm: string;
-}
+export type GenerateCertificateInput = Input<typeof inputs.generateCertificateInput>;
 
-export interface GeneratedCertificate {
-  certificate: CertificateInfo;
-  /** DER, public part only: this is what the console is configured with. */
-  cerBase64: string;
-  /** Password-protected PKCS#12: keep it safe and off the station; needed to restore. */
-  pfxBase64: string;
-  suggestedFileBase: string;
-}
+export type GeneratedCertificate = Output<typeof views.generatedCertificate>;
 
-export interface GeneratedLegacyKey {
-  /** Base64 of 32 random bytes. Shown once; the console does not keep it unless saved. */
-  keyBase64: string;
-}
+export type GeneratedLegacyKey = Output<typeof views.generatedLegacyKey>;
 
 // ───────────────────────────── share ─────────────────────────────
 
-export interface ShareTestResult {
-  reachable: boolean;
-  authenticated: boolean;
-  writable: boolean;
-  /** e.g. "SMB3_11"; null for a local folder. */
-  dialect: string | null;
-  encrypted: boolean;
-  freeBytes: number | null;
-  totalBytes: number | null;
-  /** One line per step, for the operator. */
-  steps: Array<{ step: string; ok: boolean; detail: string }>;
-  /** The first failure (category and remediation), absent when every step passed. */
-  failure?: ApiError;
-}
+export type ShareTestResult = Output<typeof views.shareTestResult>;
 
-export interface CapacityView {
-  freeBytes: number | null;
-  totalBytes: number | null;
-  measuredAt: string | null;
-}
+export type CapacityView = Output<typeof views.capacityView>;
 
 // ───────────────────────────── sources ─────────────────────────────
 
-export type SourceKind = 'folder' | 'command' | 'sample';
+export type SourceKind = Output<typeof views.sourceKind>;
 
-export interface SourceView {
-  name: string;
-  kind: SourceKind;
-  /** Folder path or command line (never contains secrets; commands must not embed any). */
-  detail: string;
-  timeoutSeconds?: number;
-  /** True for the bundled sample stamp used when no sources are defined. */
-  builtIn: boolean;
-}
+export type SourceView = Output<typeof views.sourceView>;
 
-export interface AddSourceInput {
-  name: string;
-  folder?: string;
-  command?: string;
-  timeoutSeconds?: number;
-}
+export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 
 // ───────────────────────────── backups ─────────────────────────────
 
 export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
-export type BackupTrigger = 'scheduled' | 'on-demand' | 'catch-up';
+export type BackupTrigger = Output<typeof views.backupTrigger>;
 
-export interface ComponentStatus {
-  name: string;
-  state: 'Succeeded' | 'Failed' | 'Skipped';
-  sourceBytes: number;
-  storedBytes: number;
-  error?: string;
-}
+export type ComponentStatus = Output<typeof views.componentStatus>;
 
-export interface BackupSummary {
-  backupId: string;
-  createdAt: string;
-  completedAt: string | null;
-  state: BackupState;
-  trigger: BackupTrigger;
-  sizeBytes: number;
-  certificateThumbprint: string | null;
-  encryptionMode: 'certificate' | 'legacy-key';
-  recoveryReady: boolean;
-  /** When retention will delete it (null for the newest successful backup, which is always kept). */
-  expiresAt: string | null;
-}
+export type BackupSummary = Output<typeof views.backupSummary>;
 
-export interface BackupDetail extends BackupSummary {
-  durationSeconds: number | null;
-  components: ComponentStatus[];
-}
+export type BackupDetail = Output<typeof views.backupDetail>;
 
-export interface JobProgress {
-  jobId: string;
-  backupId: string;
-  trigger: BackupTrigger;
-  state: BackupState;
-  component: string | null;
-  bytesDone: number;
-  bytesTotal: number | null;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-  startedAt: string;
-}
+export type JobProgress = Output<typeof views.jobProgress>;
 
 /** Key material to open a backup: used in memory for one operation, never stored. */
-export type RecoveryKeyInput = { kind: 'pfx'; pfxBase64: string; password: string } | { kind: 'legacy-key'; keyBase64: string };
+export type RecoveryKeyInput = Input<typeof inputs.recoveryKeyInput>;
 
-export interface VerifyInput {
-  backupId: string;
-  /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
-  key?: RecoveryKeyInput;
-}
+export type VerifyInput = Input<typeof inputs.verifyInput>;
 
-export interface VerifyResult {
-  backupId: string;
-  deep: boolean;
-  ok: boolean;
-  components: Array<{ name: string; ok: boolean; detail: string }>;
-}
+export type VerifyResult = Output<typeof views.verifyResult>;
 
-export interface RestoreInput {
-  backupId: string;
-  /** Empty or absent: every component. */
-  component?: string;
-  /** An empty (or absent) local folder; nothing is written outside it. */
-  targetFolder: string;
-  key: RecoveryKeyInput;
-}
+export type RestoreInput = Input<typeof inputs.restoreInput>;
 
-export interface RestoreResult {
-  backupId: string;
-  targetFolder: string;
-  components: Array<{ name: string; files: number; bytes: number }>;
-}
+export type RestoreResult = Output<typeof views.restoreResult>;
 
-export interface RecoveryKeyCheck {
-  matchesCurrentCertificate: boolean;
-  thumbprint: string | null;
-  opensNewestBackup: boolean | null;
-  detail: string;
-}
+export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
-export interface RetentionPreview {
-  retentionDays: number;
-  /** Exactly the backups that would be deleted, like pruneExternalStore DryRun. */
-  toDelete: Array<{ backupId: string; completedAt: string | null; state: BackupState }>;
-  /** Kept although older than the period: the newest successful backup. */
-  keptNewestSuccessful: string | null;
-}
+export type RetentionPreview = Output<typeof views.retentionPreview>;
 
-export interface ScheduleView {
-  enabled: boolean;
-  /** Disabled since (for the informational alert). */
-  disabledSince: string | null;
-  frequencyHours: number;
-  anchor: string | null;
-  nextBackupTime: string | null;
-  lastBackupTime: string | null;
-  upcoming: string[];
-}
+export type ScheduleView = Output<typeof views.scheduleView>;
 
 // ───────────────────────────── timeline, alerts ─────────────────────────────
 
@@ -336,23 +151,9 @@ export const TIMELINE_KINDS = [
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
-export interface TimelineEvent {
-  id: string;
-  at: string;
-  kind: TimelineKind;
-  summary: string;
-  trigger?: BackupTrigger;
-  backupId?: string;
-  state?: BackupState;
-  durationSeconds?: number;
-  category?: ShareFailureCategory;
-  reason?: string;
-}
+export type TimelineEvent = Output<typeof views.timelineEvent>;
 
-export interface TimelineQuery {
-  kinds?: TimelineKind[];
-  limit?: number;
-}
+export type TimelineQuery = Input<typeof inputs.timelineQuery>;
 
 export const ALERT_KINDS = [
   'capacity',
@@ -370,91 +171,38 @@ export const ALERT_KINDS = [
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-export interface Alert {
-  id: string;
-  kind: AlertKind;
-  severity: 'critical' | 'warning' | 'informational';
-  title: string;
-  remediation: string;
-  raisedAt: string;
-  detail?: string;
-}
+export type Alert = Output<typeof views.alert>;
 
 // ───────────────────────────── app ─────────────────────────────
 
-export interface AppInfo {
-  productName: string;
-  version: string;
-  frontDoor: 'desktop' | 'web' | 'cli';
-  configDir: string;
-  /** How the share password is protected at rest, in one sentence. */
-  secretStorage: string;
-  /** Startup findings the operator should see (e.g. settings file kept aside). */
-  notices: string[];
-}
+export type AppInfo = Output<typeof views.appInfo>;
 
-export interface EssentialsView {
-  settings: SettingsView;
-  schedule: ScheduleView;
-  capacity: CapacityView;
-  lastBackup: BackupSummary | null;
-  activeJob: JobProgress | null;
-  alertCount: number;
-}
+export type EssentialsView = Output<typeof views.essentialsView>;
 
 // ───────────────────────────── the API ─────────────────────────────
 
-export interface BackupConsoleApi {
-  getAppInfo(): Promise<AppInfo>;
-  getEssentials(): Promise<EssentialsView>;
+type Contract = typeof API_CONTRACT;
 
-  // settings & certificates
-  getSettings(): Promise<SettingsView>;
-  saveSettings(input: SettingsInput): Promise<SettingsView>;
-  inspectCertificate(input: { certificateBase64: string }): Promise<CertificateInfo>;
-  getCertificateHistory(): Promise<CertificateHistoryEntry[]>;
-  exportSettings(): Promise<BackupLocationDocument>;
-  importSettings(input: { document: BackupLocationDocument }): Promise<SettingsView>;
+/** Every method of the contract: the keys of the schema table (common/contract/methods.ts). */
+export type ApiMethod = keyof Contract;
+/** What a caller sends. */
+export type ApiInput<M extends ApiMethod> = Input<Contract[M]['input']>;
+/** What the engine answers. */
+export type ApiOutput<M extends ApiMethod> = Output<Contract[M]['result']>;
+/** What the engine receives: the input after its schema ran (dispatch passes the parsed value). */
+type EngineInput<M extends ApiMethod> = Output<Contract[M]['input']>;
 
-  // key tooling (offline)
-  generateCertificate(input: GenerateCertificateInput): Promise<GeneratedCertificate>;
-  generateLegacyKey(): Promise<GeneratedLegacyKey>;
+/** The contract as the engine implements it: one function per method, derived from the schemas. */
+export type BackupConsoleApi = {
+  [M in ApiMethod]: EngineInput<M> extends undefined ? () => Promise<ApiOutput<M>> : (input: EngineInput<M>) => Promise<ApiOutput<M>>;
+};
 
-  // share
-  testShare(): Promise<ShareTestResult>;
-  getCapacity(): Promise<CapacityView>;
-
-  // sources
-  listSources(): Promise<SourceView[]>;
-  addSource(input: AddSourceInput): Promise<SourceView[]>;
-  removeSource(input: { name: string }): Promise<SourceView[]>;
-
-  // backups
-  startBackup(): Promise<JobProgress>;
-  cancelBackup(): Promise<void>;
-  getActiveJob(): Promise<JobProgress | null>;
-  listBackups(): Promise<BackupSummary[]>;
-  getBackup(input: { backupId: string }): Promise<BackupDetail>;
-  verifyBackup(input: VerifyInput): Promise<VerifyResult>;
-  restoreBackup(input: RestoreInput): Promise<RestoreResult>;
-  checkRecoveryKey(input: { pfxBase64: string; password: string }): Promise<RecoveryKeyCheck>;
-
-  // retention & schedule
-  previewRetention(input: { retentionDays: number }): Promise<RetentionPreview>;
-  getSchedule(): Promise<ScheduleView>;
-  setAutomaticBackups(input: { enabled: boolean }): Promise<ScheduleView>;
-  previewFrequency(input: { frequencyHours: number }): Promise<ScheduleView>;
-
-  // timeline & alerts
-  getTimeline(input: TimelineQuery): Promise<TimelineEvent[]>;
-  listAlerts(): Promise<Alert[]>;
-}
-
-export type ApiMethod = keyof BackupConsoleApi;
-export type ApiInput<M extends ApiMethod> = Parameters<BackupConsoleApi[M]> extends [infer I] ? I : undefined;
-export type ApiOutput<M extends ApiMethod> = Awaited<ReturnType<BackupConsoleApi[M]>>;
-
-/** Every method, in one list: IPC channels and HTTP routes are derived from it. */
+/**
+ * Every method, in one list the sandboxed preload can use at run time without
+ * loading zod (it builds one bridge function per name). The compiler holds it
+ * to the schema table: a name without a schema is not an ApiMethod, and a
+ * method missing here fails `_EveryMethodListed` below, naming the method.
+ */
 export const API_METHODS = [
   'getAppInfo',
   'getEssentials',
@@ -487,19 +235,17 @@ export const API_METHODS = [
   'listAlerts',
 ] as const satisfies readonly ApiMethod[];
 
+/** Compiles only when `Missing` is empty; the error names what is missing. */
+export type AssertNone<Missing extends never> = Missing;
+type _EveryMethodListed = AssertNone<Exclude<ApiMethod, (typeof API_METHODS)[number]>>;
+
 /** IPC channel of a method: one namespace, derived, never a scattered string. */
 export const ipcChannel = (method: ApiMethod): string => `ibc:${method}`;
 export const IPC_EVENT_CHANNEL = 'ibc:event';
 
 // ───────────────────────────── events ─────────────────────────────
 
-export type ApiEvent =
-  | { type: 'job-progress'; progress: JobProgress }
-  | { type: 'job-finished'; backup: BackupSummary | null; error: ApiError | null }
-  | { type: 'settings-changed'; settings: SettingsView }
-  | { type: 'schedule-changed'; schedule: ScheduleView }
-  | { type: 'alerts-changed'; alerts: Alert[] }
-  | { type: 'timeline-appended'; event: TimelineEvent };
+export type ApiEvent = Output<typeof apiEvent>;
 
 export type ApiEventType = ApiEvent['type'];
 

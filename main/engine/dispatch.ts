@@ -1,6 +1,6 @@
-import type { ApiInput, ApiMethod, ApiOutput, ApiResult, BackupConsoleApi } from '../../preload/api';
+import type { ApiMethod, ApiOutput, ApiResult, BackupConsoleApi } from '../../preload/api';
 import { API_METHODS } from '../../preload/api';
-import { checkMethodInput } from '../../common/contract-schemas';
+import { parseMethodInput } from '../../common/contract/methods';
 import { invalidInput, toEngineError } from './errors';
 import type { Logger } from './app/logger';
 
@@ -9,9 +9,9 @@ export function isApiMethod(name: string): name is ApiMethod {
 }
 
 /**
- * The common path of every front door: validate the input's shape with the
- * shared schema, call the engine, and turn any failure into a typed ApiError.
- * The technical cause is logged (scrubbed) and never returned.
+ * The common path of every front door: run the input through the method's
+ * schema, call the engine with the parsed value, and turn any failure into a
+ * typed ApiError. The technical cause is logged (scrubbed) and never returned.
  */
 export async function dispatch<M extends ApiMethod>(
   api: BackupConsoleApi,
@@ -20,10 +20,11 @@ export async function dispatch<M extends ApiMethod>(
   logger?: Logger,
 ): Promise<ApiResult<ApiOutput<M>>> {
   try {
-    const issue = checkMethodInput(method, input);
-    if (issue) throw invalidInput(issue.field, `Invalid request: ${issue.message}.`);
-    const fn = api[method] as (arg: ApiInput<M>) => Promise<ApiOutput<M>>;
-    const value = await fn.call(api, input as ApiInput<M>);
+    const checked = parseMethodInput(method, input);
+    if (!checked.ok) throw invalidInput(checked.field, checked.message);
+    // The schema table and BackupConsoleApi are one source; TypeScript cannot follow M through both.
+    const fn = api[method] as (arg: unknown) => Promise<ApiOutput<M>>;
+    const value = await fn.call(api, checked.value);
     return { ok: true, value };
   } catch (error) {
     const engineError = toEngineError(error);

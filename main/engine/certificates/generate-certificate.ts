@@ -16,6 +16,7 @@ import forge from 'node-forge';
 import { registerSecret } from '../redact';
 import { parseCertificate } from './inspect-certificate';
 import type { CertificateInfo } from '../../../preload/api';
+import { CERTIFICATE_YEARS } from '../../../common/settings-schema';
 
 export const GENERATED_KEY_BITS = 3072;
 const PBKDF2_ITERATIONS = 10_000;
@@ -41,7 +42,7 @@ export interface SelfSignedCertificate {
 export function generateSelfSignedCertificate(input: GenerateSelfSignedInput): SelfSignedCertificate {
   registerSecret(input.pfxPassword);
   const now = input.now ?? new Date();
-  const years = input.years ?? 1;
+  const years = input.years ?? CERTIFICATE_YEARS.default;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: GENERATED_KEY_BITS });
   const forgePrivateKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
   const forgePublicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());

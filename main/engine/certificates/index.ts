@@ -15,4 +15,3 @@ export {
 } from './generate-certificate';
 export { openPfx, type OpenedPfx } from './open-pfx';
 export { generateLegacyKey } from './legacy-key';
-export { inspectCertificateFromInput, generateCertificateFromInput, generateLegacyKeyResult } from './certificate-api';

@@ -17,5 +17,4 @@ export {
 } from './stored-settings';
 export { migrateToCurrent } from './migrations';
 export { openSettings, type OpenSettingsOptions, type OpenedSettings } from './open-settings';
-export { createSettingsApi, type SettingsApi, type SettingsApiOptions } from './settings-api';
 export { LEGACY_KEY_DEPRECATION_NOTICE } from './settings-view';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
@@ -51,6 +51,34 @@ describe('cert and key commands', () => {
     }
   });
 
+  it('cert new trims the DNS name: subject CN=<name>, files <name>.cer and <name>.pfx', async () => {
+    const temp = await makeTempDir();
+    try {
+      const made = await cli(
+        ['--json', 'cert', 'new', '--dns-name', ' backup.contoso.com ', '--out', temp.path, '--pfx-password-stdin'],
+        'correct horse battery\n',
+      );
+      expect(made.code, made.err).toBe(0);
+      const result = JSON.parse(made.out) as { cer: string; pfx: string; subject: string };
+      expect(result.subject).toBe('CN=backup.contoso.com');
+      expect(readdirSync(temp.path).sort()).toEqual(['backup.contoso.com.cer', 'backup.contoso.com.pfx']);
+      const subject = execFileSync('openssl', [
+        'x509',
+        '-inform',
+        'DER',
+        '-in',
+        result.cer,
+        '-noout',
+        '-subject',
+        '-nameopt',
+        'RFC2253',
+      ]).toString();
+      expect(subject.trim()).toBe('subject=CN=backup.contoso.com');
+    } finally {
+      await temp.remove();
+    }
+  });
+
   it('cert new exits 2 naming the field for a bad DNS name or a short .pfx password', async () => {
     const temp = await makeTempDir();
     try {
@@ -63,6 +91,11 @@ describe('cert and key commands', () => {
       const short = await cli(['cert', 'new', '--dns-name', 'a.contoso.com', '--out', temp.path, '--pfx-password-stdin'], 'short');
       expect(short.code).toBe(2);
       expect(short.err).toContain('field: pfxPassword');
+      for (const name of ['  ', 'back_up.contoso.com', '-bad.contoso.com']) {
+        const refused = await cli(['cert', 'new', '--dns-name', name, '--out', temp.path, '--pfx-password-stdin'], 'long enough password');
+        expect(refused.code, name).toBe(2);
+        expect(refused.err, name).toContain('field: dnsName');
+      }
     } finally {
       await temp.remove();
     }

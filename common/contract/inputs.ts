@@ -1,0 +1,86 @@
+/**
+ * What a caller may send: the input schema of every contract method. Each
+ * front door runs these (through `dispatch`) before the engine sees a
+ * request, rejecting wrong shapes, unknown fields and oversized payloads from
+ * a compromised or buggy renderer. Rules that need the stored configuration
+ * (first save, password match, legacy key → certificate) live in
+ * `validateSettingsInput` and the engine; context-free rules (a DNS name, a
+ * .pfx password's length) live in the schema itself.
+ */
+import { z } from 'zod';
+import { TIMELINE_KINDS } from '../../preload/api';
+import { generateCertificateInputSchema, inspectCertificateInputSchema, settingsInputSchema } from '../settings-schema';
+import { backupLocationDocument } from './views';
+
+const text = (max = 4096) => z.string().max(max);
+const base64 = (maxBytes: number) =>
+  z
+    .string()
+    .max(Math.ceil((maxBytes * 4) / 3) + 4)
+    .regex(/^[A-Za-z0-9+/=\r\n-]*$/, 'must be base64');
+
+/** Methods without input: nothing may be sent. */
+export const none = z.undefined();
+
+/** One definition, with its per-field rules, in common/settings-schema.ts. */
+export const settingsInput = settingsInputSchema;
+export const inspectCertificateInput = inspectCertificateInputSchema;
+export const generateCertificateInput = generateCertificateInputSchema;
+
+function isDocumentShaped(value: unknown): boolean {
+  const properties = (value as { properties?: { externalStoreDefault?: unknown } } | null)?.properties;
+  return typeof properties?.externalStoreDefault === 'object' && properties.externalStoreDefault !== null;
+}
+
+// The document's fields are checked by the settings service, which names the
+// form field at fault (frequencyHours, not properties.externalStoreDefault.backupFrequencyInHours).
+export const importSettingsInput = z.strictObject({
+  document: z.custom<z.output<typeof backupLocationDocument>>(isDocumentShaped, {
+    error: 'must be a BackupLocation document: { "properties": { "externalStoreDefault": { … } } }',
+  }),
+});
+
+export const addSourceInput = z.strictObject({
+  name: text(64),
+  folder: text(4096).optional(),
+  command: text(4096).optional(),
+  timeoutSeconds: z.number().optional(),
+});
+
+export const sourceNameInput = z.strictObject({ name: text(64) });
+
+const backupId = z.string().min(1).max(128);
+
+export const backupIdInput = z.strictObject({ backupId });
+
+/** Key material to open a backup: used in memory for one operation, never stored. */
+export const recoveryKeyInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('pfx'), pfxBase64: base64(64 * 1024), password: text(1024) }),
+  z.strictObject({ kind: z.literal('legacy-key'), keyBase64: text(1024) }),
+]);
+
+export const verifyInput = z.strictObject({
+  backupId,
+  /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
+  key: recoveryKeyInput.optional(),
+});
+
+export const restoreInput = z.strictObject({
+  backupId,
+  /** Empty or absent: every component. */
+  component: text(64).optional(),
+  /** An empty (or absent) local folder; nothing is written outside it. */
+  targetFolder: text(4096),
+  key: recoveryKeyInput,
+});
+
+export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
+
+export const retentionDaysInput = z.strictObject({ retentionDays: z.number() });
+export const automaticBackupsInput = z.strictObject({ enabled: z.boolean() });
+export const frequencyHoursInput = z.strictObject({ frequencyHours: z.number() });
+
+export const timelineQuery = z.strictObject({
+  kinds: z.array(z.enum(TIMELINE_KINDS)).optional(),
+  limit: z.number().int().min(1).max(10_000).optional(),
+});

@@ -1,0 +1,269 @@
+/**
+ * What the engine answers: the result schema of every contract method. The
+ * TypeScript types in preload/api.ts are inferred from these, so a result's
+ * shape is written once. Results are not re-validated at run time (the engine
+ * builds them); test/unit/contract/results.test.ts runs each method's real
+ * result through its schema.
+ */
+import { z } from 'zod';
+import { ALERT_KINDS, BACKUP_STATES, ERROR_CODES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../preload/api';
+import { backupLocationDocumentSchema } from '../settings-schema';
+
+const timestamp = z.string();
+
+// ───────────────────────────── errors ─────────────────────────────
+
+export const shareFailureCategory = z.enum(SHARE_FAILURE_CATEGORIES);
+
+/** The error shape every front door returns. Never carries a secret or a stack. */
+export const apiError = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  remediation: z.string(),
+  field: z.string().optional(),
+  category: shareFailureCategory.optional(),
+});
+
+// ───────────────────────────── settings ─────────────────────────────
+
+export const certificateInfo = z.strictObject({
+  /** SHA-1 of the DER certificate, uppercase hex, as Windows shows it. */
+  thumbprint: z.string(),
+  thumbprintSha256: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  notBefore: timestamp,
+  notAfter: timestamp,
+  keyAlgorithm: z.string(),
+  keyBits: z.number(),
+  /** Non-blocking findings: missing keyEncipherment, expired, not yet valid. */
+  warnings: z.array(z.string()),
+});
+
+export const encryptionView = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('none') }),
+  z.strictObject({ mode: z.literal('certificate'), certificate: certificateInfo }),
+  /** Backwards-compatibility mode: a symmetric key configured before certificates. Deprecated. */
+  z.strictObject({ mode: z.literal('legacy-key'), keySet: z.literal(true), deprecationNotice: z.string() }),
+]);
+
+export const settingsView = z.strictObject({
+  configured: z.boolean(),
+  /** UNC path `\\host\share[\folder…]`, or a local folder (trial use). */
+  location: z.string(),
+  locationKind: z.enum(['smb', 'local', 'unset']),
+  /** Shown when the location is a local folder: it is not a separate device. */
+  locationWarning: z.string().optional(),
+  username: z.string(),
+  /** The password is write-only: the console only ever says whether one is stored. */
+  passwordSet: z.boolean(),
+  smbPort: z.number(),
+  frequencyHours: z.number(),
+  retentionDays: z.number(),
+  automaticBackups: z.boolean(),
+  encryption: encryptionView,
+});
+
+export const certificateHistoryEntry = z.strictObject({
+  thumbprint: z.string(),
+  subject: z.string(),
+  notAfter: timestamp,
+  firstUsed: timestamp,
+  lastUsed: timestamp,
+  current: z.boolean(),
+  /** Backups on the share that only this certificate's .pfx can open. */
+  backupIds: z.array(z.string()),
+  /** The operator proved they hold the matching .pfx ("Check my recovery key"). */
+  pfxConfirmed: z.boolean(),
+});
+
+/** Azure Stack's BackupLocation resource shape, for import/export (one schema: common/settings-schema.ts). */
+export const backupLocationDocument = backupLocationDocumentSchema;
+
+// ───────────────────────────── keys ─────────────────────────────
+
+export const generatedCertificate = z.strictObject({
+  certificate: certificateInfo,
+  /** DER, public part only: this is what the console is configured with. */
+  cerBase64: z.string(),
+  /** Password-protected PKCS#12: keep it safe and off the station; needed to restore. */
+  pfxBase64: z.string(),
+  suggestedFileBase: z.string(),
+});
+
+export const generatedLegacyKey = z.strictObject({
+  /** Base64 of 32 random bytes. Shown once; the console does not keep it unless saved. */
+  keyBase64: z.string(),
+});
+
+// ───────────────────────────── share ─────────────────────────────
+
+export const shareTestResult = z.strictObject({
+  reachable: z.boolean(),
+  authenticated: z.boolean(),
+  writable: z.boolean(),
+  /** e.g. "SMB3_11"; null for a local folder. */
+  dialect: z.string().nullable(),
+  encrypted: z.boolean(),
+  freeBytes: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  /** One line per step, for the operator. */
+  steps: z.array(z.strictObject({ step: z.string(), ok: z.boolean(), detail: z.string() })),
+  /** The first failure (category and remediation), absent when every step passed. */
+  failure: apiError.optional(),
+});
+
+export const capacityView = z.strictObject({
+  freeBytes: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  measuredAt: timestamp.nullable(),
+});
+
+// ───────────────────────────── sources ─────────────────────────────
+
+export const sourceKind = z.enum(['folder', 'command', 'sample']);
+
+export const sourceView = z.strictObject({
+  name: z.string(),
+  kind: sourceKind,
+  /** Folder path or command line (never contains secrets; commands must not embed any). */
+  detail: z.string(),
+  timeoutSeconds: z.number().optional(),
+  /** True for the bundled sample stamp used when no sources are defined. */
+  builtIn: z.boolean(),
+});
+
+// ───────────────────────────── backups ─────────────────────────────
+
+export const backupState = z.enum(BACKUP_STATES);
+export const backupTrigger = z.enum(['scheduled', 'on-demand', 'catch-up']);
+
+export const componentStatus = z.strictObject({
+  name: z.string(),
+  state: z.enum(['Succeeded', 'Failed', 'Skipped']),
+  sourceBytes: z.number(),
+  storedBytes: z.number(),
+  error: z.string().optional(),
+});
+
+export const backupSummary = z.strictObject({
+  backupId: z.string(),
+  createdAt: timestamp,
+  completedAt: timestamp.nullable(),
+  state: backupState,
+  trigger: backupTrigger,
+  sizeBytes: z.number(),
+  certificateThumbprint: z.string().nullable(),
+  encryptionMode: z.enum(['certificate', 'legacy-key']),
+  recoveryReady: z.boolean(),
+  /** When retention will delete it (null for the newest successful backup, which is always kept). */
+  expiresAt: timestamp.nullable(),
+});
+
+export const backupDetail = backupSummary.extend({
+  durationSeconds: z.number().nullable(),
+  components: z.array(componentStatus),
+});
+
+export const jobProgress = z.strictObject({
+  jobId: z.string(),
+  backupId: z.string(),
+  trigger: backupTrigger,
+  state: backupState,
+  component: z.string().nullable(),
+  bytesDone: z.number(),
+  bytesTotal: z.number().nullable(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  startedAt: timestamp,
+});
+
+export const verifyResult = z.strictObject({
+  backupId: z.string(),
+  deep: z.boolean(),
+  ok: z.boolean(),
+  components: z.array(z.strictObject({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+});
+
+export const restoreResult = z.strictObject({
+  backupId: z.string(),
+  targetFolder: z.string(),
+  components: z.array(z.strictObject({ name: z.string(), files: z.number(), bytes: z.number() })),
+});
+
+export const recoveryKeyCheck = z.strictObject({
+  matchesCurrentCertificate: z.boolean(),
+  thumbprint: z.string().nullable(),
+  opensNewestBackup: z.boolean().nullable(),
+  detail: z.string(),
+});
+
+// ───────────────────────────── retention, schedule ─────────────────────────────
+
+export const retentionPreview = z.strictObject({
+  retentionDays: z.number(),
+  /** Exactly the backups that would be deleted, like pruneExternalStore DryRun. */
+  toDelete: z.array(z.strictObject({ backupId: z.string(), completedAt: timestamp.nullable(), state: backupState })),
+  /** Kept although older than the period: the newest successful backup. */
+  keptNewestSuccessful: z.string().nullable(),
+});
+
+export const scheduleView = z.strictObject({
+  enabled: z.boolean(),
+  /** Disabled since (for the informational alert). */
+  disabledSince: timestamp.nullable(),
+  frequencyHours: z.number(),
+  anchor: timestamp.nullable(),
+  nextBackupTime: timestamp.nullable(),
+  lastBackupTime: timestamp.nullable(),
+  upcoming: z.array(timestamp),
+});
+
+// ───────────────────────────── timeline, alerts ─────────────────────────────
+
+export const timelineKind = z.enum(TIMELINE_KINDS);
+
+export const timelineEvent = z.strictObject({
+  id: z.string(),
+  at: timestamp,
+  kind: timelineKind,
+  summary: z.string(),
+  trigger: backupTrigger.optional(),
+  backupId: z.string().optional(),
+  state: backupState.optional(),
+  durationSeconds: z.number().optional(),
+  category: shareFailureCategory.optional(),
+  reason: z.string().optional(),
+});
+
+export const alert = z.strictObject({
+  id: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  severity: z.enum(['critical', 'warning', 'informational']),
+  title: z.string(),
+  remediation: z.string(),
+  raisedAt: timestamp,
+  detail: z.string().optional(),
+});
+
+// ───────────────────────────── app ─────────────────────────────
+
+export const appInfo = z.strictObject({
+  productName: z.string(),
+  version: z.string(),
+  frontDoor: z.enum(['desktop', 'web', 'cli']),
+  configDir: z.string(),
+  /** How the share password is protected at rest, in one sentence. */
+  secretStorage: z.string(),
+  /** Startup findings the operator should see (e.g. settings file kept aside). */
+  notices: z.array(z.string()),
+});
+
+export const essentialsView = z.strictObject({
+  settings: settingsView,
+  schedule: scheduleView,
+  capacity: capacityView,
+  lastBackup: backupSummary.nullable(),
+  activeJob: jobProgress.nullable(),
+  alertCount: z.number(),
+});

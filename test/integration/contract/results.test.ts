@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_CONTRACT, apiEvent } from '../../../common/contract/methods';
+import type { ApiEvent, ApiMethod } from '../../../preload/api';
+import { dispatch } from '../../../main/engine/dispatch';
+import { createEngine, type Engine } from '../../../main/engine/service';
+import { createLogger } from '../../../main/engine/app/logger';
+import { backupNow, makeSourceTree, PFX_PASSWORD, succeeded, testCertificate } from '../../support/backup-fixtures';
+import { makeTempDir } from '../../support/temp-dir';
+
+/**
+ * Results are built by the engine and not re-checked at run time; this runs
+ * every method's real result (and every event seen) through its schema, over
+ * a local-folder location. The table is keyed by ApiMethod, so a new method
+ * does not compile until it has a case here.
+ */
+describe('every method answers what its result schema says', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let engine: Engine;
+  const events: ApiEvent[] = [];
+  let backupId = '';
+
+  beforeAll(async () => {
+    temp = await makeTempDir();
+    const source = join(temp.path, 'source');
+    await makeSourceTree(source);
+    engine = createEngine({
+      configDir: join(temp.path, 'config'),
+      version: 'test',
+      frontDoor: 'cli',
+      logger: createLogger({ level: 'silent' }),
+    });
+    engine.onEvent((event) => events.push(event));
+    await engine.saveSettings({ location: join(temp.path, 'share'), certificateBase64: testCertificate().cerDer.toString('base64') });
+    await engine.addSource({ name: 'files', folder: source });
+    backupId = succeeded(await backupNow(engine)).backupId;
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await temp?.remove();
+  });
+
+  const pfx = () => ({ pfxBase64: testCertificate().pfxDer.toString('base64'), password: PFX_PASSWORD });
+  const cases: Record<ApiMethod, () => Promise<unknown>> = {
+    getAppInfo: () => call('getAppInfo', undefined),
+    getEssentials: () => call('getEssentials', undefined),
+    getSettings: () => call('getSettings', undefined),
+    saveSettings: () => call('saveSettings', { frequencyHours: 8 }),
+    inspectCertificate: () => call('inspectCertificate', { certificateBase64: testCertificate().cerDer.toString('base64') }),
+    getCertificateHistory: () => call('getCertificateHistory', undefined),
+    exportSettings: () => call('exportSettings', undefined),
+    importSettings: async () => call('importSettings', { document: await call('exportSettings', undefined) }),
+    generateCertificate: () =>
+      call('generateCertificate', { dnsName: 'results.contoso.com', pfxPassword: PFX_PASSWORD, pfxPasswordConfirm: PFX_PASSWORD }),
+    generateLegacyKey: () => call('generateLegacyKey', undefined),
+    testShare: () => call('testShare', undefined),
+    getCapacity: () => call('getCapacity', undefined),
+    listSources: () => call('listSources', undefined),
+    addSource: () => call('addSource', { name: 'export', command: "printf '%s' exported" }),
+    removeSource: () => call('removeSource', { name: 'export' }),
+    startBackup: async () => {
+      const finished = new Promise<void>((resolve) => {
+        const stop = engine.onEvent((event) => event.type === 'job-finished' && (stop(), resolve()));
+      });
+      const progress = await call('startBackup', undefined);
+      await finished;
+      return progress;
+    },
+    cancelBackup: async () => {
+      // A source that waits keeps the job running until it is cancelled, however loaded the machine.
+      await engine.addSource({ name: 'waits', command: 'sleep 600' });
+      try {
+        await call('startBackup', undefined);
+        return await call('cancelBackup', undefined);
+      } finally {
+        await engine.removeSource({ name: 'waits' });
+      }
+    },
+    getActiveJob: () => call('getActiveJob', undefined),
+    listBackups: () => call('listBackups', undefined),
+    getBackup: () => call('getBackup', { backupId }),
+    verifyBackup: () => call('verifyBackup', { backupId, key: { kind: 'pfx', ...pfx() } }),
+    restoreBackup: () => call('restoreBackup', { backupId, targetFolder: join(temp.path, 'restored'), key: { kind: 'pfx', ...pfx() } }),
+    checkRecoveryKey: () => call('checkRecoveryKey', pfx()),
+    previewRetention: () => call('previewRetention', { retentionDays: 2 }),
+    getSchedule: () => call('getSchedule', undefined),
+    setAutomaticBackups: () => call('setAutomaticBackups', { enabled: false }),
+    previewFrequency: () => call('previewFrequency', { frequencyHours: 6 }),
+    getTimeline: () => call('getTimeline', {}),
+    listAlerts: () => call('listAlerts', undefined),
+  };
+
+  /** Through dispatch, as every front door calls; the result is checked against the method's own schema. */
+  async function call<M extends ApiMethod>(method: M, input: unknown): Promise<unknown> {
+    const result = await dispatch(engine, method, input);
+    if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result.error)}`);
+    const schema = API_CONTRACT[method].result;
+    const checked = schema.safeParse(result.value);
+    expect(checked.success ? [] : checked.error.issues, `${method} result`).toEqual([]);
+    return result.value;
+  }
+
+  it.each(Object.keys(cases) as ApiMethod[])('%s', async (method) => {
+    await cases[method]();
+  });
+
+  it('every event the engine published matches the event schema', () => {
+    expect(new Set(events.map((event) => event.type))).toEqual(
+      new Set(['job-progress', 'job-finished', 'settings-changed', 'schedule-changed', 'alerts-changed', 'timeline-appended']),
+    );
+    for (const event of events) expect(apiEvent.safeParse(event).error?.issues ?? [], event.type).toEqual([]);
+  });
+});
