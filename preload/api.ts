@@ -131,6 +131,8 @@ export type RestoreResult = Output<typeof views.restoreResult>;
 
 export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
+export type OperationProgress = Output<typeof views.operationProgress>;
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export type RetentionPreview = Output<typeof views.retentionPreview>;
@@ -227,6 +229,7 @@ export const API_METHODS = [
   'verifyBackup',
   'restoreBackup',
   'checkRecoveryKey',
+  'cancelOperation',
   'previewRetention',
   'getSchedule',
   'setAutomaticBackups',

@@ -59,10 +59,17 @@ export const recoveryKeyInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('legacy-key'), keyBase64: text(1024) }),
 ]);
 
+/**
+ * Chosen by the caller for a long operation (verify, restore): its progress
+ * events carry it, and cancelOperation names it, before the call returns.
+ */
+const operationId = z.string().min(1).max(64);
+
 export const verifyInput = z.strictObject({
   backupId,
   /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
   key: recoveryKeyInput.optional(),
+  operationId: operationId.optional(),
 });
 
 export const restoreInput = z.strictObject({
@@ -72,7 +79,10 @@ export const restoreInput = z.strictObject({
   /** An empty (or absent) local folder; nothing is written outside it. */
   targetFolder: text(4096),
   key: recoveryKeyInput,
+  operationId: operationId.optional(),
 });
+
+export const operationIdInput = z.strictObject({ operationId });
 
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
 

@@ -45,6 +45,8 @@ export const API_CONTRACT = {
   verifyBackup: method(input.verifyInput, view.verifyResult),
   restoreBackup: method(input.restoreInput, view.restoreResult),
   checkRecoveryKey: method(input.checkRecoveryKeyInput, view.recoveryKeyCheck),
+  /** Stops a verify or restore started with that operationId; the operation then fails with 'cancelled'. */
+  cancelOperation: method(input.operationIdInput, z.void()),
 
   // retention & schedule
   previewRetention: method(input.retentionDaysInput, view.retentionPreview),
@@ -60,6 +62,7 @@ export const API_CONTRACT = {
 /** What the engine pushes to every front door (IPC event channel, HTTP event stream). */
 export const apiEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('job-progress'), progress: view.jobProgress }),
+  z.strictObject({ type: z.literal('operation-progress'), progress: view.operationProgress }),
   z.strictObject({ type: z.literal('job-finished'), backup: view.backupSummary.nullable(), error: view.apiError.nullable() }),
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),

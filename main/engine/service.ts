@@ -132,6 +132,7 @@ export function createEngine(deps: EngineDeps): Engine {
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
     checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
+    cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),
     ...retentionMethods(ctx, automation),
     listAlerts: () => automation.alerts.list(),
   };

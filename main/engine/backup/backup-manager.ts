@@ -22,6 +22,7 @@ import { runBackupJob, type BackupJobOutcome } from './backup-job';
 import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
 import type { BackupFormat, OpeningKey, ReadManifest } from './codec-port';
 import type { Clock } from './job-clock';
+import { OperationRegistry } from './operations';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
 
@@ -65,7 +66,12 @@ export class BackupManager {
   private readonly manifests = new Map<string, CatalogEntry>();
   private manifestsLocation = '';
 
-  constructor(private readonly deps: BackupManagerDeps) {}
+  /** Verify and restore under way: progress events and cancel by operation id. */
+  private readonly operations: OperationRegistry;
+
+  constructor(private readonly deps: BackupManagerDeps) {
+    this.operations = new OperationRegistry((event) => deps.ctx.events.publish(event), deps.clock);
+  }
 
   isRunning(): boolean {
     return this.active !== null || this.starting;
@@ -274,8 +280,19 @@ export class BackupManager {
           throw error;
         }
       }
-      return verifyBackup(share, entry, unlocked);
+      const operation = {
+        operationId: input.operationId,
+        kind: 'verify' as const,
+        backupId: input.backupId,
+        bytesTotal: storedBytes(entry.manifest.components.filter((component) => component.state === 'Succeeded')),
+      };
+      return this.operations.run(operation, (reporter) => verifyBackup(share, entry, unlocked, reporter));
     });
+  }
+
+  /** Cancel: the verify or restore fails with 'cancelled' and leaves nothing behind. */
+  cancelOperation(operationId: string): void {
+    this.operations.cancel(operationId);
   }
 
   async restore(input: RestoreInput): Promise<RestoreResult> {
@@ -284,10 +301,25 @@ export class BackupManager {
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId);
       const unlocked = format.unlock(entry.manifestBytes, key);
-      return restoreBackup(share, format, entry, unlocked, {
-        targetFolder: input.targetFolder,
-        ...(input.component ? { component: input.component } : {}),
-      });
+      const wanted = entry.manifest.components.filter((component) =>
+        input.component ? component.name === input.component : component.state === 'Succeeded',
+      );
+      const operation = {
+        operationId: input.operationId,
+        kind: 'restore' as const,
+        backupId: input.backupId,
+        bytesTotal: storedBytes(wanted),
+      };
+      return this.operations.run(operation, (reporter) =>
+        restoreBackup(
+          share,
+          format,
+          entry,
+          unlocked,
+          { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) },
+          reporter,
+        ),
+      );
     });
   }
 
@@ -321,6 +353,9 @@ export class BackupManager {
     return { matchesCurrentCertificate, thumbprint, opensNewestBackup, detail };
   }
 }
+
+const storedBytes = (components: ReadonlyArray<{ storedBytes: number }>): number =>
+  components.reduce((sum, component) => sum + component.storedBytes, 0);
 
 function openingKey(key: RecoveryKeyInput): OpeningKey {
   if (key.kind === 'pfx')

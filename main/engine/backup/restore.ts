@@ -8,6 +8,7 @@ import type { FileShare } from '../share/file-share';
 import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
+import type { OperationReporter } from './operations';
 import { ByteCounter } from './progress';
 
 /** Where a command source's output lands inside its component folder. */
@@ -43,6 +44,7 @@ export async function restoreBackup(
   entry: CatalogEntry,
   unlocked: UnlockedBackup,
   request: { targetFolder: string; component?: string },
+  reporter?: OperationReporter,
 ): Promise<RestoreResult> {
   const { manifest } = entry;
   const wanted = request.component
@@ -68,8 +70,13 @@ export async function restoreBackup(
   await mkdir(staging, { recursive: true });
   const results: RestoreResult['components'] = [];
   try {
-    for (const component of wanted)
-      results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name)));
+    for (const component of wanted) {
+      reporter?.signal.throwIfAborted();
+      reporter?.component(component.name);
+      results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name), reporter));
+    }
+    // A cancel that arrives after the last byte still leaves nothing behind.
+    reporter?.signal.throwIfAborted();
     for (const component of wanted) await rename(join(staging, component.name), join(target, component.name));
     await rm(staging, { recursive: true, force: true });
     return { backupId: manifest.backupId, targetFolder: target, components: results };
@@ -100,11 +107,20 @@ async function restoreComponent(
   unlocked: UnlockedBackup,
   component: ComponentRecord,
   dir: string,
+  reporter?: OperationReporter,
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { recursive: true });
   const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
-  const plaintext = stored.pipe(unlocked.decryptComponent(component));
-  stored.once('error', (error) => plaintext.destroy(error));
+  const counted = stored.pipe(new ByteCounter((delta) => reporter?.bytes(delta)));
+  const plaintext = counted.pipe(unlocked.decryptComponent(component));
+  const fail = (error: Error): void => {
+    plaintext.destroy(error);
+    stored.destroy();
+  };
+  stored.once('error', fail);
+  counted.once('error', fail);
+  const onAbort = (): void => fail(new Error('cancelled by the operator'));
+  reporter?.signal.addEventListener('abort', onAbort, { once: true });
   try {
     if (component.payload === 'tar') {
       const { files, bytes } = await format.extractTar(dir, plaintext);
@@ -116,5 +132,7 @@ async function restoreComponent(
   } catch (error) {
     if (error instanceof Error && !isEngineError(error)) error.message = `component "${component.name}": ${error.message}`;
     throw error;
+  } finally {
+    reporter?.signal.removeEventListener('abort', onAbort);
   }
 }

@@ -6,7 +6,8 @@ import type { FileShare } from '../share/file-share';
 import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
-import { Sha256Tap } from './progress';
+import type { OperationReporter } from './operations';
+import { ByteCounter, Sha256Tap } from './progress';
 
 const discard = (): Writable =>
   new Writable({
@@ -21,10 +22,16 @@ const discard = (): Writable =>
  * of every component decrypts and authenticates, to the final chunk.
  * One result per component; a failure names the component and what is wrong.
  */
-export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlocked: UnlockedBackup | null): Promise<VerifyResult> {
+export async function verifyBackup(
+  share: FileShare,
+  entry: CatalogEntry,
+  unlocked: UnlockedBackup | null,
+  reporter?: OperationReporter,
+): Promise<VerifyResult> {
   const { manifest } = entry;
   const components: VerifyResult['components'] = [];
   for (const component of manifest.components) {
+    reporter?.signal.throwIfAborted();
     if (component.state !== 'Succeeded') {
       components.push({
         name: component.name,
@@ -49,10 +56,13 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
         continue;
       }
       const tap = new Sha256Tap();
-      // One read of the stored bytes: hashed, and (deep) decrypted and authenticated.
+      // One read of the stored bytes: counted, hashed, and (deep) decrypted and authenticated.
+      reporter?.component(component.name);
+      const counter = new ByteCounter((delta) => reporter?.bytes(delta));
+      const options = reporter ? { signal: reporter.signal } : {};
       const stream = await share.readStream(path);
-      if (unlocked) await pipeline(stream, tap, unlocked.decryptComponent(component), discard());
-      else await pipeline(stream, tap, discard());
+      if (unlocked) await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), options);
+      else await pipeline(stream, counter, tap, discard(), options);
       const digest = tap.digest();
       if (digest !== component.sha256) {
         components.push({
@@ -68,7 +78,7 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
         detail: unlocked ? 'hash matches; every chunk decrypted and authenticated' : 'size and SHA-256 match the manifest',
       });
     } catch (error) {
-      if (isEngineError(error) && error.code === 'share') throw error;
+      if ((isEngineError(error) && error.code === 'share') || reporter?.signal.aborted) throw error;
       components.push({
         name: component.name,
         ok: false,
