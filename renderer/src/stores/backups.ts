@@ -33,10 +33,13 @@ export const useBackupsStore = defineStore('backups', () => {
 
   async function refresh(): Promise<void> {
     loading.value = true;
+    // The running job is the console's own: known even when the share cannot be listed.
+    const job = useApi()
+      .call('getActiveJob')
+      .then((value) => (activeJob.value = value))
+      .catch(() => undefined);
     try {
-      const [list, job] = await Promise.all([useApi().call('listBackups'), useApi().call('getActiveJob')]);
-      backups.value = list;
-      activeJob.value = job;
+      backups.value = await useApi().call('listBackups');
       error.value = null;
     } catch (caught) {
       const apiError = asApiError(caught);
@@ -47,6 +50,7 @@ export const useBackupsStore = defineStore('backups', () => {
         error.value = apiError;
       }
     } finally {
+      await job;
       loaded.value = true;
       loading.value = false;
     }

@@ -2,6 +2,7 @@ import { ApiCallError, useApi } from '../api';
 import { useAlertsStore } from './alerts';
 import { useBackupsStore } from './backups';
 import { useEssentialsStore } from './essentials';
+import { useRecoveryStore } from './recovery';
 import { useSettingsStore } from './settings';
 import { useTimelineStore } from './timeline';
 
@@ -12,6 +13,7 @@ export function connectEngineEvents(): () => void {
   const alerts = useAlertsStore();
   const settings = useSettingsStore();
   const timeline = useTimelineStore();
+  const recovery = useRecoveryStore();
   const refreshTimeline = (): void => {
     if (timeline.loaded) void timeline.refresh();
   };
@@ -33,6 +35,9 @@ export function connectEngineEvents(): () => void {
       case 'job-progress':
         backups.onProgress(event.progress);
         if (essentials.essentials) essentials.essentials.activeJob = event.progress;
+        break;
+      case 'operation-progress':
+        recovery.onOperationProgress(event.progress);
         break;
       case 'job-finished':
         backups.onFinished(event.backup, event.error ? new ApiCallError(event.error) : null);

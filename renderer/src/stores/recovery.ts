@@ -1,10 +1,24 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { BackupDetail, RecoveryKeyCheck, RecoveryKeyInput, RestoreResult, VerifyResult } from '../../../preload/api';
+import type {
+  BackupDetail,
+  OperationProgress,
+  RecoveryKeyCheck,
+  RecoveryKeyInput,
+  RestoreResult,
+  VerifyResult,
+} from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
 
 export type RecoveryKind = 'verify' | 'restore';
 export type RecoveryPhase = 'ready' | 'running' | 'done' | 'failed';
+
+export interface RestoreRequest {
+  backupId: string;
+  targetFolder: string;
+  component: string | null;
+  key: RecoveryKeyInput;
+}
 
 /**
  * Verify, restore and "Check my recovery key". Key material (.pfx bytes,
@@ -19,6 +33,10 @@ export const useRecoveryStore = defineStore('recovery', () => {
   const verifyResult = ref<VerifyResult | null>(null);
   const restoreResult = ref<RestoreResult | null>(null);
   const error = ref<ApiCallError | null>(null);
+  /** The running operation's id (chosen here, so its progress and Cancel are known before the call returns). */
+  const operationId = ref<string | null>(null);
+  const progress = ref<OperationProgress | null>(null);
+  const cancelling = ref(false);
   const checking = ref(false);
   const checkResult = ref<RecoveryKeyCheck | null>(null);
   const checkError = ref<ApiCallError | null>(null);
@@ -33,6 +51,7 @@ export const useRecoveryStore = defineStore('recovery', () => {
     restoreResult.value = null;
     error.value = null;
     backupError.value = null;
+    progress.value = null;
     if (backup.value?.backupId !== backupId) backup.value = null;
     try {
       backup.value = await useApi().call('getBackup', { backupId });
@@ -41,37 +60,58 @@ export const useRecoveryStore = defineStore('recovery', () => {
     }
   }
 
-  async function verify(backupId: string, key?: RecoveryKeyInput): Promise<void> {
+  /** Runs one operation; its progress arrives as events under the id chosen here. */
+  async function operate(work: (id: string) => Promise<void>): Promise<void> {
+    const id = crypto.randomUUID();
+    operationId.value = id;
+    progress.value = null;
+    cancelling.value = false;
     phase.value = 'running';
     error.value = null;
     try {
-      verifyResult.value = await useApi().call('verifyBackup', key ? { backupId, key } : { backupId });
+      await work(id);
       phase.value = 'done';
     } catch (caught) {
       error.value = asApiError(caught);
       phase.value = 'failed';
+    } finally {
+      operationId.value = null;
+      cancelling.value = false;
     }
   }
 
-  async function restore(request: {
-    backupId: string;
-    targetFolder: string;
-    component: string | null;
-    key: RecoveryKeyInput;
-  }): Promise<void> {
-    phase.value = 'running';
-    error.value = null;
-    try {
+  const verify = (backupId: string, key?: RecoveryKeyInput): Promise<void> =>
+    operate(async (id) => {
+      verifyResult.value = await useApi().call('verifyBackup', key ? { backupId, key, operationId: id } : { backupId, operationId: id });
+    });
+
+  const restore = (request: RestoreRequest): Promise<void> =>
+    operate(async (id) => {
       restoreResult.value = await useApi().call('restoreBackup', {
         backupId: request.backupId,
         targetFolder: request.targetFolder.trim(),
         key: request.key,
+        operationId: id,
         ...(request.component ? { component: request.component } : {}),
       });
-      phase.value = 'done';
+    });
+
+  function onOperationProgress(next: OperationProgress): void {
+    if (next.operationId === operationId.value) progress.value = next;
+  }
+
+  /** Cancel: the operation then ends with the engine's 'cancelled' error. Possible once it has reported. */
+  async function cancel(): Promise<void> {
+    const id = operationId.value;
+    if (!id || !progress.value) return;
+    cancelling.value = true;
+    try {
+      await useApi().call('cancelOperation', { operationId: id });
     } catch (caught) {
-      error.value = asApiError(caught);
-      phase.value = 'failed';
+      // Finished meanwhile: its own outcome stands.
+      const apiError = asApiError(caught);
+      if (apiError.code !== 'invalid-input') error.value = apiError;
+      cancelling.value = false;
     }
   }
 
@@ -107,6 +147,8 @@ export const useRecoveryStore = defineStore('recovery', () => {
     verifyResult,
     restoreResult,
     error,
+    progress,
+    cancelling,
     checking,
     checkResult,
     checkError,
@@ -114,6 +156,8 @@ export const useRecoveryStore = defineStore('recovery', () => {
     prepare,
     verify,
     restore,
+    onOperationProgress,
+    cancel,
     retry,
     checkRecoveryKey,
     resetCheck,
