@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { BackupDetail, BackupSummary, JobProgress } from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
 import { useEssentialsStore } from './essentials';
@@ -92,6 +92,29 @@ export const useBackupsStore = defineStore('backups', () => {
   function closeDetail(): void {
     detail.value = null;
     detailError.value = null;
+  }
+
+  // Events bring a job's progress and end; a job that ends while the event
+  // stream is (re)connecting would leave a stale "running" card, so while a job
+  // runs the console also asks now and then.
+  const JOB_CHECK_MS = 3000;
+  let jobCheck: ReturnType<typeof setInterval> | null = null;
+  watch(
+    () => activeJob.value !== null,
+    (running) => {
+      if (jobCheck !== null) clearInterval(jobCheck);
+      jobCheck = running ? setInterval(() => void checkJob(), JOB_CHECK_MS) : null;
+    },
+  );
+  async function checkJob(): Promise<void> {
+    try {
+      if ((await useApi().call('getActiveJob')) !== null || activeJob.value === null) return;
+    } catch {
+      return;
+    }
+    activeJob.value = null;
+    cancelling.value = false;
+    await Promise.all([refresh(), useEssentialsStore().refresh()]);
   }
 
   function onProgress(progress: JobProgress): void {

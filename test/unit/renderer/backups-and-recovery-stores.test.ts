@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BackupDetail } from '../../../preload/api';
 import { useBackupsStore } from '../../../renderer/src/stores/backups';
 import { useEssentialsStore } from '../../../renderer/src/stores/essentials';
@@ -50,6 +50,41 @@ describe('backups store', () => {
     await backups.refresh();
     expect(backups.error?.message).toBe('The file share cannot be reached.');
     expect(backups.backupNowBlocked).toBe('a backup is running.');
+  });
+});
+
+describe('a job that ends unseen', () => {
+  it('is noticed without its event: while a job runs the store asks, and refreshes when it has ended', async () => {
+    vi.useFakeTimers();
+    try {
+      const engine = freshStores();
+      const job = {
+        jobId: 'j',
+        backupId: '20261129T000000Z-abcdef',
+        trigger: 'on-demand' as const,
+        state: 'Queued' as const,
+        component: null,
+        bytesDone: 0,
+        bytesTotal: null,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+        startedAt: '2026-11-29T00:00:00.000Z',
+      };
+      engine
+        .answer('startBackup', () => job)
+        .answer('getActiveJob', () => null)
+        .answer('listBackups', () => [backup(job.backupId)])
+        .answer('getEssentials', () => essentialsOf(CONFIGURED))
+        .answer('getTimeline', () => []);
+      const backups = useBackupsStore();
+      await backups.backupNow();
+      expect(backups.activeJob).toEqual(job);
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(backups.activeJob).toBeNull();
+      expect(backups.backups.map((entry) => entry.backupId)).toEqual([job.backupId]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
