@@ -20,6 +20,15 @@ export interface AxeFinding {
  * through the DevTools protocol, which the page's CSP does not govern.
  */
 export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+  // A dialog fading in has, for a moment, too little contrast: measure what stays.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
   const findings = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<AxeResults> } }).axe;
