@@ -9,6 +9,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // The benchmarks drive Chromium (bench/ui.ts): loaded from node_modules, not bundled.
+      externalizeDeps: { include: ['playwright-core'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/index.ts'),
