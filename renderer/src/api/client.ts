@@ -8,6 +8,7 @@ export interface Transport {
   /** Native file dialogs exist only on the desktop; the web uses <input type=file>. */
   pickFile?(kind: PickFileKind): Promise<ApiResult<PickedFile | null>>;
   saveFile?(suggestedName: string, base64: string): Promise<ApiResult<boolean>>;
+  pickFolder?(): Promise<ApiResult<string | null>>;
 }
 
 /** A typed ApiError thrown by the client, so stores can show message, remediation and field. */
@@ -88,6 +89,11 @@ export class ApiClient {
   async saveFile(suggestedName: string, base64: string): Promise<boolean> {
     if (!this.transport.saveFile) return false;
     return unwrap(await this.transport.saveFile(suggestedName, base64));
+  }
+
+  async pickFolder(): Promise<string | null> {
+    if (!this.transport.pickFolder) return null;
+    return unwrap(await this.transport.pickFolder());
   }
 
   private report(connection: Connection): void {

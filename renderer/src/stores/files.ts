@@ -13,6 +13,9 @@ export const useFilesStore = defineStore('files', () => {
   /** The desktop's open dialog; null when cancelled or on the web (the view uses a file input there). */
   const pick = (kind: PickFileKind): Promise<PickedFile | null> => useApi().pickFile(kind);
 
+  /** The desktop's folder dialog (the web types the path); null when cancelled. */
+  const pickFolder = (): Promise<string | null> => useApi().pickFolder();
+
   /** Saves through the native dialog on the desktop, or offers a download on the web. */
   async function save(fileName: string, base64: string, mimeType: string): Promise<boolean> {
     if (hasNativeDialogs()) return useApi().saveFile(fileName, base64);
@@ -20,5 +23,5 @@ export const useFilesStore = defineStore('files', () => {
     return true;
   }
 
-  return { hasNativeDialogs, pick, save };
+  return { hasNativeDialogs, pick, pickFolder, save };
 });
