@@ -4,7 +4,7 @@ import vue from '@vitejs/plugin-vue';
 import { compression } from 'vite-plugin-compression2';
 
 // One config builds the three Electron bundles. The main bundle has extra
-// entries that run in plain Node: the CLI (also the web host) and the benchmarks.
+// entries that run in plain Node: the CLI (also the web host), the engine host and the benchmarks.
 export default defineConfig({
   main: {
     build: {
@@ -15,6 +15,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/index.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),
+          // The engine's own process on the desktop (utilityProcess.fork); plain Node.
+          'engine-host': resolve(__dirname, 'main/engine/host/index.ts'),
           bench: resolve(__dirname, 'bench/index.ts'),
         },
       },

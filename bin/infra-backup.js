@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
-if (!existsSync(cli)) {
+const cliUrl = new URL('../out/main/cli.js', import.meta.url);
+if (!existsSync(fileURLToPath(cliUrl))) {
   process.stderr.write('infra-backup is not built yet: run `npm run build` in the project folder first.\n');
   process.exit(1);
 }
-await import(cli);
+// A URL, not a path: Windows Node refuses `import('C:\\…')` ("Received protocol 'c:'").
+await import(cliUrl.href);

@@ -6,6 +6,7 @@ import {
   dialog,
   ipcMain,
   Menu,
+  MessageChannelMain,
   nativeImage,
   nativeTheme,
   Notification,
@@ -14,11 +15,11 @@ import {
   session,
   shell,
   Tray,
+  utilityProcess,
 } from 'electron';
 import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine, type Engine } from './engine/service';
 import { createLogger } from './engine/app/logger';
 import {
   claimSingleInstance,
@@ -27,15 +28,17 @@ import {
   type BrowserWindowLike,
   type DesktopParts,
 } from './electron/desktop';
+import { ENGINE_HOST_ENTRY, startEngineProcess, type EngineConnection } from './electron/engine-process';
 import { desktopNotifier } from './electron/notifications';
 import { installTray, type MenuItemTemplate } from './electron/tray';
 import { APP_VERSION } from './version';
+import { appCliArguments, runAppCli } from './cli/process-cli';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const logger = createLogger();
 let window:
   (BrowserWindowLike & { hide(): void; on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown }) | null = null;
-let engine: Engine | null = null;
+let engine: EngineConnection | null = null;
 let quitting = false;
 
 const preferences = (): ElectronStore<{ keepRunningInTray: boolean }> =>
@@ -69,7 +72,11 @@ async function showWindow(): Promise<void> {
   });
 }
 
-if (claimSingleInstance(app as unknown as DesktopParts['app'], () => void showWindow())) {
+const cliArguments = appCliArguments(process.argv, app.isPackaged);
+if (cliArguments) {
+  // `<app> cli …`: the command line, without a window and without the single-instance lock.
+  void runAppCli(cliArguments, app);
+} else if (claimSingleInstance(app as unknown as DesktopParts['app'], () => void showWindow())) {
   app.on('before-quit', () => {
     quitting = true;
   });
@@ -78,26 +85,27 @@ if (claimSingleInstance(app as unknown as DesktopParts['app'], () => void showWi
   });
   app.on('will-quit', (event) => {
     if (!engine) return;
-    // Stop the scheduler and cancel a running job before exiting.
+    // The engine stops its scheduler and cancels a running job before its process ends.
     event.preventDefault();
     const closing = engine;
     engine = null;
     void closing.shutdown().finally(() => app.exit(0));
   });
   void app.whenReady().then(async () => {
-    // safeStorage is usable only once the app is ready; on Linux without a keyring the engine
-    // refuses its plaintext 'basic_text' backend and falls back to the key file, with a notice.
-    engine = createEngine({
-      configDir: app.getPath('userData'),
-      version: APP_VERSION,
-      frontDoor: 'desktop',
-      logger,
-      safeStorage,
-      openSettingsBackend: (dir) => new ElectronStore<Record<string, unknown>>({ cwd: dir, name: 'settings', configFileMode: 0o600 }),
-      notifier: desktopNotifier(Notification, () => Notification.isSupported()),
-    });
-    const started = engine;
-    powerMonitor.on('resume', () => void started.resumeFromSleep());
+    // The engine runs in its own process (crypto and compression off this thread); main keeps
+    // windows, dialogs, tray, notifications and safeStorage, which the engine asks for over its port.
+    const notifier = desktopNotifier(Notification, () => Notification.isSupported());
+    const started = startEngineProcess(
+      {
+        utilityProcess,
+        MessageChannelMain,
+        safeStorage,
+        notify: (alert) => void notifier.notify(alert),
+      },
+      { entryPath: join(outDir, ENGINE_HOST_ENTRY), configDir: app.getPath('userData'), version: APP_VERSION, logger },
+    );
+    engine = started;
+    powerMonitor.on('resume', () => started.resumeFromSleep());
     installTray(
       {
         createTray: () => new Tray(nativeImage.createFromPath(join(outDir, 'renderer', 'favicon.png'))),
@@ -111,7 +119,6 @@ if (claimSingleInstance(app as unknown as DesktopParts['app'], () => void showWi
         setKeepRunningInTray: (value) => preferences().set('keepRunningInTray', value),
       },
     );
-    await started.startAutomation();
     await showWindow();
   });
 }

@@ -40,11 +40,20 @@ export const importSettingsInput = z.strictObject({
   }),
 });
 
+/**
+ * Folders only. A command source runs a shell command as the console's user,
+ * so it is added on the station (`infra-backup sources add NAME --command CMD`),
+ * never through this contract: neither the window nor the web host can add one.
+ */
 export const addSourceInput = z.strictObject({
   name: text(64),
-  folder: text(4096).optional(),
-  command: text(4096).optional(),
-  timeoutSeconds: z.number().optional(),
+  folder: text(4096),
+  command: z
+    .never({
+      error:
+        'command sources run shell commands as the console user and are added on the station only: infra-backup sources add NAME --command CMD',
+    })
+    .optional(),
 });
 
 export const sourceNameInput = z.strictObject({ name: text(64) });

@@ -68,6 +68,8 @@ export const apiEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),
   z.strictObject({ type: z.literal('timeline-appended'), event: view.timelineEvent }),
+  // Desktop: the engine's process died and was started again; `notice` is what the window shows.
+  z.strictObject({ type: z.literal('engine-restarted'), notice: view.apiError, interruptedBackupId: z.string().nullable() }),
 ]);
 
 export type ContractMethod = keyof typeof API_CONTRACT;

@@ -1,9 +1,3 @@
-import { runCli } from './program';
-import { readAllStdin } from './io';
+import { runProcessCli } from './process-cli';
 
-const code = await runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  readStdin: readAllStdin,
-});
-process.exitCode = code;
+process.exitCode = await runProcessCli(process.argv.slice(2));

@@ -4,7 +4,7 @@ import { EngineError } from '../engine/errors';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Standard input as a whole, for `--password-stdin` and friends. */
+  /** Standard input as a whole, for `--password-stdin` and friends; it may stop after MAX_STDIN_SECRET_BYTES + 1 bytes. */
   readStdin: () => Promise<string>;
 }
 
@@ -40,9 +40,20 @@ export function formatError(error: ApiError): string {
   return lines.join('\n') + '\n';
 }
 
+/** No password, .pfx password or legacy key comes near this; past it, standard input is not read any further (`yes | …` ends). */
+export const MAX_STDIN_SECRET_BYTES = 16 * 1024;
+
 /** Reads one secret line from stdin: trailing newline removed, nothing else touched. */
 export async function readSecretFromStdin(io: CliIo, field: string): Promise<string> {
   const raw = await io.readStdin();
+  if (Buffer.byteLength(raw, 'utf8') > MAX_STDIN_SECRET_BYTES) {
+    throw new EngineError({
+      code: 'invalid-input',
+      field,
+      message: `${field}: standard input holds more than ${MAX_STDIN_SECRET_BYTES / 1024} KiB, which is not a ${field}.`,
+      remediation: `Pipe in only the value, e.g. \`printf '%s' "$SECRET" | infra-backup … --${field}-stdin\`.`,
+    });
+  }
   const secret = raw.replace(/\r?\n$/, '');
   if (secret.length === 0) {
     throw new EngineError({
@@ -60,6 +71,11 @@ export async function readAllStdin(): Promise<string> {
     process.stderr.write('(reading from standard input; end with Ctrl-D)\n');
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > MAX_STDIN_SECRET_BYTES) break; // leaving the loop stops reading: the caller refuses it anyway
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { IPC_EVENT_CHANNEL } from '../../preload/api';
-import type { Engine } from '../engine/service';
 import type { Logger } from '../engine/app/logger';
 import type { IpcMainLike, SessionLike, ShellLike, WebContentsLike } from './electron-like';
+import type { EngineConnection } from './engine-process';
 import { registerApiHandlers, type IpcTrust } from './ipc';
 import { registerDialogHandlers, type DialogLike } from './dialogs';
 import { createAppUrlCheck, isTrustedSender } from './trust';
@@ -62,9 +62,15 @@ export function claimSingleInstance(app: AppLike, focusExisting: () => void): bo
 /**
  * Wires the desktop front door once the app is ready: session hardening,
  * navigation policy on every web contents, one IPC handler per contract method
- * (sender-checked), the main window, and engine events pushed to it.
+ * (sender-checked, forwarded to the engine's process), the main window, and
+ * engine events pushed to it.
  */
-export async function openDesktop(parts: DesktopParts, engine: Engine, layout: DesktopLayout, logger?: Logger): Promise<BrowserWindowLike> {
+export async function openDesktop(
+  parts: DesktopParts,
+  engine: Pick<EngineConnection, 'call' | 'onEvent'>,
+  layout: DesktopLayout,
+  logger?: Logger,
+): Promise<BrowserWindowLike> {
   const rendererIndex = join(layout.outDir, 'renderer', 'index.html');
   const isAppUrl = createAppUrlCheck(rendererIndex, layout.devServerUrl);
   hardenSession(parts.session);

@@ -1,4 +1,3 @@
-import { readFile, writeFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   IPC_PICK_FILE_CHANNEL,
@@ -9,6 +8,8 @@ import {
   type PickFileKind,
 } from '../../preload/api';
 import { EngineError, invalidInput, toEngineError } from '../engine/errors';
+import { CERTIFICATE_FILE, PFX_FILE, readInputFile } from '../engine/app/input-file';
+import { replaceFile } from '../engine/app/output-file';
 import type { IpcInvokeEventLike, IpcMainLike } from './electron-like';
 import type { IpcTrust } from './ipc';
 import { UNTRUSTED_SENDER_ERROR } from './ipc';
@@ -26,7 +27,6 @@ const FILTERS: Record<PickFileKind, Array<{ name: string; extensions: string[] }
   certificate: [{ name: 'Certificate (public key only)', extensions: ['cer', 'crt', 'pem'] }],
   pfx: [{ name: 'PKCS#12 key file', extensions: ['pfx', 'p12'] }],
 };
-const MAX_PICKED_BYTES = 64 * 1024;
 
 /**
  * Native dialogs run in main, and main reads/writes the file: the renderer
@@ -44,8 +44,8 @@ export function registerDialogHandlers(ipcMain: IpcMainLike, dialog: DialogLike,
       });
       const path = result.filePaths[0];
       if (result.canceled || !path) return { ok: true, value: null };
-      if ((await stat(path)).size > MAX_PICKED_BYTES) throw invalidInput(kind, 'That file is too large to be a certificate or key file.');
-      return { ok: true, value: { name: basename(path), base64: (await readFile(path)).toString('base64') } };
+      const bytes = await readInputFile(kind, path, kind === 'certificate' ? CERTIFICATE_FILE : PFX_FILE);
+      return { ok: true, value: { name: basename(path), base64: bytes.toString('base64') } };
     } catch (error) {
       return { ok: false, error: toEngineError(error).toApiError() };
     }
@@ -59,7 +59,8 @@ export function registerDialogHandlers(ipcMain: IpcMainLike, dialog: DialogLike,
           throw invalidInput('file', 'Invalid file to save.');
         const result = await dialog.showSaveDialog({ title: 'Save file', defaultPath: basename(suggestedName) });
         if (result.canceled || !result.filePath) return { ok: true, value: false };
-        await writeFile(result.filePath, Buffer.from(base64, 'base64'), { mode: 0o600 });
+        // Replaces the chosen file (the dialog asked before overwriting) with one of ours, 0600, never through a link.
+        replaceFile(result.filePath, Buffer.from(base64, 'base64'), 0o600);
         return { ok: true, value: true };
       } catch (error) {
         const engineError = error instanceof EngineError ? error : toEngineError(error);

@@ -1,3 +1,5 @@
+import type { MessagePortLike } from '../engine/host/protocol';
+
 /**
  * The slices of Electron's API the adapter uses. The adapter takes these as
  * parameters so its wiring is unit-tested with stand-ins where the Electron
@@ -49,9 +51,17 @@ export interface ShellLike {
   openExternal(url: string): Promise<void>;
 }
 
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
-  getSelectedStorageBackend?(): string;
+/** Electron's MessageChannelMain: two entangled MessagePortMain ends. */
+export type MessageChannelConstructorLike = new () => { port1: MessagePortLike; port2: MessagePortLike };
+
+/** A process started by Electron's `utilityProcess.fork`. */
+export interface UtilityProcessLike {
+  postMessage(message: unknown, transfer?: MessagePortLike[]): void;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  /** SIGTERM on POSIX; Electron reaps the process. */
+  kill(): boolean;
+}
+
+export interface UtilityProcessForkerLike {
+  fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'inherit' | 'pipe' | 'ignore' }): UtilityProcessLike;
 }

@@ -1,8 +1,8 @@
-import { API_METHODS, ipcChannel, type ApiResult, type BackupConsoleApi } from '../../preload/api';
-import { dispatch } from '../engine/dispatch';
+import { API_METHODS, ipcChannel, type ApiResult } from '../../preload/api';
 import { EngineError } from '../engine/errors';
 import type { Logger } from '../engine/app/logger';
 import type { IpcInvokeEventLike, IpcMainLike } from './electron-like';
+import type { EngineConnection } from './engine-process';
 
 export interface IpcTrust {
   isTrusted(event: IpcInvokeEventLike): boolean;
@@ -16,10 +16,16 @@ export const UNTRUSTED_SENDER_ERROR = new EngineError({
 
 /**
  * One `ipcMain.handle` per contract method. Each handler checks the sender
- * frame, validates the input with the shared schema (inside dispatch) and
- * returns an ApiResult. Returns a function that removes every handler.
+ * frame here in main, then forwards the call to the engine's process, whose
+ * `dispatch` validates the input with the shared schema; the answer is an
+ * ApiResult. Returns a function that removes every handler.
  */
-export function registerApiHandlers(ipcMain: IpcMainLike, api: BackupConsoleApi, trust: IpcTrust, logger?: Logger): () => void {
+export function registerApiHandlers(
+  ipcMain: IpcMainLike,
+  engine: Pick<EngineConnection, 'call'>,
+  trust: IpcTrust,
+  logger?: Logger,
+): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event: IpcInvokeEventLike, ...args: unknown[]): Promise<ApiResult<unknown>> => {
       if (!trust.isTrusted(event)) {
@@ -36,7 +42,7 @@ export function registerApiHandlers(ipcMain: IpcMainLike, api: BackupConsoleApi,
             remediation: 'Send one input object.',
           }).toApiError(),
         };
-      return dispatch(api, method, args[0], logger);
+      return engine.call(method, args[0]);
     });
   }
   return () => {

@@ -1,6 +1,6 @@
 import type { ApiEvent, BackupSummary, ScheduleView } from '../../preload/api';
-import type { Engine } from '../engine/service';
 import { PRODUCT_NAME } from '../engine/app/config-dir';
+import type { EngineConnection } from './engine-process';
 
 export interface MenuItemTemplate {
   label?: string;
@@ -41,9 +41,11 @@ export function trayStatus(last: BackupSummary | null, schedule: ScheduleView | 
 /**
  * The tray keeps the console (and its scheduler) running when the window is
  * closed — a setting, toggled from the tray menu — and shows the last result
- * and the next scheduled time. Quit is in the tray menu.
+ * and the next scheduled time. Quit is in the tray menu. Everything it shows
+ * comes from the engine's process through calls and events, so it is filled
+ * again from the engine after a restart.
  */
-export function installTray(parts: TrayParts, engine: Engine, actions: TrayActions): () => void {
+export function installTray(parts: TrayParts, engine: Pick<EngineConnection, 'call' | 'onEvent'>, actions: TrayActions): () => void {
   const tray = parts.createTray();
   let last: BackupSummary | null = null;
   let schedule: ScheduleView | null = null;
@@ -56,7 +58,8 @@ export function installTray(parts: TrayParts, engine: Engine, actions: TrayActio
         { label: nextLine, enabled: false },
         { type: 'separator' },
         { label: 'Open console', click: actions.showWindow },
-        { label: 'Back up now', click: () => void engine.startBackup().catch(() => undefined) },
+        // The outcome arrives as job events (and an alert when it fails).
+        { label: 'Back up now', click: () => void engine.call('startBackup') },
         { type: 'separator' },
         {
           label: 'Keep running when the window is closed',
@@ -72,20 +75,22 @@ export function installTray(parts: TrayParts, engine: Engine, actions: TrayActio
     );
   };
   tray.on('click', actions.showWindow);
+  const load = (): void =>
+    void engine.call('getEssentials').then((result) => {
+      if (!result.ok) return;
+      last = result.value.lastBackup;
+      schedule = result.value.schedule;
+      render();
+    });
   const onEvent = (event: ApiEvent): void => {
     if (event.type === 'job-finished') last = event.backup;
     else if (event.type === 'schedule-changed') schedule = event.schedule;
+    else if (event.type === 'engine-restarted') return load();
     else return;
     render();
   };
   const unsubscribe = engine.onEvent(onEvent);
-  void engine.getSchedule().then(
-    (view) => {
-      schedule = view;
-      render();
-    },
-    () => undefined,
-  );
+  load();
   render();
   return () => {
     unsubscribe();

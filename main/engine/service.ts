@@ -7,9 +7,10 @@ import { keyMethods } from './methods/keys';
 import { settingsMethods } from './methods/settings';
 import { sourceMethods } from './methods/sources';
 import { shareMethods } from './methods/share';
-import { openSettings, type OpenSettingsBackend } from './settings';
+import { openSettings } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
+import { stationSources, type StationSources } from './sources/station-sources';
 import { systemClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
@@ -24,10 +25,8 @@ export interface EngineDeps {
   version: string;
   frontDoor: AppInfo['frontDoor'];
   logger?: Logger;
-  /** Desktop: Electron's safeStorage. Headless: absent (0600 key file). */
+  /** Desktop: Electron's safeStorage, asked over the engine host's port. Headless: absent (0600 key file). */
   safeStorage?: SafeStorageLike;
-  /** Desktop: electron-store over the same settings file format as headless conf. */
-  openSettingsBackend?: OpenSettingsBackend;
   /** Injected time and timers, for tests. */
   clock?: Clock;
   /** Desktop notifications (Electron Notification); headless: a log line. */
@@ -36,6 +35,8 @@ export interface EngineDeps {
 
 export interface Engine extends BackupConsoleApi {
   onEvent(listener: EventListener): () => void;
+  /** Outside the contract: only the CLI on the station reaches these (command sources). */
+  station: StationSources;
   /** Hosts that stay up (desktop, web host, service) run the scheduler; one-shot CLI commands do not. */
   startAutomation(): Promise<void>;
   /** The machine woke up (Electron powerMonitor 'resume'): a missed slot runs once, as a catch-up. */
@@ -59,7 +60,6 @@ export function createEngine(deps: EngineDeps): Engine {
     configDir: deps.configDir,
     now,
     ...(deps.safeStorage ? { safeStorage: deps.safeStorage } : {}),
-    ...(deps.openSettingsBackend ? { openBackend: deps.openSettingsBackend } : {}),
   });
   const ctx: EngineContext = { configDir: deps.configDir, now, logger, events, settings, sources: new SourceStore(deps.configDir) };
   if (settings.secretStorageWarning) logger.warn(settings.secretStorageWarning);
@@ -88,6 +88,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
+    station: stationSources(ctx.sources),
     startAutomation: () => automation.start(),
     resumeFromSleep: () => automation.scheduler.onResume(),
     shutdown: async () => {

@@ -1,8 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'ibc_token';
-
 /** The console's content security policy, shared by the web host and the Electron window. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -38,19 +36,47 @@ export function allowedOrigins(port: number): Set<string> {
   return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 }
 
-export function presentedToken(req: IncomingMessage, url: URL): string | undefined {
+/** `Authorization: Bearer <value>`: the only place a credential is read from. */
+export function bearerToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery) return fromQuery;
-  return readCookie(req.headers.cookie, TOKEN_COOKIE);
+  return auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : undefined;
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+/**
+ * The web host's credentials. A browser sends cookies to every port of
+ * 127.0.0.1, so a cookie would reach any other local user's listener; a header
+ * set by our own page's script reaches only our origin. So: the URL printed at
+ * start carries a one-time sign-in token; the page trades it for a session
+ * secret it keeps in sessionStorage (our origin only) and sends as a Bearer
+ * header. Each trade spends the sign-in token and issues the next one, so a
+ * link seen in a terminal, a history list or a screenshot opens nothing.
+ */
+export class WebCredentials {
+  private signInToken: string;
+  private readonly sessions: string[] = [];
+
+  constructor(
+    firstSignInToken: string,
+    private readonly onSignInTokenSpent: (next: string) => void = () => undefined,
+  ) {
+    this.signInToken = firstSignInToken;
   }
-  return undefined;
+
+  get currentSignInToken(): string {
+    return this.signInToken;
+  }
+
+  /** The session secret for a page that presented the current sign-in token; null for any other value. */
+  exchange(presented: string | undefined): string | null {
+    if (!tokensEqual(this.signInToken, presented)) return null;
+    const session = newToken();
+    this.sessions.push(session);
+    this.signInToken = newToken();
+    this.onSignInTokenSpent(this.signInToken);
+    return session;
+  }
+
+  acceptsSession(presented: string | undefined): boolean {
+    return this.sessions.some((session) => tokensEqual(session, presented));
+  }
 }

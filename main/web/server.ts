@@ -4,7 +4,8 @@ import type { ApiEvent } from '../../preload/api';
 import type { Engine } from '../engine/service';
 import { dispatch, isApiMethod } from '../engine/dispatch';
 import type { Logger } from '../engine/app/logger';
-import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE, allowedHosts, allowedOrigins, newToken, presentedToken, tokensEqual } from './security';
+import { EngineError, invalidInput } from '../engine/errors';
+import { CONTENT_SECURITY_POLICY, WebCredentials, allowedHosts, allowedOrigins, bearerToken, newToken } from './security';
 import { readStaticFile } from './static-files';
 
 export interface WebHostOptions {
@@ -13,13 +14,16 @@ export interface WebHostOptions {
   staticDir: string;
   /** 0 picks a free port. */
   port?: number;
+  /** The first one-time sign-in token (default: random). */
   token?: string;
+  /** A sign-in link was used: here is the next one (print it where the first one was printed). */
+  onNextSignInUrl?: (urlWithToken: string) => void;
   logger?: Logger;
 }
 
 export interface WebHost {
   url: string;
-  /** The URL with the one-time token: open it once, a cookie carries the session. */
+  /** The first sign-in link: it opens one page, whose session then lives in that tab (sessionStorage). */
   urlWithToken: string;
   port: number;
   address: string;
@@ -27,18 +31,24 @@ export interface WebHost {
 }
 
 const LOOPBACK = '127.0.0.1';
+const SESSION_PATH = '/api/session';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The console as a loopback web server: the same renderer, the same contract
- * (POST /api/<method>, events on GET /api/events). Bound to 127.0.0.1 only,
- * every request needs the per-run token, and foreign Host/Origin headers are
- * refused so a web page in the operator's browser cannot reach it.
+ * (POST /api/<method>, events on GET /api/events). Bound to 127.0.0.1 only;
+ * foreign Host/Origin headers are refused so a web page in the operator's
+ * browser cannot reach it; every API call needs a page session secret in a
+ * Bearer header, obtained once per sign-in link (see WebCredentials). The
+ * renderer's files are public: they hold no data and no secret.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const token = options.token ?? newToken();
   const { engine, logger } = options;
   let port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw invalidInput('port', `The port must be a whole number from 1 to 65535 (got ${port}).`, 'Or leave --port out to use a free one.');
+  const signInUrl = (token: string): string => `http://${LOOPBACK}:${port}/?token=${token}`;
+  const credentials = new WebCredentials(options.token ?? newToken(), (next) => options.onNextSignInUrl?.(signInUrl(next)));
   const streams = new Set<ServerResponse>();
   const unsubscribe = engine.onEvent((event: ApiEvent) => {
     const frame = `data: ${JSON.stringify(event)}\n\n`;
@@ -63,21 +73,26 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (origin !== undefined && !allowedOrigins(port).has(origin))
       return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Origin');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (!tokensEqual(token, presentedToken(req, url))) {
+    if (url.pathname === SESSION_PATH) {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Use POST');
+      const session = credentials.exchange(bearerToken(req));
+      if (session === null) {
+        return send(
+          res,
+          401,
+          'text/plain; charset=utf-8',
+          'Unauthorized: this sign-in link is not valid (each link opens one page). Use the newest link printed where the console was started.',
+        );
+      }
+      return send(res, 200, 'application/json', JSON.stringify({ sessionToken: session }));
+    }
+    if (url.pathname.startsWith('/api/') && !credentials.acceptsSession(bearerToken(req))) {
       return send(
         res,
         401,
         'text/plain; charset=utf-8',
-        'Unauthorized: open the console with the URL (including its token) printed where it was started.',
+        'Unauthorized: open the console with a sign-in link printed where it was started.',
       );
-    }
-    if (url.searchParams.has('token')) {
-      // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-      url.searchParams.delete('token');
-      res.writeHead(303, { Location: url.pathname + url.search });
-      res.end();
-      return;
     }
     if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
     if (url.pathname.startsWith('/api/')) {
@@ -106,14 +121,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, port)));
     server.listen(port, LOOPBACK, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
   const url = `http://${LOOPBACK}:${port}/`;
   return {
     url,
-    urlWithToken: `${url}?token=${token}`,
+    urlWithToken: signInUrl(credentials.currentSignInToken),
     port,
     address: LOOPBACK,
     close: async () => {
@@ -123,6 +138,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A port that cannot be had is the operator's input to change, not an unexpected failure. */
+function listenFailure(error: NodeJS.ErrnoException, port: number): Error {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `port ${port} on ${LOOPBACK} is already in use by another program`,
+    EACCES: `this user may not listen on port ${port} (ports below 1024 need privileges)`,
+  };
+  const reason = error.code ? reasons[error.code] : undefined;
+  if (!reason) return error;
+  return new EngineError({
+    code: 'invalid-input',
+    field: 'port',
+    message: `The web host cannot start: ${reason}.`,
+    remediation: 'Choose another port with --port N, or leave --port out to use a free one.',
+    cause: error,
+  });
 }
 
 const BODY_TOO_LARGE = Symbol('too-large');

@@ -5,7 +5,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export interface RunningWebConsole {
   url: string;
+  /** The first sign-in link (each link opens one page). */
   urlWithToken: string;
+  /** The next unused sign-in link: the first, then each one the host prints when the previous one was used. */
+  takeSignInUrl(): Promise<string>;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -33,9 +36,21 @@ export async function startWebConsole(configDir: string, env: NodeJS.ProcessEnv 
     child.once('exit', (code) => reject(new Error(`web host exited with ${code}: ${stderr}`)));
   });
   const { url, urlWithToken } = JSON.parse(first) as { url: string; urlWithToken: string };
+  const printed: string[] = [urlWithToken];
+  const waiting: ((link: string) => void)[] = [];
+  lines.on('line', (line) => {
+    const link = (JSON.parse(line) as { urlWithToken: string }).urlWithToken;
+    const waiter = waiting.shift();
+    if (waiter) waiter(link);
+    else printed.push(link);
+  });
   return {
     url,
     urlWithToken,
+    takeSignInUrl: () => {
+      const link = printed.shift();
+      return link !== undefined ? Promise.resolve(link) : new Promise<string>((resolveLink) => waiting.push(resolveLink));
+    },
     process: child,
     stop: () =>
       new Promise<void>((resolveStop) => {
@@ -67,7 +82,7 @@ export async function openConsoleIn(
   page.on('requestfailed', (request) => {
     if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request: ${request.url()}`);
   });
-  await page.goto(console.urlWithToken);
+  await page.goto(await console.takeSignInUrl());
   if (hash) await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
   return { page, problems };
 }

@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { outputFileFailure, replaceFile } from '../../engine/app/output-file';
 import type { Command } from 'commander';
 import type { BackupLocationDocument, SettingsInput } from '../../../preload/api';
 import { invalidInput } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { readSecretFromStdin } from '../io';
+import { BACKUP_LOCATION_FILE, CERTIFICATE_FILE, readInputFile } from '../../engine/app/input-file';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
 
@@ -55,7 +56,8 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
       if (frequency !== undefined) input.frequencyHours = frequency;
       const retention = parseWholeNumber('retention', options.retention);
       if (retention !== undefined) input.retentionDays = retention;
-      if (options.cert !== undefined) input.certificateBase64 = (await readInputFile('cert', options.cert)).toString('base64');
+      if (options.cert !== undefined)
+        input.certificateBase64 = (await readInputFile('cert', options.cert, CERTIFICATE_FILE)).toString('base64');
       if (options.yes) {
         input.confirmRetentionDeletion = true;
         input.confirmSwitchToCertificate = true;
@@ -69,7 +71,11 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .description('write the configuration as an Azure Stack BackupLocation document (no secrets)')
     .action(async (file: string) => {
       const document = await ctx.call('exportSettings');
-      await writeFile(file, JSON.stringify(document, null, 2) + '\n', { mode: 0o600 });
+      try {
+        replaceFile(file, JSON.stringify(document, null, 2) + '\n', 0o600);
+      } catch (error) {
+        throw outputFileFailure('file', file, error);
+      }
       printData(ctx.io, ctx.json, { exported: file });
     });
 
@@ -77,7 +83,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .command('import <file>')
     .description('read an Azure Stack BackupLocation document')
     .action(async (file: string) => {
-      const text = (await readInputFile('file', file)).toString('utf8');
+      const text = (await readInputFile('file', file, BACKUP_LOCATION_FILE)).toString('utf8');
       let document: BackupLocationDocument;
       try {
         document = JSON.parse(text) as BackupLocationDocument;
@@ -86,13 +92,4 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
       }
       printData(ctx.io, ctx.json, await ctx.call('importSettings', { document }));
     });
-}
-
-export async function readInputFile(field: string, path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw invalidInput(field, `The file ${path} ${reason}.`, 'Check the path and the file permissions.');
-  }
 }

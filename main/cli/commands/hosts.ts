@@ -6,13 +6,26 @@ import type { CliContext } from '../context';
 import { lineNotifier } from '../../engine/alerts';
 import { parseWholeNumber } from '../parse';
 
-/** Resolves when the process is asked to stop. */
-function untilStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => resolve(signal);
+const stoppingLine = (signal: NodeJS.Signals): string =>
+  `${signal} received: stopping (a running backup is cancelled; its .partial folder is removed by the next run)`;
+
+/** Resolves when the process is asked to stop; `stopListening` gives SIGINT/SIGTERM back (a host that failed to start). */
+function listenForStop(): { signal: Promise<NodeJS.Signals>; stopListening: () => void } {
+  let stopListening = (): void => undefined;
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals): void => resolve(received);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    stopListening = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    };
   });
+  return { signal, stopListening };
+}
+
+function untilStopSignal(): Promise<NodeJS.Signals> {
+  return listenForStop().signal;
 }
 
 export function registerHostCommands(program: Command, ctx: CliContext): void {
@@ -21,19 +34,13 @@ export function registerHostCommands(program: Command, ctx: CliContext): void {
     .description('serve the console on http://127.0.0.1:<port>/ (loopback only, with a one-time token)')
     .option('--port <n>', 'port (default: a free one)')
     .action(async (options: { port?: string }) => {
-      const port = parseWholeNumber('port', options.port) ?? 0;
-      const engine = ctx.getEngine();
-      const host = await startWebHost({ engine, staticDir: findRendererDir(), port, logger: createLogger() });
-      // The web host is a headless management server: it runs the schedule like the desktop app.
-      await engine.startAutomation();
-      if (ctx.json) ctx.io.stdout(JSON.stringify({ url: host.url, urlWithToken: host.urlWithToken }) + '\n');
-      else
-        ctx.io.stdout(
-          `Infrastructure Backup Console: ${host.urlWithToken}\n(loopback only; reach it from another machine through an SSH tunnel. Ctrl-C stops it.)\n`,
-        );
-      await untilStopSignal();
-      await host.close();
-      await engine.shutdown();
+      // Listen first: a SIGTERM during start-up stops it gracefully too.
+      const stop = listenForStop();
+      try {
+        await serveUntilStopped(ctx, options, stop.signal);
+      } finally {
+        stop.stopListening();
+      }
     });
 
   program
@@ -60,8 +67,35 @@ export function registerHostCommands(program: Command, ctx: CliContext): void {
         `service started (config ${ctx.configDir}); automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`,
       );
       const signal = await untilStopSignal();
-      log(`${signal} received: stopping (a running backup is cancelled; its .partial folder is removed by the next run)`);
+      log(stoppingLine(signal));
       await engine.shutdown();
       log('service stopped');
     });
+}
+
+async function serveUntilStopped(ctx: CliContext, options: { port?: string }, stopSignal: Promise<NodeJS.Signals>): Promise<void> {
+  // With --json, standard output carries only the sign-in links (one JSON object a line); lifecycle lines go to stderr.
+  const log = (line: string): void => (ctx.json ? ctx.io.stderr : ctx.io.stdout)(`${new Date().toISOString()} ${line}\n`);
+  const port = parseWholeNumber('port', options.port) ?? 0;
+  const engine = ctx.getEngine();
+  const printLink = (url: string, urlWithToken: string, label: string): void =>
+    ctx.io.stdout(ctx.json ? JSON.stringify({ url, urlWithToken }) + '\n' : `${label}: ${urlWithToken}\n`);
+  const host = await startWebHost({
+    engine,
+    staticDir: findRendererDir(),
+    port,
+    logger: createLogger(),
+    // Each sign-in link opens one page; the next one is printed here, where only the operator sees it.
+    onNextSignInUrl: (next) => printLink(host.url, next, 'Sign-in link used; the next one'),
+  });
+  // The web host is a headless management server: it runs the schedule like the desktop app.
+  await engine.startAutomation();
+  printLink(host.url, host.urlWithToken, 'Infrastructure Backup Console');
+  if (!ctx.json)
+    ctx.io.stdout('(loopback only; each link opens one page; reach it from another machine through an SSH tunnel. Ctrl-C stops it.)\n');
+  const signal = await stopSignal;
+  log(stoppingLine(signal));
+  await engine.shutdown(); // first, so open pages still see the job end
+  await host.close();
+  log('web host stopped');
 }

@@ -1,11 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { createNewFile, outputFileFailure } from '../../engine/app/output-file';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
-import { readInputFile } from './config';
+import { CERTIFICATE_FILE, readInputFile } from '../../engine/app/input-file';
 
 export function registerKeyCommands(program: Command, ctx: CliContext): void {
   const cert = program.command('cert').description('offline certificate tooling');
@@ -25,18 +26,29 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
         pfxPassword: password,
         pfxPasswordConfirm: password,
       });
-      await mkdir(options.out, { recursive: true });
+      // A new folder is this user's only: it holds a private key.
+      await mkdir(options.out, { recursive: true, mode: 0o700 });
       const cerPath = join(options.out, `${generated.suggestedFileBase}.cer`);
       const pfxPath = join(options.out, `${generated.suggestedFileBase}.pfx`);
-      await writeFile(cerPath, Buffer.from(generated.cerBase64, 'base64'));
-      await writeFile(pfxPath, Buffer.from(generated.pfxBase64, 'base64'), { mode: 0o600 });
+      // Never over an existing file or through a link (an old .pfx may still protect backups); the key first, and no half pair left.
+      try {
+        createNewFile(pfxPath, Buffer.from(generated.pfxBase64, 'base64'), 0o600);
+      } catch (error) {
+        throw outputFileFailure('out', pfxPath, error);
+      }
+      try {
+        createNewFile(cerPath, Buffer.from(generated.cerBase64, 'base64'), 0o644);
+      } catch (error) {
+        await rm(pfxPath, { force: true });
+        throw outputFileFailure('out', cerPath, error);
+      }
       printData(ctx.io, ctx.json, { cer: cerPath, pfx: pfxPath, ...generated.certificate });
     });
   cert
     .command('inspect <file>')
     .description('show thumbprint, subject and validity of a .cer/.crt, and whether it is acceptable')
     .action(async (file: string) => {
-      const bytes = await readInputFile('certificate', file);
+      const bytes = await readInputFile('certificate', file, CERTIFICATE_FILE);
       printData(ctx.io, ctx.json, await ctx.call('inspectCertificate', { certificateBase64: bytes.toString('base64') }));
     });
 

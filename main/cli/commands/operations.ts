@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { AddSourceInput, BackupSummary, RecoveryKeyInput, TimelineKind } from '../../../preload/api';
+import type { BackupSummary, RecoveryKeyInput, TimelineKind } from '../../../preload/api';
 import { TIMELINE_KINDS } from '../../../preload/api';
 import { EngineError, invalidInput } from '../../engine/errors';
 import type { CliContext } from '../context';
@@ -8,7 +8,7 @@ import { CliApiError } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
 import { parseWholeNumber } from '../parse';
-import { readInputFile } from './config';
+import { PFX_FILE, readInputFile } from '../../engine/app/input-file';
 
 interface KeyOptions {
   pfx?: string;
@@ -21,7 +21,7 @@ async function recoveryKeyFrom(ctx: CliContext, options: KeyOptions, required: b
   if (options.pfx) {
     if (!options.pfxPasswordStdin)
       throw invalidInput('pfx-password', '--pfx needs --pfx-password-stdin: the .pfx password is read from standard input only.');
-    const pfx = await readInputFile('pfx', options.pfx);
+    const pfx = await readInputFile('pfx', options.pfx, PFX_FILE);
     return { kind: 'pfx', pfxBase64: pfx.toString('base64'), password: await readSecretFromStdin(ctx.io, 'pfx-password') };
   }
   if (options.keyStdin) return { kind: 'legacy-key', keyBase64: await readSecretFromStdin(ctx.io, 'key') };
@@ -43,17 +43,20 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--timeout <seconds>', 'command timeout in seconds')
     .action(async (name: string, options: { folder?: string; command?: string; timeout?: string }) => {
       if (!!options.folder === !!options.command) throw invalidInput('source', 'Give exactly one of --folder DIR or --command CMD.');
-      const input: AddSourceInput = { name };
-      if (options.folder) input.folder = resolve(options.folder);
-      if (options.command) input.command = options.command;
       const timeout = parseWholeNumber('timeout', options.timeout);
-      if (timeout !== undefined) input.timeoutSeconds = timeout;
-      printData(ctx.io, ctx.json, await ctx.call('addSource', input));
+      if (options.folder) {
+        if (timeout !== undefined) throw invalidInput('timeout', '--timeout applies to --command sources only.');
+        printData(ctx.io, ctx.json, await ctx.call('addSource', { name, folder: resolve(options.folder) }));
+        return;
+      }
+      // Command sources are station-only: outside the contract the window and the web host speak.
+      const command = { name, command: options.command ?? '', ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}) };
+      printData(ctx.io, ctx.json, await ctx.getEngine().station.addCommandSource(command));
     });
   sources
     .command('remove <name>')
-    .description('remove a backup source')
-    .action(async (name: string) => printData(ctx.io, ctx.json, await ctx.call('removeSource', { name })));
+    .description('remove a backup source (folder or command)')
+    .action(async (name: string) => printData(ctx.io, ctx.json, await ctx.getEngine().station.removeSource(name)));
 
   program
     .command('share')

@@ -1,6 +1,6 @@
 import type { Alert, AlertKind, BackupState, ShareFailureCategory } from '../../../preload/api';
 import { HOUR_MS } from '../clock';
-import { SHARE_FAILURE_ALERTS } from './alert-texts';
+import { SHARE_FAILURE_TEXTS } from '../share/share-failure-texts';
 import { formatBytes } from '../../../common/format-bytes';
 
 /** Everything the alert rules look at; the service gathers it (share listing, settings, schedule). */
@@ -51,11 +51,11 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
 
   if (facts.lastRun?.state === 'Failed') {
     const category = facts.lastRun.category ?? 'general';
-    const text = SHARE_FAILURE_ALERTS[category];
+    const text = SHARE_FAILURE_TEXTS[category];
     add(
       category,
       'critical',
-      text.title,
+      text.alertTitle,
       text.remediation,
       `Last run failed at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`,
     );

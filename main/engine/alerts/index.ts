@@ -1,4 +1,3 @@
-export * from './alert-texts';
 export * from './evaluate-alerts';
 export * from './alert-center';
 export * from './alert-file';

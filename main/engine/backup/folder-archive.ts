@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { EngineError } from '../errors';
 import { SourceFailure } from '../sources/open-source';
+import { assertRestorableOnWindows } from './windows-names';
 
 /**
  * A folder as a POSIX tar stream (tar-stream: ustar, pax for long or UTF-8
@@ -84,6 +85,7 @@ export function safeEntryPath(dir: string, name: string): string {
   if (isAbsolute(name) || /^[A-Za-z]:/.test(name) || name.startsWith('\\')) throw new UnsafeArchiveEntry(name, 'absolute path');
   const parts = name.split(/[\\/]+/).filter((part) => part.length > 0 && part !== '.');
   if (parts.some((part) => part === '..')) throw new UnsafeArchiveEntry(name, 'it climbs out of the restore folder (..)');
+  if (process.platform === 'win32') assertRestorableOnWindows(name, parts);
   const target = resolve(dir, ...parts);
   if (target !== dir && !target.startsWith(dir.endsWith(sep) ? dir : dir + sep))
     throw new UnsafeArchiveEntry(name, 'it resolves outside the restore folder');

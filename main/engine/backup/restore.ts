@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { RestoreResult } from '../../../preload/api';
@@ -18,8 +18,34 @@ async function prepareTarget(targetFolder: string): Promise<string> {
   if (!isAbsolute(targetFolder))
     throw invalidInput('targetFolder', 'The restore folder must be an absolute path.', 'Enter the full path of an empty folder.');
   const target = resolve(targetFolder);
-  await mkdir(target, { recursive: true });
-  const existing = (await readdir(target)).filter((name) => !name.startsWith('.restore-'));
+  let existing: string[];
+  try {
+    await mkdir(target, { recursive: true });
+    // A link planted at that name, or a folder of another user, would let them read or redirect the restored data.
+    const info = await lstat(target);
+    if (info.isSymbolicLink() || (process.getuid !== undefined && info.uid !== process.getuid()))
+      throw invalidInput(
+        'targetFolder',
+        `The restore folder ${target} is a link or belongs to another user, who could read or redirect what is restored.`,
+        'Choose a folder of your own (or a new path): restored data can hold secrets.',
+      );
+    existing = (await readdir(target)).filter((name) => !name.startsWith('.restore-'));
+  } catch (error) {
+    if (isEngineError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'is a file, not a folder'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be written by this user'
+          : null;
+    if (reason === null) throw error;
+    throw invalidInput(
+      'targetFolder',
+      `The restore folder ${target} ${reason}.`,
+      'Choose an empty folder: a restore never overwrites files.',
+    );
+  }
   if (existing.length > 0)
     throw invalidInput(
       'targetFolder',
@@ -56,6 +82,12 @@ export async function restoreBackup(
       `Backup ${manifest.backupId} has no component "${request.component}".`,
       `Components: ${manifest.components.map((c) => c.name).join(', ')}.`,
     );
+  if (wanted.length === 0)
+    throw new EngineError({
+      code: 'restore-failed',
+      message: `Backup ${manifest.backupId} holds no component that was stored (its state is ${manifest.state}): there is nothing to restore.`,
+      remediation: 'Restore from an earlier backup that Succeeded or PartialSucceeded.',
+    });
   const notStored = wanted.find((c) => c.state !== 'Succeeded');
   if (notStored)
     throw new EngineError({

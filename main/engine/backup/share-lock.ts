@@ -181,6 +181,8 @@ export async function acquireShareLock(
   const timer = clock.setInterval(() => {
     // Heartbeat failures are not fatal by themselves: the job's own writes will fail with the real category.
     beating = beating.then(beat).catch(() => undefined);
+    // Returned so a test's clock can await the beat it fired instead of waiting for it.
+    return beating;
   }, options.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_MS);
 
   return {

@@ -1,5 +1,4 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { describeUnusable, keepAside, keptAsideNotice, readStateText, writeStateText } from '../app/state-file';
 
 export interface JsonStateFile<T> {
   load(): Promise<T | null>;
@@ -7,46 +6,36 @@ export interface JsonStateFile<T> {
 }
 
 /**
- * A small JSON state file in the config dir (schedule state, active alerts).
- * Writes are atomic (temp file + fsync + rename) so a crash leaves the old or
- * the new state, never half of one. An unreadable or invalid file loads as
- * null (the caller starts from its defaults) and is reported, not thrown:
- * losing the schedule phase or the alert list must not stop the console.
+ * A small JSON state file in the config dir (schedule state, active alerts),
+ * read and written as every state file is (app/state-file.ts: atomic 0600
+ * writes, a byte order mark tolerated). An unreadable or invalid file is kept
+ * aside, reported through `onInvalid`, and loads as null (the caller starts
+ * from its defaults): losing the schedule phase or the alert list must not
+ * stop the console, and the next save must not overwrite what was there.
  */
 export function jsonStateFile<T>(
   file: string,
   parse: (value: unknown) => T | null,
-  onInvalid?: (reason: string) => void,
+  onInvalid?: (notice: string) => void,
+  now: () => Date = () => new Date(),
 ): JsonStateFile<T> {
   return {
     async load() {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
+      const text = readStateText(file);
+      if (text === null) return null;
+      let reason = 'its content does not match the expected shape';
       try {
         const state = parse(JSON.parse(text) as unknown);
-        if (state === null) onInvalid?.(`${file}: content does not match the expected shape`);
-        return state;
-      } catch {
-        onInvalid?.(`${file}: not valid JSON`);
-        return null;
+        if (state !== null) return state;
+      } catch (error) {
+        reason = describeUnusable(error);
       }
+      const aside = keepAside(file, now());
+      if (aside !== null) onInvalid?.(keptAsideNotice(file, reason, aside, 'the console started from defaults for it.'));
+      return null;
     },
     async save(state) {
-      await mkdir(dirname(file), { recursive: true });
-      const temp = `${file}.tmp-${process.pid}`;
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
+      writeStateText(file, `${JSON.stringify(state, null, 2)}\n`);
     },
   };
 }

@@ -6,7 +6,7 @@ type SourceMethods = Pick<BackupConsoleApi, 'listSources' | 'addSource' | 'remov
 export function sourceMethods(ctx: EngineContext): SourceMethods {
   return {
     listSources: async () => ctx.sources.views(),
-    addSource: async (input) => ctx.sources.add(input),
-    removeSource: async ({ name }) => ctx.sources.remove(name),
+    addSource: async ({ name, folder }) => ctx.sources.addFolder({ name, folder }),
+    removeSource: async ({ name }) => ctx.sources.remove(name, 'folders-only'),
   };
 }

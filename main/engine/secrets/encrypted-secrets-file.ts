@@ -1,7 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { EngineError } from '../errors';
+import { writeStateText } from '../app/state-file';
 
 /** How one secret value is turned into ciphertext and back. `name` is bound to the ciphertext where the cipher allows. */
 export interface SecretCipher {
@@ -17,10 +16,7 @@ interface SecretsFileContent {
   entries: Record<string, string>;
 }
 
-/**
- * A JSON file of ciphertexts, mode 0600, replaced atomically (write a
- * temporary file, then rename) so a crash never leaves half a file.
- */
+/** A JSON file of ciphertexts, written as every state file (0600, replaced atomically: app/state-file.ts). */
 export class EncryptedSecretsFile {
   constructor(
     private readonly path: string,
@@ -48,12 +44,8 @@ export class EncryptedSecretsFile {
   }
 
   write(entries: Record<string, string>): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const content: SecretsFileContent = { version: 1, scheme: this.scheme, entries };
-    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, this.path);
+    writeStateText(this.path, `${JSON.stringify(content, null, 2)}\n`);
   }
 }
 

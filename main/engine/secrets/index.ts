@@ -6,4 +6,6 @@ export {
   safeStorageUnusableReason,
   type SafeStorageLike,
 } from './safe-storage-secret-store';
-export { chooseSecretStore, type ChosenSecretStore } from './choose-secret-store';
+export { chooseSecretStore, type ChosenSecretStore, type SecretStoreHost } from './choose-secret-store';
+export { DpapiSecretStore, DPAPI_DESCRIPTION, DPAPI_SECRETS_NAME } from './dpapi-secret-store';
+export { windowsDpapi, type Dpapi } from './dpapi';

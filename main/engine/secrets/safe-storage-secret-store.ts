@@ -14,6 +14,8 @@ export interface SafeStorageLike {
 }
 
 export const SAFE_STORAGE_SECRETS_NAME = 'secrets.safestorage.json';
+/** The scheme recorded in that file (EncryptedSecretsFile refuses another store's ciphertexts). */
+export const SAFE_STORAGE_SCHEME = 'electron-safe-storage';
 
 /** Why safeStorage cannot be used, or null when it can. */
 export function safeStorageUnusableReason(safeStorage: SafeStorageLike): string | null {
@@ -46,7 +48,7 @@ export class SafeStorageSecretStore extends DelegatingSecretStore {
     const backend = safeStorage.getSelectedStorageBackend?.();
     const description = `The share password is encrypted by the operating system's credential protection (Electron safeStorage${backend ? `, ${backend}` : ''}): a copied settings or secrets file is useless on another account or machine; programs running as this user can still ask for it.`;
     this.inner = secretStoreOver(
-      new EncryptedSecretsFile(join(configDir, SAFE_STORAGE_SECRETS_NAME), 'electron-safe-storage'),
+      new EncryptedSecretsFile(join(configDir, SAFE_STORAGE_SECRETS_NAME), SAFE_STORAGE_SCHEME),
       {
         encrypt: (_name, value) => {
           registerSecret(value);

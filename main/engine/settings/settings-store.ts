@@ -1,20 +1,21 @@
 /**
  * The settings file: `<configDir>/settings.json`, read and written through
- * `conf` headless or electron-store on the desktop (same file format; both are
- * injected as a SettingsBackend). conf writes atomically (temporary file +
+ * `conf` by every front door (the desktop's engine runs in its own plain-Node
+ * process; a SettingsBackend is injected only by tests). conf writes atomically (temporary file +
  * rename, via `atomically`), so a crash never leaves half a file.
  *
  * A file that is not JSON, or whose content breaks the schema (hand edits),
- * is never silently replaced: it is renamed to
- * `settings.corrupt-<timestamp>.json` beside it, a notice says so, and the
- * console starts unconfigured.
+ * is never silently replaced: it is kept aside as
+ * `settings.corrupt-<timestamp>.json` (app/state-file.ts, as every state
+ * file), a notice says so, and the console starts unconfigured. A byte order
+ * mark (Windows editors) is not corruption: it is dropped.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Conf from 'conf';
 import type { z } from 'zod';
 import type { SecretStore } from '../secrets/secret-store';
 import { EngineError } from '../errors';
+import { describeUnusable, hasByteOrderMark, keepAside, keptAsideNotice, readStateText, writeStateText } from '../app/state-file';
 import { migrateToCurrent } from './migrations';
 import { defaultStoredSettings, storedSettingsSchema, type StoredSettings } from './stored-settings';
 
@@ -30,7 +31,7 @@ export interface SettingsBackend {
 
 export type OpenSettingsBackend = (configDir: string) => SettingsBackend;
 
-/** Headless backend. The desktop passes `(dir) => new ElectronStore({ cwd: dir, name: 'settings', configFileMode: 0o600 })`. */
+/** The backend every front door uses (electron-store, which the desktop once used, writes the same file). */
 export const openConfBackend: OpenSettingsBackend = (configDir) =>
   new Conf<Record<string, unknown>>({ cwd: configDir, configName: 'settings', configFileMode: 0o600, projectName: 'infra-backup-console' });
 
@@ -68,7 +69,7 @@ export class SettingsStore {
     try {
       raw = { ...backend.store };
     } catch (error) {
-      this.keepAside(describeReadError(error));
+      this.keepAside(describeUnusable(error));
       return defaultStoredSettings();
     }
     delete raw[CONF_INTERNAL_KEY];
@@ -109,12 +110,14 @@ export class SettingsStore {
 
   private open(): SettingsBackend {
     if (this.backend) return this.backend;
-    // conf parses the file in its constructor and throws on bad JSON: check first.
-    if (existsSync(this.path)) {
+    // conf parses the file in its constructor and throws on bad JSON (and on a byte order mark): check first.
+    const text = readStateText(this.path);
+    if (text !== null) {
       try {
-        JSON.parse(readFileSync(this.path, 'utf8'));
+        JSON.parse(text);
+        if (hasByteOrderMark(this.path)) writeStateText(this.path, text);
       } catch (error) {
-        this.keepAside(describeReadError(error));
+        this.keepAside(describeUnusable(error));
       }
     }
     const backend = this.openBackend(dirname(this.path));
@@ -130,20 +133,17 @@ export class SettingsStore {
   }
 
   private keepAside(reason: string): void {
-    if (!existsSync(this.path)) return;
-    const stamp = this.now().toISOString().replace(/[:.]/g, '-');
-    let aside = join(dirname(this.path), `settings.corrupt-${stamp}.json`);
-    for (let n = 2; existsSync(aside); n += 1) aside = join(dirname(this.path), `settings.corrupt-${stamp}-${n}.json`);
-    renameSync(this.path, aside);
+    const aside = keepAside(this.path, this.now());
+    if (aside === null) return;
     this.noticeList.push(
-      `The settings file ${basename(this.path)} could not be used (${reason}). It was kept as ${aside} and the console started unconfigured: enter the configuration again, or correct that file and put it back as ${this.path}.`,
+      keptAsideNotice(
+        this.path,
+        reason,
+        aside,
+        `the console started unconfigured: enter the configuration again, or correct that file and put it back as ${this.path}.`,
+      ),
     );
   }
-}
-
-function describeReadError(error: unknown): string {
-  if (error instanceof SyntaxError) return `it is not valid JSON: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -1,7 +1,7 @@
 /**
  * Turns the configured location into a FileShare: a UNC path is served by the
- * SMB driver (natively by the OS on Windows, where Node opens UNC paths), any
- * other absolute path by the local driver.
+ * SMB driver (smbclient; on Windows the OS redirector, connected with the
+ * configured account), any other absolute path by the local driver.
  */
 import path from 'node:path';
 import { invalidInput } from '../errors';
@@ -9,6 +9,10 @@ import type { FileShare } from './file-share';
 import { LocalShare } from './local-share';
 import { parseUncPath } from './smb-location';
 import { SmbShare, type SmbShareOptions } from './smb-share';
+import { koffiWin32Net } from './windows-smb/koffi-win32-net';
+import type { Win32Net } from './windows-smb/win32-net';
+import { windowsUncNames } from './windows-smb/windows-unc';
+import { WindowsSmbShare } from './windows-smb/windows-smb-share';
 
 export interface ShareLocationInput {
   /** `\\host\share\folder` or an absolute local folder. */
@@ -20,6 +24,8 @@ export interface ShareLocationInput {
   /** Driver tuning and test hooks (timeouts, retries, spawn). */
   smb?: Partial<Omit<SmbShareOptions, 'host' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
   platform?: NodeJS.Platform;
+  /** The Win32 calls of the Windows driver (tests pass a stand-in). */
+  win32Net?: Win32Net;
 }
 
 export function isUncPath(location: string): boolean {
@@ -30,7 +36,21 @@ export function openFileShare(input: ShareLocationInput): FileShare {
   const location = input.location.trim();
   if (isUncPath(location)) {
     const unc = parseUncPath(location);
-    if ((input.platform ?? process.platform) === 'win32') return new LocalShare(location);
+    if ((input.platform ?? process.platform) === 'win32') {
+      if ((input.smbPort ?? 445) !== 445) {
+        throw invalidInput(
+          'smbPort',
+          'The Windows SMB client connects on port 445 only.',
+          'Remove the SMB port setting, or run the console on a Linux station to reach a share on another port.',
+        );
+      }
+      return new WindowsSmbShare({
+        ...windowsUncNames(unc),
+        username: input.username,
+        password: input.password,
+        net: input.win32Net ?? koffiWin32Net,
+      });
+    }
     return new SmbShare({
       ...input.smb,
       host: unc.host,

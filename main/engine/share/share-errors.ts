@@ -6,47 +6,21 @@
  */
 import type { ShareFailureCategory } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
-
-interface CategoryText {
-  message: string;
-  remediation: string;
-}
-
-export const SHARE_CATEGORY_TEXT: Readonly<Record<ShareFailureCategory, CategoryText>> = {
-  capacity: {
-    message: 'The file share is out of capacity.',
-    remediation: 'Add capacity and try again; delete existing backups, oldest first, to free space.',
-  },
-  connectivity: {
-    message: 'The file share cannot be reached because of connectivity problems.',
-    remediation: 'Address the network issue and try again.',
-  },
-  path: {
-    message: 'There is a fault in the file share path.',
-    remediation: 'Map the share from another computer to check it is reachable; update the path if it is no longer valid.',
-  },
-  authentication: {
-    message: 'The file share rejected the credentials or the access.',
-    remediation: 'Map the share from another computer; update the credentials if they are no longer valid.',
-  },
-  general: {
-    message: 'The file share operation failed because of a general fault.',
-    remediation: 'This may be intermittent: try again; contact support if it persists (the details are in the log).',
-  },
-};
+import { SHARE_FAILURE_TEXTS } from './share-failure-texts';
 
 /**
  * The typed share error. `detail` is an operator-readable sentence appended to
  * the category's headline (e.g. which file); `cause` is the technical text,
- * scrubbed of secrets by EngineError.
+ * scrubbed of secrets by EngineError. `remediation` replaces the category's
+ * only where a driver knows a more precise action (Windows error 1219).
  */
-export function shareError(category: ShareFailureCategory, detail?: string, cause?: unknown): EngineError {
-  const text = SHARE_CATEGORY_TEXT[category];
+export function shareError(category: ShareFailureCategory, detail?: string, cause?: unknown, remediation?: string): EngineError {
+  const text = SHARE_FAILURE_TEXTS[category];
   return new EngineError({
     code: 'share',
     category,
     message: detail ? `${text.message} ${detail}` : text.message,
-    remediation: text.remediation,
+    remediation: remediation ?? text.remediation,
     cause,
   });
 }

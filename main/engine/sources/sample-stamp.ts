@@ -1,6 +1,7 @@
 import { mkdir, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceDefinition } from './source';
+import { CONFIG_DIR_MODE, CONFIG_FILE_MODE } from '../app/config-dir';
 
 /**
  * The bundled sample stamp: what a cloud recovery restores (deployment
@@ -143,11 +144,11 @@ export async function ensureSampleStamp(dir: string): Promise<SourceDefinition[]
   const files = sampleFiles();
   if (!exists) {
     for (const [component, entries] of Object.entries(files)) {
-      await mkdir(join(dir, component), { recursive: true });
+      await mkdir(join(dir, component), { recursive: true, mode: CONFIG_DIR_MODE });
       for (const [file, content] of Object.entries(entries))
-        await writeFile(join(dir, component, file), JSON.stringify(content, null, 2) + '\n');
+        await writeFile(join(dir, component, file), JSON.stringify(content, null, 2) + '\n', { mode: CONFIG_FILE_MODE });
     }
-    await writeFile(marker, new Date(0).toISOString());
+    await writeFile(marker, new Date(0).toISOString(), { mode: CONFIG_FILE_MODE });
   }
   return SAMPLE_COMPONENTS.map((name) => ({ name, kind: 'folder' as const, folder: join(dir, name) }));
 }

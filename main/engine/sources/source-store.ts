@@ -1,7 +1,8 @@
-import Conf from 'conf';
+import { readdirSync } from 'node:fs';
 import { z } from 'zod';
-import type { AddSourceInput, SourceView } from '../../../preload/api';
-import { invalidInput } from '../errors';
+import type { SourceView } from '../../../preload/api';
+import { EngineError, invalidInput } from '../errors';
+import { describeUnusable, keepAside, keptAsideNotice, newestKeptAside, readStateText, writeStateText } from '../app/state-file';
 import { ensureSampleStamp, SAMPLE_COMPONENTS } from './sample-stamp';
 import {
   checkComponentName,
@@ -10,7 +11,9 @@ import {
   MAX_COMMAND_TIMEOUT_SECONDS,
   type SourceDefinition,
 } from './source';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+
+export const SOURCES_FILE_NAME = 'sources.json';
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({ name: z.string(), kind: z.literal('folder'), folder: z.string() }),
@@ -19,30 +22,58 @@ const sourceSchema = z.discriminatedUnion('kind', [
 const fileSchema = z.object({ sources: z.array(sourceSchema) });
 
 /**
- * The operator's backup sources, in `sources.json` in the config dir (conf:
- * atomic writes). With none defined, the bundled sample stamp is used.
+ * The operator's backup sources, in `sources.json` in the config dir
+ * (replaced atomically, 0600: a command can hold credentials). With none
+ * defined, the bundled sample stamp is used.
+ *
+ * A file that cannot be used is kept aside and reported; until the operator
+ * puts it back or defines the sources again, backups stop rather than
+ * quietly backing up the sample stamp instead of the stamp.
  */
 export class SourceStore {
-  private readonly conf: Conf<{ sources: SourceDefinition[] }>;
+  readonly path: string;
 
-  constructor(private readonly configDir: string) {
-    this.conf = new Conf<{ sources: SourceDefinition[] }>({
-      cwd: configDir,
-      configName: 'sources',
-      defaults: { sources: [] },
-      projectName: 'infra-backup-console',
-    });
+  constructor(
+    private readonly configDir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.path = join(configDir, SOURCES_FILE_NAME);
   }
 
   defined(): SourceDefinition[] {
-    const parsed = fileSchema.safeParse(this.conf.store);
-    if (!parsed.success)
-      throw invalidInput(
-        'sources',
-        `The sources file ${this.conf.path} is not valid.`,
-        'Fix or delete the file, then add the sources again.',
-      );
-    return parsed.data.sources;
+    const stored = this.read();
+    if (stored !== null) return stored;
+    const aside = newestKeptAside(this.path, namesIn(dirname(this.path)));
+    if (aside !== null) throw sourcesKeptAside(this.path, aside);
+    return [];
+  }
+
+  /** The stored list, or null when there is no file; an unusable file is kept aside and reported. */
+  private read(): SourceDefinition[] | null {
+    const text = readStateText(this.path);
+    if (text === null) return null;
+    let reason: string;
+    try {
+      const parsed = fileSchema.safeParse(JSON.parse(text) as unknown);
+      if (parsed.success) return parsed.data.sources;
+      reason = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.map(String).join('.') || 'file'}: ${issue.message}`)
+        .join('; ');
+    } catch (error) {
+      reason = describeUnusable(error);
+    }
+    const aside = keepAside(this.path, this.now());
+    throw new EngineError({
+      code: 'settings-corrupt',
+      field: 'sources',
+      message: keptAsideNotice(this.path, reason, aside ?? this.path, 'backups are stopped until the sources are defined again.'),
+      remediation: `Correct that file and move it back to ${this.path}, or define the sources again (infra-backup sources add …).`,
+    });
+  }
+
+  private write(sources: SourceDefinition[]): void {
+    writeStateText(this.path, `${JSON.stringify({ sources }, null, 2)}\n`);
   }
 
   /** What the next backup takes: the operator's sources, or the sample stamp. */
@@ -63,42 +94,77 @@ export class SourceStore {
     );
   }
 
-  add(input: AddSourceInput): SourceView[] {
+  /** A folder source (what the window and the web host may add: the contract's addSource). */
+  addFolder(input: { name: string; folder: string }): SourceView[] {
     checkComponentName(input.name);
-    if (!!input.folder === !!input.command)
+    if (!isAbsolute(input.folder)) throw invalidInput('folder', `The folder must be an absolute path (got "${input.folder}").`);
+    return this.addDefinition({ name: input.name, kind: 'folder', folder: input.folder });
+  }
+
+  /** A command source: station-only (station-sources.ts), never reachable through the contract. */
+  addCommand(input: CommandSourceInput): SourceView[] {
+    checkComponentName(input.name);
+    if (input.command.trim() === '')
+      throw invalidInput('command', 'The command is empty.', 'Give the command whose standard output is the data.');
+    const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_COMMAND_TIMEOUT_SECONDS) {
       throw invalidInput(
-        'source',
-        'Give exactly one of a folder or a command.',
-        'A source is a folder to back up, or a command whose output is the data.',
+        'timeoutSeconds',
+        `The command timeout must be a whole number of seconds from 1 to ${MAX_COMMAND_TIMEOUT_SECONDS}.`,
       );
-    let source: SourceDefinition;
-    if (input.folder) {
-      if (!isAbsolute(input.folder)) throw invalidInput('folder', `The folder must be an absolute path (got "${input.folder}").`);
-      source = { name: input.name, kind: 'folder', folder: input.folder };
-    } else {
-      const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS;
-      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_COMMAND_TIMEOUT_SECONDS) {
-        throw invalidInput(
-          'timeoutSeconds',
-          `The command timeout must be a whole number of seconds from 1 to ${MAX_COMMAND_TIMEOUT_SECONDS}.`,
-        );
-      }
-      source = { name: input.name, kind: 'command', command: input.command ?? '', timeoutSeconds };
     }
-    const next = [...this.defined(), source];
-    checkSourceList(next);
-    this.conf.set('sources', next);
+    return this.addDefinition({ name: input.name, kind: 'command', command: input.command, timeoutSeconds });
+  }
+
+  /**
+   * Removes a source. `folders-only` is the contract's removeSource: a command
+   * source is shown read-only there and managed on the station.
+   */
+  remove(name: string, scope: 'folders-only' | 'any'): SourceView[] {
+    const defined = this.defined();
+    const source = defined.find((candidate) => candidate.name === name);
+    if (!source) throw invalidInput('name', `There is no source named "${name}".`, 'List the sources to see their names.');
+    if (source.kind === 'command' && scope === 'folders-only') throw commandSourceIsStationOnly(name);
+    this.write(defined.filter((candidate) => candidate.name !== name));
     return this.views();
   }
 
-  remove(name: string): SourceView[] {
-    const defined = this.defined();
-    if (!defined.some((source) => source.name === name))
-      throw invalidInput('name', `There is no source named "${name}".`, 'List the sources to see their names.');
-    this.conf.set(
-      'sources',
-      defined.filter((source) => source.name !== name),
-    );
+  private addDefinition(source: SourceDefinition): SourceView[] {
+    // Adding to a missing file (even one kept aside) starts a new list: that is "defining the sources again".
+    const next = [...(this.read() ?? []), source];
+    checkSourceList(next);
+    this.write(next);
     return this.views();
+  }
+}
+
+export interface CommandSourceInput {
+  name: string;
+  command: string;
+  timeoutSeconds?: number;
+}
+
+function commandSourceIsStationOnly(name: string): EngineError {
+  return invalidInput(
+    'name',
+    `"${name}" is a command source: it runs a shell command as the console's user, so it is managed on the station only.`,
+    `Remove it there: infra-backup sources remove ${name}`,
+  );
+}
+
+function sourcesKeptAside(path: string, aside: string): EngineError {
+  return new EngineError({
+    code: 'settings-corrupt',
+    field: 'sources',
+    message: `The sources file ${path} could not be used and was kept as ${aside}; backups are stopped until the sources are defined again, rather than backing up the sample stamp instead.`,
+    remediation: `Correct that file and move it back to ${path}, or define the sources again (infra-backup sources add …), or delete it to back up the bundled sample stamp.`,
+  });
+}
+
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

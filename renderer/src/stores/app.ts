@@ -8,6 +8,8 @@ export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null);
   const connection = ref<Connection>('connected');
   const error = ref<ApiCallError | null>(null);
+  /** Desktop: the engine's process stopped and was restarted; shown until the operator closes it. */
+  const engineNotice = ref<ApiCallError | null>(null);
   let watching = false;
 
   async function load(): Promise<void> {
@@ -23,5 +25,5 @@ export const useAppStore = defineStore('app', () => {
     }
   }
 
-  return { info, connection, error, load };
+  return { info, connection, error, engineNotice, load };
 });

@@ -1,5 +1,6 @@
 import { ApiCallError, useApi } from '../api';
 import { useAlertsStore } from './alerts';
+import { useAppStore } from './app';
 import { useBackupsStore } from './backups';
 import { useEssentialsStore } from './essentials';
 import { useRecoveryStore } from './recovery';
@@ -14,6 +15,7 @@ export function connectEngineEvents(): () => void {
   const settings = useSettingsStore();
   const timeline = useTimelineStore();
   const recovery = useRecoveryStore();
+  const app = useAppStore();
   const refreshTimeline = (): void => {
     if (timeline.loaded) void timeline.refresh();
   };
@@ -47,6 +49,17 @@ export function connectEngineEvents(): () => void {
       case 'timeline-appended':
         refreshTimeline();
         break;
+      case 'engine-restarted': {
+        // Everything shown may be stale: read it again from the new engine.
+        const notice = new ApiCallError(event.notice);
+        app.engineNotice = notice;
+        if (event.interruptedBackupId !== null) backups.onFinished(null, notice);
+        else void backups.refresh();
+        void essentials.refresh();
+        void alerts.refresh();
+        refreshTimeline();
+        break;
+      }
     }
   });
 }

@@ -39,7 +39,7 @@ describe('an independent Python decoder, written from docs/BACKUP-FORMAT.md, dec
     });
     await engine.saveSettings({ location: join(temp.path, 'share'), certificateBase64: testCertificate().cerDer.toString('base64') });
     await engine.addSource({ name: 'files', folder: source });
-    await engine.addSource({ name: 'export', command: `printf '%s' 'raw export ${MARKER}'; head -c 3000000 /dev/zero` });
+    await engine.station.addCommandSource({ name: 'export', command: `printf '%s' 'raw export ${MARKER}'; head -c 3000000 /dev/zero` });
     const summary = succeeded(await backupNow(engine));
     folder = join(temp.path, 'share', 'MASBackup', summary.backupId);
   });

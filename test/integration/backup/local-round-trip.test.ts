@@ -25,7 +25,7 @@ describe('backup → list → verify → restore on a local-folder location', ()
     });
     await engine.saveSettings({ location: store, certificateBase64: testCertificate().cerDer.toString('base64') });
     await engine.addSource({ name: 'files', folder: source });
-    await engine.addSource({ name: 'export', command: `printf '%s' 'command output ${MARKER}'` });
+    await engine.station.addCommandSource({ name: 'export', command: `printf '%s' 'command output ${MARKER}'` });
   });
   afterAll(async () => {
     await engine?.close();
@@ -80,7 +80,7 @@ describe('backup → list → verify → restore on a local-folder location', ()
   });
 
   it('cancel stops a running job: it finishes as cancelled and nothing new is listed', async () => {
-    await engine.addSource({ name: 'slow', command: 'sleep 20; echo late' });
+    await engine.station.addCommandSource({ name: 'slow', command: 'sleep 20; echo late' });
     try {
       const before = (await engine.listBackups()).length;
       const finished = new Promise<{ error: { code: string } | null }>((resolve) => {
@@ -98,7 +98,7 @@ describe('backup → list → verify → restore on a local-folder location', ()
       expect(await engine.listBackups()).toHaveLength(before);
       expect((await readdir(join(store, 'MASBackup'))).filter((name) => name.endsWith('.partial'))).toEqual([]);
     } finally {
-      await engine.removeSource({ name: 'slow' });
+      await engine.station.removeSource('slow');
     }
   });
 });

@@ -54,7 +54,7 @@ describe('retention on a real Samba share, with backups made in the past under a
     clock.setWallTime('2026-11-02T00:00:00.000Z');
     ids.B = (await backupNow(engine)).backup!.backupId;
     await engine.removeSource({ name: 'files' });
-    await engine.addSource({ name: 'broken', command: 'exit 7' });
+    await engine.station.addCommandSource({ name: 'broken', command: 'exit 7' });
     clock.setWallTime('2026-11-05T00:00:00.000Z');
     const failed = await backupNow(engine);
     ids.C = failed.backup!.backupId;

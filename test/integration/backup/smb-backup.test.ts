@@ -151,7 +151,7 @@ describe('encrypted backups on a real Samba share', () => {
   });
 
   it("a failing command source makes the backup PartialSucceeded with that component's error", async () => {
-    await engine.addSource({ name: 'broken-export', command: 'echo partial; echo "database offline" >&2; exit 3' });
+    await engine.station.addCommandSource({ name: 'broken-export', command: 'echo partial; echo "database offline" >&2; exit 3' });
     try {
       const finished = await backupNow(engine);
       expect(finished.backup?.state).toBe('PartialSucceeded');
@@ -162,7 +162,7 @@ describe('encrypted backups on a real Samba share', () => {
       });
       expect(detail.components.find((c) => c.name === 'files')?.state).toBe('Succeeded');
     } finally {
-      await engine.removeSource({ name: 'broken-export' });
+      await engine.station.removeSource('broken-export');
     }
   });
 

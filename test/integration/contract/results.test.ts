@@ -56,7 +56,7 @@ describe('every method answers what its result schema says', () => {
     testShare: () => call('testShare', undefined),
     getCapacity: () => call('getCapacity', undefined),
     listSources: () => call('listSources', undefined),
-    addSource: () => call('addSource', { name: 'export', command: "printf '%s' exported" }),
+    addSource: () => call('addSource', { name: 'export', folder: temp.path }),
     removeSource: () => call('removeSource', { name: 'export' }),
     startBackup: async () => {
       const finished = new Promise<void>((resolve) => {
@@ -68,12 +68,12 @@ describe('every method answers what its result schema says', () => {
     },
     cancelBackup: async () => {
       // A source that waits keeps the job running until it is cancelled, however loaded the machine.
-      await engine.addSource({ name: 'waits', command: 'sleep 600' });
+      await engine.station.addCommandSource({ name: 'waits', command: 'sleep 600' });
       try {
         await call('startBackup', undefined);
         return await call('cancelBackup', undefined);
       } finally {
-        await engine.removeSource({ name: 'waits' });
+        await engine.station.removeSource('waits');
       }
     },
     getActiveJob: () => call('getActiveJob', undefined),

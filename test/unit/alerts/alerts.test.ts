@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, ShareFailureCategory } from '../../../preload/api';
 import { AlertCenter, lineNotifier, memoryAlertStore } from '../../../main/engine/alerts/alert-center';
-import { SHARE_FAILURE_ALERTS } from '../../../main/engine/alerts/alert-texts';
+import { SHARE_FAILURE_TEXTS } from '../../../main/engine/share/share-failure-texts';
+import { shareError } from '../../../main/engine/share/share-errors';
 import type { AlertFacts } from '../../../main/engine/alerts/evaluate-alerts';
 import { backupsKeptWithinRetention, evaluateAlerts } from '../../../main/engine/alerts/evaluate-alerts';
 
@@ -40,10 +41,18 @@ describe('evaluateAlerts', () => {
       expect(alert).toMatchObject({
         kind: category,
         severity: 'critical',
-        title: SHARE_FAILURE_ALERTS[category].title,
-        remediation: SHARE_FAILURE_ALERTS[category].remediation,
+        title: SHARE_FAILURE_TEXTS[category].alertTitle,
+        remediation: SHARE_FAILURE_TEXTS[category].remediation,
       });
       expect(alert?.detail).toContain('boom');
+    },
+  );
+
+  it.each(['capacity', 'connectivity', 'path', 'authentication', 'general'] as ShareFailureCategory[])(
+    'the %s alert tells the operator what the share error told them',
+    (category) => {
+      const [alert] = evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category } }));
+      expect(alert?.remediation).toBe(shareError(category).remediation);
     },
   );
 
@@ -190,7 +199,7 @@ describe('AlertCenter', () => {
     await c.update(facts(failed('capacity')));
     await c.update(facts(failed('capacity')));
     expect(lines).toEqual([
-      `ALERT [critical] ${SHARE_FAILURE_ALERTS.capacity.title} Remediation: ${SHARE_FAILURE_ALERTS.capacity.remediation}`,
+      `ALERT [critical] ${SHARE_FAILURE_TEXTS.capacity.alertTitle} Remediation: ${SHARE_FAILURE_TEXTS.capacity.remediation}`,
     ]);
   });
 });

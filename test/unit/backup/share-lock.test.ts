@@ -4,15 +4,20 @@ import { acquireShareLock, isLockLive, LOCK_FILE } from '../../../main/engine/ba
 import type { Clock } from '../../../main/engine/backup/job-clock';
 import { makeTempDir } from '../../support/temp-dir';
 
+/** Time moves only when the test says; a beat is fired by the test and awaited, never waited for. */
 class SteppedClock implements Clock {
   constructor(public ms: number) {}
-  timers: Array<() => void> = [];
+  timers: Array<() => unknown> = [];
   now(): Date {
     return new Date(this.ms);
   }
-  setInterval(fn: () => void): { cancel(): void } {
+  setInterval(fn: () => unknown): { cancel(): void } {
     this.timers.push(fn);
     return { cancel: () => (this.timers = this.timers.filter((t) => t !== fn)) };
+  }
+  /** Fires every repeating timer once and resolves when the work each one started is done. */
+  async fireTimers(): Promise<void> {
+    await Promise.all(this.timers.map((timer) => timer()));
   }
 }
 
@@ -51,8 +56,7 @@ describe('share lock (on a real folder)', () => {
       acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'x', backupId: 'X' }),
     ).rejects.toMatchObject({ code: 'backup-running' });
     // a heartbeat keeps it live past the timeout
-    clock.timers.forEach((t) => t());
-    await new Promise((r) => setTimeout(r, 50));
+    await clock.fireTimers();
     clock.ms += 30_000;
     expect((await isLockLive(share, 'MASBackup', clock.ms, 60_000)).live).toBe(true);
     // the job dies (no more heartbeats): after the timeout its lock is taken over
@@ -70,8 +74,7 @@ describe('share lock (on a real folder)', () => {
     const held = await acquireShareLock(share, { dir: 'MASBackup', clock }, { jobId: 'a', backupId: 'A' });
     for (let beat = 0; beat < 3; beat++) {
       clock.ms += 30_000;
-      clock.timers.forEach((t) => t());
-      await new Promise((r) => setTimeout(r, 50));
+      await clock.fireTimers();
     }
     const beats = (await share.list('MASBackup')).map((e) => e.name).filter((n) => n.startsWith('.lock.hb.'));
     expect(beats).toEqual([`.lock.hb.${held.record.lockId}.00000003`]);

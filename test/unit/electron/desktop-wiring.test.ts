@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { API_METHODS, IPC_EVENT_CHANNEL, IPC_PICK_FILE_CHANNEL, ipcChannel, type ApiResult } from '../../../preload/api';
-import { createEngine } from '../../../main/engine/service';
-import { createLogger } from '../../../main/engine/app/logger';
+import type { ApiEvent, ApiMethod } from '../../../preload/api';
 import { registerApiHandlers } from '../../../main/electron/ipc';
+import type { EngineConnection } from '../../../main/electron/engine-process';
 import { createAppUrlCheck, isTrustedSender } from '../../../main/electron/trust';
 import { applyNavigationPolicy, hardenSession, mainWindowOptions } from '../../../main/electron/window';
 import { claimSingleInstance, openDesktop, type AppLike, type BrowserWindowLike, type DesktopParts } from '../../../main/electron/desktop';
@@ -13,13 +13,19 @@ import { IpcMainStandIn, SessionStandIn, WebContentsStandIn } from './stand-ins'
 
 const OUT = '/opt/ibc/out';
 const INDEX_URL = pathToFileURL(join(OUT, 'renderer', 'index.html')).href;
-const engine = () =>
-  createEngine({
-    configDir: '/nonexistent/ibc-test',
-    version: '0.0.0-test',
-    frontDoor: 'desktop',
-    logger: createLogger({ level: 'silent' }),
-  });
+/** The engine's process as IPC sees it: records what it is asked and answers from a table. */
+function engineStandIn(answers: Partial<Record<ApiMethod, ApiResult<unknown>>> = {}) {
+  const calls: Array<{ method: ApiMethod; input: unknown }> = [];
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const connection: Pick<EngineConnection, 'call' | 'onEvent'> = {
+    call: async (method: ApiMethod, input?: unknown) => {
+      calls.push({ method, input });
+      return (answers[method] ?? { ok: true, value: null }) as never;
+    },
+    onEvent: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+  };
+  return { connection, calls, push: (event: ApiEvent) => listeners.forEach((listener) => listener(event)) };
+}
 const frameEvent = (url: string, senderId = 1, parent: IpcInvokeEventLike['senderFrame'] = null): IpcInvokeEventLike => ({
   sender: { id: senderId },
   senderFrame: { url, parent },
@@ -28,53 +34,42 @@ const frameEvent = (url: string, senderId = 1, parent: IpcInvokeEventLike['sende
 describe('IPC handler table', () => {
   it('registers exactly one handler per contract method', () => {
     const ipc = new IpcMainStandIn();
-    registerApiHandlers(ipc, engine(), { isTrusted: () => true });
+    registerApiHandlers(ipc, engineStandIn().connection, { isTrusted: () => true });
     expect([...ipc.handlers.keys()].sort()).toEqual(API_METHODS.map(ipcChannel).sort());
   });
 
-  it('answers a trusted call with a typed result', async () => {
+  it("forwards a trusted call to the engine's process, input untouched, and returns its typed result", async () => {
     const ipc = new IpcMainStandIn();
-    registerApiHandlers(ipc, engine(), { isTrusted: () => true });
-    const result = (await ipc.invoke(ipcChannel('getSettings'), frameEvent(INDEX_URL))) as ApiResult<{ configured: boolean }>;
-    expect(result).toMatchObject({ ok: true, value: { configured: false } });
+    const engine = engineStandIn({
+      setAutomaticBackups: { ok: false, error: { code: 'invalid-input', field: 'enabled', message: 'm', remediation: 'r' } },
+    });
+    registerApiHandlers(ipc, engine.connection, { isTrusted: () => true });
+    const result = (await ipc.invoke(ipcChannel('setAutomaticBackups'), frameEvent(INDEX_URL), { enabled: 'yes' })) as ApiResult<unknown>;
+    expect(engine.calls).toEqual([{ method: 'setAutomaticBackups', input: { enabled: 'yes' } }]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', field: 'enabled' } });
   });
 
-  it('refuses calls from an untrusted sender without calling the engine', async () => {
+  it('refuses calls from an untrusted sender without asking the engine', async () => {
     const ipc = new IpcMainStandIn();
-    let called = false;
-    const api = {
-      ...engine(),
-      getSettings: async () => {
-        called = true;
-        throw new Error('must not be called');
-      },
-    };
-    registerApiHandlers(ipc, api, { isTrusted: () => false });
+    const engine = engineStandIn();
+    registerApiHandlers(ipc, engine.connection, { isTrusted: () => false });
     const result = (await ipc.invoke(ipcChannel('getSettings'), frameEvent('https://evil.example/'))) as ApiResult<unknown>;
     expect(result.ok).toBe(false);
-    expect(called).toBe(false);
+    expect(engine.calls).toEqual([]);
   });
 
-  it('validates every input with the shared schema before the engine sees it', async () => {
+  it('refuses more than one argument before the engine sees it', async () => {
     const ipc = new IpcMainStandIn();
-    registerApiHandlers(ipc, engine(), { isTrusted: () => true });
-    const result = (await ipc.invoke(ipcChannel('setAutomaticBackups'), frameEvent(INDEX_URL), { enabled: 'yes' })) as ApiResult<unknown>;
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', field: 'enabled' } });
-    const extra = (await ipc.invoke(ipcChannel('setAutomaticBackups'), frameEvent(INDEX_URL), {
-      enabled: true,
-      path: '/etc',
-    })) as ApiResult<unknown>;
-    expect(extra).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
-  });
-
-  it('returns engine failures as typed errors, never as thrown strings', async () => {
-    const ipc = new IpcMainStandIn();
-    registerApiHandlers(ipc, engine(), { isTrusted: () => true });
-    const result = (await ipc.invoke(ipcChannel('listBackups'), frameEvent(INDEX_URL))) as ApiResult<unknown>;
-    expect(result).toMatchObject({
-      ok: false,
-      error: { code: 'not-configured', message: expect.any(String), remediation: expect.any(String) },
-    });
+    const engine = engineStandIn();
+    registerApiHandlers(ipc, engine.connection, { isTrusted: () => true });
+    const result = (await ipc.invoke(
+      ipcChannel('getBackup'),
+      frameEvent(INDEX_URL),
+      { backupId: 'a' },
+      '/etc/passwd',
+    )) as ApiResult<unknown>;
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', field: 'input' } });
+    expect(engine.calls).toEqual([]);
   });
 });
 
@@ -201,15 +196,7 @@ describe('desktop start-up', () => {
         return false;
       }
     }
-    const base = engine();
-    let pushEvent: ((event: Parameters<Parameters<typeof base.onEvent>[0]>[0]) => void) | null = null;
-    const theEngine = {
-      ...base,
-      onEvent: (listener: Parameters<typeof base.onEvent>[0]) => {
-        pushEvent = listener;
-        return () => undefined;
-      },
-    };
+    const engine = engineStandIn({ getSettings: { ok: true, value: { configured: false } } });
     const parts: DesktopParts = {
       app: new AppStandIn(true),
       BrowserWindow: WindowStandIn,
@@ -219,7 +206,7 @@ describe('desktop start-up', () => {
       shell: { openExternal: async () => undefined },
       darkMode: false,
     };
-    await openDesktop(parts, theEngine, { outDir: OUT });
+    await openDesktop(parts, engine.connection, { outDir: OUT });
     expect(created[0]?.webPreferences.preload).toBe(join(OUT, 'preload', 'index.cjs'));
     expect(loaded).toBe(join(OUT, 'renderer', 'index.html'));
     expect(ipc.handlers.has(IPC_PICK_FILE_CHANNEL)).toBe(true);
@@ -234,7 +221,7 @@ describe('desktop start-up', () => {
     const pick = (await ipc.invoke(IPC_PICK_FILE_CHANNEL, frameEvent('https://evil.example/', 42), 'certificate')) as ApiResult<unknown>;
     expect(pick.ok).toBe(false);
     // engine events reach the window on the one event channel
-    pushEvent!({ type: 'alerts-changed', alerts: [] });
+    engine.push({ type: 'alerts-changed', alerts: [] });
     expect(contents.sent).toEqual([{ channel: IPC_EVENT_CHANNEL, args: [{ type: 'alerts-changed', alerts: [] }] }]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiEvent, ScheduleView } from '../../../preload/api';
-import type { Engine } from '../../../main/engine/service';
+import type { ApiEvent, ApiMethod, BackupSummary, EssentialsView, ScheduleView } from '../../../preload/api';
+import type { EngineConnection } from '../../../main/electron/engine-process';
 import { installTray, trayStatus, type MenuItemTemplate, type TrayLike } from '../../../main/electron/tray';
 
 const schedule: ScheduleView = {
@@ -13,14 +13,37 @@ const schedule: ScheduleView = {
   upcoming: [],
 };
 
+const backup = (state: BackupSummary['state'], completedAt: string): BackupSummary => ({
+  backupId: 'b',
+  createdAt: '2026-11-24T01:00:00Z',
+  completedAt,
+  state,
+  trigger: 'scheduled',
+  sizeBytes: 1,
+  certificateThumbprint: null,
+  encryptionMode: 'certificate',
+  recoveryReady: true,
+  expiresAt: null,
+});
+
+/** The engine's process as the tray reaches it: calls answered from `essentials`, events pushed by the test. */
+function engineStandIn(essentials: () => Pick<EssentialsView, 'lastBackup' | 'schedule'>) {
+  let listener: ((event: ApiEvent) => void) | null = null;
+  const calls: ApiMethod[] = [];
+  const connection: Pick<EngineConnection, 'call' | 'onEvent'> = {
+    call: async (method: ApiMethod) => {
+      calls.push(method);
+      return { ok: true, value: method === 'getEssentials' ? essentials() : null } as never;
+    },
+    onEvent: (l) => ((listener = l), () => undefined),
+  };
+  return { connection, calls, push: (event: ApiEvent) => listener!(event) };
+}
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 describe('tray', () => {
   it('shows the last result and the next time, and keeps them current from engine events', async () => {
-    let listener: ((event: ApiEvent) => void) | null = null;
-    const engine = {
-      onEvent: (l: (event: ApiEvent) => void) => ((listener = l), () => undefined),
-      getSchedule: async () => schedule,
-      startBackup: async () => undefined,
-    } as unknown as Engine;
+    const engine = engineStandIn(() => ({ lastBackup: null, schedule }));
     const tips: string[] = [];
     let menu: MenuItemTemplate[] = [];
     let keep = true;
@@ -31,39 +54,52 @@ describe('tray', () => {
       on: () => undefined,
       destroy: () => undefined,
     };
-    installTray({ createTray: () => tray, buildMenu: (template) => (menu = template) }, engine, {
+    installTray({ createTray: () => tray, buildMenu: (template) => (menu = template) }, engine.connection, {
       showWindow: () => undefined,
       quit: () => quit++,
       keepRunningInTray: () => keep,
       setKeepRunningInTray: (v) => (keep = v),
     });
-    await new Promise((r) => setTimeout(r, 0));
+    await settle();
     expect(tips.at(-1)).toContain('Last backup: none yet');
     expect(tips.at(-1)).toContain('Next backup:');
-    listener!({
-      type: 'job-finished',
-      backup: {
-        backupId: 'b',
-        createdAt: '2026-11-24T01:00:00Z',
-        completedAt: '2026-11-24T01:05:00Z',
-        state: 'Succeeded',
-        trigger: 'scheduled',
-        sizeBytes: 1,
-        certificateThumbprint: null,
-        encryptionMode: 'certificate',
-        recoveryReady: true,
-        expiresAt: null,
-      },
-      error: null,
-    });
+    engine.push({ type: 'job-finished', backup: backup('Succeeded', '2026-11-24T01:05:00Z'), error: null });
     expect(tips.at(-1)).toContain('Last backup: Succeeded');
-    listener!({ type: 'schedule-changed', schedule: { ...schedule, enabled: false } });
+    engine.push({ type: 'schedule-changed', schedule: { ...schedule, enabled: false } });
     expect(tips.at(-1)).toContain('Automatic backups: disabled');
     // the setting toggles from the menu, and quit is there
     menu.find((item) => item.type === 'checkbox')!.click!();
     expect(keep).toBe(false);
     menu.find((item) => item.label?.startsWith('Quit'))!.click!();
     expect(quit).toBe(1);
+    menu.find((item) => item.label === 'Back up now')!.click!();
+    expect(engine.calls.at(-1)).toBe('startBackup');
+  });
+
+  it("after the engine's process restarts, reads the last result and the schedule again from the new engine", async () => {
+    let essentials: Pick<EssentialsView, 'lastBackup' | 'schedule'> = { lastBackup: null, schedule };
+    const engine = engineStandIn(() => essentials);
+    const tips: string[] = [];
+    const tray: TrayLike = {
+      setToolTip: (t) => void tips.push(t),
+      setContextMenu: () => undefined,
+      on: () => undefined,
+      destroy: () => undefined,
+    };
+    installTray({ createTray: () => tray, buildMenu: () => null }, engine.connection, {
+      showWindow: () => undefined,
+      quit: () => undefined,
+      keepRunningInTray: () => true,
+      setKeepRunningInTray: () => undefined,
+    });
+    await settle();
+    expect(tips.at(-1)).toContain('Last backup: none yet');
+    // the new engine knows a result the tray never saw as an event (it finished in the dead process's place)
+    essentials = { lastBackup: backup('Failed', '2026-11-24T02:00:00Z'), schedule };
+    engine.push({ type: 'engine-restarted', notice: { code: 'internal', message: 'm', remediation: 'r' }, interruptedBackupId: 'b' });
+    await settle();
+    expect(engine.calls.filter((method) => method === 'getEssentials')).toHaveLength(2);
+    expect(tips.at(-1)).toContain('Last backup: Failed');
   });
 
   it('formats a missing schedule as disabled', () => {

@@ -114,13 +114,14 @@ describe('SafeStorageSecretStore and the choice of store', () => {
   });
 
   it('falls back to the key file with a visible warning', () => {
-    const fallback = chooseSecretStore(dir, fakeSafeStorage('basic_text'));
+    const linux = { platform: 'linux' as const };
+    const fallback = chooseSecretStore(dir, fakeSafeStorage('basic_text'), linux);
     expect(fallback.store).toBeInstanceOf(KeyFileSecretStore);
     expect(fallback.warning).toMatch(/basic_text/);
-    const desktop = chooseSecretStore(dir, fakeSafeStorage('kwallet5'));
+    const desktop = chooseSecretStore(dir, fakeSafeStorage('kwallet5'), linux);
     expect(desktop.store).toBeInstanceOf(SafeStorageSecretStore);
     expect(desktop.warning).toBeNull();
-    const headless = chooseSecretStore(dir);
+    const headless = chooseSecretStore(dir, undefined, linux);
     expect(headless.store).toBeInstanceOf(KeyFileSecretStore);
     expect(headless.warning).toBeNull();
     expect(headless.store.describe()).toMatch(/0600/);

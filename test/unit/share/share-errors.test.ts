@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyShareFailure, firstNtStatus, shareError, SHARE_CATEGORY_TEXT } from '../../../main/engine/share/share-errors';
+import { classifyShareFailure, firstNtStatus, shareError } from '../../../main/engine/share/share-errors';
+import { SHARE_FAILURE_TEXTS } from '../../../main/engine/share/share-failure-texts';
 import { registerSecret } from '../../../main/engine/redact';
 
 describe('classifyShareFailure', () => {
@@ -50,7 +51,7 @@ describe('shareError', () => {
     const error = shareError('capacity', 'Writing "x" failed.', 'smbclient said s3cret-Pa55 NT_STATUS_DISK_FULL');
     expect(error.code).toBe('share');
     expect(error.category).toBe('capacity');
-    expect(error.message).toBe(`${SHARE_CATEGORY_TEXT.capacity.message} Writing "x" failed.`);
+    expect(error.message).toBe(`${SHARE_FAILURE_TEXTS.capacity.message} Writing "x" failed.`);
     expect(error.remediation).toBe('Add capacity and try again; delete existing backups, oldest first, to free space.');
     expect(error.technicalCause).toContain('NT_STATUS_DISK_FULL');
     expect(error.technicalCause).not.toContain('s3cret-Pa55');

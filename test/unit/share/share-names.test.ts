@@ -5,6 +5,7 @@ import { temporaryNameFor } from '../../../main/engine/share/file-share';
 import { joinSharePath, parentOf, pathComponents } from '../../../main/engine/share/share-path';
 import { parseAccount, parseUncPath } from '../../../main/engine/share/smb-location';
 import { isUncPath, openFileShare } from '../../../main/engine/share/open-share';
+import { WindowsSmbShare } from '../../../main/engine/share/windows-smb/windows-smb-share';
 
 describe('share-relative paths', () => {
   it('splits on / and ignores empty components', () => {
@@ -62,10 +63,12 @@ describe('UNC paths and accounts', () => {
     for (const bad of ['', '\\user', 'DOM\\', 'user@', 'us%er', 'a\nb']) expect(() => parseAccount(bad)).toThrow(EngineError);
   });
 
-  it('opens UNC locations with the SMB driver (natively on Windows) and folders with the local driver', () => {
-    const credentials = { username: 'u', password: 'p-123' };
+  it('opens UNC locations with the SMB driver (the Windows one on Windows) and folders with the local driver', () => {
+    const credentials = { username: 'u', password: 'p-123', platform: 'linux' as const };
     expect(openFileShare({ location: '\\\\nas\\share\\f', ...credentials }).kind).toBe('smb');
-    expect(openFileShare({ location: '\\\\nas\\share\\f', platform: 'win32', ...credentials }).kind).toBe('local');
+    const windows = openFileShare({ location: '\\\\nas\\share\\f', ...credentials, platform: 'win32' });
+    expect(windows).toBeInstanceOf(WindowsSmbShare);
+    expect(windows.describe()).toBe('\\\\nas\\share\\f');
     expect(openFileShare({ location: '/srv/backups', ...credentials }).kind).toBe('local');
     expect(() => openFileShare({ location: 'relative/dir', ...credentials })).toThrow(EngineError);
     const share = openFileShare({ location: '\\\\nas\\share\\f', smbPort: 4455, ...credentials });

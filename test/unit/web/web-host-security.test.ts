@@ -34,6 +34,8 @@ describe('web host security', () => {
   let host: WebHost;
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
   const token = 'test-token-0123456789';
+  const nextLinks: string[] = [];
+  let session: string;
 
   beforeAll(async () => {
     temp = await makeTempDir();
@@ -46,7 +48,9 @@ describe('web host security', () => {
       frontDoor: 'web',
       logger: createLogger({ level: 'silent' }),
     });
-    host = await startWebHost({ engine, staticDir, token });
+    host = await startWebHost({ engine, staticDir, token, onNextSignInUrl: (link) => nextLinks.push(link) });
+    const traded = await send(host, '/api/session', { method: 'POST', headers: { ...own(), Authorization: `Bearer ${token}` } });
+    session = (JSON.parse(traded.body) as { sessionToken: string }).sessionToken;
   });
   afterAll(async () => {
     await host.close();
@@ -60,46 +64,59 @@ describe('web host security', () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
   });
 
-  it('answers 401 to a request without the token, for pages and API alike', async () => {
-    expect((await send(host, '/', { headers: own() })).status).toBe(401);
+  it('answers 401 to an API call without a session, and serves the page itself (it holds no data) with its CSP', async () => {
     expect((await send(host, '/api/getSettings', { method: 'POST', headers: own() })).status).toBe(401);
+    expect((await send(host, '/api/events', { headers: own() })).status).toBe(401);
+    const page = await send(host, '/', { headers: own() });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['set-cookie']).toBeUndefined();
   });
 
-  it('answers 401 to a wrong token', async () => {
-    expect((await send(host, '/api/getSettings', { method: 'POST', headers: { ...own(), Authorization: 'Bearer nope' } })).status).toBe(
-      401,
-    );
+  it('answers 401 to a wrong session, to the sign-in token used as a session, and to a cookie', async () => {
+    const call = (headers: Record<string, string>) => send(host, '/api/getSettings', { method: 'POST', headers: { ...own(), ...headers } });
+    expect((await call({ Authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await call({ Authorization: `Bearer ${token}` })).status).toBe(401);
+    expect((await call({ Cookie: `ibc_token=${session}` })).status).toBe(401);
+    expect((await call({ Authorization: `Bearer ${session}` })).status).toBe(200);
+  });
+
+  it('trades each sign-in token once for a session, and prints the next link', async () => {
+    expect(nextLinks).toHaveLength(1);
+    const replay = await send(host, '/api/session', { method: 'POST', headers: { ...own(), Authorization: `Bearer ${token}` } });
+    expect(replay.status).toBe(401);
+    expect(replay.body).toContain('newest link');
+    expect(nextLinks).toHaveLength(1);
+    const next = new URL(nextLinks[0]!);
+    expect(`${next.origin}/`).toBe(host.url);
+    const nextToken = next.searchParams.get('token')!;
+    expect(nextToken).not.toBe(token);
+    expect((await send(host, '/api/session', { headers: { ...own(), Authorization: `Bearer ${nextToken}` } })).status).toBe(405);
+    const traded = await send(host, '/api/session', { method: 'POST', headers: { ...own(), Authorization: `Bearer ${nextToken}` } });
+    expect(traded.status).toBe(200);
+    expect(traded.headers['set-cookie']).toBeUndefined();
+    const second = (JSON.parse(traded.body) as { sessionToken: string }).sessionToken;
+    expect(second).not.toBe(session);
+    expect(nextLinks).toHaveLength(2);
   });
 
   it('answers 403 to a foreign Host header even with the token (DNS rebinding)', async () => {
-    const reply = await send(host, '/', { headers: { Host: `evil.example:${host.port}`, Authorization: `Bearer ${token}` } });
+    const reply = await send(host, '/', { headers: { Host: `evil.example:${host.port}`, Authorization: `Bearer ${session}` } });
     expect(reply.status).toBe(403);
   });
 
   it('answers 403 to a foreign Origin header even with the token', async () => {
     const reply = await send(host, '/api/getSettings', {
       method: 'POST',
-      headers: { ...own(), Origin: 'http://evil.example', Authorization: `Bearer ${token}` },
+      headers: { ...own(), Origin: 'http://evil.example', Authorization: `Bearer ${session}` },
     });
     expect(reply.status).toBe(403);
-  });
-
-  it('trades the token in the URL for an HttpOnly SameSite cookie and drops it from the address', async () => {
-    const reply = await send(host, `/?token=${token}`, { headers: own() });
-    expect(reply.status).toBe(303);
-    expect(reply.headers.location).toBe('/');
-    const cookie = String(reply.headers['set-cookie']);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const page = await send(host, '/', { headers: { ...own(), Cookie: `ibc_token=${token}` } });
-    expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
   it('serves the contract as JSON with typed results', async () => {
     const reply = await send(host, '/api/getSettings', {
       method: 'POST',
-      headers: { ...own(), Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      headers: { ...own(), Authorization: `Bearer ${session}`, 'Content-Type': 'application/json' },
       body: '{}',
     });
     expect(reply.status).toBe(200);
@@ -111,7 +128,7 @@ describe('web host security', () => {
   it('rejects malformed input with a typed invalid-input error naming the field', async () => {
     const reply = await send(host, '/api/previewRetention', {
       method: 'POST',
-      headers: { ...own(), Authorization: `Bearer ${token}` },
+      headers: { ...own(), Authorization: `Bearer ${session}` },
       body: JSON.stringify({ input: { retentionDays: 'seven' } }),
     });
     const result = JSON.parse(reply.body) as { ok: boolean; error: { code: string; field: string } };
@@ -121,7 +138,7 @@ describe('web host security', () => {
   });
 
   it('answers 404 for unknown methods and never serves files outside the renderer', async () => {
-    const auth = { ...own(), Authorization: `Bearer ${token}` };
+    const auth = { ...own(), Authorization: `Bearer ${session}` };
     expect((await send(host, '/api/deleteEverything', { method: 'POST', headers: auth })).status).toBe(404);
     expect((await send(host, '/../../etc/passwd', { headers: auth })).status).toBe(404);
     expect((await send(host, '/%2e%2e/%2e%2e/etc/passwd', { headers: auth })).status).toBe(404);

@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { ApiEvent, ApiMethod, ApiResult, JobProgress, PreloadBridge, ResultApi } from '../../../preload/api';
+import { connectEngineEvents } from '../../../renderer/src/stores/events';
+import { useAppStore } from '../../../renderer/src/stores/app';
+import { useBackupsStore } from '../../../renderer/src/stores/backups';
+
+const notice = {
+  code: 'internal' as const,
+  message: 'The backup engine stopped unexpectedly and was restarted.',
+  remediation: 'A backup that was running did not complete.',
+};
+
+/** The desktop preload bridge, as the renderer sees it: calls answered from a table, events pushed by the test. */
+function bridgeStandIn(answers: Partial<Record<ApiMethod, unknown>>) {
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const calls: ApiMethod[] = [];
+  const api = new Proxy({} as ResultApi, {
+    get: (_target, method: string) => async (): Promise<ApiResult<unknown>> => {
+      calls.push(method as ApiMethod);
+      return { ok: true, value: answers[method as ApiMethod] ?? null };
+    },
+  });
+  const bridge: PreloadBridge = {
+    api,
+    onEvent: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    pickFile: async () => ({ ok: true, value: null }),
+    saveFile: async () => ({ ok: true, value: false }),
+    pickFolder: async () => ({ ok: true, value: null }),
+  };
+  return { bridge, calls, push: (event: ApiEvent) => listeners.forEach((listener) => listener(event)) };
+}
+// The stand-in answers on microtasks: all of them have run before the next task.
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('the window when the engine process was restarted', () => {
+  let desktop: ReturnType<typeof bridgeStandIn>;
+  beforeEach(() => {
+    desktop = bridgeStandIn({ listBackups: [], getActiveJob: null, listAlerts: [] });
+    (globalThis as { window?: unknown }).window = { backupConsole: desktop.bridge };
+    setActivePinia(createPinia());
+  });
+  afterEach(() => {
+    delete (globalThis as { window?: unknown }).window;
+  });
+
+  it('shows the notice, ends the job it cut off, and reads everything again from the new engine', async () => {
+    const disconnect = connectEngineEvents();
+    const backups = useBackupsStore();
+    backups.onProgress({ backupId: '20261124T100000Z-abcdef' } as JobProgress);
+    desktop.push({ type: 'engine-restarted', notice, interruptedBackupId: '20261124T100000Z-abcdef' });
+    await settle();
+    expect(useAppStore().engineNotice).toMatchObject({ message: notice.message, remediation: notice.remediation });
+    expect(backups.activeJob).toBeNull();
+    expect(backups.lastFinished?.error?.message).toBe(notice.message);
+    expect(desktop.calls).toEqual(expect.arrayContaining(['listBackups', 'getActiveJob', 'getEssentials', 'listAlerts']));
+    disconnect();
+  });
+});
