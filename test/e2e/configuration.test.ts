@@ -64,6 +64,8 @@ describe('Configuration in Chromium (steps 3–10 of the source document), with 
 
   it('opens from the navigation with Enter, flags every missing field on OK, walks the fields in order and saves', async () => {
     const { page, problems } = await openConsoleIn(context, running);
+    // Listening first: Playwright takes over the file chooser only once it is asked to, which takes a round trip.
+    const chooser = page.waitForEvent('filechooser');
     await page.getByTestId('not-configured').waitFor({ timeout: 15_000 });
     await tabTo(page, (focus) => focus.testId === 'nav-configuration');
     await page.keyboard.press('Enter');
@@ -100,7 +102,6 @@ describe('Configuration in Chromium (steps 3–10 of the source document), with 
     await focusIs(page, 'cfg-retention');
     await page.keyboard.press('Tab');
     await focusIs(page, 'cfg-certificate');
-    const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
     await (await chooser).setFiles(cerPath);
     await page.locator('[data-testid=certificate-thumbprint]', { hasText: thumbprint }).waitFor({ timeout: 10_000 });
