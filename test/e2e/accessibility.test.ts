@@ -20,7 +20,7 @@ interface View {
 
 const escape = async (page: Page): Promise<void> => {
   await page.keyboard.press('Escape');
-  await page.locator('[role=dialog]').first().waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => ![...document.querySelectorAll('[role=dialog]')].some((dialog) => dialog.checkVisibility()));
 };
 const page_ = (hash: string): Pick<View, 'open' | 'close'> => ({ open: (page) => goTo(page, hash), close: async () => undefined });
 const dialog = (page: Page, name: string | RegExp) => page.getByRole('dialog', { name });
