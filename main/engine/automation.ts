@@ -8,6 +8,7 @@ import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup/backup-id
 import { isLockLive } from './backup/share-lock';
 import { withConfiguredShare, type EngineContext } from './context';
 import type { BackupManager, FinishedJob } from './backup/backup-manager';
+import { NO_CANCEL } from './share/abort';
 
 export interface AutomationDeps {
   ctx: EngineContext;
@@ -48,7 +49,7 @@ export class Automation {
     this.retention = new RetentionRunner({
       clock,
       timeline: this.history,
-      target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path)) },
+      target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)) },
       listBackups: async () => (this.lastListing = await deps.backups().list()),
       listPartials: () => this.listPartials(),
       retentionDays: () => ctx.settings.service.stored().retentionDays,
@@ -185,8 +186,8 @@ export class Automation {
   private async listPartials(): Promise<PartialFolder[]> {
     const { ctx, clock } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      if (!(await share.stat(BACKUP_ROOT))) return [];
-      const names = (await share.list(BACKUP_ROOT))
+      if (!(await share.stat(BACKUP_ROOT, NO_CANCEL))) return [];
+      const names = (await share.list(BACKUP_ROOT, NO_CANCEL))
         .filter((entry) => entry.kind === 'directory' && isPartialFolder(entry.name))
         .map((entry) => entry.name);
       if (names.length === 0) return [];

@@ -17,7 +17,8 @@ import { backupFormat } from './backup/backup-format';
 import type { BackupSummary } from '../../preload/api';
 import { Automation } from './automation';
 import { lineNotifier, type Notifier } from './alerts';
-import { retentionMethods } from './methods/retention';
+import { scheduleMethods } from './methods/schedule';
+import { timelineMethods } from './methods/timeline';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -134,8 +135,8 @@ export function createEngine(deps: EngineDeps): Engine {
     restoreBackup: (input) => backups.restore(input),
     checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
     cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),
-    ...retentionMethods(ctx, automation),
-    listAlerts: () => automation.alerts.list(),
+    ...scheduleMethods(ctx, automation),
+    ...timelineMethods(automation),
   };
   return engine;
 }

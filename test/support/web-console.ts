@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export interface RunningWebConsole {
   url: string;
@@ -61,12 +61,10 @@ export async function startWebConsole(configDir: string, env: NodeJS.ProcessEnv 
   };
 }
 
-/** Opens the console as an operator would and collects every console error and failed request. */
-export async function openConsole(browser: Browser, console: RunningWebConsole, hash = ''): Promise<{ page: Page; problems: string[] }> {
-  return openConsoleIn(await browser.newContext(), console, hash);
-}
-
-/** The same in a context the caller keeps (a viewport, a colour scheme), so a suite starts one browser and reuses it. */
+/**
+ * Opens the console as an operator would, in a context the caller keeps (a viewport, a colour
+ * scheme: a suite starts one browser and reuses it), and collects every console error and failed request.
+ */
 export async function openConsoleIn(
   context: BrowserContext,
   console: RunningWebConsole,

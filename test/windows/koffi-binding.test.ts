@@ -11,12 +11,13 @@ import { EngineError } from '../../main/engine/errors';
 import { DpapiSecretStore, windowsDpapi } from '../../main/engine/secrets';
 import { openFileShare } from '../../main/engine/share/open-share';
 import { koffiWin32Net } from '../../main/engine/share/windows-smb/koffi-win32-net';
+const signal = new AbortController().signal;
 
 describe('koffi Win32 bindings (mpr.dll, kernel32.dll, crypt32.dll)', () => {
   it('WNetAddConnection2W answers, and 1222 (no network) is a connectivity failure through the driver', async () => {
     expect(await koffiWin32Net.addConnection('\\\\fs01.contoso.com\\Backups', 'CONTOSO\\u', 'p')).toBe(1222);
     const share = openFileShare({ location: '\\\\fs01.contoso.com\\Backups\\nyc', username: 'CONTOSO\\u', password: 'Pa55-w0rd!' });
-    const error = await share.stat('MASBackup').then(
+    const error = await share.stat('MASBackup', signal).then(
       () => null,
       (caught: unknown) => caught,
     );

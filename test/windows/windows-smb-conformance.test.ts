@@ -32,17 +32,24 @@ describe('the lane runs Windows Node', () => {
 const calls: string[] = [];
 describeShareConformance('windows-smb over a local folder (Wine)', async () => {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'ibc-winsmb-'));
-  const share = new WindowsSmbShare({
-    remote: '\\\\fs01\\Backups',
-    folder,
-    username: USER,
-    password: 'unused-here',
-    net: connectedNet(calls),
-  });
+  const open = (backupFolder: string): WindowsSmbShare =>
+    new WindowsSmbShare({
+      remote: '\\\\fs01\\Backups',
+      folder: backupFolder,
+      username: USER,
+      password: 'unused-here',
+      net: connectedNet(calls),
+    });
+  const share = open(folder);
+  const missingFolder = open(path.join(folder, 'no-such-folder'));
   return {
     share,
+    missingFolder,
+    // Share names are the redirector's to resolve; under Wine there is none (1222 is covered by the binding test).
+    missingShare: null,
     cleanup: async () => {
       await share.close();
+      await missingFolder.close();
       await rm(folder, { recursive: true, force: true });
     },
   };

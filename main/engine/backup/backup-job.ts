@@ -12,6 +12,7 @@ import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port'
 import type { Clock } from './job-clock';
 import { ByteCounter, etaSeconds, RateMeter, Sha256Tap } from './progress';
 import { acquireShareLock } from './share-lock';
+import { NO_CANCEL } from '../share/abort';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -97,15 +98,15 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     };
   };
 
-  await share.mkdirp(BACKUP_ROOT);
+  await share.mkdirp(BACKUP_ROOT, request.signal);
   const lock = await acquireShareLock(
     share,
     { dir: BACKUP_ROOT, clock, ...deps.lock },
     { jobId: request.jobId, backupId: request.backupId },
   );
   try {
-    await removeDeadPartials(share);
-    await share.mkdirp(partialDir);
+    await removeDeadPartials(share, request.signal);
+    await share.mkdirp(partialDir, request.signal);
     emit(true);
     for (const source of request.sources) {
       if (request.signal.aborted) throw cancelled();
@@ -122,15 +123,16 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     const state: ManifestDraft['state'] = succeeded === components.length ? 'Succeeded' : succeeded > 0 ? 'PartialSucceeded' : 'Failed';
     const manifest = draft(state);
     if (request.signal.aborted) throw cancelled();
-    await writeBuffer(share, `${partialDir}/${MANIFEST_FILE}`, request.sealer.sealManifest(manifest));
-    await share.rename(partialDir, `${BACKUP_ROOT}/${request.backupId}`);
+    await writeBuffer(share, `${partialDir}/${MANIFEST_FILE}`, request.sealer.sealManifest(manifest), request.signal);
+    await share.rename(partialDir, `${BACKUP_ROOT}/${request.backupId}`, request.signal);
     currentComponent = null;
     emit(true);
     return { manifest, failure: null };
   } catch (error) {
     // Nothing half-written may look like a backup: drop the .partial now if we can
     // (if the share is gone, the next run removes it).
-    await share.deleteTree(partialDir).catch(() => undefined);
+    // Not with the job's signal: a cancelled job still cleans up.
+    await share.deleteTree(partialDir, NO_CANCEL).catch(() => undefined);
     const engineError = isEngineError(error) ? error : null;
     return {
       manifest: draft('Failed'),
@@ -189,7 +191,7 @@ async function writeComponent(
   plaintext.once('error', (error) => stored.destroy(error));
   encrypt.once('error', (error) => stored.destroy(error));
   try {
-    await share.writeStream(`${dir}/${file}`, stored);
+    await share.writeStream(`${dir}/${file}`, stored, request.signal);
     if (commandFinished) await commandFinished;
     if (sourceError) throw sourceError;
     return {
@@ -204,7 +206,7 @@ async function writeComponent(
     if (request.signal.aborted) throw cancelled();
     const failure = error instanceof SourceFailure ? error : sourceError instanceof SourceFailure ? sourceError : null;
     if (failure) {
-      await share.deleteTree(`${dir}/${file}`).catch(() => undefined);
+      await share.deleteTree(`${dir}/${file}`, request.signal).catch(() => undefined);
       return failedComponent(base, failure.message);
     }
     if (sourceError && !isEngineError(error)) {
@@ -221,14 +223,14 @@ function failedComponent(base: { name: string; payload: 'tar' | 'raw'; file: str
   return { ...base, state: 'Failed', error: scrubSecrets(message), sourceBytes: 0, storedBytes: 0, sha256: '', compression: 'none' };
 }
 
-async function writeBuffer(share: FileShare, path: string, bytes: Buffer): Promise<void> {
-  await share.writeStream(path, Readable.from([bytes]));
+async function writeBuffer(share: FileShare, path: string, bytes: Buffer, signal: AbortSignal): Promise<void> {
+  await share.writeStream(path, Readable.from([bytes]), signal);
 }
 
 /** `.partial` folders of other jobs: we hold the share lock, so their jobs are dead. */
-async function removeDeadPartials(share: FileShare): Promise<void> {
-  for (const entry of await share.list(BACKUP_ROOT)) {
-    if (entry.kind === 'directory' && isPartialFolder(entry.name)) await share.deleteTree(entry.path);
+async function removeDeadPartials(share: FileShare, signal: AbortSignal): Promise<void> {
+  for (const entry of await share.list(BACKUP_ROOT, signal)) {
+    if (entry.kind === 'directory' && isPartialFolder(entry.name)) await share.deleteTree(entry.path, signal);
   }
 }
 

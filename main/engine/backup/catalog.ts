@@ -1,13 +1,14 @@
 import type { BackupDetail, BackupSummary } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
 import type { FileShare } from '../share/file-share';
-import { isMissingOnShare } from '../share/share-errors';
+import { isNotFound } from '../share/share-errors';
 import { BACKUP_ROOT, isBackupId } from './backup-id';
 import { MANIFEST_FILE } from './backup-job';
 import type { BackupFormat, ReadManifest } from './codec-port';
+import { NO_CANCEL } from '../share/abort';
 
 export async function readAll(share: FileShare, path: string): Promise<Buffer> {
-  const stream = await share.readStream(path);
+  const stream = await share.readStream(path, NO_CANCEL);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -36,7 +37,7 @@ export async function readBackup(share: FileShare, format: BackupFormat, backupI
     manifestBytes = await readAll(share, path);
   } catch (error) {
     // Read directly rather than checked first: each check is a round trip to the share.
-    if (isMissingOnShare(error)) throw backupNotFound(backupId);
+    if (isNotFound(error)) throw backupNotFound(backupId);
     throw error;
   }
   return { manifest: format.readManifest(manifestBytes), manifestBytes };
@@ -55,9 +56,11 @@ export async function listCatalog(
 ): Promise<Array<CatalogEntry | { backupId: string; problem: string }>> {
   let listing: Awaited<ReturnType<FileShare['list']>>;
   try {
-    listing = await share.list(BACKUP_ROOT);
+    listing = await share.list(BACKUP_ROOT, NO_CANCEL);
   } catch (error) {
-    if (isMissingOnShare(error)) return []; // no backup was ever taken here
+    // No MASBackup folder: no backup was ever taken here. A missing share or
+    // configured folder is not that (category path): it reaches the operator.
+    if (isNotFound(error)) return [];
     throw error;
   }
   const ids = listing.filter((entry) => entry.kind === 'directory' && isBackupId(entry.name)).map((entry) => entry.name);

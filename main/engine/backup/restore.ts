@@ -10,6 +10,7 @@ import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
 import type { OperationReporter } from './operations';
 import { ByteCounter } from './progress';
+import { NO_CANCEL } from '../share/abort';
 
 /** Where a command source's output lands inside its component folder. */
 export const RAW_OUTPUT_FILE = 'output.bin';
@@ -142,7 +143,7 @@ async function restoreComponent(
   reporter?: OperationReporter,
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { recursive: true });
-  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`);
+  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, reporter?.signal ?? NO_CANCEL);
   const counted = stored.pipe(new ByteCounter((delta) => reporter?.bytes(delta)));
   const plaintext = counted.pipe(unlocked.decryptComponent(component));
   const fail = (error: Error): void => {

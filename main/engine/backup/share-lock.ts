@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { EngineError } from '../errors';
 import { processIsGone } from '../process-alive';
 import type { FileShare } from '../share/file-share';
-import { isMissingOnShare } from '../share/share-errors';
+import { NO_CANCEL } from '../share/abort';
+import { isNotFound } from '../share/share-errors';
 import type { Clock } from './job-clock';
 
 /**
@@ -54,7 +55,7 @@ export interface HeldLock {
 const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
 
 async function readText(share: FileShare, path: string): Promise<string> {
-  const stream = await share.readStream(path);
+  const stream = await share.readStream(path, NO_CANCEL);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -76,7 +77,7 @@ export async function readLock(share: FileShare, dir: string): Promise<LockRecor
     return JSON.parse(await readText(share, join(dir, LOCK_FILE))) as LockRecord;
   } catch (error) {
     // No lock file (or no folder yet): nobody holds the lock. A half-written one counts as none too.
-    if (error instanceof SyntaxError || isMissingOnShare(error)) return null;
+    if (error instanceof SyntaxError || isNotFound(error)) return null;
     throw error;
   }
 }
@@ -84,7 +85,7 @@ export async function readLock(share: FileShare, dir: string): Promise<LockRecor
 /** Newest heartbeat time of a lock (ms since epoch), or the acquisition time when it has none yet. */
 export async function lastHeartbeat(share: FileShare, dir: string, record: LockRecord): Promise<number> {
   const prefix = `${HEARTBEAT_PREFIX}${record.lockId}.`;
-  const beats = (await share.list(dir)).filter((entry) => entry.name.startsWith(prefix));
+  const beats = (await share.list(dir, NO_CANCEL)).filter((entry) => entry.name.startsWith(prefix));
   let newest = Date.parse(record.acquiredAt);
   for (const beat of beats) {
     try {
@@ -123,18 +124,18 @@ export async function isLockLive(
 
 async function tryCreate(share: FileShare, dir: string, record: LockRecord): Promise<boolean> {
   try {
-    await share.writeStream(join(dir, LOCK_FILE), Readable.from([Buffer.from(JSON.stringify(record))]));
+    await share.writeStream(join(dir, LOCK_FILE), Readable.from([Buffer.from(JSON.stringify(record))]), NO_CANCEL);
     return true;
   } catch (error) {
     // Lost the race: someone else's lock exists now.
-    if (await share.stat(join(dir, LOCK_FILE))) return false;
+    if (await share.stat(join(dir, LOCK_FILE), NO_CANCEL)) return false;
     throw error;
   }
 }
 
 async function deleteHeartbeats(share: FileShare, dir: string, lockId: string): Promise<void> {
-  for (const entry of await share.list(dir)) {
-    if (entry.name.startsWith(`${HEARTBEAT_PREFIX}${lockId}.`)) await share.deleteTree(entry.path);
+  for (const entry of await share.list(dir, NO_CANCEL)) {
+    if (entry.name.startsWith(`${HEARTBEAT_PREFIX}${lockId}.`)) await share.deleteTree(entry.path, NO_CANCEL);
   }
 }
 
@@ -171,10 +172,10 @@ export async function acquireShareLock(
   const beat = async (): Promise<void> => {
     const name = join(dir, `${HEARTBEAT_PREFIX}${record.lockId}.${String(++seq).padStart(8, '0')}`);
     beats.add(name); // before writing: a write that fails half-way may still leave it
-    await share.writeStream(name, Readable.from([Buffer.from(JSON.stringify({ at: clock.now().toISOString() }))]));
+    await share.writeStream(name, Readable.from([Buffer.from(JSON.stringify({ at: clock.now().toISOString() }))]), NO_CANCEL);
     for (const older of beats) {
       if (older === name) continue;
-      await share.deleteTree(older);
+      await share.deleteTree(older, NO_CANCEL);
       beats.delete(older);
     }
   };
@@ -191,8 +192,8 @@ export async function acquireShareLock(
       timer.cancel();
       await beating;
       const current = await readLock(share, dir).catch(() => null);
-      if (current?.lockId === record.lockId) await share.deleteTree(join(dir, LOCK_FILE));
-      for (const name of beats) await share.deleteTree(name);
+      if (current?.lockId === record.lockId) await share.deleteTree(join(dir, LOCK_FILE), NO_CANCEL);
+      for (const name of beats) await share.deleteTree(name, NO_CANCEL);
     },
   };
 }
@@ -200,16 +201,16 @@ export async function acquireShareLock(
 async function takeOverStale(share: FileShare, dir: string, stale: LockRecord): Promise<void> {
   const aside = join(dir, `.lock.stale.${randomUUID()}`);
   try {
-    await share.rename(join(dir, LOCK_FILE), aside);
+    await share.rename(join(dir, LOCK_FILE), aside, NO_CANCEL);
   } catch {
     return; // another console moved it first; our create below decides
   }
   const moved = JSON.parse(await readText(share, aside)) as LockRecord;
   if (moved.lockId !== stale.lockId) {
     // We moved a fresh lock someone else just took: put it back untouched.
-    await share.rename(aside, join(dir, LOCK_FILE)).catch(() => undefined);
+    await share.rename(aside, join(dir, LOCK_FILE), NO_CANCEL).catch(() => undefined);
     throw alreadyRunning(moved);
   }
-  await share.deleteTree(aside);
+  await share.deleteTree(aside, NO_CANCEL);
   await deleteHeartbeats(share, dir, stale.lockId);
 }

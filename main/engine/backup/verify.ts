@@ -8,6 +8,7 @@ import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
 import type { OperationReporter } from './operations';
 import { ByteCounter, Sha256Tap } from './progress';
+import { NO_CANCEL } from '../share/abort';
 
 const discard = (): Writable =>
   new Writable({
@@ -42,7 +43,7 @@ export async function verifyBackup(
     }
     const path = `${BACKUP_ROOT}/${manifest.backupId}/${component.file}`;
     try {
-      const info = await share.stat(path);
+      const info = await share.stat(path, NO_CANCEL);
       if (!info) {
         components.push({ name: component.name, ok: false, detail: `${component.file} is missing from the share` });
         continue;
@@ -59,10 +60,10 @@ export async function verifyBackup(
       // One read of the stored bytes: counted, hashed, and (deep) decrypted and authenticated.
       reporter?.component(component.name);
       const counter = new ByteCounter((delta) => reporter?.bytes(delta));
-      const options = reporter ? { signal: reporter.signal } : {};
-      const stream = await share.readStream(path);
-      if (unlocked) await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), options);
-      else await pipeline(stream, counter, tap, discard(), options);
+      const signal = reporter?.signal ?? NO_CANCEL;
+      const stream = await share.readStream(path, signal);
+      if (unlocked) await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), { signal });
+      else await pipeline(stream, counter, tap, discard(), { signal });
       const digest = tap.digest();
       if (digest !== component.sha256) {
         components.push({

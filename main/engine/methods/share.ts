@@ -1,6 +1,7 @@
 import type { BackupConsoleApi, CapacityView } from '../../../preload/api';
 import { withConfiguredShare, type EngineContext } from '../context';
 import { testShareConnection } from '../share/share-connection-test';
+import { NO_CANCEL } from '../share/abort';
 
 type ShareMethods = Pick<BackupConsoleApi, 'testShare' | 'getCapacity'>;
 
@@ -23,7 +24,7 @@ export function shareMethods(
     lastCapacity: () => capacity,
     testShare: async () =>
       withConfiguredShare(ctx, async (share) => {
-        const { result, failure } = await testShareConnection(share);
+        const { result, failure } = await testShareConnection(share, NO_CANCEL);
         if (result.freeBytes !== null)
           remember({ freeBytes: result.freeBytes, totalBytes: result.totalBytes, measuredAt: ctx.now().toISOString() });
         if (failure) {
@@ -36,7 +37,7 @@ export function shareMethods(
       if (ctx.now().getTime() - lastAttemptMs < CAPACITY_MAX_AGE_MS || !ctx.settings.service.stored().configured) return capacity;
       lastAttemptMs = ctx.now().getTime();
       try {
-        const space = await withConfiguredShare(ctx, (share) => share.freeSpace());
+        const space = await withConfiguredShare(ctx, (share) => share.freeSpace(NO_CANCEL));
         remember({ freeBytes: space.freeBytes, totalBytes: space.totalBytes, measuredAt: ctx.now().toISOString() });
       } catch (error) {
         // Capacity is informational: an unreachable share shows "—" and the alerts say why.

@@ -8,9 +8,10 @@ import { link, lstat, mkdir, open, readdir, rename, rm, stat, statfs, unlink } f
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isEngineError, type EngineError } from '../errors';
-import type { FileShare, ShareEntry, ShareSpace, WriteResult } from './file-share';
+import { abortError, throwIfAborted } from './abort';
+import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
-import { classifyShareFailure, shareError } from './share-errors';
+import { classifyShareFailure, notFoundError, shareError, type ShareError } from './share-errors';
 import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
 
 export class LocalShare implements FileShare {
@@ -23,32 +24,51 @@ export class LocalShare implements FileShare {
     return this.root;
   }
 
-  async stat(sharePath: string): Promise<ShareEntry | null> {
+  capabilities(): ShareCapabilities {
+    return { server: null, reportsProtocol: false, links: 'always' };
+  }
+
+  async connect(signal: AbortSignal): Promise<ShareSession> {
+    throwIfAborted(signal);
+    return { dialect: null, encrypted: false, account: null };
+  }
+
+  async stat(sharePath: string, signal: AbortSignal): Promise<ShareEntry | null> {
+    throwIfAborted(signal);
     const target = this.resolve(sharePath);
     try {
-      return entryOf(sharePath, await stat(target));
+      // The backup folder itself may be reached through a link the operator chose; what is inside it is seen as it is.
+      return entryOf(sharePath, pathComponents(sharePath).length === 0 ? await stat(target) : await lstat(target));
     } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return null;
+      if (errnoOf(error) === 'ENOENT') {
+        if (pathComponents(sharePath).length === 0) throw await this.absent(sharePath, error);
+        await this.throwUnlessNotFound(sharePath, error);
+        return null;
+      }
       throw failure(error, `Checking "${sharePath}" failed.`);
     }
   }
 
-  async list(dir: string): Promise<ShareEntry[]> {
+  async list(dir: string, signal: AbortSignal): Promise<ShareEntry[]> {
+    throwIfAborted(signal);
     const target = this.resolve(dir);
     try {
       const names = await readdir(target);
       const entries: ShareEntry[] = [];
       for (const name of names) {
+        throwIfAborted(signal);
         const info = await lstat(path.join(target, name)).catch(() => null);
         if (info) entries.push(entryOf(joinSharePath(dir, name), info));
       }
       return entries;
     } catch (error) {
+      if (errnoOf(error) === 'ENOENT') throw await this.absent(dir, error);
       throw failure(error, `Listing the folder "${dir}" failed.`);
     }
   }
 
-  async mkdirp(dir: string): Promise<void> {
+  async mkdirp(dir: string, signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
     try {
       await mkdir(this.resolve(dir), { recursive: true });
     } catch (error) {
@@ -61,7 +81,7 @@ export class LocalShare implements FileShare {
     }
   }
 
-  async writeStream(sharePath: string, source: Readable): Promise<WriteResult> {
+  async writeStream(sharePath: string, source: Readable, signal: AbortSignal): Promise<WriteResult> {
     const target = this.resolve(sharePath);
     if (pathComponents(sharePath).length === 0) throw shareError('path', 'A file needs a name.');
     const temporary = path.join(path.dirname(target), temporaryNameFor(baseName(sharePath), randomBytes(6).toString('hex')));
@@ -69,7 +89,10 @@ export class LocalShare implements FileShare {
     let sourceError: unknown;
     let writeFailed = false;
     source.once('error', (error) => (sourceError = error));
+    const onAbort = (): void => void source.destroy(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
+      throwIfAborted(signal);
       // 'wx': never reuse an existing file. The handle stays open for fsync.
       const handle = await open(temporary, 'wx', 0o600);
       try {
@@ -89,6 +112,7 @@ export class LocalShare implements FileShare {
       } finally {
         await handle.close();
       }
+      throwIfAborted(signal);
       const written = (await stat(temporary)).size;
       if (written !== bytes) {
         throw shareError('general', `"${sharePath}" was not stored completely (${written} of ${bytes} bytes).`);
@@ -99,26 +123,40 @@ export class LocalShare implements FileShare {
       // A full disk leaves a partial file behind: remove it.
       await rm(temporary, { force: true }).catch(() => undefined);
       source.destroy();
+      if (signal.aborted) throw abortError(signal);
       // The source's own failure (e.g. a backup command) is not a share failure.
       if (!writeFailed && sourceError !== undefined) throw sourceError;
       if (isShareError(error)) throw error;
+      if (errnoOf(error) === 'ENOENT') throw await this.absent(parentOf(sharePath), error);
       throw failure(error, `Writing "${sharePath}" failed.`);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
-  async readStream(sharePath: string): Promise<Readable> {
+  async readStream(sharePath: string, signal: AbortSignal): Promise<Readable> {
+    throwIfAborted(signal);
     const target = this.resolve(sharePath);
     try {
       const handle = await open(target, 'r');
       // The FileHandle owns the descriptor: streaming from handle.fd would let
       // the handle be garbage-collected (and the fd closed) mid-read.
-      return handle.createReadStream();
+      const stream = handle.createReadStream();
+      if (signal.aborted) stream.destroy(abortError(signal));
+      else {
+        const onAbort = (): void => void stream.destroy(abortError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        stream.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
+      return stream;
     } catch (error) {
+      if (errnoOf(error) === 'ENOENT') throw await this.absent(sharePath, error);
       throw failure(error, `Reading "${sharePath}" failed.`);
     }
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string, signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
     const source = this.resolve(from);
     const target = this.resolve(to);
     try {
@@ -134,20 +172,30 @@ export class LocalShare implements FileShare {
       await rename(source, target);
     } catch (error) {
       if (isShareError(error)) throw error;
+      if (errnoOf(error) === 'ENOENT') throw await this.absent(from, error);
       throw failure(error, `Renaming "${from}" to "${to}" failed.`);
     }
   }
 
-  async deleteTree(sharePath: string): Promise<void> {
+  async deleteTree(sharePath: string, signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
     if (pathComponents(sharePath).length === 0) throw shareError('path', 'The backup folder itself cannot be deleted.');
     try {
+      await lstat(this.resolve(sharePath));
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return this.throwUnlessNotFound(sharePath, error);
+      throw failure(error, `Deleting "${sharePath}" failed.`);
+    }
+    try {
+      // fs.rm does not follow links: a link is unlinked, its target untouched.
       await rm(this.resolve(sharePath), { recursive: true, force: true });
     } catch (error) {
       throw failure(error, `Deleting "${sharePath}" failed.`);
     }
   }
 
-  async freeSpace(): Promise<ShareSpace> {
+  async freeSpace(signal: AbortSignal): Promise<ShareSpace> {
+    throwIfAborted(signal);
     try {
       const info = await statfs(this.root);
       return { freeBytes: info.bavail * info.bsize, totalBytes: info.blocks * info.bsize };
@@ -160,6 +208,20 @@ export class LocalShare implements FileShare {
 
   private resolve(sharePath: string): string {
     return path.join(this.root, ...pathComponents(sharePath));
+  }
+
+  /** Not-found when the backup folder exists (what is missing is inside it); path when the folder itself is missing. */
+  private async absent(sharePath: string, cause: unknown): Promise<ShareError> {
+    const root = await stat(this.root).catch(() => null);
+    if (!root?.isDirectory()) {
+      return shareError('path', `The backup folder ${this.root} does not exist, or is not a folder.`, cause);
+    }
+    return notFoundError(sharePath, cause);
+  }
+
+  private async throwUnlessNotFound(sharePath: string, cause: unknown): Promise<void> {
+    const error = await this.absent(sharePath, cause);
+    if (error.kind !== 'not-found') throw error;
   }
 }
 
@@ -195,12 +257,12 @@ async function exists(target: string): Promise<boolean> {
 }
 
 function entryOf(sharePath: string, info: Stats): ShareEntry {
-  const directory = info.isDirectory();
+  const kind = info.isSymbolicLink() ? 'link' : info.isDirectory() ? 'directory' : 'file';
   return {
     name: baseName(sharePath) || parentOf(sharePath),
     path: joinSharePath(sharePath),
-    kind: directory ? 'directory' : 'file',
-    size: directory ? 0 : info.size,
+    kind,
+    size: kind === 'file' ? info.size : 0,
     modifiedAt: info.mtime,
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Turns the configured location into a FileShare: a UNC path is served by the
  * SMB driver (smbclient; on Windows the OS redirector, connected with the
- * configured account), any other absolute path by the local driver.
+ * configured account), any other absolute path by the local driver — wrapped
+ * in the retry layer, so every caller gets connectivity failures retried and
+ * nothing else.
  */
 import path from 'node:path';
 import { invalidInput } from '../errors';
@@ -13,6 +15,7 @@ import { koffiWin32Net } from './windows-smb/koffi-win32-net';
 import type { Win32Net } from './windows-smb/win32-net';
 import { windowsUncNames } from './windows-smb/windows-unc';
 import { WindowsSmbShare } from './windows-smb/windows-smb-share';
+import { DEFAULT_RETRY_POLICY, RetryingShare, type RetryPolicy } from './wrappers/retrying-share';
 
 export interface ShareLocationInput {
   /** `\\host\share\folder` or an absolute local folder. */
@@ -21,8 +24,10 @@ export interface ShareLocationInput {
   password: string;
   /** Default 445. */
   smbPort?: number;
-  /** Driver tuning and test hooks (timeouts, retries, spawn). */
+  /** Driver tuning and test hooks (timeouts, spawn). */
   smb?: Partial<Omit<SmbShareOptions, 'host' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
+  /** Default DEFAULT_RETRY_POLICY. */
+  retry?: RetryPolicy;
   platform?: NodeJS.Platform;
   /** The Win32 calls of the Windows driver (tests pass a stand-in). */
   win32Net?: Win32Net;
@@ -33,6 +38,10 @@ export function isUncPath(location: string): boolean {
 }
 
 export function openFileShare(input: ShareLocationInput): FileShare {
+  return new RetryingShare(openDriver(input), input.retry ?? DEFAULT_RETRY_POLICY);
+}
+
+function openDriver(input: ShareLocationInput): FileShare {
   const location = input.location.trim();
   if (isUncPath(location)) {
     const unc = parseUncPath(location);

@@ -3,10 +3,32 @@
  * Azure Stack backup best-practices page, with that alert's remediation.
  * Classification reads NT_STATUS codes (smbclient output) and errno codes
  * (local folders, sockets).
+ *
+ * Beside the five categories there is one more kind, **not found**: a file or
+ * folder absent inside the configured backup folder (an absent `MASBackup`
+ * folder means "no backups yet", and an empty list is the right answer). It
+ * is kept apart from **path** — the share or the configured folder itself
+ * cannot be resolved — as restic's `IsNotExist` and Kopia's
+ * `ErrBlobNotFound` are kept apart from other failures. Should a not-found
+ * reach the operator, it shows as category path.
  */
 import type { ShareFailureCategory } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
 import { SHARE_FAILURE_TEXTS } from './share-failure-texts';
+
+/** What a share failure is: one of the five operator categories, or not found. */
+export type ShareFailureKind = ShareFailureCategory | 'not-found';
+
+/** A share failure. `kind` tells not-found apart from the category path it is shown as. */
+export class ShareError extends EngineError {
+  readonly kind: ShareFailureKind;
+
+  constructor(kind: ShareFailureKind, message: string, remediation: string, cause?: unknown) {
+    super({ code: 'share', category: kind === 'not-found' ? 'path' : kind, message, remediation, cause });
+    this.name = 'ShareError';
+    this.kind = kind;
+  }
+}
 
 /**
  * The typed share error. `detail` is an operator-readable sentence appended to
@@ -14,23 +36,36 @@ import { SHARE_FAILURE_TEXTS } from './share-failure-texts';
  * scrubbed of secrets by EngineError. `remediation` replaces the category's
  * only where a driver knows a more precise action (Windows error 1219).
  */
-export function shareError(category: ShareFailureCategory, detail?: string, cause?: unknown, remediation?: string): EngineError {
+export function shareError(category: ShareFailureCategory, detail?: string, cause?: unknown, remediation?: string): ShareError {
   const text = SHARE_FAILURE_TEXTS[category];
-  return new EngineError({
-    code: 'share',
-    category,
-    message: detail ? `${text.message} ${detail}` : text.message,
-    remediation: remediation ?? text.remediation,
+  return new ShareError(category, detail ? `${text.message} ${detail}` : text.message, remediation ?? text.remediation, cause);
+}
+
+/** `sharePath` (share-relative) does not exist inside the configured backup folder. */
+export function notFoundError(sharePath: string, cause?: unknown): ShareError {
+  return new ShareError(
+    'not-found',
+    `"${sharePath}" does not exist in the backup folder on the share.`,
+    'Check that nothing on the share deleted or moved it; list the backups to see what is there.',
     cause,
-  });
+  );
 }
 
 /**
- * The share's "it is not there" (category path): callers that read without
- * checking first — each check is a round trip — treat it as absence.
+ * The share's "it is not there": a file or folder absent inside the backup
+ * folder. Callers that read without checking first — each check is a round
+ * trip — treat it as absence. A missing share or configured folder is NOT
+ * this (it is category path, an error the operator must see).
  */
-export function isMissingOnShare(error: unknown): boolean {
-  return isEngineError(error) && error.code === 'share' && error.category === 'path';
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ShareError && error.kind === 'not-found';
+}
+
+/** The kind of a share failure; undefined for anything that is not one. */
+export function shareFailureKind(error: unknown): ShareFailureKind | undefined {
+  if (error instanceof ShareError) return error.kind;
+  if (isEngineError(error) && error.code === 'share') return error.category;
+  return undefined;
 }
 
 const NT_STATUS_CATEGORY: ReadonlyArray<[ShareFailureCategory, readonly string[]]> = [

@@ -1,18 +1,19 @@
 /**
  * FileShare over SMB through the system `smbclient` (see smbclient-runner.ts
- * for why we spawn it ourselves rather than through samba-client). One
- * smbclient session per operation; SMB3 with encryption whenever the server
- * offers it; results parsed per command.
+ * for why we spawn it ourselves rather than through samba-client). SMB3 with
+ * encryption whenever the server offers it; results parsed per command. The
+ * driver does no retrying: that is a wrapper's job (wrappers/retrying-share.ts).
  */
 import { spawn as nodeSpawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { EngineError, isEngineError } from '../errors';
 import { registerSecret } from '../redact';
-import type { FileShare, ShareEntry, ShareSpace, WriteResult } from './file-share';
+import { abortError, throwIfAborted } from './abort';
+import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
-import { classifyShareFailure, firstNtStatus, shareError } from './share-errors';
-import { baseName, joinSharePath, pathComponents } from './share-path';
+import { classifyShareFailure, firstNtStatus, notFoundError, shareError, type ShareError } from './share-errors';
+import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
 import {
   quoteArgument,
   runSmbclient,
@@ -30,15 +31,11 @@ export interface SmbShareOptions {
   share: string;
   /** The backup folder inside the share, '/'-separated; '' for the share root. */
   folder?: string;
-  /** `user`, `DOMAIN\user` or `user@domain`. */
+  /** `user`, `DOMAIN\\user` or `user@domain`. */
   username: string;
   password: string;
   /** Per-operation timeout (smbclient `-t`, and inactivity on our side). Default 30. */
   timeoutSeconds?: number;
-  /** Extra attempts after a connectivity failure (never for other categories). Default 2. */
-  retries?: number;
-  /** First backoff delay; doubles per attempt. Default 300 ms. */
-  retryDelayMs?: number;
   /** Default 'desired': encrypted whenever the server supports it. */
   encryption?: 'desired' | 'required' | 'off';
   smbclientPath?: string;
@@ -46,21 +43,18 @@ export interface SmbShareOptions {
   spawn?: SpawnFunction;
 }
 
+/** What smbclient answers for a name that is not there (the last component, or a folder on the way). */
 const NOT_FOUND = new Set(['NO_SUCH_FILE', 'OBJECT_NAME_NOT_FOUND', 'OBJECT_PATH_NOT_FOUND']);
 
 export class SmbShare implements FileShare {
   readonly kind = 'smb' as const;
   readonly endpoint: SmbEndpoint;
   private readonly rootComponents: string[];
-  private readonly retries: number;
-  private readonly retryDelayMs: number;
 
   constructor(options: SmbShareOptions) {
     registerSecret(options.password);
     const account = parseAccount(options.username);
     this.rootComponents = pathComponents(options.folder ?? '', 'location');
-    this.retries = options.retries ?? 2;
-    this.retryDelayMs = options.retryDelayMs ?? 300;
     this.endpoint = {
       host: options.host,
       port: options.port ?? 445,
@@ -90,41 +84,75 @@ export class SmbShare implements FileShare {
     return `\\\\${this.endpoint.host}\\${this.endpoint.share}${folder}${port}`;
   }
 
+  capabilities(): ShareCapabilities {
+    return { server: { host: this.endpoint.host, port: this.endpoint.port }, reportsProtocol: true, links: 'when-marked' };
+  }
+
   /** The SMB path (`\a\b`) of a share-relative path. */
   remotePath(sharePath: string): string {
     return `\\${[...this.rootComponents, ...pathComponents(sharePath)].join('\\')}`;
   }
 
-  async stat(sharePath: string): Promise<ShareEntry | null> {
-    const components = pathComponents(sharePath);
-    if (this.rootComponents.length === 0 && components.length === 0) {
-      await this.commandsOrThrow([`cd ${quoteArgument('\\')}`], 'Opening the share failed.');
+  /**
+   * Signs in and opens the share with debug level 5, and reads the dialect
+   * and encryption from smbclient's own debug output ("negotiated
+   * dialect[SMB3_11]", "Encrypted SMB2 message" per encrypted packet), on a
+   * session with the same options as every transfer — so "encrypted" means
+   * the transfers are. That output is parsed here and never stored or
+   * logged: only NT_STATUS lines go into an error's cause.
+   */
+  async connect(signal: AbortSignal): Promise<ShareSession> {
+    const run = await this.run({ commands: ['pwd'], debugLevel: 5, signal });
+    if (run.aborted) throw abortError(signal);
+    if (run.spawnError !== undefined || run.timedOut) this.segmentsOrThrow(run, 1, 'Opening the share failed.', signal);
+    if (run.segments.length < 1) {
+      const statusLines = run.transcript
+        .split('\n')
+        .filter((line) => /NT_STATUS_|Connection to .* failed/.test(line))
+        .join('\n');
+      const category = classifyShareFailure(statusLines);
+      throw shareError(category, connectionDetail(category, this.describe()), statusLines || 'smbclient ended without opening the share');
+    }
+    const dialect = /negotiated dialect\[([A-Z0-9_]+)\]/.exec(run.transcript)?.[1] ?? null;
+    const { domain, username } = this.endpoint;
+    return { dialect, encrypted: /Encrypted SMB2 message/.test(run.transcript), account: domain ? `${domain}\\${username}` : username };
+  }
+
+  async stat(sharePath: string, signal: AbortSignal): Promise<ShareEntry | null> {
+    if (pathComponents(sharePath).length === 0 && this.rootComponents.length === 0) {
+      await this.commandsOrThrow([`cd ${quoteArgument('\\')}`], 'Opening the share failed.', signal);
       return { name: '', path: '', kind: 'directory', size: 0, modifiedAt: null };
     }
     const remote = this.remotePath(sharePath);
-    const [segment = ''] = await this.withRetry(() => this.session([`ls ${quoteArgument(remote)}`], `Checking "${sharePath}" failed.`));
+    const [segment = ''] = await this.session([`ls ${quoteArgument(remote)}`], `Checking "${sharePath}" failed.`, signal);
     const status = firstNtStatus(segment);
-    if (status && NOT_FOUND.has(status)) return null;
+    if (status && NOT_FOUND.has(status)) {
+      await this.throwUnlessNotFound(sharePath, segment, signal);
+      return null;
+    }
     if (status) throw shareError(classifyShareFailure(segment), `Checking "${sharePath}" failed.`, segment);
     const name = remote.slice(remote.lastIndexOf('\\') + 1);
     const entry = parseListing(segment, '').find((candidate) => candidate.name === name);
     if (!entry) return null;
-    return { ...entry, path: joinSharePath(sharePath) };
+    return { ...entry, name: baseName(sharePath), path: joinSharePath(sharePath) };
   }
 
-  async list(dir: string): Promise<ShareEntry[]> {
+  async list(dir: string, signal: AbortSignal): Promise<ShareEntry[]> {
     const remote = this.remotePath(dir);
     const mask = remote === '\\' ? '\\*' : `${remote}\\*`;
-    const [segment = ''] = await this.commandsOrThrow([`ls ${quoteArgument(mask)}`], `Listing the folder "${dir}" failed.`);
+    const [segment = ''] = await this.session([`ls ${quoteArgument(mask)}`], `Listing the folder "${dir}" failed.`, signal);
+    const status = firstNtStatus(segment);
+    if (status && NOT_FOUND.has(status)) throw await this.absent(dir, segment, signal);
+    if (status) throw shareError(classifyShareFailure(segment), `Listing the folder "${dir}" failed.`, segment);
     return parseListing(segment, joinSharePath(dir)).filter((entry) => entry.name !== '.' && entry.name !== '..');
   }
 
-  async mkdirp(dir: string): Promise<void> {
+  async mkdirp(dir: string, signal: AbortSignal): Promise<void> {
     const all = [...this.rootComponents, ...pathComponents(dir)];
     if (all.length === 0) return;
     const commands = all.map((_, index) => `mkdir ${quoteArgument(`\\${all.slice(0, index + 1).join('\\')}`)}`);
     commands.push(`cd ${quoteArgument(`\\${all.join('\\')}`)}`);
-    const segments = await this.withRetry(() => this.session(commands, `Creating the folder "${dir}" failed.`));
+    const segments = await this.session(commands, `Creating the folder "${dir}" failed.`, signal);
     const failed = segments.slice(0, -1).find((segment) => {
       const status = firstNtStatus(segment);
       // An existing folder is success; whether it is really a folder is checked by cd.
@@ -135,7 +163,7 @@ export class SmbShare implements FileShare {
     if (firstNtStatus(check)) throw shareError('path', `"${dir}" cannot be created because a file is in the way.`, check);
   }
 
-  async writeStream(sharePath: string, source: Readable): Promise<WriteResult> {
+  async writeStream(sharePath: string, source: Readable, signal: AbortSignal): Promise<WriteResult> {
     const components = pathComponents(sharePath);
     if (components.length === 0) throw shareError('path', 'A file needs a name.');
     const finalRemote = this.remotePath(sharePath);
@@ -144,13 +172,20 @@ export class SmbShare implements FileShare {
     const temporaryRemote = `${parentRemote}\\${temporaryName}`;
     let mayHaveTemporary = false;
     try {
-      // No retry: the source stream cannot be replayed. The size check runs in the same session.
-      const result = await this.run({ upload: { source, remote: temporaryRemote }, commands: [`ls ${quoteArgument(temporaryRemote)}`] });
+      throwIfAborted(signal);
+      // The size check runs in the upload's own session.
+      const result = await this.run({
+        upload: { source, remote: temporaryRemote },
+        commands: [`ls ${quoteArgument(temporaryRemote)}`],
+        signal,
+      });
       mayHaveTemporary = true;
       // What the server said comes first: when it goes away mid-upload, our pipe into
       // smbclient breaks too, but the operator needs "connectivity", not a broken pipe.
-      const [putOutput = '', listSegment = ''] = this.segmentsOrThrow(result, 2, `Writing "${sharePath}" failed.`);
-      if (firstNtStatus(putOutput)) throw shareError(classifyShareFailure(putOutput), `Writing "${sharePath}" failed.`, putOutput);
+      const [putOutput = '', listSegment = ''] = this.segmentsOrThrow(result, 2, `Writing "${sharePath}" failed.`, signal);
+      const putStatus = firstNtStatus(putOutput);
+      if (putStatus && NOT_FOUND.has(putStatus)) throw await this.absent(parentOf(sharePath), putOutput, signal);
+      if (putStatus) throw shareError(classifyShareFailure(putOutput), `Writing "${sharePath}" failed.`, putOutput);
       if (result.dataInError !== undefined) throw result.dataInError;
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {
@@ -159,8 +194,10 @@ export class SmbShare implements FileShare {
           throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
         throw shareError('general', `"${sharePath}" was not stored completely (${stored ?? 0} of ${result.bytesIn} bytes).`, listSegment);
       }
-      const [renameSegment = ''] = await this.withRetry(() =>
-        this.session([`rename ${quoteArgument(temporaryRemote)} ${quoteArgument(finalRemote)}`], `Publishing "${sharePath}" failed.`),
+      const [renameSegment = ''] = await this.session(
+        [`rename ${quoteArgument(temporaryRemote)} ${quoteArgument(finalRemote)}`],
+        `Publishing "${sharePath}" failed.`,
+        signal,
       );
       const status = firstNtStatus(renameSegment);
       if (status === 'OBJECT_NAME_COLLISION') throw alreadyExists(sharePath);
@@ -169,7 +206,7 @@ export class SmbShare implements FileShare {
       return { bytes: result.bytesIn };
     } catch (error) {
       source.destroy();
-      // A write that failed half-way (disk full, lost connection) leaves a partial file: remove it.
+      // A write that failed half-way (disk full, lost connection, cancelled) leaves a partial file: remove it.
       if (mayHaveTemporary) await this.run({ commands: [`del ${quoteArgument(temporaryRemote)}`] }).catch(() => undefined);
       throw error;
     }
@@ -180,18 +217,14 @@ export class SmbShare implements FileShare {
    * trip). The promise settles when the first bytes arrive or `get` ends, so
    * a missing file still rejects it, as the FileShare contract says.
    */
-  async readStream(sharePath: string): Promise<Readable> {
-    // Retried (connectivity only) while nothing has been handed out yet.
-    return this.withRetry(() => this.openRead(sharePath));
-  }
-
-  private async openRead(sharePath: string): Promise<Readable> {
+  async readStream(sharePath: string, signal: AbortSignal): Promise<Readable> {
+    throwIfAborted(signal);
     const output = new PassThrough();
     const remote = this.remotePath(sharePath);
-    const finished = this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output }).then((result) => {
-      const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`);
+    const finished = this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output, signal }).then(async (result) => {
+      const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`, signal);
       const status = firstNtStatus(segment);
-      if (status && NOT_FOUND.has(status)) throw shareError('path', `"${sharePath}" does not exist on the share.`, segment);
+      if (status && NOT_FOUND.has(status)) throw await this.absent(sharePath, segment, signal);
       if (status === 'FILE_IS_A_DIRECTORY') throw shareError('path', `"${sharePath}" is a folder, not a file.`, segment);
       if (status) throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
     });
@@ -217,53 +250,61 @@ export class SmbShare implements FileShare {
     return output;
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string, signal: AbortSignal): Promise<void> {
     if (pathComponents(from).length === 0 || pathComponents(to).length === 0)
       throw shareError('path', 'The backup folder itself cannot be renamed.');
-    const [segment = ''] = await this.withRetry(() =>
-      this.session([`rename ${quoteArgument(this.remotePath(from))} ${quoteArgument(this.remotePath(to))}`], `Renaming "${from}" failed.`),
+    const [segment = ''] = await this.session(
+      [`rename ${quoteArgument(this.remotePath(from))} ${quoteArgument(this.remotePath(to))}`],
+      `Renaming "${from}" failed.`,
+      signal,
     );
     const status = firstNtStatus(segment);
     if (status === 'OBJECT_NAME_COLLISION') throw alreadyExists(to);
+    if (status && NOT_FOUND.has(status)) throw await this.absent(from, segment, signal);
     if (status) throw shareError(classifyShareFailure(segment), `Renaming "${from}" to "${to}" failed.`, segment);
   }
 
-  async deleteTree(sharePath: string): Promise<void> {
+  async deleteTree(sharePath: string, signal: AbortSignal): Promise<void> {
     if (pathComponents(sharePath).length === 0) throw shareError('path', 'The backup folder itself cannot be deleted.');
-    const [segment = ''] = await this.withRetry(() =>
-      this.session([`deltree ${quoteArgument(this.remotePath(sharePath))}`], `Deleting "${sharePath}" failed.`),
+    const [segment = ''] = await this.session(
+      [`deltree ${quoteArgument(this.remotePath(sharePath))}`],
+      `Deleting "${sharePath}" failed.`,
+      signal,
     );
     const status = firstNtStatus(segment);
-    if (status && !NOT_FOUND.has(status)) throw shareError(classifyShareFailure(segment), `Deleting "${sharePath}" failed.`, segment);
+    if (status && NOT_FOUND.has(status)) return this.throwUnlessNotFound(sharePath, segment, signal);
+    if (status) throw shareError(classifyShareFailure(segment), `Deleting "${sharePath}" failed.`, segment);
   }
 
-  async freeSpace(): Promise<ShareSpace> {
+  async freeSpace(signal: AbortSignal): Promise<ShareSpace> {
     // `ls` prints the volume's "N blocks of size S. M blocks available" footer
     // after a successful listing: list just the backup folder's own entry
     // when there is one (cheap), and the share root as a fallback.
     const commands = [`ls ${quoteArgument('\\*')}`];
     if (this.rootComponents.length) commands.unshift(`ls ${quoteArgument(this.remotePath(''))}`);
-    const segments = await this.commandsOrThrow(commands, 'Reading the free space failed.', false);
+    const segments = await this.session(commands, 'Reading the free space failed.', signal);
     for (const segment of segments) {
       const space = parseSpaceFooter(segment);
       if (space) return space;
     }
-    throw shareError('general', 'The server did not report its free space.', segments.join('\n'));
+    throw shareError(classifyShareFailure(segments.join('\n')), 'The server did not report its free space.', segments.join('\n'));
   }
 
   async close(): Promise<void> {}
 
-  /** Runs smbclient with this endpoint. Exposed for testShareConnection. */
+  /** Runs smbclient with this endpoint. */
   run(options: SmbclientRunOptions): Promise<SmbclientResult> {
     return runSmbclient(this.endpoint, options);
   }
 
   /**
    * Connection-level outcome: when smbclient never got to run every command
-   * (could not connect, log on, open the share, or died), throws the
-   * classified error; otherwise returns one output segment per command.
+   * (could not connect, log on, open the share, was cancelled, or died),
+   * throws the classified error; otherwise returns one output segment per
+   * command.
    */
-  segmentsOrThrow(result: SmbclientResult, count: number, detail: string): string[] {
+  private segmentsOrThrow(result: SmbclientResult, count: number, detail: string, signal: AbortSignal): string[] {
+    if (result.aborted) throw abortError(signal);
     if (result.spawnError !== undefined) {
       throw new EngineError({
         code: 'share',
@@ -283,32 +324,38 @@ export class SmbShare implements FileShare {
     return result.segments;
   }
 
-  private async session(commands: string[], detail: string): Promise<string[]> {
-    return this.segmentsOrThrow(await this.run({ commands }), commands.length, detail);
+  private async session(commands: string[], detail: string, signal: AbortSignal): Promise<string[]> {
+    throwIfAborted(signal);
+    return this.segmentsOrThrow(await this.run({ commands, signal }), commands.length, detail, signal);
   }
 
   /** A session whose every command must succeed (any NT_STATUS fails it). */
-  private async commandsOrThrow(commands: string[], detail: string, everyCommand = true): Promise<string[]> {
-    const segments = await this.withRetry(() => this.session(commands, detail));
-    if (everyCommand) {
-      const failed = segments.find((segment) => firstNtStatus(segment) !== undefined);
-      if (failed !== undefined) throw shareError(classifyShareFailure(failed), detail, failed);
-    }
+  private async commandsOrThrow(commands: string[], detail: string, signal: AbortSignal): Promise<string[]> {
+    const segments = await this.session(commands, detail, signal);
+    const failed = segments.find((segment) => firstNtStatus(segment) !== undefined);
+    if (failed !== undefined) throw shareError(classifyShareFailure(failed), detail, failed);
     return segments;
   }
 
-  /** Retries with exponential backoff, only for connectivity failures. */
-  private async withRetry<T>(operation: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await operation();
-      } catch (error) {
-        const transient = isEngineError(error) && error.category === 'connectivity';
-        if (!transient || attempt >= this.retries) throw error;
-        const delay = this.retryDelayMs * 2 ** attempt * (0.75 + Math.random() / 2);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+  /**
+   * The error for a name the server did not find: not-found when the
+   * configured backup folder exists (what is missing is inside it), path when
+   * the backup folder itself is missing or not a folder.
+   */
+  private async absent(sharePath: string, segment: string, signal: AbortSignal): Promise<ShareError> {
+    if (this.rootComponents.length > 0) {
+      const root = this.remotePath('');
+      const [check = ''] = await this.session([`cd ${quoteArgument(root)}`], 'Opening the backup folder failed.', signal);
+      if (firstNtStatus(check)) {
+        return shareError('path', `The backup folder ${this.describe()} does not exist on the share, or is not a folder.`, check);
       }
     }
+    return notFoundError(sharePath, segment);
+  }
+
+  private async throwUnlessNotFound(sharePath: string, segment: string, signal: AbortSignal): Promise<void> {
+    const error = await this.absent(sharePath, segment, signal);
+    if (error.kind !== 'not-found') throw error;
   }
 }
 

@@ -63,6 +63,8 @@ export interface SmbclientRunOptions {
   debugLevel?: number;
   /** Called with the number of bytes handed to smbclient so far. */
   onDataBytes?: (bytes: number) => void;
+  /** Kills smbclient when aborted; the result then says `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface SmbclientResult {
@@ -78,6 +80,8 @@ export interface SmbclientResult {
   dataInError: unknown;
   /** Set when smbclient could not be started at all (e.g. not installed). */
   spawnError: string | undefined;
+  /** smbclient was killed because the caller's signal aborted. */
+  aborted: boolean;
 }
 
 const MARKER_COMMAND = 'pwd';
@@ -192,6 +196,7 @@ function execute(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let aborted = false;
     let bytesIn = 0;
     let dataInError: unknown;
     let spawnError: string | undefined;
@@ -216,6 +221,12 @@ function execute(
       }, idleLimitMs);
     };
     touch();
+    const onAbort = (): void => {
+      aborted = true;
+      child.kill('SIGKILL');
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout?.on('data', (chunk: Buffer) => {
       authFileRead();
@@ -284,6 +295,7 @@ function execute(
       if (finished) return;
       finished = true;
       if (idleTimer) clearTimeout(idleTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       // Before the private folder (and the FIFO in it) goes: a write open still
       // waiting for smbclient is released through the FIFO's name.
       const released = uploadFifo ? uploadFifo.abandon() : Promise.resolve();
@@ -306,6 +318,7 @@ function execute(
             bytesIn,
             dataInError,
             spawnError,
+            aborted,
           });
         });
     };

@@ -3,7 +3,7 @@ import { electronTransport } from './electron-transport';
 import { httpTransport } from './http-transport';
 
 export { ApiCallError, asApiError } from './client';
-export type { ApiClient, Connection, Transport } from './client';
+export type { ApiClient, Connection } from './client';
 
 let client: ApiClient | null = null;
 

@@ -3,6 +3,7 @@ import { acquireShareLock, LOCK_FILE } from '../../../main/engine/backup/share-l
 import type { Clock } from '../../../main/engine/backup/job-clock';
 import { SmbShare } from '../../../main/engine/share/smb-share';
 import { startSamba, type SambaServer } from '../../support/samba';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
 
 const clock: Clock = {
   now: () => new Date(),
@@ -23,9 +24,8 @@ describe('share lock on a real Samba share', () => {
       share: server.shareName,
       username: server.username,
       password: server.password,
-      retryDelayMs: 10,
     });
-    await share.mkdirp('MASBackup');
+    await share.mkdirp('MASBackup', NO_CANCEL);
   });
   afterAll(async () => server?.stop());
 
@@ -39,7 +39,7 @@ describe('share lock on a real Samba share', () => {
       expect(won, `round ${round}`).toHaveLength(1);
       expect(lost[0]).toMatchObject({ code: 'backup-running' });
       await won[0]!.release();
-      expect(await share.stat(`MASBackup/${LOCK_FILE}`)).toBeNull();
+      expect(await share.stat(`MASBackup/${LOCK_FILE}`, NO_CANCEL)).toBeNull();
     }
   });
 });

@@ -7,10 +7,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../main/engine/errors';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
 import type { FileShare } from '../../../main/engine/share/file-share';
+import { isNotFound } from '../../../main/engine/share/share-errors';
 
 export interface ConformanceTarget {
+  /** A share on a fresh, empty backup folder. */
   share: FileShare;
+  /** The same driver pointed at a backup folder that does not exist (its parent does). */
+  missingFolder: FileShare;
+  /** The same driver pointed at a share name the server does not have; null where the driver has no share names. */
+  missingShare: FileShare | null;
   cleanup(): Promise<void>;
 }
 
@@ -60,6 +67,35 @@ export async function sha256Of(stream: Readable): Promise<{ sha256: string; byte
   return { sha256: hash.digest('hex'), bytes };
 }
 
+/** Expects a rejected promise to be a not-found ShareError (shown to an operator as category path); returns it. */
+export async function expectNotFound(promise: Promise<unknown>): Promise<EngineError> {
+  const error = await expectShareError(promise, 'path');
+  expect(isNotFound(error), `expected not-found, got ${error.message}`).toBe(true);
+  return error;
+}
+
+/** Expects a path failure that is NOT a not-found: the share or the configured folder cannot be resolved. */
+export async function expectPathFault(promise: Promise<unknown>): Promise<EngineError> {
+  const error = await expectShareError(promise, 'path');
+  expect(isNotFound(error), `expected a path fault, got not-found: ${error.message}`).toBe(false);
+  return error;
+}
+
+/** Expects a rejection with the cancelled EngineError. */
+export async function expectCancelled(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => new Error('expected a cancellation, but it succeeded'),
+    (caught: unknown) => caught,
+  );
+  expect(error).toMatchObject({ code: 'cancelled' });
+}
+
+export function abortedSignal(): AbortSignal {
+  const controller = new AbortController();
+  controller.abort();
+  return controller.signal;
+}
+
 /** Expects a rejected promise to be a share EngineError of that category; returns it. */
 export async function expectShareError(promise: Promise<unknown>, category: string): Promise<EngineError> {
   const error = await promise.then(
@@ -90,50 +126,50 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
     });
 
     const temporaryLeftovers = async (dir: string): Promise<string[]> =>
-      (await share.list(dir)).map((entry) => entry.name).filter((name) => name.includes('partial-write'));
+      (await share.list(dir, NO_CANCEL)).map((entry) => entry.name).filter((name) => name.includes('partial-write'));
 
     it('mkdirp creates nested folders, is idempotent, and stat sees a directory', async () => {
-      await share.mkdirp('m/one/two');
-      await share.mkdirp('m/one/two');
-      await share.mkdirp('m/one');
-      expect(await share.stat('m/one/two')).toMatchObject({ name: 'two', path: 'm/one/two', kind: 'directory' });
+      await share.mkdirp('m/one/two', NO_CANCEL);
+      await share.mkdirp('m/one/two', NO_CANCEL);
+      await share.mkdirp('m/one', NO_CANCEL);
+      expect(await share.stat('m/one/two', NO_CANCEL)).toMatchObject({ name: 'two', path: 'm/one/two', kind: 'directory' });
     });
 
     it('stat returns null for a missing entry and for one under a missing folder', async () => {
-      expect(await share.stat('nothing-here')).toBeNull();
-      expect(await share.stat('no-folder/nothing')).toBeNull();
+      expect(await share.stat('nothing-here', NO_CANCEL)).toBeNull();
+      expect(await share.stat('no-folder/nothing', NO_CANCEL)).toBeNull();
     });
 
     it('writes a stream, publishes it under its name with its size, and reads it back', async () => {
-      await share.mkdirp('w');
-      const result = await share.writeStream('w/hello.txt', bytesSource('hello, share\n'));
+      await share.mkdirp('w', NO_CANCEL);
+      const result = await share.writeStream('w/hello.txt', bytesSource('hello, share\n'), NO_CANCEL);
       expect(result.bytes).toBe(13);
-      expect(await share.stat('w/hello.txt')).toMatchObject({ kind: 'file', size: 13, name: 'hello.txt' });
-      expect((await readAll(await share.readStream('w/hello.txt'))).toString()).toBe('hello, share\n');
+      expect(await share.stat('w/hello.txt', NO_CANCEL)).toMatchObject({ kind: 'file', size: 13, name: 'hello.txt' });
+      expect((await readAll(await share.readStream('w/hello.txt', NO_CANCEL))).toString()).toBe('hello, share\n');
       expect(await temporaryLeftovers('w')).toEqual([]);
     });
 
     it('writes an empty file', async () => {
-      await share.mkdirp('w');
-      await share.writeStream('w/empty', bytesSource(''));
-      expect(await share.stat('w/empty')).toMatchObject({ kind: 'file', size: 0 });
+      await share.mkdirp('w', NO_CANCEL);
+      await share.writeStream('w/empty', bytesSource(''), NO_CANCEL);
+      expect(await share.stat('w/empty', NO_CANCEL)).toMatchObject({ kind: 'file', size: 0 });
     });
 
     it('refuses to overwrite an existing file and leaves it intact', async () => {
-      await share.mkdirp('o');
-      await share.writeStream('o/file', bytesSource('first'));
-      const error = await expectShareError(share.writeStream('o/file', bytesSource('second')), 'general');
+      await share.mkdirp('o', NO_CANCEL);
+      await share.writeStream('o/file', bytesSource('first'), NO_CANCEL);
+      const error = await expectShareError(share.writeStream('o/file', bytesSource('second'), NO_CANCEL), 'general');
       expect(error.message).toMatch(/already exists/);
-      expect((await readAll(await share.readStream('o/file'))).toString()).toBe('first');
+      expect((await readAll(await share.readStream('o/file', NO_CANCEL))).toString()).toBe('first');
       expect(await temporaryLeftovers('o')).toEqual([]);
     });
 
-    it('fails with category path when the parent folder is missing', async () => {
-      await expectShareError(share.writeStream('missing-parent/file', bytesSource('x')), 'path');
+    it('fails with not-found when the parent folder is missing', async () => {
+      await expectNotFound(share.writeStream('missing-parent/file', bytesSource('x'), NO_CANCEL));
     });
 
     it('leaves no file behind when the source stream fails half-way', async () => {
-      await share.mkdirp('f');
+      await share.mkdirp('f', NO_CANCEL);
       let sent = 0;
       const failing = new Readable({
         read() {
@@ -141,53 +177,60 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
           else this.destroy(new Error('the backup source failed'));
         },
       });
-      await expect(share.writeStream('f/broken.bin', failing)).rejects.toThrow();
-      expect(await share.stat('f/broken.bin')).toBeNull();
+      await expect(share.writeStream('f/broken.bin', failing, NO_CANCEL)).rejects.toThrow();
+      expect(await share.stat('f/broken.bin', NO_CANCEL)).toBeNull();
       expect(await temporaryLeftovers('f')).toEqual([]);
     });
 
     it('lists a folder with kinds and sizes, without . and ..', async () => {
-      await share.mkdirp('l/sub');
-      await share.writeStream('l/a.bin', bytesSource(Buffer.alloc(1000, 7)));
-      const entries = (await share.list('l')).sort((a, b) => a.name.localeCompare(b.name));
+      await share.mkdirp('l/sub', NO_CANCEL);
+      await share.writeStream('l/a.bin', bytesSource(Buffer.alloc(1000, 7)), NO_CANCEL);
+      const entries = (await share.list('l', NO_CANCEL)).sort((a, b) => a.name.localeCompare(b.name));
       expect(entries.map(({ name, path, kind, size }) => ({ name, path, kind, size }))).toEqual([
         { name: 'a.bin', path: 'l/a.bin', kind: 'file', size: 1000 },
         { name: 'sub', path: 'l/sub', kind: 'directory', size: 0 },
       ]);
-      expect(await share.list('l/sub')).toEqual([]);
+      expect(await share.list('l/sub', NO_CANCEL)).toEqual([]);
     });
 
     it('lists dot files too (so leftover temporary files would show)', async () => {
-      await share.mkdirp('dots');
-      await share.writeStream('dots/.hidden', bytesSource('h'));
-      expect((await share.list('dots')).map((entry) => entry.name)).toEqual(['.hidden']);
+      await share.mkdirp('dots', NO_CANCEL);
+      await share.writeStream('dots/.hidden', bytesSource('h'), NO_CANCEL);
+      expect((await share.list('dots', NO_CANCEL)).map((entry) => entry.name)).toEqual(['.hidden']);
     });
 
-    it('list of a missing folder fails with category path', async () => {
-      await expectShareError(share.list('no-such-folder'), 'path');
+    it('list of a missing folder (MASBackup before the first backup) fails with not-found', async () => {
+      await expectNotFound(share.list('MASBackup', NO_CANCEL));
+      await expectNotFound(share.list('no-such-folder/below', NO_CANCEL));
+    });
+
+    it('list of a file fails with path', async () => {
+      await share.mkdirp('lf', NO_CANCEL);
+      await share.writeStream('lf/file', bytesSource('x'), NO_CANCEL);
+      await expectPathFault(share.list('lf/file', NO_CANCEL));
     });
 
     it('mkdirp fails with category path when a file is in the way', async () => {
-      await share.mkdirp('blocked');
-      await share.writeStream('blocked/file', bytesSource('x'));
-      await expectShareError(share.mkdirp('blocked/file'), 'path');
-      await expectShareError(share.mkdirp('blocked/file/below'), 'path');
+      await share.mkdirp('blocked', NO_CANCEL);
+      await share.writeStream('blocked/file', bytesSource('x'), NO_CANCEL);
+      await expectShareError(share.mkdirp('blocked/file', NO_CANCEL), 'path');
+      await expectShareError(share.mkdirp('blocked/file/below', NO_CANCEL), 'path');
     });
 
     it('renames files and folders, and never onto an existing name', async () => {
-      await share.mkdirp('r/from-dir');
-      await share.writeStream('r/from-dir/inside', bytesSource('in'));
-      await share.writeStream('r/file', bytesSource('f'));
-      await share.rename('r/file', 'r/file-renamed');
-      await share.rename('r/from-dir', 'r/to-dir');
-      expect(await share.stat('r/file')).toBeNull();
-      expect((await readAll(await share.readStream('r/file-renamed'))).toString()).toBe('f');
-      expect((await readAll(await share.readStream('r/to-dir/inside'))).toString()).toBe('in');
+      await share.mkdirp('r/from-dir', NO_CANCEL);
+      await share.writeStream('r/from-dir/inside', bytesSource('in'), NO_CANCEL);
+      await share.writeStream('r/file', bytesSource('f'), NO_CANCEL);
+      await share.rename('r/file', 'r/file-renamed', NO_CANCEL);
+      await share.rename('r/from-dir', 'r/to-dir', NO_CANCEL);
+      expect(await share.stat('r/file', NO_CANCEL)).toBeNull();
+      expect((await readAll(await share.readStream('r/file-renamed', NO_CANCEL))).toString()).toBe('f');
+      expect((await readAll(await share.readStream('r/to-dir/inside', NO_CANCEL))).toString()).toBe('in');
 
-      await share.writeStream('r/other', bytesSource('o'));
-      await expectShareError(share.rename('r/other', 'r/file-renamed'), 'general');
-      expect((await readAll(await share.readStream('r/file-renamed'))).toString()).toBe('f');
-      await expectShareError(share.rename('r/never-existed', 'r/x'), 'path');
+      await share.writeStream('r/other', bytesSource('o'), NO_CANCEL);
+      await expectShareError(share.rename('r/other', 'r/file-renamed', NO_CANCEL), 'general');
+      expect((await readAll(await share.readStream('r/file-renamed', NO_CANCEL))).toString()).toBe('f');
+      await expectNotFound(share.rename('r/never-existed', 'r/x', NO_CANCEL));
     });
 
     // Not "exactly one wins": Samba on Linux was measured (about 1 run in 5)
@@ -197,53 +240,129 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
     // with one writer's complete file and nothing temporary is left. The
     // share lock therefore reads its lock back before trusting it.
     it('of concurrent writes or renames to one name, one complete file wins and nothing is left over', async () => {
-      await share.mkdirp('race');
-      const writes = await Promise.allSettled([1, 2, 3].map((writer) => share.writeStream('race/lock', bytesSource(`writer ${writer}`))));
+      await share.mkdirp('race', NO_CANCEL);
+      const writes = await Promise.allSettled(
+        [1, 2, 3].map((writer) => share.writeStream('race/lock', bytesSource(`writer ${writer}`), NO_CANCEL)),
+      );
       expect(writes.filter((outcome) => outcome.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
-      expect((await readAll(await share.readStream('race/lock'))).toString()).toMatch(/^writer [123]$/);
+      expect((await readAll(await share.readStream('race/lock', NO_CANCEL))).toString()).toMatch(/^writer [123]$/);
       expect(await temporaryLeftovers('race')).toEqual([]);
 
-      await share.writeStream('race/a', bytesSource('a'));
-      await share.writeStream('race/b', bytesSource('b'));
-      const renames = await Promise.allSettled([share.rename('race/a', 'race/taken'), share.rename('race/b', 'race/taken')]);
+      await share.writeStream('race/a', bytesSource('a'), NO_CANCEL);
+      await share.writeStream('race/b', bytesSource('b'), NO_CANCEL);
+      const renames = await Promise.allSettled([
+        share.rename('race/a', 'race/taken', NO_CANCEL),
+        share.rename('race/b', 'race/taken', NO_CANCEL),
+      ]);
       expect(renames.filter((outcome) => outcome.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
-      expect((await readAll(await share.readStream('race/taken'))).toString()).toMatch(/^[ab]$/);
+      expect((await readAll(await share.readStream('race/taken', NO_CANCEL))).toString()).toMatch(/^[ab]$/);
     });
 
     it('deletes a tree, and deleting a missing one succeeds', async () => {
-      await share.mkdirp('d/a/b');
-      await share.writeStream('d/a/b/file', bytesSource('x'));
-      await share.writeStream('d/top', bytesSource('y'));
-      await share.deleteTree('d');
-      expect(await share.stat('d')).toBeNull();
-      await share.deleteTree('d');
-      await share.deleteTree('never/was');
+      await share.mkdirp('d/a/b', NO_CANCEL);
+      await share.writeStream('d/a/b/file', bytesSource('x'), NO_CANCEL);
+      await share.writeStream('d/top', bytesSource('y'), NO_CANCEL);
+      await share.deleteTree('d', NO_CANCEL);
+      expect(await share.stat('d', NO_CANCEL)).toBeNull();
+      await share.deleteTree('d', NO_CANCEL);
+      await share.deleteTree('never/was', NO_CANCEL);
     });
 
-    it('reading a missing file fails with category path', async () => {
-      await expectShareError(share.readStream('no-such-file'), 'path');
+    it('reading a missing file fails with not-found, also under a missing folder', async () => {
+      await expectNotFound(share.readStream('no-such-file', NO_CANCEL));
+      await expectNotFound(share.readStream('MASBackup/20260101T000000Z-abcdef/manifest.json', NO_CANCEL));
+    });
+
+    describe('a backup folder that does not exist is a path fault, not an empty folder', () => {
+      it('list, read and stat fail with path', async () => {
+        const missing = target.missingFolder;
+        await expectPathFault(missing.list('MASBackup', NO_CANCEL));
+        await expectPathFault(missing.list('', NO_CANCEL));
+        await expectPathFault(missing.readStream('MASBackup/x/manifest.json', NO_CANCEL));
+        await expectPathFault(missing.stat('MASBackup', NO_CANCEL));
+        await expectPathFault(missing.stat('', NO_CANCEL));
+        await expectPathFault(missing.writeStream('file', bytesSource('x'), NO_CANCEL));
+        await expectPathFault(missing.deleteTree('MASBackup/x', NO_CANCEL));
+      });
+
+      it('a share name the server does not have fails with path', async (context) => {
+        const missing = target.missingShare;
+        if (!missing) {
+          context.skip();
+          return;
+        }
+        await expectPathFault(missing.list('MASBackup', NO_CANCEL));
+        await expectPathFault(missing.readStream('MASBackup/x/manifest.json', NO_CANCEL));
+        await expectPathFault(missing.connect(NO_CANCEL));
+      });
+    });
+
+    describe('cancellation', () => {
+      it('every method rejects with cancelled on an aborted signal, and changes nothing', async () => {
+        const aborted = abortedSignal();
+        await share.mkdirp('c', NO_CANCEL);
+        await share.writeStream('c/file', bytesSource('x'), NO_CANCEL);
+        await expectCancelled(share.connect(aborted));
+        await expectCancelled(share.stat('c/file', aborted));
+        await expectCancelled(share.list('c', aborted));
+        await expectCancelled(share.mkdirp('c/new', aborted));
+        await expectCancelled(share.writeStream('c/other', bytesSource('y'), aborted));
+        await expectCancelled(share.readStream('c/file', aborted));
+        await expectCancelled(share.rename('c/file', 'c/renamed', aborted));
+        await expectCancelled(share.deleteTree('c/file', aborted));
+        await expectCancelled(share.freeSpace(aborted));
+        expect((await share.list('c', NO_CANCEL)).map((entry) => entry.name)).toEqual(['file']);
+      });
+
+      it('an abort mid-write ends the write promptly and leaves no file', async () => {
+        await share.mkdirp('cw', NO_CANCEL);
+        const controller = new AbortController();
+        let sent = 0;
+        // A source that never ends: only the abort can finish this write.
+        const endless = new Readable({
+          read() {
+            sent += 64 * 1024;
+            if (sent === 4 * 64 * 1024) controller.abort();
+            this.push(Buffer.alloc(64 * 1024, 2));
+          },
+        });
+        await expectCancelled(share.writeStream('cw/endless.bin', endless, controller.signal));
+        expect(endless.destroyed).toBe(true);
+        expect(await share.list('cw', NO_CANCEL)).toEqual([]);
+      });
+
+      it('an abort mid-read destroys the stream with cancelled', async () => {
+        await share.mkdirp('cr', NO_CANCEL);
+        await share.writeStream('cr/big.bin', generatedData(8 << 20).stream, NO_CANCEL);
+        const controller = new AbortController();
+        const stream = await share.readStream('cr/big.bin', controller.signal);
+        const failed = new Promise<unknown>((resolve) => stream.once('error', resolve));
+        stream.once('data', () => controller.abort());
+        stream.resume();
+        expect(await failed).toMatchObject({ code: 'cancelled' });
+      });
     });
 
     it("round-trips folder and file names with ; ' & % spaces, leading -, and non-ASCII", async () => {
       for (const name of AWKWARD_NAMES) {
-        await share.mkdirp(`names/${name}`);
-        await share.writeStream(`names/${name}/${name}`, bytesSource(`content of ${name}`));
+        await share.mkdirp(`names/${name}`, NO_CANCEL);
+        await share.writeStream(`names/${name}/${name}`, bytesSource(`content of ${name}`), NO_CANCEL);
       }
-      const folders = (await share.list('names')).map((entry) => entry.name).sort();
+      const folders = (await share.list('names', NO_CANCEL)).map((entry) => entry.name).sort();
       expect(folders).toEqual([...AWKWARD_NAMES].sort());
       for (const name of AWKWARD_NAMES) {
-        expect(await share.stat(`names/${name}/${name}`)).toMatchObject({ kind: 'file', name });
-        expect((await readAll(await share.readStream(`names/${name}/${name}`))).toString()).toBe(`content of ${name}`);
+        expect(await share.stat(`names/${name}/${name}`, NO_CANCEL)).toMatchObject({ kind: 'file', name });
+        expect((await readAll(await share.readStream(`names/${name}/${name}`, NO_CANCEL))).toString()).toBe(`content of ${name}`);
       }
-      await share.rename(`names/${AWKWARD_NAMES[0]}`, 'names/renamed;again');
-      expect(await share.stat('names/renamed;again')).toMatchObject({ kind: 'directory' });
+      await share.rename(`names/${AWKWARD_NAMES[0]}`, 'names/renamed;again', NO_CANCEL);
+      expect(await share.stat('names/renamed;again', NO_CANCEL)).toMatchObject({ kind: 'directory' });
       // Nothing outside the share root was touched by an injected command.
-      expect(await share.stat('y')).toBeNull();
+      expect(await share.stat('y', NO_CANCEL)).toBeNull();
     });
 
     it('refuses names with characters SMB forbids, naming the character, before any I/O', async () => {
       for (const character of FORBIDDEN_CHARACTERS) {
-        const error = await share.mkdirp(`bad${character}name`).then(
+        const error = await share.mkdirp(`bad${character}name`, NO_CANCEL).then(
           () => undefined,
           (caught: unknown) => caught,
         );
@@ -251,12 +370,12 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
         expect((error as EngineError).code).toBe('invalid-input');
         expect((error as EngineError).message).toContain(character);
       }
-      await expect(share.writeStream('line\nbreak', bytesSource('x'))).rejects.toMatchObject({ code: 'invalid-input' });
-      await expect(share.stat('../escape')).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(share.writeStream('line\nbreak', bytesSource('x'), NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(share.stat('../escape', NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
     });
 
     it('reports free and total space', async () => {
-      const space = await share.freeSpace();
+      const space = await share.freeSpace(NO_CANCEL);
       expect(space.totalBytes).toBeGreaterThan(0);
       expect(space.freeBytes).toBeGreaterThan(0);
       expect(space.freeBytes).toBeLessThanOrEqual(space.totalBytes);

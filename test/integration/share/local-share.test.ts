@@ -5,10 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { LocalShare } from '../../../main/engine/share/local-share';
 import { mountTmpfs } from '../../support/tmpfs';
 import { describeShareConformance, expectShareError, generatedData } from './conformance';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
 
 describeShareConformance('local folder', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'ibc-local-share-'));
-  return { share: new LocalShare(root), cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    share: new LocalShare(root),
+    missingFolder: new LocalShare(path.join(root, 'no-such-folder')),
+    missingShare: null,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 });
 
 describe('LocalShare failures', () => {
@@ -21,7 +27,7 @@ describe('LocalShare failures', () => {
     }
     try {
       const share = new LocalShare(tmpfs.path);
-      const caught = await share.writeStream('too-big.bin', generatedData(16 << 20).stream).catch((e: unknown) => e);
+      const caught = await share.writeStream('too-big.bin', generatedData(16 << 20).stream, NO_CANCEL).catch((e: unknown) => e);
       const error = await expectShareError(Promise.reject(caught), 'capacity');
       expect(error.message, error.technicalCause).toMatch(/out of capacity/);
       expect(await readdir(tmpfs.path)).toEqual([]);
@@ -32,6 +38,6 @@ describe('LocalShare failures', () => {
 
   it('a missing root folder is a path failure', async () => {
     const share = new LocalShare(path.join(os.tmpdir(), 'ibc-does-not-exist-', String(process.pid)));
-    await expectShareError(share.list(''), 'path');
+    await expectShareError(share.list('', NO_CANCEL), 'path');
   });
 });

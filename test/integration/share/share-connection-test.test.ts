@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalShare } from '../../../main/engine/share/local-share';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { openFileShare } from '../../../main/engine/share/open-share';
 import { testShareConnection } from '../../../main/engine/share/share-connection-test';
 import { startSamba, type SambaServer } from '../../support/samba';
@@ -22,11 +23,11 @@ describe('testShareConnection against a real smbd', () => {
       username: `${server.workgroup}\\${server.username}`,
       password: overrides.password ?? server.password,
       smbPort: overrides.smbPort ?? server.port,
-      smb: { retries: 0 },
+      retry: { retries: 0, baseDelayMs: 0 },
     });
 
   it('passes every step: SMB3, encrypted, writable (creating the folder), with capacity', async () => {
-    const { result, failure } = await testShareConnection(open());
+    const { result, failure } = await testShareConnection(open(), NO_CANCEL);
     expect(failure).toBeNull();
     expect(result).toMatchObject({ reachable: true, authenticated: true, writable: true, encrypted: true });
     expect(result.dialect).toMatch(/^SMB3_/);
@@ -44,7 +45,7 @@ describe('testShareConnection against a real smbd', () => {
   });
 
   it('reports a wrong password as an authentication failure at the authentication step', async () => {
-    const { result, failure } = await testShareConnection(open({ password: 'wrong-password' }));
+    const { result, failure } = await testShareConnection(open({ password: 'wrong-password' }), NO_CANCEL);
     expect(failure?.category).toBe('authentication');
     expect(result).toMatchObject({ reachable: true, authenticated: false, writable: false });
     expect(result.steps.at(-1)).toMatchObject({ step: 'authentication', ok: false });
@@ -52,18 +53,18 @@ describe('testShareConnection against a real smbd', () => {
   });
 
   it('reports a closed port as unreachable (connectivity)', async () => {
-    const { result, failure } = await testShareConnection(open({ smbPort: 1 }));
+    const { result, failure } = await testShareConnection(open({ smbPort: 1 }), NO_CANCEL);
     expect(failure?.category).toBe('connectivity');
     expect(result.reachable).toBe(false);
   });
 
   it('reports an unknown share as a path failure', async () => {
-    const { failure } = await testShareConnection(open({ location: `\\\\${server.host}\\no-such-share` }));
+    const { failure } = await testShareConnection(open({ location: `\\\\${server.host}\\no-such-share` }), NO_CANCEL);
     expect(failure?.category).toBe('path');
   });
 
   it('reports a read-only share as not writable', async () => {
-    const { result, failure } = await testShareConnection(open({ location: `\\\\${server.host}\\readonly` }));
+    const { result, failure } = await testShareConnection(open({ location: `\\\\${server.host}\\readonly` }), NO_CANCEL);
     expect(result).toMatchObject({ reachable: true, authenticated: true, writable: false });
     expect(failure?.category).toBe('authentication');
     expect(result.steps.at(-1)).toMatchObject({ step: 'write permission', ok: false });
@@ -74,7 +75,7 @@ describe('testShareConnection on a local folder', () => {
   it('passes, with no dialect and no SMB encryption', async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'ibc-conn-'));
     try {
-      const { result, failure } = await testShareConnection(new LocalShare(path.join(root, 'backups')));
+      const { result, failure } = await testShareConnection(new LocalShare(path.join(root, 'backups')), NO_CANCEL);
       expect(failure).toBeNull();
       expect(result).toMatchObject({ reachable: true, authenticated: true, writable: true, dialect: null, encrypted: false });
       expect(await readdir(path.join(root, 'backups'))).toEqual([]);
@@ -91,6 +92,7 @@ describe('testShareConnection against a server that does not encrypt', () => {
       const started = Date.now();
       const { result, failure } = await testShareConnection(
         openFileShare({ location: plain.uncPath, username: plain.username, password: plain.password, smbPort: plain.port }),
+        NO_CANCEL,
       );
       expect(failure).toBeNull();
       expect(result).toMatchObject({ authenticated: true, writable: true, encrypted: false });

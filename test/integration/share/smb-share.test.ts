@@ -7,9 +7,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
+import { RetryingShare } from '../../../main/engine/share/wrappers/retrying-share';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { mountTmpfs, type MountedTmpfs } from '../../support/tmpfs';
 import { bytesSource, describeShareConformance, expectShareError, generatedData, sha256Of } from './conformance';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
 
 let server: SambaServer;
 let smallDisk: MountedTmpfs | undefined;
@@ -38,10 +40,11 @@ function options(overrides: Partial<SmbShareOptions> = {}): SmbShareOptions {
     share: server.shareName,
     username: server.username,
     password: server.password,
-    retryDelayMs: 10,
     ...overrides,
   };
 }
+
+const fastRetry = { retries: 2, baseDelayMs: 10 };
 
 /** A spawn that records every smbclient argv, then really runs it. */
 function recordingSpawn(): { spawn: SmbShareOptions['spawn']; calls: string[][] } {
@@ -57,40 +60,41 @@ function recordingSpawn(): { spawn: SmbShareOptions['spawn']; calls: string[][] 
 
 describeShareConformance('SMB via smbclient', async () => {
   const share = new SmbShare(options({ folder: 'Backups/conformance', username: `${server.workgroup}\\${server.username}` }));
-  await share.mkdirp('');
-  return { share, cleanup: async () => undefined };
+  await share.mkdirp('', NO_CANCEL);
+  return {
+    share,
+    missingFolder: new SmbShare(options({ folder: 'Backups/no-such-folder' })),
+    missingShare: new SmbShare(options({ share: 'no-such-share' })),
+    cleanup: async () => undefined,
+  };
 });
 
 describe('SmbShare failures land in the right category', () => {
   it('wrong password → authentication, tried once (no retry)', async () => {
     const recorder = recordingSpawn();
-    const share = new SmbShare(options({ password: 'definitely-wrong', spawn: recorder.spawn, retries: 2 }));
-    const error = await expectShareError(share.list(''), 'authentication');
+    const share = new RetryingShare(new SmbShare(options({ password: 'definitely-wrong', spawn: recorder.spawn })), fastRetry);
+    const error = await expectShareError(share.list('', NO_CANCEL), 'authentication');
     expect(error.message).toMatch(/did not accept the user name and password/);
     expect(recorder.calls).toHaveLength(1);
   });
 
-  it('unknown share → path', async () => {
-    await expectShareError(new SmbShare(options({ share: 'no-such-share' })).list(''), 'path');
-  });
-
   it('closed port → connectivity, retried with backoff', async () => {
     const recorder = recordingSpawn();
-    const share = new SmbShare(options({ port: 1, spawn: recorder.spawn, retries: 2 }));
-    await expectShareError(share.stat('x'), 'connectivity');
+    const share = new RetryingShare(new SmbShare(options({ port: 1, spawn: recorder.spawn })), fastRetry);
+    await expectShareError(share.stat('x', NO_CANCEL), 'connectivity');
     expect(recorder.calls).toHaveLength(3);
   });
 
   it('unresolvable host → connectivity', async () => {
-    await expectShareError(new SmbShare(options({ host: 'no-such-host.invalid', retries: 0 })).list(''), 'connectivity');
+    await expectShareError(new SmbShare(options({ host: 'no-such-host.invalid' })).list('', NO_CANCEL), 'connectivity');
   });
 
   it('read-only share → authentication (access denied), and nothing is left behind', async () => {
     const share = new SmbShare(options({ share: 'readonly' }));
-    const error = await expectShareError(share.writeStream('refused.bin', bytesSource('data')), 'authentication');
+    const error = await expectShareError(share.writeStream('refused.bin', bytesSource('data'), NO_CANCEL), 'authentication');
     expect(error.technicalCause).toMatch(/NT_STATUS_(ACCESS_DENIED|MEDIA_WRITE_PROTECTED)/);
     expect(await readdir(server.shareDirOf('readonly'))).toEqual([]);
-    await expectShareError(share.mkdirp('folder'), 'authentication');
+    await expectShareError(share.mkdirp('folder', NO_CANCEL), 'authentication');
   });
 
   it('disk full → capacity, and the partial file is removed', async (context) => {
@@ -100,7 +104,7 @@ describe('SmbShare failures land in the right category', () => {
       return;
     }
     const share = new SmbShare(options({ share: 'small' }));
-    const error = await expectShareError(share.writeStream('too-big.bin', generatedData(16 << 20).stream), 'capacity');
+    const error = await expectShareError(share.writeStream('too-big.bin', generatedData(16 << 20).stream, NO_CANCEL), 'capacity');
     expect(error.message).toMatch(/out of capacity/);
     expect(error.remediation).toMatch(/delete existing backups, oldest first/);
     expect(await readdir(smallDisk.path)).toEqual([]);
@@ -114,7 +118,7 @@ describe('SmbShare failures land in the right category', () => {
       await writeFile(hanging, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
       const started = Date.now();
       const error = await expectShareError(
-        new SmbShare(options({ smbclientPath: hanging, timeoutSeconds: 1, retries: 0 })).list(''),
+        new SmbShare(options({ smbclientPath: hanging, timeoutSeconds: 1 })).list('', NO_CANCEL),
         'connectivity',
       );
       expect(error.message).toMatch(/did not answer in time/);
@@ -125,37 +129,37 @@ describe('SmbShare failures land in the right category', () => {
   });
 
   it('a missing smbclient program is a general failure that says to install it', async () => {
-    const error = await expectShareError(new SmbShare(options({ smbclientPath: '/nonexistent/smbclient' })).list(''), 'general');
+    const error = await expectShareError(new SmbShare(options({ smbclientPath: '/nonexistent/smbclient' })).list('', NO_CANCEL), 'general');
     expect(error.remediation).toMatch(/Install the smbclient package/);
   });
 
   it('logs on as DOMAIN\\user and as user@domain', async () => {
-    await new SmbShare(options({ username: `${server.workgroup}\\${server.username}` })).list('');
-    await new SmbShare(options({ username: `${server.username}@${server.workgroup}` })).list('');
+    await new SmbShare(options({ username: `${server.workgroup}\\${server.username}` })).list('', NO_CANCEL);
+    await new SmbShare(options({ username: `${server.username}@${server.workgroup}` })).list('', NO_CANCEL);
   });
 });
 
 describe('SmbShare streaming and secrecy', () => {
   it('streams 256 MiB up and down with an equal SHA-256', async () => {
     const share = new SmbShare(options({ folder: 'big' }));
-    await share.mkdirp('');
+    await share.mkdirp('', NO_CANCEL);
     const data = generatedData(256 << 20);
-    const written = await share.writeStream('256MiB.bin', data.stream);
+    const written = await share.writeStream('256MiB.bin', data.stream, NO_CANCEL);
     expect(written.bytes).toBe(256 << 20);
-    const read = await sha256Of(await share.readStream('256MiB.bin'));
+    const read = await sha256Of(await share.readStream('256MiB.bin', NO_CANCEL));
     expect(read).toEqual({ bytes: 256 << 20, sha256: data.sha256() });
-    await share.deleteTree('256MiB.bin');
+    await share.deleteTree('256MiB.bin', NO_CANCEL);
   });
 
   it('never puts the password on any smbclient command line, in errors, or leaves the auth file behind', async () => {
     const recorder = recordingSpawn();
     const share = new SmbShare(options({ folder: 'secrecy', spawn: recorder.spawn }));
-    await share.mkdirp('a;b');
-    await share.writeStream('a;b/file', bytesSource('x'));
-    await sha256Of(await share.readStream('a;b/file'));
-    await share.freeSpace();
+    await share.mkdirp('a;b', NO_CANCEL);
+    await share.writeStream('a;b/file', bytesSource('x'), NO_CANCEL);
+    await sha256Of(await share.readStream('a;b/file', NO_CANCEL));
+    await share.freeSpace(NO_CANCEL);
     const wrong = new SmbShare(options({ password: `${server.password}-but-wrong`, spawn: recorder.spawn }));
-    const error = await expectShareError(wrong.list(''), 'authentication');
+    const error = await expectShareError(wrong.list('', NO_CANCEL), 'authentication');
 
     expect(recorder.calls.length).toBeGreaterThanOrEqual(6);
     for (const argv of recorder.calls) {
@@ -174,7 +178,7 @@ describe('SmbShare streaming and secrecy', () => {
   it('deletes the auth file once smbclient has read it, long before a slow upload ends', async () => {
     const recorder = recordingSpawn();
     const share = new SmbShare(options({ folder: 'early-auth', spawn: recorder.spawn }));
-    await share.mkdirp('');
+    await share.mkdirp('', NO_CANCEL);
     let finishSource = (): void => undefined;
     const held = new Promise<void>((resolve) => (finishSource = resolve));
     const slowSource = Readable.from(
@@ -185,7 +189,7 @@ describe('SmbShare streaming and secrecy', () => {
       })(),
     );
     const before = recorder.calls.length;
-    const writing = share.writeStream('slow.txt', slowSource);
+    const writing = share.writeStream('slow.txt', slowSource, NO_CANCEL);
     await until(() => recorder.calls.length > before);
     const argv = recorder.calls[before]!;
     expect(argv).toContain('-A');
@@ -194,7 +198,7 @@ describe('SmbShare streaming and secrecy', () => {
     await until(() => !existsSync(authFile));
     finishSource();
     await expect(writing).resolves.toEqual({ bytes: 22 });
-    expect(await sha256Of(await share.readStream('slow.txt'))).toEqual({
+    expect(await sha256Of(await share.readStream('slow.txt', NO_CANCEL))).toEqual({
       sha256: createHash('sha256').update('first part second part').digest('hex'),
       bytes: 22,
     });
@@ -203,27 +207,27 @@ describe('SmbShare streaming and secrecy', () => {
   it('a download its reader abandons or never reads ends smbclient and removes the auth file', async () => {
     const recorder = recordingSpawn();
     const share = new SmbShare(options({ folder: 'abandon', spawn: recorder.spawn }));
-    await share.mkdirp('');
-    await share.writeStream('big.bin', generatedData(8 << 20).stream);
-    await share.writeStream('small', bytesSource('x'));
+    await share.mkdirp('', NO_CANCEL);
+    await share.writeStream('big.bin', generatedData(8 << 20).stream, NO_CANCEL);
+    await share.writeStream('small', bytesSource('x'), NO_CANCEL);
     const lastAuthFile = (): string => {
       const argv = recorder.calls.at(-1) ?? [];
       return argv[argv.indexOf('-A') + 1] ?? '';
     };
 
-    const partial = await share.readStream('big.bin');
+    const partial = await share.readStream('big.bin', NO_CANCEL);
     const partialAuth = lastAuthFile();
     await new Promise((resolve) => partial.once('data', resolve));
     partial.destroy();
     await until(() => !existsSync(partialAuth));
 
     // Small enough to sit in the pipe: smbclient exits although nobody reads.
-    const unread = await share.readStream('small');
+    const unread = await share.readStream('small', NO_CANCEL);
     await until(() => !existsSync(lastAuthFile()));
     unread.destroy();
 
     // Still works afterwards.
-    expect((await sha256Of(await share.readStream('small'))).bytes).toBe(1);
+    expect((await sha256Of(await share.readStream('small', NO_CANCEL))).bytes).toBe(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalShare } from '../../../main/engine/share/local-share';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { acquireShareLock, isLockLive, LOCK_FILE } from '../../../main/engine/backup/share-lock';
 import type { Clock } from '../../../main/engine/backup/job-clock';
 import { makeTempDir } from '../../support/temp-dir';
@@ -27,7 +28,7 @@ describe('share lock (on a real folder)', () => {
   beforeEach(async () => {
     temp = await makeTempDir();
     share = new LocalShare(temp.path);
-    await share.mkdirp('MASBackup');
+    await share.mkdirp('MASBackup', NO_CANCEL);
   });
   afterEach(async () => temp.remove());
 
@@ -43,8 +44,8 @@ describe('share lock (on a real folder)', () => {
     expect(lost).toHaveLength(1);
     expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'backup-running' });
     await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireShareLock>>>).value.release();
-    expect(await share.stat(`MASBackup/${LOCK_FILE}`)).toBeNull();
-    expect(await share.list('MASBackup')).toEqual([]);
+    expect(await share.stat(`MASBackup/${LOCK_FILE}`, NO_CANCEL)).toBeNull();
+    expect(await share.list('MASBackup', NO_CANCEL)).toEqual([]);
   });
 
   it('refuses a live lock and takes over a stale one (dead job, no heartbeat)', async () => {
@@ -64,7 +65,7 @@ describe('share lock (on a real folder)', () => {
     clock.ms += 61_000;
     const taker = await acquireShareLock(share, { dir: 'MASBackup', clock, staleAfterMs: 60_000 }, { jobId: 'new', backupId: 'N' });
     expect(taker.record.jobId).toBe('new');
-    const names = (await share.list('MASBackup')).map((e) => e.name);
+    const names = (await share.list('MASBackup', NO_CANCEL)).map((e) => e.name);
     expect(names.filter((n) => n.includes(dead.record.lockId))).toEqual([]);
     await taker.release();
   });
@@ -76,9 +77,9 @@ describe('share lock (on a real folder)', () => {
       clock.ms += 30_000;
       await clock.fireTimers();
     }
-    const beats = (await share.list('MASBackup')).map((e) => e.name).filter((n) => n.startsWith('.lock.hb.'));
+    const beats = (await share.list('MASBackup', NO_CANCEL)).map((e) => e.name).filter((n) => n.startsWith('.lock.hb.'));
     expect(beats).toEqual([`.lock.hb.${held.record.lockId}.00000003`]);
     await held.release();
-    expect(await share.list('MASBackup')).toEqual([]);
+    expect(await share.list('MASBackup', NO_CANCEL)).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ import { makeTempDir } from '../../support/temp-dir';
 const REMOTE = '\\\\fs01.contoso.com\\Backups';
 const USER = 'CONTOSO\\backupuser';
 const PASSWORD = 'Pa55-w0rd-Share!';
+/** These tests do not cancel; one signal that never aborts serves every call. */
+const signal = new AbortController().signal;
 
 /** A scripted Win32Net that records every call in order. */
 class StandInNet implements Win32Net {
@@ -85,11 +87,11 @@ describe('Windows share driver: connect → work → disconnect', () => {
   it('connects once before the first operation, does the I/O on the folder, and disconnects on close', async () => {
     const share = openShare();
     expect(net.calls).toEqual([]);
-    await share.mkdirp('MASBackup/one');
-    await share.writeStream('MASBackup/one/manifest.json', Readable.from([Buffer.from('{"ok":true}')]));
-    expect((await share.list('MASBackup/one')).map((entry) => entry.name)).toEqual(['manifest.json']);
+    await share.mkdirp('MASBackup/one', signal);
+    await share.writeStream('MASBackup/one/manifest.json', Readable.from([Buffer.from('{"ok":true}')]), signal);
+    expect((await share.list('MASBackup/one', signal)).map((entry) => entry.name)).toEqual(['manifest.json']);
     expect(await readFile(join(temp.path, 'MASBackup', 'one', 'manifest.json'), 'utf8')).toBe('{"ok":true}');
-    expect(await share.freeSpace()).toEqual({ freeBytes: 5e12, totalBytes: 8e12 });
+    expect(await share.freeSpace(signal)).toEqual({ freeBytes: 5e12, totalBytes: 8e12 });
     await share.close();
     await share.close();
     expect(net.calls).toEqual([...CONNECT, `space ${temp.path}`, DISCONNECT]);
@@ -97,7 +99,7 @@ describe('Windows share driver: connect → work → disconnect', () => {
 
   it('disconnects after an operation failed', async () => {
     const share = openShare();
-    const error = await failureOf(share.list('no-such-folder'));
+    const error = await failureOf(share.list('no-such-folder', signal));
     expect(error.category).toBe('path');
     await share.close();
     expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
@@ -106,7 +108,7 @@ describe('Windows share driver: connect → work → disconnect', () => {
   it('disconnects after a cancelled transfer', async () => {
     const share = openShare();
     const cancelled = new Readable({ read() {} });
-    const writing = share.writeStream('big.bin', cancelled);
+    const writing = share.writeStream('big.bin', cancelled, signal);
     cancelled.push(Buffer.alloc(1024));
     await new Promise<void>((resolve) => setImmediate(resolve));
     cancelled.destroy(new Error('cancelled by the operator'));
@@ -119,7 +121,7 @@ describe('Windows share driver: connect → work → disconnect', () => {
     let open = () => undefined as void;
     net.addGate = new Promise<void>((resolve) => (open = resolve));
     const share = openShare();
-    const statting = share.stat('anything');
+    const statting = share.stat('anything', signal);
     const closing = share.close();
     open();
     await statting;
@@ -127,15 +129,51 @@ describe('Windows share driver: connect → work → disconnect', () => {
     expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
   });
 
+  it('a cancel during a slow connect rejects at once; close waits for the connect and disconnects it', async () => {
+    let open = () => undefined as void;
+    net.addGate = new Promise<void>((resolve) => (open = resolve));
+    const share = openShare();
+    const cancel = new AbortController();
+    const listing = share.list('MASBackup', cancel.signal);
+    cancel.abort();
+    expect((await failureOf(listing)).code).toBe('cancelled');
+    expect(net.calls).toEqual([`add ${REMOTE} ${USER} <password>`]);
+    const closing = share.close();
+    open();
+    await closing;
+    expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
+  });
+
+  it('a transfer cancelled through its signal disconnects at close', async () => {
+    const share = openShare();
+    const cancel = new AbortController();
+    const source = new Readable({ read() {} });
+    const writing = share.writeStream('big.bin', source, cancel.signal);
+    source.push(Buffer.alloc(1024));
+    await share.stat('', signal);
+    cancel.abort();
+    expect((await failureOf(writing)).code).toBe('cancelled');
+    expect(await share.list('', signal)).toEqual([]);
+    await share.close();
+    expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
+  });
+
+  it('connect reports the account Windows confirmed', async () => {
+    net.userReported = 'contoso\\BACKUPUSER';
+    const share = openShare();
+    expect(await share.connect(signal)).toEqual({ dialect: null, encrypted: false, account: 'contoso\\BACKUPUSER' });
+    await share.close();
+  });
+
   it('retries a disconnect that found open files with force, and reports a disconnect that still fails', async () => {
     const share = openShare();
-    await share.stat('x');
+    await share.stat('x', signal);
     net.cancelCodes = [2401, 0];
     await share.close();
     expect(net.calls.slice(2)).toEqual([DISCONNECT, `${DISCONNECT} force`]);
 
     const again = openShare();
-    await again.stat('x');
+    await again.stat('x', signal);
     net.cancelCodes = [1222];
     await again.close();
     expect(disconnectFailures).toEqual([1222]);
@@ -144,9 +182,9 @@ describe('Windows share driver: connect → work → disconnect', () => {
   it('holds nothing after a failed connect: no disconnect, and the next operation connects again', async () => {
     const share = openShare();
     net.addCode = 1222;
-    await failureOf(share.stat('x'));
+    await failureOf(share.stat('x', signal));
     net.addCode = 0;
-    await share.stat('x');
+    await share.stat('x', signal);
     await share.close();
     expect(net.calls).toEqual([`add ${REMOTE} ${USER} <password>`, ...CONNECT, DISCONNECT]);
   });
@@ -154,7 +192,7 @@ describe('Windows share driver: connect → work → disconnect', () => {
   it('refuses a connection Windows made as another account (no pass through an existing session), and undoes it', async () => {
     net.userReported = 'STATION\\operator';
     const share = openShare();
-    const error = await failureOf(share.stat('x'));
+    const error = await failureOf(share.stat('x', signal));
     expect(error.category).toBe('authentication');
     expect(error.message).toContain('STATION\\operator');
     expect(error.message).toContain(USER);
@@ -166,7 +204,7 @@ describe('Windows share driver: connect → work → disconnect', () => {
   it('destroys the source when it cannot connect for a write', async () => {
     net.addCode = 1326;
     const source = Readable.from([Buffer.from('data')]);
-    await failureOf(openShare().writeStream('f', source));
+    await failureOf(openShare().writeStream('f', source, signal));
     expect(source.destroyed).toBe(true);
   });
 });
@@ -188,7 +226,7 @@ describe('Windows error codes → share failure categories', () => {
     it(`maps ${code} to ${category}, names the code, and never shows the password`, async () => {
       net.addCode = code;
       const share = openShare();
-      const error = await failureOf(share.stat('x'));
+      const error = await failureOf(share.stat('x', signal));
       expect(categoryOfWin32Code(code)).toBe(category);
       expect(error.code).toBe('share');
       expect(error.category).toBe(category);
@@ -211,7 +249,7 @@ describe('Windows error codes → share failure categories', () => {
   it('maps a failed free-space query by its code', async () => {
     net.diskCode = 67;
     const share = openShare();
-    expect((await failureOf(share.freeSpace())).category).toBe('path');
+    expect((await failureOf(share.freeSpace(signal))).category).toBe('path');
     await share.close();
     expect(net.calls.at(-1)).toBe(DISCONNECT);
   });

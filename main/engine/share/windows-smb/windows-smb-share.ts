@@ -7,8 +7,9 @@
  * does in a `finally`, so a failed or cancelled job disconnects too.
  */
 import type { Readable } from 'node:stream';
-import type { FileShare, ShareEntry, ShareSpace, WriteResult } from '../file-share';
+import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from '../file-share';
 import { registerSecret } from '../../redact';
+import { throwIfAborted, whenAborted } from '../abort';
 import { LocalShare } from '../local-share';
 import { shareError } from '../share-errors';
 import { isSameAccount } from './connected-identity';
@@ -37,8 +38,8 @@ export class WindowsSmbShare implements FileShare {
   private readonly options: Omit<WindowsSmbShareOptions, 'password'>;
   /** A private field: never shown by util.inspect or JSON.stringify of the driver. */
   readonly #password: string;
-  /** The connection in progress or made; null when none is held. */
-  private connection: Promise<void> | null = null;
+  /** The connection in progress or made (resolving to the account Windows confirmed); null when none is held. */
+  private connection: Promise<string> | null = null;
 
   constructor({ password, ...options }: WindowsSmbShareOptions) {
     registerSecret(password);
@@ -51,48 +52,59 @@ export class WindowsSmbShare implements FileShare {
     return this.options.folder;
   }
 
-  async stat(path: string): Promise<ShareEntry | null> {
-    await this.connected();
-    return this.files.stat(path);
+  capabilities(): ShareCapabilities {
+    // The redirector hides the dialect and encryption from plain file I/O; links
+    // are reparse points the local driver sees with lstat.
+    return { server: null, reportsProtocol: false, links: 'always' };
   }
 
-  async list(dir: string): Promise<ShareEntry[]> {
-    await this.connected();
-    return this.files.list(dir);
+  async connect(signal: AbortSignal): Promise<ShareSession> {
+    const account = await this.connected(signal);
+    return { dialect: null, encrypted: false, account };
   }
 
-  async mkdirp(dir: string): Promise<void> {
-    await this.connected();
-    return this.files.mkdirp(dir);
+  async stat(path: string, signal: AbortSignal): Promise<ShareEntry | null> {
+    await this.connected(signal);
+    return this.files.stat(path, signal);
   }
 
-  async writeStream(path: string, source: Readable): Promise<WriteResult> {
+  async list(dir: string, signal: AbortSignal): Promise<ShareEntry[]> {
+    await this.connected(signal);
+    return this.files.list(dir, signal);
+  }
+
+  async mkdirp(dir: string, signal: AbortSignal): Promise<void> {
+    await this.connected(signal);
+    return this.files.mkdirp(dir, signal);
+  }
+
+  async writeStream(path: string, source: Readable, signal: AbortSignal): Promise<WriteResult> {
     try {
-      await this.connected();
+      await this.connected(signal);
     } catch (error) {
       source.destroy();
       throw error;
     }
-    return this.files.writeStream(path, source);
+    return this.files.writeStream(path, source, signal);
   }
 
-  async readStream(path: string): Promise<Readable> {
-    await this.connected();
-    return this.files.readStream(path);
+  async readStream(path: string, signal: AbortSignal): Promise<Readable> {
+    await this.connected(signal);
+    return this.files.readStream(path, signal);
   }
 
-  async rename(from: string, to: string): Promise<void> {
-    await this.connected();
-    return this.files.rename(from, to);
+  async rename(from: string, to: string, signal: AbortSignal): Promise<void> {
+    await this.connected(signal);
+    return this.files.rename(from, to, signal);
   }
 
-  async deleteTree(path: string): Promise<void> {
-    await this.connected();
-    return this.files.deleteTree(path);
+  async deleteTree(path: string, signal: AbortSignal): Promise<void> {
+    await this.connected(signal);
+    return this.files.deleteTree(path, signal);
   }
 
-  async freeSpace(): Promise<ShareSpace> {
-    await this.connected();
+  async freeSpace(signal: AbortSignal): Promise<ShareSpace> {
+    await this.connected(signal);
     const space = await this.options.net.diskSpace(this.options.folder);
     if (space.code !== WIN32.success) throw win32ShareError(space.code, `Reading the free space of ${this.options.folder}`);
     return { freeBytes: space.freeBytes, totalBytes: space.totalBytes };
@@ -114,19 +126,31 @@ export class WindowsSmbShare implements FileShare {
     await this.disconnect();
   }
 
-  private connected(): Promise<void> {
+  /**
+   * The connection, made on first use. A cancel does not wait for a connect
+   * that Windows is still trying (it can take the network's timeout): the
+   * operation rejects at once, the connect goes on, and close() waits for it
+   * and disconnects it.
+   */
+  private async connected(signal: AbortSignal): Promise<string> {
+    throwIfAborted(signal);
     if (!this.connection) {
-      const attempt = this.connect();
+      const attempt = this.addConnection();
       this.connection = attempt;
       // A failed connect holds nothing: the next operation (or a retry) tries again.
       attempt.catch(() => {
         if (this.connection === attempt) this.connection = null;
       });
     }
-    return this.connection;
+    const aborted = whenAborted(signal);
+    try {
+      return await Promise.race([this.connection, aborted.promise]);
+    } finally {
+      aborted.dispose();
+    }
   }
 
-  private async connect(): Promise<void> {
+  private async addConnection(): Promise<string> {
     const { net, remote, username } = this.options;
     const code = await net.addConnection(remote, username, this.#password);
     if (code !== WIN32.success) throw win32ShareError(code, `Connecting to ${remote} as ${username}`);
@@ -142,6 +166,7 @@ export class WindowsSmbShare implements FileShare {
         `WNetGetUserW reported ${identity.user}`,
       );
     }
+    return identity.user;
   }
 
   private async disconnect(): Promise<void> {
