@@ -3,6 +3,7 @@
 import { benchShare } from './share';
 import { benchBackup } from './backup';
 import { benchUi } from './ui';
+import { benchSmallFiles } from './small-files';
 import { backupChild } from './backup-child';
 import { shareChild } from './share-child';
 
@@ -12,6 +13,7 @@ const benchmarks: Benchmark[] = [
   { name: 'share', run: benchShare },
   { name: 'backup', run: benchBackup },
   { name: 'ui', run: benchUi },
+  { name: 'small-files', run: benchSmallFiles },
 ];
 
 const args = process.argv.slice(2);

@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 import type { SettingsInput, SettingsView } from '../preload/api';
-import { LOCAL_LOCATION_WARNING, isDnsName, tryParseUncLocation, type ParsedLocation } from './unc-location';
+import { isDnsName } from './host-address';
+import { LOCAL_LOCATION_WARNING, tryParseUncLocation, type ParsedLocation } from './unc-location';
 
 export { LOCAL_LOCATION_WARNING, parseUncLocation, tryParseUncLocation, type ParsedLocation } from './unc-location';
 
@@ -351,6 +352,8 @@ export const backupLocationDocumentSchema = z.object({
       isBackupSchedulerEnabled: z.boolean(),
       backupFrequencyInHours: frequencyHoursSchema,
       backupRetentionPeriodInDays: retentionDaysSchema,
+      /** Exported for information (disaster recovery: `--trust-signer`); ignored on import. */
+      stationSigningPublicKey: z.string().max(128).nullable().optional(),
     }),
   }),
 });

@@ -122,6 +122,7 @@ export type RecoveryKeyInput = Input<typeof inputs.recoveryKeyInput>;
 export type VerifyInput = Input<typeof inputs.verifyInput>;
 
 export type VerifyResult = Output<typeof views.verifyResult>;
+export type BackupSigner = Output<typeof views.backupSigner>;
 
 export type RestoreInput = Input<typeof inputs.restoreInput>;
 

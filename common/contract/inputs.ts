@@ -85,6 +85,8 @@ export const verifyInput = z.strictObject({
   /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
   key: recoveryKeyInput.optional(),
   operationId: operationId.optional(),
+  /** Accept a backup signed by this public key (base64 of 32 bytes) although this console does not know it: another station's backups, in disaster recovery. */
+  trustSigner: text(128).optional(),
 });
 
 export const restoreInput = z.strictObject({
@@ -95,6 +97,8 @@ export const restoreInput = z.strictObject({
   targetFolder: text(4096),
   key: recoveryKeyInput,
   operationId: operationId.optional(),
+  /** As in verifyInput. */
+  trustSigner: text(128).optional(),
 });
 
 export const operationIdInput = z.strictObject({ operationId });

@@ -62,6 +62,8 @@ export const settingsView = z.strictObject({
   retentionDays: z.number(),
   automaticBackups: z.boolean(),
   encryption: encryptionView,
+  /** The public half of the station key that signs this console's backups (base64 of 32 bytes); null until configured. */
+  signingPublicKey: z.string().nullable(),
 });
 
 export const certificateHistoryEntry = z.strictObject({
@@ -75,6 +77,8 @@ export const certificateHistoryEntry = z.strictObject({
   backupIds: z.array(z.string()),
   /** The operator proved they hold the matching .pfx ("Check my recovery key"). */
   pfxConfirmed: z.boolean(),
+  /** Station signing keys (public) that signed backups encrypted to this certificate. */
+  signingPublicKeys: z.array(z.string()),
 });
 
 /** Azure Stack's BackupLocation resource shape, for import/export (one schema: common/settings-schema.ts). */
@@ -190,16 +194,27 @@ export const operationProgress = z.strictObject({
   etaSeconds: z.number().nullable(),
 });
 
+/** Who wrote a backup (docs/BACKUP-FORMAT.md § What verify proves). */
+export const backupSigner = z.strictObject({
+  status: z.enum(['this-console', 'trusted-key', 'unknown-key', 'bad-signature', 'unsigned-before-signing', 'unsigned']),
+  /** The signer's public key (base64 of 32 bytes), when the backup is signed. */
+  publicKey: z.string().nullable(),
+  /** One sentence for the operator: "signed by this console", "signed by an unknown key …", … */
+  detail: z.string(),
+});
+
 export const verifyResult = z.strictObject({
   backupId: z.string(),
   deep: z.boolean(),
   ok: z.boolean(),
+  signer: backupSigner,
   components: z.array(z.strictObject({ name: z.string(), ok: z.boolean(), detail: z.string() })),
 });
 
 export const restoreResult = z.strictObject({
   backupId: z.string(),
   targetFolder: z.string(),
+  signer: backupSigner,
   components: z.array(z.strictObject({ name: z.string(), files: z.number(), bytes: z.number() })),
 });
 

@@ -25,6 +25,8 @@ import type { Clock } from './job-clock';
 import { OperationRegistry } from './operations';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
+import { FORMAT_VERSION } from './backup-format';
+import { judgeSigner, refuseSigner, signerView } from './signer-policy';
 
 export interface FinishedJob {
   jobId: string;
@@ -106,11 +108,13 @@ export class BackupManager {
     const startedAt = clock.now();
     const jobId = randomUUID();
     const backupId = newBackupId(startedAt);
+    const signer = ctx.settings.service.stationSigner();
     const sealer = format.newSealer(
       backupId,
       target.mode === 'certificate'
         ? { mode: 'certificate', thumbprint: target.thumbprint, publicKey: target.publicKey }
         : { mode: 'legacy-key', key: target.key },
+      signer,
     );
     const abort = new AbortController();
     const progress: JobProgress = {
@@ -181,6 +185,7 @@ export class BackupManager {
         sealer.recipientThumbprint,
         sealer.encryptionMode,
         abort.signal.aborted,
+        signer.publicKey,
       );
     })();
     return progress;
@@ -194,10 +199,19 @@ export class BackupManager {
     thumbprint: string | null,
     encryptionMode: 'certificate' | 'legacy-key',
     cancelled: boolean,
+    signingPublicKey: string,
   ): Promise<void> {
     const { ctx } = this.deps;
     const summary: BackupSummary = {
-      ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
+      ...summaryOf(
+        {
+          ...outcome.manifest,
+          formatVersion: FORMAT_VERSION,
+          signature: null,
+          encryption: { mode: encryptionMode, recipientThumbprint: thumbprint },
+        },
+        null,
+      ),
     };
     const failure: ApiError | null = outcome.failure
       ? cancelled
@@ -215,7 +229,7 @@ export class BackupManager {
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
         outcome.failure.message,
       );
-    if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
+    if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint, signingPublicKey);
     this.active = null;
     try {
       await this.deps.onFinished?.({ jobId, trigger, summary, failure, startedAt });
@@ -258,6 +272,7 @@ export class BackupManager {
     const key = input.key ? openingKey(input.key) : null;
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId);
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       let unlocked = null;
       if (key) {
         try {
@@ -268,6 +283,7 @@ export class BackupManager {
               backupId: input.backupId,
               deep: true,
               ok: false,
+              signer: signerView(signer),
               components: [{ name: 'manifest', ok: false, detail: error.message }],
             };
           }
@@ -280,7 +296,7 @@ export class BackupManager {
         backupId: input.backupId,
         bytesTotal: storedBytes(entry.manifest.components.filter((component) => component.state === 'Succeeded')),
       };
-      return this.operations.run(operation, (reporter) => verifyBackup(share, entry, unlocked, reporter));
+      return this.operations.run(operation, (reporter) => verifyBackup(share, entry, unlocked, signer, reporter));
     });
   }
 
@@ -294,6 +310,9 @@ export class BackupManager {
     const key = openingKey(input.key);
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId);
+      // Who wrote it is decided before anything is decrypted: a refused backup is never opened.
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
+      if (!signer.acceptable) throw refuseSigner(entry.manifest.backupId, signer);
       const unlocked = format.unlock(entry.manifestBytes, key);
       const wanted = entry.manifest.components.filter((component) =>
         input.component ? component.name === input.component : component.state === 'Succeeded',
@@ -311,6 +330,7 @@ export class BackupManager {
           entry,
           unlocked,
           { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) },
+          signer,
           reporter,
         ),
       );

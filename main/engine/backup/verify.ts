@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VerifyResult } from '../../../preload/api';
@@ -8,6 +9,7 @@ import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
 import type { OperationReporter } from './operations';
 import { ByteCounter, Sha256Tap } from './progress';
+import { signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
 
 const discard = (): Writable =>
@@ -19,7 +21,8 @@ const discard = (): Writable =>
 
 /**
  * Without the private key: every stored file exists, has the size and the
- * SHA-256 the manifest records. With an unlocked backup (deep): every chunk
+ * SHA-256 the manifest records, and the manifest's signer is accepted
+ * (signer-policy.ts). With an unlocked backup (deep): every chunk
  * of every component decrypts and authenticates, to the final chunk.
  * One result per component; a failure names the component and what is wrong.
  */
@@ -27,12 +30,14 @@ export async function verifyBackup(
   share: FileShare,
   entry: CatalogEntry,
   unlocked: UnlockedBackup | null,
+  signer: JudgedSigner,
   reporter?: OperationReporter,
 ): Promise<VerifyResult> {
   const { manifest } = entry;
   const components: VerifyResult['components'] = [];
+  const signal = reporter?.signal ?? NO_CANCEL;
   for (const component of manifest.components) {
-    reporter?.signal.throwIfAborted();
+    signal.throwIfAborted();
     if (component.state !== 'Succeeded') {
       components.push({
         name: component.name,
@@ -56,15 +61,25 @@ export async function verifyBackup(
         });
         continue;
       }
-      const tap = new Sha256Tap();
       // One read of the stored bytes: counted, hashed, and (deep) decrypted and authenticated.
       reporter?.component(component.name);
-      const counter = new ByteCounter((delta) => reporter?.bytes(delta));
-      const signal = reporter?.signal ?? NO_CANCEL;
       const stream = await share.readStream(path, signal);
-      if (unlocked) await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), { signal });
-      else await pipeline(stream, counter, tap, discard(), { signal });
-      const digest = tap.digest();
+      let digest: string;
+      if (unlocked) {
+        const tap = new Sha256Tap();
+        const counter = new ByteCounter((delta) => reporter?.bytes(delta));
+        await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), { signal });
+        digest = tap.digest();
+      } else {
+        // Keyless: the hash is the only work, so it takes the pieces as they come, with no stream in between.
+        const hash = createHash('sha256');
+        for await (const piece of stream) {
+          signal.throwIfAborted();
+          hash.update(piece as Buffer);
+          reporter?.bytes((piece as Buffer).length);
+        }
+        digest = hash.digest('hex');
+      }
       if (digest !== component.sha256) {
         components.push({
           name: component.name,
@@ -79,7 +94,7 @@ export async function verifyBackup(
         detail: unlocked ? 'hash matches; every chunk decrypted and authenticated' : 'size and SHA-256 match the manifest',
       });
     } catch (error) {
-      if ((isEngineError(error) && error.code === 'share') || reporter?.signal.aborted) throw error;
+      if ((isEngineError(error) && error.code === 'share') || signal.aborted) throw error;
       components.push({
         name: component.name,
         ok: false,
@@ -87,5 +102,12 @@ export async function verifyBackup(
       });
     }
   }
-  return { backupId: manifest.backupId, deep: unlocked !== null, ok: components.every((c) => c.ok), components };
+  // The signature covers the manifest and so every hash checked above: with it, keyless verify also proves who wrote the backup.
+  return {
+    backupId: manifest.backupId,
+    deep: unlocked !== null,
+    ok: signer.acceptable && components.every((c) => c.ok),
+    signer: signerView(signer),
+    components,
+  };
 }

@@ -118,7 +118,12 @@ describe('recovery store: verify and restore with progress and cancel', () => {
           finish = (cancelled) =>
             cancelled
               ? reject(new Error('unreachable'))
-              : resolve({ backupId: detail.backupId, targetFolder: '/srv/restore', components: [] });
+              : resolve({
+                  backupId: detail.backupId,
+                  targetFolder: '/srv/restore',
+                  signer: { status: 'this-console', publicKey: 'AAAA', detail: 'signed by this console' },
+                  components: [],
+                });
         }),
     );
     engine.fail('cancelOperation', { code: 'invalid-input' });

@@ -11,6 +11,7 @@ export const UNCONFIGURED: SettingsView = {
   retentionDays: 7,
   automaticBackups: true,
   encryption: { mode: 'none' },
+  signingPublicKey: null,
 };
 
 export const CONFIGURED: SettingsView = {

@@ -10,7 +10,7 @@ import type { Win32Net } from '../../../main/engine/share/windows-smb/win32-net'
 import { categoryOfWin32Code, CREDENTIAL_CONFLICT_REMEDIATION } from '../../../main/engine/share/windows-smb/win32-share-errors';
 import { windowsUncNames } from '../../../main/engine/share/windows-smb/windows-unc';
 import { WindowsSmbShare } from '../../../main/engine/share/windows-smb/windows-smb-share';
-import { parseUncPath } from '../../../main/engine/share/smb-location';
+import { parseUncLocation } from '../../../common/unc-location';
 import { makeTempDir } from '../../support/temp-dir';
 
 const REMOTE = '\\\\fs01.contoso.com\\Backups';
@@ -267,11 +267,16 @@ describe('accounts and UNC names as Windows sees them', () => {
   });
 
   it('connects to exactly \\\\server\\share and writes IPv6 hosts as ipv6-literal.net names', () => {
-    expect(windowsUncNames(parseUncPath('\\\\fs01\\Backups\\contoso\\nyc'))).toEqual({
+    const smb = (unc: string) => {
+      const location = parseUncLocation(unc);
+      if (location.kind !== 'smb') throw new Error('not a UNC path');
+      return location;
+    };
+    expect(windowsUncNames(smb('\\\\fs01\\Backups\\contoso\\nyc'))).toEqual({
       remote: '\\\\fs01\\Backups',
       folder: '\\\\fs01\\Backups\\contoso\\nyc',
     });
-    expect(windowsUncNames(parseUncPath('//10.0.0.5/b'))).toEqual({ remote: '\\\\10.0.0.5\\b', folder: '\\\\10.0.0.5\\b' });
-    expect(windowsUncNames(parseUncPath('\\\\[fd00::5]\\b\\f')).folder).toBe('\\\\fd00--5.ipv6-literal.net\\b\\f');
+    expect(windowsUncNames(smb('\\\\10.0.0.5\\b'))).toEqual({ remote: '\\\\10.0.0.5\\b', folder: '\\\\10.0.0.5\\b' });
+    expect(windowsUncNames(smb('\\\\[fd00::5]\\b\\f')).folder).toBe('\\\\fd00--5.ipv6-literal.net\\b\\f');
   });
 });
