@@ -138,6 +138,8 @@ export type RestoreResult = Output<typeof views.restoreResult>;
 
 export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
+export type OperationProgress = Output<typeof views.operationProgress>;
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export type RetentionPreview = Output<typeof views.retentionPreview>;
@@ -238,6 +240,7 @@ export const API_METHODS = [
   'verifyBackup',
   'restoreBackup',
   'checkRecoveryKey',
+  'cancelOperation',
   'previewRetention',
   'getSchedule',
   'getLastRuns',
@@ -272,6 +275,8 @@ export interface PickedFile {
 /** Desktop-only facilities the preload adds: native dialogs run in main, which reads/writes the file. */
 export const IPC_PICK_FILE_CHANNEL = 'ibc:pick-file';
 export const IPC_SAVE_FILE_CHANNEL = 'ibc:save-file';
+/** The folder a restore writes into: main shows the dialog and returns the chosen path (null when cancelled). */
+export const IPC_PICK_FOLDER_CHANNEL = 'ibc:pick-folder';
 export type PickFileKind = 'certificate' | 'pfx';
 
 /** What the preload exposes as `window.backupConsole`: the typed API only, never raw ipcRenderer. */
@@ -280,4 +285,5 @@ export interface PreloadBridge {
   onEvent(listener: (event: ApiEvent) => void): () => void;
   pickFile(kind: PickFileKind): Promise<ApiResult<PickedFile | null>>;
   saveFile(suggestedName: string, base64: string): Promise<ApiResult<boolean>>;
+  pickFolder(): Promise<ApiResult<string | null>>;
 }

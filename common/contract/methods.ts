@@ -45,6 +45,8 @@ export const API_CONTRACT = {
   verifyBackup: method(input.verifyInput, view.verifyResult),
   restoreBackup: method(input.restoreInput, view.restoreResult),
   checkRecoveryKey: method(input.checkRecoveryKeyInput, view.recoveryKeyCheck),
+  /** Stops a verify or restore started with that operationId; the operation then fails with 'cancelled'. */
+  cancelOperation: method(input.operationIdInput, z.void()),
 
   // retention & schedule
   previewRetention: method(input.retentionDaysInput, view.retentionPreview),
@@ -74,6 +76,7 @@ export const apiEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('backups-deleting'), backupIds: z.array(z.string()) }),
   /** Retention finished: `backupIds` are gone from the share; `failed` could not be deleted (an alert says why). */
   z.strictObject({ type: z.literal('backups-deleted'), backupIds: z.array(z.string()), failed: z.array(z.string()) }),
+  z.strictObject({ type: z.literal('operation-progress'), progress: view.operationProgress }),
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),

@@ -192,6 +192,18 @@ export const jobProgress = z.strictObject({
   startedAt: timestamp,
 });
 
+/** A verify or restore under way: bytes read from the share so far, of the total it will read. */
+export const operationProgress = z.strictObject({
+  operationId: z.string(),
+  kind: z.enum(['verify', 'restore']),
+  backupId: z.string(),
+  component: z.string().nullable(),
+  bytesDone: z.number(),
+  bytesTotal: z.number().nullable(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+
 /** Who wrote a backup (docs/BACKUP-FORMAT.md § What verify proves). */
 export const backupSigner = z.strictObject({
   status: z.enum(['this-console', 'trusted-key', 'unknown-key', 'bad-signature', 'unsigned-before-signing', 'unsigned']),

@@ -215,6 +215,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await maintenance.refreshAlerts();
       return check;
     },
+    cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),
     ...scheduleMethods(ctx, core),
     ...timelineMethods(core, runLog, alerts),
   };

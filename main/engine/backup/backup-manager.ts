@@ -22,6 +22,7 @@ import { runBackupJob, type BackupJobOutcome } from './backup-job';
 import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
 import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
+import { OperationRegistry } from './operations';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
 import { FORMAT_VERSION } from './backup-format';
@@ -82,7 +83,12 @@ export class BackupManager {
   private readonly manifests = new Map<string, CatalogEntry>();
   private manifestsLocation = '';
 
-  constructor(private readonly deps: BackupManagerDeps) {}
+  /** Verify and restore under way: progress events and cancel by operation id. */
+  private readonly operations: OperationRegistry;
+
+  constructor(private readonly deps: BackupManagerDeps) {
+    this.operations = new OperationRegistry((event) => deps.ctx.events.publish(event), deps.clock);
+  }
 
   isRunning(): boolean {
     return this.active !== null || this.starting;
@@ -300,8 +306,19 @@ export class BackupManager {
           throw error;
         }
       }
-      return verifyBackup(share, entry, unlocked, signer);
+      const operation = {
+        operationId: input.operationId,
+        kind: 'verify' as const,
+        backupId: input.backupId,
+        bytesTotal: storedBytes(entry.manifest.components.filter((component) => component.state === 'Succeeded')),
+      };
+      return this.operations.run(operation, (reporter) => verifyBackup(share, entry, unlocked, signer, reporter));
     });
+  }
+
+  /** Cancel: the verify or restore fails with 'cancelled' and leaves nothing behind. */
+  cancelOperation(operationId: string): void {
+    this.operations.cancel(operationId);
   }
 
   async restore(input: RestoreInput): Promise<RestoreResult> {
@@ -313,13 +330,25 @@ export class BackupManager {
       const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       if (!signer.acceptable) throw refuseSigner(entry.manifest.backupId, signer);
       const unlocked = format.unlock(entry.manifestBytes, key);
-      return restoreBackup(
-        share,
-        format,
-        entry,
-        unlocked,
-        { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) },
-        signer,
+      const wanted = entry.manifest.components.filter((component) =>
+        input.component ? component.name === input.component : component.state === 'Succeeded',
+      );
+      const operation = {
+        operationId: input.operationId,
+        kind: 'restore' as const,
+        backupId: input.backupId,
+        bytesTotal: storedBytes(wanted),
+      };
+      return this.operations.run(operation, (reporter) =>
+        restoreBackup(
+          share,
+          format,
+          entry,
+          unlocked,
+          { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) },
+          signer,
+          reporter,
+        ),
       );
     });
   }
@@ -364,6 +393,9 @@ function componentsFailed(components: ReadonlyArray<{ name: string; error?: stri
     remediation: 'Check the sources (`infra-backup sources list`): a folder must exist and a command must exit 0.',
   };
 }
+
+const storedBytes = (components: ReadonlyArray<{ storedBytes: number }>): number =>
+  components.reduce((sum, component) => sum + component.storedBytes, 0);
 
 function openingKey(key: RecoveryKeyInput): OpeningKey {
   if (key.kind === 'pfx')

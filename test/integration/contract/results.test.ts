@@ -82,6 +82,23 @@ describe('every method answers what its result schema says', () => {
     verifyBackup: () => call('verifyBackup', { backupId, key: { kind: 'pfx', ...pfx() } }),
     restoreBackup: () => call('restoreBackup', { backupId, targetFolder: join(temp.path, 'restored'), key: { kind: 'pfx', ...pfx() } }),
     checkRecoveryKey: () => call('checkRecoveryKey', pfx()),
+    cancelOperation: async () => {
+      // Cancelled from its first progress event, before the restore has read anything.
+      const operationId = 'results-cancel';
+      let cancelled: Promise<unknown> | null = null;
+      const stop = engine.onEvent((event) => {
+        if (event.type === 'operation-progress' && event.progress.operationId === operationId)
+          cancelled ??= call('cancelOperation', { operationId });
+      });
+      try {
+        const restore = { backupId, targetFolder: join(temp.path, 'cancelled'), key: { kind: 'pfx', ...pfx() }, operationId };
+        const outcome = await dispatch(engine, 'restoreBackup', restore);
+        expect(outcome.ok ? 'restored' : outcome.error.code).toBe('cancelled');
+        return await cancelled;
+      } finally {
+        stop();
+      }
+    },
     previewRetention: () => call('previewRetention', { retentionDays: 2 }),
     getSchedule: () => call('getSchedule', undefined),
     getLastRuns: () => call('getLastRuns', undefined),
@@ -111,6 +128,7 @@ describe('every method answers what its result schema says', () => {
         'job-started',
         'job-progress',
         'job-finished',
+        'operation-progress',
         'settings-changed',
         'schedule-changed',
         'alerts-changed',
