@@ -211,7 +211,8 @@ export class SmbShare implements FileShare {
       const [putOutput = '', listSegment = ''] = this.segmentsOrThrow(result, 2, `Writing "${sharePath}" failed.`, signal);
       const putStatus = firstNtStatus(putOutput);
       if (putStatus && NOT_FOUND.has(putStatus)) throw await this.absent(parentOf(sharePath), putOutput, signal);
-      if (putStatus) throw shareError(classifyShareFailure(putOutput), `Writing "${sharePath}" failed.`, putOutput);
+      // The whole transcript: smbclient prints a write's DISK_FULL on stderr, outside the segments.
+      if (putStatus) throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
       if (result.dataInError !== undefined) throw result.dataInError;
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {
