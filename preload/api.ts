@@ -32,8 +32,6 @@ export type ShareFailureCategory = (typeof SHARE_FAILURE_CATEGORIES)[number];
 export const ERROR_CODES = [
   /** Input breaks a rule; `field` names the field. CLI exit 2. */
   'invalid-input',
-  /** The capability exists in the contract but this build does not provide it yet. */
-  'not-available-yet',
   /** Backup has not been configured yet. */
   'not-configured',
   /** The file share failed; `category` says how. CLI exit 3. */

@@ -9,7 +9,13 @@
  */
 import { z } from 'zod';
 import { TIMELINE_KINDS } from '../../preload/api';
-import { generateCertificateInputSchema, inspectCertificateInputSchema, settingsInputSchema } from '../settings-schema';
+import {
+  frequencyHoursSchema,
+  generateCertificateInputSchema,
+  inspectCertificateInputSchema,
+  retentionDaysSchema,
+  settingsInputSchema,
+} from '../settings-schema';
 import { backupLocationDocument } from './views';
 
 const text = (max = 4096) => z.string().max(max);
@@ -85,9 +91,9 @@ export const restoreInput = z.strictObject({
 
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
 
-export const retentionDaysInput = z.strictObject({ retentionDays: z.number() });
+export const retentionDaysInput = z.strictObject({ retentionDays: retentionDaysSchema });
 export const automaticBackupsInput = z.strictObject({ enabled: z.boolean() });
-export const frequencyHoursInput = z.strictObject({ frequencyHours: z.number() });
+export const frequencyHoursInput = z.strictObject({ frequencyHours: frequencyHoursSchema });
 
 export const timelineQuery = z.strictObject({
   kinds: z.array(z.enum(TIMELINE_KINDS)).optional(),

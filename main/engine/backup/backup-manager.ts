@@ -20,7 +20,7 @@ import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineCon
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
 import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
-import type { BackupFormat, OpeningKey, ReadManifest } from './codec-port';
+import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
@@ -37,8 +37,6 @@ export interface BackupManagerDeps {
   ctx: EngineContext;
   format: BackupFormat;
   clock: Clock;
-  /** When retention will delete a backup; null for the newest successful one. */
-  expiresAt?: (manifest: ReadManifest, all: ReadManifest[]) => string | null;
   /** Called after every job (schedule, history, alerts, retention hook in here). */
   onFinished?: (job: FinishedJob) => Promise<void> | void;
   onStarted?: (job: { jobId: string; backupId: string; trigger: BackupTrigger; at: string }) => void;
@@ -235,13 +233,9 @@ export class BackupManager {
         this.manifests.clear();
         this.manifestsLocation = location;
       }
+      // Expiry is retention's to say (Automation.withExpiry); the catalog knows only what is on the share.
       const entries = await listCatalog(share, format, this.manifests);
-      const manifests = entries.flatMap((entry) => ('manifest' in entry ? [entry.manifest] : []));
-      return entries.map((entry) =>
-        'manifest' in entry
-          ? summaryOf(entry.manifest, this.deps.expiresAt?.(entry.manifest, manifests) ?? null)
-          : unreadableSummary(entry.backupId),
-      );
+      return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, null) : unreadableSummary(entry.backupId)));
     });
   }
 

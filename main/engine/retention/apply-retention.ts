@@ -1,4 +1,4 @@
-import { BACKUP_ID_PATTERN } from '../backup/backup-id';
+import { BACKUP_ROOT, isBackupId, PARTIAL_SUFFIX } from '../backup/backup-id';
 import type { Clock } from '../clock';
 import type { TimelineSink } from '../history/timeline-sink';
 import { scrubSecrets } from '../redact';
@@ -30,15 +30,6 @@ export interface ApplyRetentionOptions {
 }
 
 /**
- * The backup id format of this console (kept in step with the backup job's
- * ids): retention refuses any other name, so it cannot be pointed at an
- * operator's own folders next to ours or outside them (`..`, separators).
- */
-export const RETENTION_ID_PATTERN = BACKUP_ID_PATTERN;
-export const DEFAULT_BACKUP_ROOT = 'MASBackup';
-const PARTIAL_SUFFIX = '.partial';
-
-/**
  * Carries out a retention plan. Each deletion is recorded on the timeline; a
  * failure is returned (for the 'retention-delete-failed' alert) and not
  * thrown, so the rest of the plan still runs and the next tick retries it —
@@ -49,7 +40,7 @@ export async function applyRetention(
   plan: RetentionPlan,
   options: ApplyRetentionOptions,
 ): Promise<RetentionOutcome> {
-  const root = options.backupRoot ?? DEFAULT_BACKUP_ROOT;
+  const root = options.backupRoot ?? BACKUP_ROOT;
   const outcome: RetentionOutcome = { deleted: [], partialsDeleted: [], failures: [] };
 
   for (const backup of plan.toDelete) {
@@ -84,7 +75,8 @@ export async function applyRetention(
 
 async function deleteOne(target: RetentionTarget, root: string, id: string, suffix: string, outcome: RetentionOutcome): Promise<boolean> {
   const name = `${id}${suffix}`;
-  if (!RETENTION_ID_PATTERN.test(id)) {
+  // Only this console's backup ids: retention cannot be pointed at an operator's own folders next to ours or outside them.
+  if (!isBackupId(id)) {
     outcome.failures.push({ target: name, message: 'not a backup id of this console; refused to delete' });
     return false;
   }

@@ -25,8 +25,6 @@ import { settingsViewOf } from './settings-view';
 import type { SettingsStore } from './settings-store';
 import type { StoredSettings } from './stored-settings';
 
-export { LEGACY_KEY_DEPRECATION_NOTICE } from './settings-view';
-
 /** What the backup job encrypts to. */
 export type EncryptionTarget =
   | { mode: 'none' }
@@ -37,25 +35,17 @@ export interface SettingsServiceDeps {
   store: SettingsStore;
   secrets: SecretStore;
   now?: () => Date;
-  /**
-   * Called before a save lowers the retention period (the scheduling area
-   * lists what would be deleted). Throw EngineError 'confirmation-required'
-   * to stop the save unless `confirmed` is true.
-   */
-  beforeRetentionLowered?: (change: { fromDays: number; toDays: number; confirmed: boolean }) => void;
 }
 
 export class SettingsService {
   private readonly store: SettingsStore;
   private readonly secrets: SecretStore;
   private readonly now: () => Date;
-  private readonly beforeRetentionLowered: SettingsServiceDeps['beforeRetentionLowered'];
 
   constructor(deps: SettingsServiceDeps) {
     this.store = deps.store;
     this.secrets = deps.secrets;
     this.now = deps.now ?? (() => new Date());
-    this.beforeRetentionLowered = deps.beforeRetentionLowered;
   }
 
   /** Startup findings (settings file kept aside, migrations). */
@@ -93,16 +83,8 @@ export class SettingsService {
     if (input.username !== undefined) next.username = input.username.trim();
     if (input.smbPort !== undefined) next.smbPort = input.smbPort;
     if (input.frequencyHours !== undefined) next.frequencyHours = input.frequencyHours;
-    if (input.retentionDays !== undefined) {
-      if (current.configured && input.retentionDays < current.retentionDays) {
-        this.beforeRetentionLowered?.({
-          fromDays: current.retentionDays,
-          toDays: input.retentionDays,
-          confirmed: input.confirmRetentionDeletion === true,
-        });
-      }
-      next.retentionDays = input.retentionDays;
-    }
+    // Lowering it is confirmed before this save, by the settings methods (they can list the share).
+    if (input.retentionDays !== undefined) next.retentionDays = input.retentionDays;
     if (input.automaticBackups !== undefined) this.applyAutomaticBackups(next, input.automaticBackups, now);
 
     let removeLegacyKey = false;

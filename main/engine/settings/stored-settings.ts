@@ -11,20 +11,13 @@ import {
   FREQUENCY_HOURS,
   RETENTION_DAYS,
   SMB_PORT,
-  checkFrequencyHours,
   checkLocation,
-  checkRetentionDays,
-  checkSmbPort,
+  frequencyHoursSchema,
+  retentionDaysSchema,
+  smbPortSchema,
 } from '../../../common/settings-schema';
 
 export const CURRENT_SCHEMA_VERSION = 1;
-
-function ruled<T extends z.ZodType>(schema: T, check: (value: z.infer<T>) => string | null) {
-  return schema.superRefine((value, context) => {
-    const message = check(value);
-    if (message) context.addIssue({ code: 'custom', message });
-  });
-}
 
 export const storedCertificateSchema = z.object({
   /** The public certificate (DER, base64): needed to encrypt; never returned through the API. */
@@ -68,9 +61,9 @@ export const storedSettingsSchema = z
     /** Normalized location text ('' while unconfigured). */
     location: z.string().max(1024),
     username: z.string().max(512),
-    smbPort: ruled(z.number(), checkSmbPort),
-    frequencyHours: ruled(z.number(), checkFrequencyHours),
-    retentionDays: ruled(z.number(), checkRetentionDays),
+    smbPort: smbPortSchema,
+    frequencyHours: frequencyHoursSchema,
+    retentionDays: retentionDaysSchema,
     automaticBackups: z.boolean(),
     encryption: storedEncryptionSchema,
     certificateHistory: z.array(certificateHistoryRecordSchema),

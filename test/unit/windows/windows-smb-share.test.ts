@@ -129,6 +129,42 @@ describe('Windows share driver: connect → work → disconnect', () => {
     expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
   });
 
+  it('a cancel during a slow connect rejects at once; close waits for the connect and disconnects it', async () => {
+    let open = () => undefined as void;
+    net.addGate = new Promise<void>((resolve) => (open = resolve));
+    const share = openShare();
+    const cancel = new AbortController();
+    const listing = share.list('MASBackup', cancel.signal);
+    cancel.abort();
+    expect((await failureOf(listing)).code).toBe('cancelled');
+    expect(net.calls).toEqual([`add ${REMOTE} ${USER} <password>`]);
+    const closing = share.close();
+    open();
+    await closing;
+    expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
+  });
+
+  it('a transfer cancelled through its signal disconnects at close', async () => {
+    const share = openShare();
+    const cancel = new AbortController();
+    const source = new Readable({ read() {} });
+    const writing = share.writeStream('big.bin', source, cancel.signal);
+    source.push(Buffer.alloc(1024));
+    await share.stat('', signal);
+    cancel.abort();
+    expect((await failureOf(writing)).code).toBe('cancelled');
+    expect(await share.list('', signal)).toEqual([]);
+    await share.close();
+    expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
+  });
+
+  it('connect reports the account Windows confirmed', async () => {
+    net.userReported = 'contoso\\BACKUPUSER';
+    const share = openShare();
+    expect(await share.connect(signal)).toEqual({ dialect: null, encrypted: false, account: 'contoso\\BACKUPUSER' });
+    await share.close();
+  });
+
   it('retries a disconnect that found open files with force, and reports a disconnect that still fails', async () => {
     const share = openShare();
     await share.stat('x', signal);
