@@ -90,6 +90,9 @@ export type GeneratedLegacyKey = Output<typeof views.generatedLegacyKey>;
 
 // ───────────────────────────── share ─────────────────────────────
 
+/** The connection test's candidate; absent fields are the saved ones (`{}` tests what is saved). */
+export type TestShareInput = Input<typeof inputs.testShareInput>;
+
 export type ShareTestResult = Output<typeof views.shareTestResult>;
 
 export type CapacityView = Output<typeof views.capacityView>;

@@ -64,6 +64,19 @@ export const addSourceInput = z.strictObject({
 
 export const sourceNameInput = z.strictObject({ name: text(64) });
 
+/**
+ * What `testShare` tests: the location, account, password and port as typed
+ * (before the first save, or without saving). Each absent field is the saved
+ * one — `{}` tests what is saved; an absent password is the stored password.
+ * The same per-field rules as saving.
+ */
+export const testShareInput = z.strictObject({
+  location: settingsInputSchema.shape.location,
+  username: settingsInputSchema.shape.username,
+  password: settingsInputSchema.shape.password,
+  smbPort: settingsInputSchema.shape.smbPort,
+});
+
 const backupId = z.string().min(1).max(128);
 
 export const backupIdInput = z.strictObject({ backupId });

@@ -28,7 +28,7 @@ export const API_CONTRACT = {
   generateLegacyKey: method(input.none, view.generatedLegacyKey),
 
   // share
-  testShare: method(input.none, view.shareTestResult),
+  testShare: method(input.testShareInput, view.shareTestResult),
   getCapacity: method(input.none, view.capacityView),
 
   // sources

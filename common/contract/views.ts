@@ -103,6 +103,8 @@ export const generatedLegacyKey = z.strictObject({
 // ───────────────────────────── share ─────────────────────────────
 
 export const shareTestResult = z.strictObject({
+  /** The location that was tested, as `\\host\share\folder` (with " (port N)" when not 445): the one given, never another. */
+  location: z.string(),
   reachable: z.boolean(),
   authenticated: z.boolean(),
   writable: z.boolean(),

@@ -35,6 +35,7 @@ export function openConfiguredShare(ctx: EngineContext): FileShare {
     username: settings.username,
     password: ctx.settings.service.sharePassword() ?? '',
     smbPort: settings.smbPort,
+    configDir: ctx.configDir,
   });
 }
 

@@ -7,6 +7,7 @@ import type { CliContext } from '../context';
 import { CliApiError, CliInterrupted } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
+import { addShareOptions, shareCandidate, testShareOrFail, type ShareOptions } from '../share-options';
 import { parseWholeNumber } from '../parse';
 import { PFX_FILE, readInputFile } from '../../engine/app/input-file';
 
@@ -58,17 +59,17 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .description('remove a backup source (folder or command)')
     .action(async (name: string) => printData(ctx.io, ctx.json, await ctx.getEngine().station.removeSource(name)));
 
-  program
-    .command('share')
-    .description('the backup file share')
-    .command('test')
-    .description('check reachability, credentials, write permission, SMB dialect and encryption, free capacity')
-    .action(async () => {
-      const result = await ctx.call('testShare');
-      printData(ctx.io, ctx.json, result);
-      // Exit 3 with the category: scripts act on it like on any share error.
-      if (result.failure) throw new CliApiError(result.failure);
-    });
+  addShareOptions(
+    program
+      .command('share')
+      .description('the backup file share')
+      .command('test')
+      .description(
+        'check reachability, credentials, write permission, SMB dialect and encryption, free capacity — of the saved share, or of the one the options name (nothing is saved)',
+      ),
+  ).action(async (options: ShareOptions) => {
+    await testShareOrFail(ctx, await shareCandidate(ctx, options));
+  });
 
   const schedule = program.command('schedule').description('automatic backups');
   schedule

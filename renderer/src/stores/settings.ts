@@ -331,7 +331,7 @@ export const useSettingsStore = defineStore('settings', () => {
     testResult.value = null;
     testError.value = null;
     try {
-      testResult.value = await useApi().call('testShare');
+      testResult.value = await useApi().call('testShare', {});
     } catch (caught) {
       testError.value = asApiError(caught);
     } finally {

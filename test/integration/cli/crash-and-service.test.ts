@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateRoot } from '../../../main/engine/share/smbclient-private-dir';
 import { cli } from '../../support/cli';
 import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer } from '../../support/samba';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
@@ -117,7 +117,7 @@ describe('crashes and the headless service, with the built CLI against real Samb
     const again = spawnCli(['--json', '--config-dir', config, 'backup', 'start', '--wait']);
     expect((await exited(again.child)).code, again.output()).toBe(0);
     // ...and sweeps the killed console's smbclient folders (auth file, FIFO).
-    expect((await readdir(tmpdir())).filter((name) => name.startsWith(`ibc-smb-${run.child.pid}-`))).toEqual([]);
+    expect((await readdir(await privateRoot(config))).filter((name) => name.startsWith(`ibc-smb-${run.child.pid}-`))).toEqual([]);
     const names = await entries();
     expect(names.filter((name) => name.endsWith('.partial'))).toEqual([]);
     expect(JSON.parse((await cli(['--json', '--config-dir', config, 'backup', 'list'])).out)).toHaveLength(1);

@@ -53,7 +53,7 @@ describe('every method answers what its result schema says', () => {
     generateCertificate: () =>
       call('generateCertificate', { dnsName: 'results.contoso.com', pfxPassword: PFX_PASSWORD, pfxPasswordConfirm: PFX_PASSWORD }),
     generateLegacyKey: () => call('generateLegacyKey', undefined),
-    testShare: () => call('testShare', undefined),
+    testShare: () => call('testShare', {}),
     getCapacity: () => call('getCapacity', undefined),
     listSources: () => call('listSources', undefined),
     addSource: () => call('addSource', { name: 'export', folder: temp.path }),
