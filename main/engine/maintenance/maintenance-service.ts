@@ -6,6 +6,7 @@ import type { RunLog } from '../history/run-log';
 import type { RetentionRunner } from '../retention';
 import type { Scheduler } from '../schedule';
 import type { CapacityMonitor } from './capacity-monitor';
+import { locationKey } from './location-key';
 import type { ShareSnapshot } from './share-snapshot';
 
 /**
@@ -21,6 +22,8 @@ export const MAINTENANCE_INTERVAL_MS = 30 * 60_000;
 const LISTING_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'unconfirmed-recovery-key'];
 /** Alert kinds drawn from the free capacity: unknown while it cannot be read. */
 const CAPACITY_ALERTS: readonly AlertKind[] = ['capacity-forecast'];
+/** Alert kinds drawn from a retention pass: unknown until one ran in this process. */
+const RETENTION_ALERTS: readonly AlertKind[] = ['retention-delete-failed'];
 
 export interface MaintenanceDeps {
   ctx: EngineContext;
@@ -51,6 +54,7 @@ export class MaintenanceService {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: TimerHandle | null = null;
   private lastPassMs = Number.NEGATIVE_INFINITY;
+  private retentionRan = false;
   private settingsKey: string;
   private retentionDays: number;
   private readonly intervalMs: number;
@@ -139,6 +143,7 @@ export class MaintenanceService {
       if (options.list) await snapshot.refresh();
       ctx.logger.debug({ cause }, 'retention pass');
       await retention.run();
+      this.retentionRan = true;
     } catch (error) {
       ctx.logger.warn({ err: error }, 'retention pass failed; it is retried on the next pass');
     }
@@ -176,14 +181,14 @@ export class MaintenanceService {
         encryptionMode: settings.encryption.mode,
         secretStorageFallback: this.deps.secretStorageWarning,
       },
-      [...(listing === null ? LISTING_ALERTS : []), ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : [])].filter(
+      [
+        ...(listing === null ? LISTING_ALERTS : []),
+        ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : []),
+        ...(this.retentionRan ? [] : RETENTION_ALERTS),
+      ].filter(
         // With every .pfx confirmed, no backup can be unconfirmed: that needs no listing.
         (kind) => !(kind === 'unconfirmed-recovery-key' && certificates.every((entry) => entry.pfxConfirmed)),
       ),
     );
   }
-}
-
-function locationKey(settings: { configured: boolean; location: string; username: string; smbPort: number }): string {
-  return settings.configured ? `${settings.location}|${settings.username}|${settings.smbPort}` : '';
 }

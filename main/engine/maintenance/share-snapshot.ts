@@ -3,6 +3,7 @@ import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from '../backup/backup-i
 import type { BackupManager } from '../backup/backup-manager';
 import { isLockLive } from '../backup/share-lock';
 import type { Clock } from '../clock';
+import { locationKey } from './location-key';
 import { withConfiguredShare, type EngineContext } from '../context';
 import type { PartialFolder } from '../retention';
 import { NO_CANCEL } from '../share/abort';
@@ -100,7 +101,6 @@ export class ShareSnapshot {
   }
 
   private currentLocation(): string {
-    const settings = this.deps.ctx.settings.service.stored();
-    return settings.configured ? `${settings.location}|${settings.smbPort}` : '';
+    return locationKey(this.deps.ctx.settings.service.stored());
   }
 }
