@@ -107,7 +107,7 @@ describe('the engine in its own process: the built engine-host entry, forked, be
     expect(electron.encrypted).toHaveLength(1);
     expect(electron.encrypted[0]).not.toContain(server.password);
     // and the password it sealed opens the share
-    expect(await call<ShareTestResult>('testShare')).toMatchObject({ authenticated: true, writable: true });
+    expect(await call<ShareTestResult>('testShare', {})).toMatchObject({ authenticated: true, writable: true });
     // the engine process logs each failure with its cause to the config folder's log file, never the password
     const log = readFileSync(logFilePath(config), 'utf8');
     expect(log).toMatch(/"method":"listBackups","code":"not-configured"/);
