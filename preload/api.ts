@@ -106,7 +106,14 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 
 // ───────────────────────────── backups ─────────────────────────────
 
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed'] as const;
+/**
+ * `Unknown` is not a backup: an entry under `MASBackup\` that the console does
+ * not recognise as one (a link, a file, a folder without a readable manifest or
+ * whose manifest names another backup — docs/BACKUP-FORMAT.md, "What is a
+ * backup"). It is listed so the operator sees it, with `problem` saying why;
+ * retention never deletes it, prune only with the operator's confirmation.
+ */
+export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Unknown'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
 export type BackupTrigger = Output<typeof views.backupTrigger>;
 
@@ -168,6 +175,9 @@ export const ALERT_KINDS = [
   'retention-delete-failed',
   'legacy-key-deprecated',
   'secret-storage-fallback',
+  'foreign-backups',
+  'unknown-share-content',
+  'unreadable-lock',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -156,8 +156,20 @@ export const backupSummary = z.strictObject({
   certificateThumbprint: z.string().nullable(),
   encryptionMode: z.enum(['certificate', 'legacy-key']),
   recoveryReady: z.boolean(),
-  /** When retention will delete it (null for the newest successful backup, which is always kept). */
+  /**
+   * When retention will delete it: null for the backup kept as the newest
+   * successful one of its certificate, for backups encrypted to a certificate
+   * or key this console does not know (never deleted), and for Unknown entries.
+   */
   expiresAt: timestamp.nullable(),
+  /** Backwards-compatibility mode: the id of the legacy key it was made with (the certificate's thumbprint is null). */
+  legacyKeyId: z.string().optional(),
+  /**
+   * State Unknown only: why this entry is not a backup. For an Unknown entry
+   * `backupId` is the name on the share (escape it before printing), and only
+   * `createdAt` (from the name, when it has one) besides means anything.
+   */
+  problem: z.string().optional(),
 });
 
 export const backupDetail = backupSummary.extend({
@@ -204,8 +216,14 @@ export const retentionPreview = z.strictObject({
   retentionDays: z.number(),
   /** Exactly the backups that would be deleted, like pruneExternalStore DryRun. */
   toDelete: z.array(z.strictObject({ backupId: z.string(), completedAt: timestamp.nullable(), state: backupState })),
-  /** Kept although older than the period: the newest successful backup. */
+  /** Kept although older than the period: the newest successful backup (of the newest key, when several are kept). */
   keptNewestSuccessful: z.string().nullable(),
+  /**
+   * Every backup older than the period that is kept, and why: the newest
+   * successful backup of each certificate or key this console knows, and the
+   * backups of keys it does not know (another console's: never deleted).
+   */
+  kept: z.array(z.strictObject({ backupId: z.string(), reason: z.string() })),
 });
 
 export const scheduleView = z.strictObject({

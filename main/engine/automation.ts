@@ -1,11 +1,9 @@
 import type { Alert, BackupSummary, RetentionPreview, ScheduleView, TimelineEvent } from '../../preload/api';
 import { AlertCenter, alertFileStore, backupFacts, lastRunFromTimeline, type Notifier } from './alerts';
 import { HistoryStore, historyFileIn, runFinishedEvent, runStartedEvent } from './history';
-import { RetentionRunner, expiresAt, type PartialFolder, type RetainedBackup } from './retention';
+import { RetentionRunner, findLeftovers, foreignKeys, ownKeysOf, withExpiry, type ShareLeftovers } from './retention';
 import { Scheduler, scheduleFileStore } from './schedule';
 import type { Clock } from './clock';
-import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup/backup-id';
-import { isLockLive } from './backup/share-lock';
 import { withConfiguredShare, type EngineContext } from './context';
 import type { BackupManager, FinishedJob } from './backup/backup-manager';
 import { NO_CANCEL } from './share/abort';
@@ -49,10 +47,14 @@ export class Automation {
     this.retention = new RetentionRunner({
       clock,
       timeline: this.history,
-      target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)) },
+      target: {
+        rename: (from, to) => withConfiguredShare(ctx, (share) => share.rename(from, to, NO_CANCEL)),
+        deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)),
+      },
       listBackups: async () => (this.lastListing = await deps.backups().list()),
-      listPartials: () => this.listPartials(),
+      listLeftovers: () => this.listLeftovers(),
       retentionDays: () => ctx.settings.service.stored().retentionDays,
+      ownKeys: () => ownKeysOf(ctx.settings.service),
     });
     this.scheduler = new Scheduler({
       clock,
@@ -64,7 +66,7 @@ export class Automation {
       },
       isJobRunning: () => deps.backups().isRunning(),
       afterTick: () => this.maintain(),
-      lastBackupTime: () => this.lastListing.find((b) => b.state !== 'Failed')?.completedAt ?? null,
+      lastBackupTime: () => this.newestListed()?.completedAt ?? null,
       onChange: (view: ScheduleView) => ctx.events.publish({ type: 'schedule-changed', schedule: view }),
       onError: (error, where) => ctx.logger.error({ err: error, where }, 'scheduler error'),
     });
@@ -81,7 +83,7 @@ export class Automation {
 
   /** The newest backup that holds data, from the last listing of the share. */
   newestListed(): BackupSummary | null {
-    return this.lastListing.find((backup) => backup.state !== 'Failed') ?? null;
+    return this.lastListing.find((backup) => backup.state === 'Succeeded' || backup.state === 'PartialSucceeded') ?? null;
   }
 
   stop(): void {
@@ -150,6 +152,9 @@ export class Automation {
         backupIds: this.lastListing.filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId),
       })),
       retentionDeleteFailures: this.retention.lastFailures,
+      foreignBackups: foreignKeys(this.lastListing, ownKeysOf(ctx.settings.service)),
+      unknownEntries: this.lastListing.filter((b) => b.state === 'Unknown').map((b) => b.backupId),
+      unreadableLock: this.retention.lastUnreadableLock,
       encryptionMode: settings.encryption.mode,
       secretStorageFallback: this.deps.secretStorageWarning,
     });
@@ -159,9 +164,7 @@ export class Automation {
   /** Adds each backup's retention expiry to a listing, and keeps it for the facts. */
   withExpiry(backups: BackupSummary[]): BackupSummary[] {
     this.lastListing = backups;
-    const days = this.deps.ctx.settings.service.stored().retentionDays;
-    const retained: RetainedBackup[] = backups;
-    return backups.map((backup) => ({ ...backup, expiresAt: expiresAt(backup, days, retained) }));
+    return withExpiry(backups, this.deps.ctx.settings.service.stored().retentionDays, ownKeysOf(this.deps.ctx.settings.service));
   }
 
   /** The last listing of the share, refreshed when backup is configured and the share answers. */
@@ -183,20 +186,8 @@ export class Automation {
     return this.history.query(query);
   }
 
-  private async listPartials(): Promise<PartialFolder[]> {
+  private async listLeftovers(): Promise<ShareLeftovers> {
     const { ctx, clock } = this.deps;
-    return withConfiguredShare(ctx, async (share) => {
-      if (!(await share.stat(BACKUP_ROOT, NO_CANCEL))) return [];
-      const names = (await share.list(BACKUP_ROOT, NO_CANCEL))
-        .filter((entry) => entry.kind === 'directory' && isPartialFolder(entry.name))
-        .map((entry) => entry.name);
-      if (names.length === 0) return [];
-      const lock = await isLockLive(share, BACKUP_ROOT, clock.now().getTime());
-      // A live lock protects only its own job's .partial folder.
-      return names.map((name) => {
-        const backupId = name.slice(0, -PARTIAL_SUFFIX.length);
-        return { backupId, lockLive: lock.live && lock.record?.backupId === backupId };
-      });
-    });
+    return withConfiguredShare(ctx, (share) => findLeftovers(share, clock.now().getTime()));
   }
 }

@@ -22,7 +22,8 @@ export function backupFacts(
   let stored = 0;
   const at = (b: BackupFact): number => Date.parse(b.completedAt ?? b.createdAt);
   for (const b of backups) {
-    if (b.state === 'Queued' || b.state === 'Creating') continue;
+    // Running backups are not on the share yet; Unknown entries are not backups at all.
+    if (b.state === 'Queued' || b.state === 'Creating' || b.state === 'Unknown') continue;
     stored += b.sizeBytes;
     if (b.state === 'Succeeded' && (lastSuccess === null || at(b) > at(lastSuccess))) lastSuccess = b;
     if (b.state !== 'Failed' && (lastComplete === null || at(b) > at(lastComplete))) lastComplete = b;

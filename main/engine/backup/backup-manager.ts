@@ -19,8 +19,10 @@ import { shareError } from '../share/share-errors';
 import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineContext } from '../context';
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
-import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
-import type { BackupFormat, OpeningKey, ReadManifest } from './codec-port';
+import { detailOf, listCatalog, listingSummaries, readBackup, summaryOf } from './catalog';
+import { fileCatalogCache } from './catalog-cache';
+import { NO_CANCEL } from '../share/abort';
+import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
@@ -37,8 +39,6 @@ export interface BackupManagerDeps {
   ctx: EngineContext;
   format: BackupFormat;
   clock: Clock;
-  /** When retention will delete a backup; null for the newest successful one. */
-  expiresAt?: (manifest: ReadManifest, all: ReadManifest[]) => string | null;
   /** Called after every job (schedule, history, alerts, retention hook in here). */
   onFinished?: (job: FinishedJob) => Promise<void> | void;
   onStarted?: (job: { jobId: string; backupId: string; trigger: BackupTrigger; at: string }) => void;
@@ -61,9 +61,6 @@ function alreadyRunning(): EngineError {
 export class BackupManager {
   private active: { progress: JobProgress; abort: AbortController; done: Promise<void> } | null = null;
   private starting = false;
-  /** Manifests already read, by backup id, per configured location. */
-  private readonly manifests = new Map<string, CatalogEntry>();
-  private manifestsLocation = '';
 
   constructor(private readonly deps: BackupManagerDeps) {}
 
@@ -166,6 +163,7 @@ export class BackupManager {
             stamp: {},
           },
           failure: { message: engineError.message, ...(engineError.category ? { category: engineError.category } : {}) },
+          leftoversKept: [],
         };
         if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
       }
@@ -206,6 +204,11 @@ export class BackupManager {
               remediation: 'See the timeline and the log for details, then try again.',
             }
       : null;
+    for (const leftover of outcome.leftoversKept)
+      ctx.logger.warn(
+        { target: leftover.target, cause: leftover.message },
+        'a leftover of a dead job could not be removed; the backup went on',
+      );
     if (outcome.failure)
       ctx.logger.warn(
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
@@ -227,28 +230,26 @@ export class BackupManager {
     await this.active.done;
   }
 
+  /** Every entry under MASBackup\ as the contract's rows (expiry not set): backups newest first, then Unknown entries. */
   async list(): Promise<BackupSummary[]> {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      const location = ctx.settings.service.stored().location;
-      if (location !== this.manifestsLocation) {
-        this.manifests.clear();
-        this.manifestsLocation = location;
-      }
-      const entries = await listCatalog(share, format, this.manifests);
-      const manifests = entries.flatMap((entry) => ('manifest' in entry ? [entry.manifest] : []));
-      return entries.map((entry) =>
-        'manifest' in entry
-          ? summaryOf(entry.manifest, this.deps.expiresAt?.(entry.manifest, manifests) ?? null)
-          : unreadableSummary(entry.backupId),
-      );
+      const settings = ctx.settings.service.stored();
+      const cache = fileCatalogCache(ctx.configDir, `${settings.location}|${settings.smbPort}`, (reason) => ctx.logger.warn(reason));
+      const listing = await listCatalog(share, format, { cache, signal: NO_CANCEL });
+      if (listing.overLimit > 0)
+        ctx.logger.warn(
+          { notListed: listing.overLimit },
+          `MASBackup holds more entries than one listing examines; ${listing.overLimit} were not examined or not listed (the next listings continue)`,
+        );
+      return listingSummaries(listing);
     });
   }
 
   async detail(backupId: string): Promise<BackupDetail> {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, backupId);
+      const entry = await readBackup(share, format, backupId, NO_CANCEL);
       return detailOf(entry.manifest, null);
     });
   }
@@ -257,7 +258,7 @@ export class BackupManager {
     const { ctx, format } = this.deps;
     const key = input.key ? openingKey(input.key) : null;
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, input.backupId);
+      const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
       let unlocked = null;
       if (key) {
         try {
@@ -282,7 +283,7 @@ export class BackupManager {
     const { ctx, format } = this.deps;
     const key = openingKey(input.key);
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, input.backupId);
+      const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
       const unlocked = format.unlock(entry.manifestBytes, key);
       return restoreBackup(share, format, entry, unlocked, {
         targetFolder: input.targetFolder,
@@ -303,8 +304,9 @@ export class BackupManager {
       : 'This .pfx does not belong to the configured encryption certificate.';
     try {
       await withConfiguredShare(ctx, async (share) => {
-        const newest = (await listCatalog(share, format)).find((entry) => 'manifest' in entry && entry.manifest.state !== 'Failed');
-        if (!newest || !('manifest' in newest)) return;
+        const newestListed = (await this.list()).find((backup) => backup.state === 'Succeeded' || backup.state === 'PartialSucceeded');
+        if (!newestListed) return;
+        const newest = await readBackup(share, format, newestListed.backupId, NO_CANCEL);
         try {
           format.unlock(newest.manifestBytes, { kind: 'private-key', privateKey: opened.privateKey });
           opensNewestBackup = true;

@@ -47,7 +47,8 @@ export interface BackupSealer {
 /** A manifest as read back from the share (structure checked, not yet authenticated). */
 export interface ReadManifest extends ManifestDraft {
   formatVersion: number;
-  encryption: { mode: 'certificate' | 'legacy-key'; recipientThumbprint: string | null };
+  /** The recipient: a certificate's thumbprint, or (backwards-compatibility mode) the legacy key's id. */
+  encryption: { mode: 'certificate' | 'legacy-key'; recipientThumbprint: string | null; legacyKeyId?: string };
 }
 
 /** Key material for opening a backup: held in memory for one operation. */

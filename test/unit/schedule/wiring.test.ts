@@ -35,10 +35,18 @@ describe('scheduler + retention + history + alerts', () => {
     const retention = new RetentionRunner({
       clock,
       timeline: history,
-      target: { deleteTree: async (path) => void share.delete(path.replace(/^MASBackup\//, '')) },
+      target: {
+        rename: async (from, to) => {
+          const moved = share.get(from.replace(/^MASBackup\//, ''));
+          share.delete(from.replace(/^MASBackup\//, ''));
+          if (moved) share.set(to.replace(/^MASBackup\//, ''), moved);
+        },
+        deleteTree: async (path) => void share.delete(path.replace(/^MASBackup\//, '')),
+      },
       listBackups: async () => [...share.values()],
-      listPartials: async () => [],
+      listLeftovers: async () => ({ partials: [], deleting: [], unreadableLock: null }),
       retentionDays: () => 2,
+      ownKeys: () => ({ thumbprints: new Set(['AB']), legacyKeyIds: new Set() }),
     });
     const scheduler: Scheduler = new Scheduler({
       clock,
@@ -107,7 +115,7 @@ describe('scheduler + retention + history + alerts', () => {
     expect(remaining.length).toBe(4);
     expect(remaining.every((b) => clock.now().getTime() - Date.parse(b.completedAt ?? '') <= 2 * 24 * H)).toBe(true);
     expect((await history.query({ kinds: ['retention-deleted'], limit: 100 })).length).toBe(16);
-    const expiries = withExpiry(remaining, 2).map((b) => b.expiresAt);
+    const expiries = withExpiry(remaining, 2, { thumbprints: new Set(['AB']), legacyKeyIds: new Set() }).map((b) => b.expiresAt);
     expect(expiries.filter((e) => e === null)).toHaveLength(1);
 
     failNext = 'connectivity';
