@@ -2,6 +2,7 @@
 // run and prints the ratio. Figures go into the closing notes, never into tests.
 import { benchShare } from './share';
 import { benchBackup } from './backup';
+import { benchSmallFiles } from './small-files';
 import { backupChild } from './backup-child';
 import { shareChild } from './share-child';
 
@@ -10,6 +11,7 @@ type Benchmark = { name: string; run: () => Promise<void> };
 const benchmarks: Benchmark[] = [
   { name: 'share', run: benchShare },
   { name: 'backup', run: benchBackup },
+  { name: 'small-files', run: benchSmallFiles },
 ];
 
 const args = process.argv.slice(2);

@@ -40,7 +40,7 @@ export async function benchShare(): Promise<void> {
     const file = path.join(work, '1GiB.bin');
     await writeRandomFile(file, FILE_BYTES);
     const shareOptions: SmbShareOptions = {
-      host: server.host,
+      address: server.address,
       port: server.port,
       share: server.shareName,
       username: server.username,

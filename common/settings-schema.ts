@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 import type { SettingsInput, SettingsView } from '../preload/api';
-import { LOCAL_LOCATION_WARNING, isDnsName, tryParseUncLocation, type ParsedLocation } from './unc-location';
+import { isDnsName } from './host-address';
+import { LOCAL_LOCATION_WARNING, tryParseUncLocation, type ParsedLocation } from './unc-location';
 
 export { LOCAL_LOCATION_WARNING, parseUncLocation, tryParseUncLocation, type ParsedLocation } from './unc-location';
 
@@ -262,6 +263,11 @@ function rule<T>(check: (value: T) => string | null) {
   };
 }
 
+/** The ranged numbers as schemas, each with its rule's message for a wrong type too. */
+export const smbPortSchema = z.number({ error: () => checkSmbPort(Number.NaN) ?? '' }).superRefine(rule(checkSmbPort));
+export const frequencyHoursSchema = z.number({ error: () => checkFrequencyHours(Number.NaN) ?? '' }).superRefine(rule(checkFrequencyHours));
+export const retentionDaysSchema = z.number({ error: () => checkRetentionDays(Number.NaN) ?? '' }).superRefine(rule(checkRetentionDays));
+
 /**
  * saveSettings' input, the one definition (preload/api.ts infers SettingsInput
  * from it), with every rule that holds whatever is stored. The rules that
@@ -275,18 +281,9 @@ export const settingsInputSchema = z.strictObject({
   username: z.string().max(512).optional(),
   password: z.string().max(PASSWORD_MAX_LENGTH).optional(),
   passwordConfirm: z.string().max(PASSWORD_MAX_LENGTH).optional(),
-  smbPort: z
-    .number({ error: () => checkSmbPort(Number.NaN) ?? '' })
-    .superRefine(rule(checkSmbPort))
-    .optional(),
-  frequencyHours: z
-    .number({ error: () => checkFrequencyHours(Number.NaN) ?? '' })
-    .superRefine(rule(checkFrequencyHours))
-    .optional(),
-  retentionDays: z
-    .number({ error: () => checkRetentionDays(Number.NaN) ?? '' })
-    .superRefine(rule(checkRetentionDays))
-    .optional(),
+  smbPort: smbPortSchema.optional(),
+  frequencyHours: frequencyHoursSchema.optional(),
+  retentionDays: retentionDaysSchema.optional(),
   automaticBackups: z.boolean({ error: 'Automatic backups must be true (enabled) or false (disabled).' }).optional(),
   /** The .cer/.crt bytes, base64 (DER or PEM). */
   certificateBase64: z
@@ -347,8 +344,10 @@ export const backupLocationDocumentSchema = z.object({
       encryptionCertThumbprint: z.string().max(128).nullable().optional(),
       encryptionKeyBase64: z.string().max(1024).nullable().optional(),
       isBackupSchedulerEnabled: z.boolean(),
-      backupFrequencyInHours: z.number({ error: () => checkFrequencyHours(Number.NaN) ?? '' }).superRefine(rule(checkFrequencyHours)),
-      backupRetentionPeriodInDays: z.number({ error: () => checkRetentionDays(Number.NaN) ?? '' }).superRefine(rule(checkRetentionDays)),
+      backupFrequencyInHours: frequencyHoursSchema,
+      backupRetentionPeriodInDays: retentionDaysSchema,
+      /** Exported for information (disaster recovery: `--trust-signer`); ignored on import. */
+      stationSigningPublicKey: z.string().max(128).nullable().optional(),
     }),
   }),
 });

@@ -6,10 +6,9 @@
  * Accepted forms (decisions, documented for operators in the error texts):
  * - UNC `\\host\share[\folder…]` with backslashes only (a path starting with
  *   `//` is refused with a hint, because on Linux it is also a local path).
- * - host: a DNS name (FQDN or single-label host name), an IPv4 address, an
- *   IPv6 address in brackets (`\\[fd00::5]\share`, what smbclient takes) or
- *   Windows' IPv6 literal form (`\\fd00--5.ipv6-literal.net\share`, what
- *   Windows Explorer takes). Both IPv6 forms yield the plain address as host.
+ * - host: parsed by host-address.ts into a typed HostAddress (an FQDN, a
+ *   single-label host name, IPv4, or IPv6 in brackets `\\[fd00::5]\share`
+ *   or Windows' literal form `\\fd00--5.ipv6-literal.net\share`).
  * - one trailing backslash is tolerated and dropped (`\\h\s\` = `\\h\s`);
  *   empty segments inside the path (`\\h\\s`) are refused.
  * - no `.` or `..` segment, none of the characters SMB forbids in names
@@ -19,14 +18,12 @@
  *   'local' and always carries LOCAL_LOCATION_WARNING.
  */
 
-export type HostKind = 'dns' | 'ipv4' | 'ipv6';
+import { parseHostAddress, uncHost, type HostAddress } from './host-address';
 
 export type ParsedLocation =
   | {
       kind: 'smb';
-      /** DNS name or IPv4 as typed (lower-cased DNS); IPv6 without brackets or zone-less literal form. */
-      host: string;
-      hostKind: HostKind;
+      address: HostAddress;
       share: string;
       folders: string[];
       /** The canonical UNC text (trailing backslash removed, IPv6 in brackets). */
@@ -79,16 +76,15 @@ function parseUnc(text: string): LocationParseResult {
   if (names.length === 0 || names[0] === undefined || names[0] === '') {
     return fail(`Backup storage location needs a share name after the server: \\\\${hostText}\\share.`);
   }
-  const host = parseHost(hostText);
+  const host = parseHostAddress(hostText);
   if (!host.ok) return fail(host.message);
   for (const name of names) {
     const problem = nameProblem(name);
     if (problem) return fail(problem);
   }
   const [share, ...folders] = names as [string, ...string[]];
-  const hostText_ = host.kind === 'ipv6' ? `[${host.host}]` : host.host;
-  const normalized = `\\\\${hostText_}\\${[share, ...folders].join('\\')}`;
-  return { ok: true, location: { kind: 'smb', host: host.host, hostKind: host.kind, share, folders, normalized } };
+  const normalized = `\\\\${uncHost(host.address)}\\${[share, ...folders].join('\\')}`;
+  return { ok: true, location: { kind: 'smb', address: host.address, share, folders, normalized } };
 }
 
 function nameProblem(name: string): string | null {
@@ -103,88 +99,6 @@ function nameProblem(name: string): string | null {
   if (/[ .]$/.test(name)) return `Backup storage location: the name "${name}" ends with a space or a dot, which file shares do not keep.`;
   if (name.length > 255) return 'Backup storage location: a folder name is longer than 255 characters.';
   return null;
-}
-
-type HostResult = { ok: true; host: string; kind: HostKind } | { ok: false; message: string };
-
-const IPV6_LITERAL_SUFFIX = '.ipv6-literal.net';
-
-function parseHost(text: string): HostResult {
-  if (text.startsWith('[')) {
-    if (!text.endsWith(']')) return { ok: false, message: `Backup storage location: the IPv6 address "${text}" is missing its closing ].` };
-    const address = text.slice(1, -1);
-    if (!isIpv6(address)) return { ok: false, message: `Backup storage location: "${address}" is not a valid IPv6 address.` };
-    return { ok: true, host: address.toLowerCase(), kind: 'ipv6' };
-  }
-  if (text.includes(':')) {
-    return {
-      ok: false,
-      message: `Backup storage location: write an IPv6 server address in brackets (\\\\[${text}]\\share) or as ${text.replace(/:/g, '-')}${IPV6_LITERAL_SUFFIX}.`,
-    };
-  }
-  if (text.toLowerCase().endsWith(IPV6_LITERAL_SUFFIX)) {
-    // Windows' literal form: ':' → '-', zone '%' → 's'.
-    const address = text.slice(0, -IPV6_LITERAL_SUFFIX.length).replace(/-/g, ':').replace(/s/gi, '%');
-    if (!isIpv6(address)) return { ok: false, message: `Backup storage location: "${text}" is not a valid IPv6 literal name.` };
-    return { ok: true, host: address.toLowerCase(), kind: 'ipv6' };
-  }
-  if (/^[0-9.]+$/.test(text)) {
-    if (!isIpv4(text))
-      return {
-        ok: false,
-        message: `Backup storage location: "${text}" is not a valid IPv4 address (four numbers 0–255 separated by dots).`,
-      };
-    return { ok: true, host: text, kind: 'ipv4' };
-  }
-  if (!isDnsName(text)) {
-    return {
-      ok: false,
-      message: `Backup storage location: "${text}" is not a valid server name (letters, digits and hyphens, dot-separated labels of at most 63 characters, not starting or ending with a hyphen).`,
-    };
-  }
-  return { ok: true, host: text.toLowerCase(), kind: 'dns' };
-}
-
-export function isIpv4(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((part) => /^(0|[1-9][0-9]{0,2})$/.test(part) && Number(part) <= 255);
-}
-
-export function isIpv6(text: string): boolean {
-  let address = text;
-  const zone = address.indexOf('%');
-  if (zone >= 0) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(address.slice(zone + 1))) return false;
-    address = address.slice(0, zone);
-  }
-  let groupsNeeded = 8;
-  const lastColon = address.lastIndexOf(':');
-  if (address.slice(lastColon + 1).includes('.')) {
-    // Embedded IPv4 (::ffff:10.0.0.5) takes two groups.
-    if (!isIpv4(address.slice(lastColon + 1))) return false;
-    address = `${address.slice(0, lastColon + 1)}0:0`;
-  }
-  const doubleColons = address.split('::').length - 1;
-  if (doubleColons > 1) return false;
-  const hex = /^[0-9A-Fa-f]{1,4}$/;
-  if (doubleColons === 1) {
-    const [head = '', tail = ''] = address.split('::');
-    const headGroups = head === '' ? [] : head.split(':');
-    const tailGroups = tail === '' ? [] : tail.split(':');
-    const groups = [...headGroups, ...tailGroups];
-    return groups.length < groupsNeeded && groups.every((group) => hex.test(group));
-  }
-  const groups = address.split(':');
-  groupsNeeded = 8;
-  return groups.length === groupsNeeded && groups.every((group) => hex.test(group));
-}
-
-export function isDnsName(text: string): boolean {
-  if (text.length === 0 || text.length > 253) return false;
-  const name = text.endsWith('.') ? text.slice(0, -1) : text;
-  const labels = name.split('.');
-  if (labels.every((label) => /^[0-9]+$/.test(label))) return false;
-  return labels.every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }
 
 function parseLocal(text: string): LocationParseResult {

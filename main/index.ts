@@ -20,7 +20,7 @@ import {
 import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from './engine/app/logger';
+import { createLogger, logFilePath } from './engine/app/logger';
 import {
   claimSingleInstance,
   openDesktop,
@@ -35,7 +35,8 @@ import { APP_VERSION } from './version';
 import { appCliArguments, runAppCli } from './cli/process-cli';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const logger = createLogger();
+// Every front door keeps its log in the config folder (README: Logs); userData is known before ready.
+const logger = createLogger({ logFile: logFilePath(app.getPath('userData')) });
 let window:
   (BrowserWindowLike & { hide(): void; on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown }) | null = null;
 let engine: EngineConnection | null = null;

@@ -32,8 +32,6 @@ export type ShareFailureCategory = (typeof SHARE_FAILURE_CATEGORIES)[number];
 export const ERROR_CODES = [
   /** Input breaks a rule; `field` names the field. CLI exit 2. */
   'invalid-input',
-  /** The capability exists in the contract but this build does not provide it yet. */
-  'not-available-yet',
   /** Backup has not been configured yet. */
   'not-configured',
   /** The file share failed; `category` says how. CLI exit 3. */
@@ -131,6 +129,7 @@ export type RecoveryKeyInput = Input<typeof inputs.recoveryKeyInput>;
 export type VerifyInput = Input<typeof inputs.verifyInput>;
 
 export type VerifyResult = Output<typeof views.verifyResult>;
+export type BackupSigner = Output<typeof views.backupSigner>;
 
 export type RestoreInput = Input<typeof inputs.restoreInput>;
 

@@ -9,7 +9,13 @@
  */
 import { z } from 'zod';
 import { TIMELINE_KINDS } from '../../preload/api';
-import { generateCertificateInputSchema, inspectCertificateInputSchema, settingsInputSchema } from '../settings-schema';
+import {
+  frequencyHoursSchema,
+  generateCertificateInputSchema,
+  inspectCertificateInputSchema,
+  retentionDaysSchema,
+  settingsInputSchema,
+} from '../settings-schema';
 import { backupLocationDocument } from './views';
 
 const text = (max = 4096) => z.string().max(max);
@@ -72,6 +78,8 @@ export const verifyInput = z.strictObject({
   backupId,
   /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
   key: recoveryKeyInput.optional(),
+  /** Accept a backup signed by this public key (base64 of 32 bytes) although this console does not know it: another station's backups, in disaster recovery. */
+  trustSigner: text(128).optional(),
 });
 
 export const restoreInput = z.strictObject({
@@ -81,13 +89,15 @@ export const restoreInput = z.strictObject({
   /** An empty (or absent) local folder; nothing is written outside it. */
   targetFolder: text(4096),
   key: recoveryKeyInput,
+  /** As in verifyInput. */
+  trustSigner: text(128).optional(),
 });
 
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
 
-export const retentionDaysInput = z.strictObject({ retentionDays: z.number() });
+export const retentionDaysInput = z.strictObject({ retentionDays: retentionDaysSchema });
 export const automaticBackupsInput = z.strictObject({ enabled: z.boolean() });
-export const frequencyHoursInput = z.strictObject({ frequencyHours: z.number() });
+export const frequencyHoursInput = z.strictObject({ frequencyHours: frequencyHoursSchema });
 
 export const timelineQuery = z.strictObject({
   kinds: z.array(z.enum(TIMELINE_KINDS)).optional(),

@@ -62,6 +62,8 @@ export const settingsView = z.strictObject({
   retentionDays: z.number(),
   automaticBackups: z.boolean(),
   encryption: encryptionView,
+  /** The public half of the station key that signs this console's backups (base64 of 32 bytes); null until configured. */
+  signingPublicKey: z.string().nullable(),
 });
 
 export const certificateHistoryEntry = z.strictObject({
@@ -75,6 +77,8 @@ export const certificateHistoryEntry = z.strictObject({
   backupIds: z.array(z.string()),
   /** The operator proved they hold the matching .pfx ("Check my recovery key"). */
   pfxConfirmed: z.boolean(),
+  /** Station signing keys (public) that signed backups encrypted to this certificate. */
+  signingPublicKeys: z.array(z.string()),
 });
 
 /** Azure Stack's BackupLocation resource shape, for import/export (one schema: common/settings-schema.ts). */
@@ -164,6 +168,8 @@ export const backupSummary = z.strictObject({
   expiresAt: timestamp.nullable(),
   /** Backwards-compatibility mode: the id of the legacy key it was made with (the certificate's thumbprint is null). */
   legacyKeyId: z.string().optional(),
+  /** The public key (base64) of the station whose signature on the manifest verifies; null or absent when unsigned. */
+  signedBy: z.string().nullable().optional(),
   /**
    * State Unknown only: why this entry is not a backup. For an Unknown entry
    * `backupId` is the name on the share (escape it before printing), and only
@@ -190,16 +196,27 @@ export const jobProgress = z.strictObject({
   startedAt: timestamp,
 });
 
+/** Who wrote a backup (docs/BACKUP-FORMAT.md § What verify proves). */
+export const backupSigner = z.strictObject({
+  status: z.enum(['this-console', 'trusted-key', 'unknown-key', 'bad-signature', 'unsigned-before-signing', 'unsigned']),
+  /** The signer's public key (base64 of 32 bytes), when the backup is signed. */
+  publicKey: z.string().nullable(),
+  /** One sentence for the operator: "signed by this console", "signed by an unknown key …", … */
+  detail: z.string(),
+});
+
 export const verifyResult = z.strictObject({
   backupId: z.string(),
   deep: z.boolean(),
   ok: z.boolean(),
+  signer: backupSigner,
   components: z.array(z.strictObject({ name: z.string(), ok: z.boolean(), detail: z.string() })),
 });
 
 export const restoreResult = z.strictObject({
   backupId: z.string(),
   targetFolder: z.string(),
+  signer: backupSigner,
   components: z.array(z.strictObject({ name: z.string(), files: z.number(), bytes: z.number() })),
 });
 

@@ -28,7 +28,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'backup-running':
     case 'cancelled':
       return EXIT.operationFailed;
-    default:
+    case 'internal':
       return EXIT.unexpected;
   }
 }

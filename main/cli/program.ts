@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import type { ApiError } from '../../preload/api';
 import { APP_VERSION } from '../version';
 import { toEngineError } from '../engine/errors';
 import { CliApiError, CliContext, type GlobalOptions } from './context';
@@ -14,6 +15,7 @@ export function buildProgram(ctx: CliContext): Command {
     .version(APP_VERSION, '-V, --version')
     .option('--config-dir <dir>', "folder holding all state: settings, secrets, history (default: the desktop app's folder)")
     .option('--json', 'print data as JSON')
+    .option('--verbose', 'print the technical cause of a failure and every log line to stderr (the log file has them always)')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) })
     .exitOverride();
@@ -43,7 +45,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // Usage errors (unknown option, missing argument) are invalid input.
       return EXIT.invalidInput;
     }
-    const apiError = error instanceof CliApiError ? error.apiError : toEngineError(error).toApiError();
+    let apiError: ApiError;
+    if (error instanceof CliApiError) apiError = error.apiError;
+    else {
+      // Failures outside dispatch (reading a file, writing the output): their cause is logged here.
+      const engineError = toEngineError(error);
+      ctx.logger.warn({ code: engineError.code, cause: engineError.technicalCause }, engineError.message);
+      apiError = engineError.toApiError();
+    }
     if (ctx.json) io.stderr(JSON.stringify({ error: apiError }) + '\n');
     else io.stderr(formatError(apiError));
     return exitCodeFor(apiError.code);

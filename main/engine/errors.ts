@@ -63,15 +63,6 @@ export function invalidInput(field: string, message: string, remediation = 'Corr
   return new EngineError({ code: 'invalid-input', field, message, remediation });
 }
 
-/** For contract methods whose capability is delivered by a later release. */
-export function notAvailableYet(capability: string): EngineError {
-  return new EngineError({
-    code: 'not-available-yet',
-    message: `${capability} is not available in this version of the console yet.`,
-    remediation: 'Update the console to a version that provides it.',
-  });
-}
-
 /** Anything unexpected becomes an internal error whose cause goes to the log only. */
 export function toEngineError(error: unknown): EngineError {
   if (isEngineError(error)) return error;

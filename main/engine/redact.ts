@@ -13,10 +13,6 @@ export function registerSecret(secret: string | undefined | null): void {
   registered.add(secret);
 }
 
-export function forgetSecret(secret: string): void {
-  registered.delete(secret);
-}
-
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // key=value / key: value forms for well-known secret names
   [/((?:password|passwd|pwd|secret|token|key)\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***'],

@@ -17,7 +17,8 @@ import { backupFormat } from './backup/backup-format';
 import type { BackupSummary } from '../../preload/api';
 import { Automation } from './automation';
 import { lineNotifier, type Notifier } from './alerts';
-import { retentionMethods } from './methods/retention';
+import { scheduleMethods } from './methods/schedule';
+import { timelineMethods } from './methods/timeline';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -133,8 +134,8 @@ export function createEngine(deps: EngineDeps): Engine {
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
     checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
-    ...retentionMethods(ctx, automation),
-    listAlerts: () => automation.alerts.list(),
+    ...scheduleMethods(ctx, automation),
+    ...timelineMethods(automation),
   };
   return engine;
 }

@@ -9,10 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { HostAddress } from '../../common/host-address';
 
 /** smbd pids this process started and has not stopped: ended if the test process exits early. */
 const runningDaemons = new Set<number>();
@@ -50,7 +51,10 @@ export interface StartSambaOptions {
 }
 
 export interface SambaServer {
+  /** 127.0.0.1 (smbd listens on ::1 too, see `ipv6UncPath`). */
   host: string;
+  /** `host` as the drivers take it. */
+  address: HostAddress;
   port: number;
   shareName: string;
   username: string;
@@ -60,10 +64,20 @@ export interface SambaServer {
   shareDir: string;
   /** `\\127.0.0.1\<share>` (the port is separate, as in the product's settings). */
   uncPath: string;
+  /** `\\[::1]\<share>`: the same share over IPv6 loopback. */
+  ipv6UncPath: string;
   /** The local folder behind any share by name. */
   shareDirOf(name: string): string;
   configPath: string;
   rootDir: string;
+  /**
+   * Sends `signal` to smbd: to every smbd serving a connection, and with
+   * `daemon` to the listening daemon too (SIGKILL both: the server died;
+   * SIGSTOP both: it stopped answering, connections stay open).
+   */
+  signal(signal: NodeJS.Signals, options?: { daemon?: boolean }): Promise<void>;
+  /** `smbstatus -L`: the files smbd holds open for clients (empty when none). */
+  openFiles(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -98,7 +112,7 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
     '  server role = standalone server',
     `  workgroup = ${workgroup}`,
     `  smb ports = ${port}`,
-    '  interfaces = 127.0.0.1',
+    '  interfaces = 127.0.0.1 ::1',
     '  bind interfaces only = yes',
     '  disable netbios = yes',
     `  passdb backend = tdbsam:${at('private')}/passdb.tdb`,
@@ -138,6 +152,7 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
 
   const server: SambaServer = {
     host: '127.0.0.1',
+    address: { kind: 'ipv4', host: '127.0.0.1' },
     port,
     shareName,
     username: SAMBA_TEST_UNIX_USER,
@@ -145,6 +160,7 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
     workgroup,
     shareDir: shares[0]?.path ?? '',
     uncPath: `\\\\127.0.0.1\\${shareName}`,
+    ipv6UncPath: `\\\\[::1]\\${shareName}`,
     shareDirOf(name) {
       const share = shares.find((candidate) => candidate.name === name);
       if (!share) throw new Error(`no share named ${name}`);
@@ -152,14 +168,64 @@ export async function startSamba(options: StartSambaOptions = {}): Promise<Samba
     },
     configPath,
     rootDir,
+    async signal(signal, options = {}) {
+      const pid = (await readPid(pidFile)) ?? daemonPid;
+      if (!pid) return;
+      const targets = [...(await descendantsOf(pid)), ...(options.daemon ? [pid] : [])];
+      for (const target of targets) {
+        try {
+          process.kill(target, signal);
+        } catch {
+          // already gone
+        }
+      }
+    },
+    async openFiles() {
+      const output = await run('smbstatus', ['-s', configPath, '-L']).catch((error: unknown) => String(error));
+      // One line per open file: "<pid> <uid> <deny> <access> <rw> <oplock> <share path> <name> <time>".
+      return output.split('\n').filter((line) => /^\d+\s+\d+\s+DENY_/.test(line));
+    },
     async stop() {
       const pid = (await readPid(pidFile)) ?? daemonPid;
-      if (pid) await terminate(pid);
+      if (pid) {
+        // A stopped smbd ignores SIGTERM until it runs again.
+        for (const target of [...(await descendantsOf(pid)), pid]) {
+          try {
+            process.kill(target, 'SIGCONT');
+          } catch {
+            // already gone
+          }
+        }
+        await terminate(pid);
+      }
       if (daemonPid) runningDaemons.delete(daemonPid);
       await rm(rootDir, { recursive: true, force: true });
     },
   };
   return server;
+}
+
+/** Every process below `pid` (smbd forks one per connection, and helpers), from /proc. */
+async function descendantsOf(pid: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid …": comm may contain spaces, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(ppid)) parents.set(Number(name), ppid);
+  }
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    for (const [child, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
 }
 
 /** smbd writes its pid file just after it starts listening: wait briefly for it. */
@@ -214,14 +280,22 @@ async function numericId(flag: '-u' | '-g', name: string): Promise<number> {
   return Number((await run('id', [flag, name])).trim());
 }
 
+/** A port free on both 127.0.0.1 and ::1 (smbd listens on both). */
 export async function freeLoopbackPort(): Promise<number> {
+  for (;;) {
+    const port = await listenAndClose('127.0.0.1', 0);
+    if ((await listenAndClose('::1', port).catch(() => 0)) === port) return port;
+  }
+}
+
+function listenAndClose(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(bound));
     });
   });
 }

@@ -9,9 +9,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backupFormat } from '../../main/engine/backup/backup-format';
 import type { ManifestDraft } from '../../main/engine/backup/codec-port';
+import { generateStationSigningKey } from '../../main/engine/secrets/station-signing-key';
 
 /** A legacy key, so forging needs no RSA key pair; its manifests name `legacyKeyId(key)`. */
 export const FORGING_KEY = randomBytes(32);
+/** The station key the forged manifests are signed with (not the console's under test). */
+export const FORGING_SIGNER = generateStationSigningKey().signer;
 
 /** `20261101T000000Z-aaaaaa` for a time and a 6-hex-digit tail. */
 export function idAt(time: string, tail: string): string {
@@ -62,7 +65,7 @@ export async function plantBackup(
 ): Promise<string> {
   const dir = join(root, 'MASBackup', folder);
   await mkdir(dir, { recursive: true });
-  const sealer = backupFormat.newSealer(draft.backupId, { mode: 'legacy-key', key: options.key ?? FORGING_KEY });
+  const sealer = backupFormat.newSealer(draft.backupId, { mode: 'legacy-key', key: options.key ?? FORGING_KEY }, FORGING_SIGNER);
   await writeFile(join(dir, 'manifest.json'), options.manifestText ?? sealer.sealManifest(draft));
   await writeFile(join(dir, 'files.bin'), 'data');
   return dir;

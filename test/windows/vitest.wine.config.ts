@@ -29,6 +29,7 @@ export const NOT_ON_WINDOWS: ReadonlyArray<{ test: string; why: string }> = [
     'refuses RSA 1024 and non-RSA keys',
     'warns (does not refuse) when expired',
     'cert new writes a public .cer and a 0600 .pfx',
+    'cert new trims the DNS name',
   ].map((test) => ({ test, why: 'cross-checks with Linux openssl or python3-cryptography, which a Windows station does not have' })),
   ...['writes the versioned schema through conf', 'keeps only ciphertext on disk, in 0600 files'].map((test) => ({
     test,
@@ -41,7 +42,13 @@ export const NOT_ON_WINDOWS: ReadonlyArray<{ test: string; why: string }> = [
       why: 'waits 50 ms as synchronisation (setTimeout), which Wine under load does not honour; the share lock is covered on Linux',
     }),
   ),
-  ...['headless: key-file secrets, no warning', "desktop with Linux's basic_text backend: falls back to the key file"].map((test) => ({
+  ...[
+    'headless: key-file secrets, no warning',
+    "desktop with Linux's basic_text backend: falls back to the key file",
+    'falls back to the key file when safeStorage says it works but will not wrap a key',
+    'asks main nothing when its safeStorage is unusable; the engine falls back to the key file',
+    'has main show a desktop notification for a newly raised alert',
+  ].map((test) => ({
     test,
     why: 'asserts the Linux headless secret store (the key file); on Windows it is DPAPI, covered by test/windows/koffi-binding.test.ts',
   })),

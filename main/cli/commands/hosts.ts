@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { startWebHost } from '../../web/server';
 import { findRendererDir } from '../../web/renderer-dir';
-import { createLogger } from '../../engine/app/logger';
 import type { CliContext } from '../context';
 import { lineNotifier } from '../../engine/alerts';
 import { parseWholeNumber } from '../parse';
@@ -84,7 +83,7 @@ async function serveUntilStopped(ctx: CliContext, options: { port?: string }, st
     engine,
     staticDir: findRendererDir(),
     port,
-    logger: createLogger(),
+    logger: ctx.logger,
     // Each sign-in link opens one page; the next one is printed here, where only the operator sees it.
     onNextSignInUrl: (next) => printLink(host.url, next, 'Sign-in link used; the next one'),
   });

@@ -119,9 +119,14 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--pfx <file>', '.pfx holding the certificate private key')
     .option('--pfx-password-stdin', 'read the .pfx password from standard input')
     .option('--key-stdin', 'read the legacy key from standard input')
-    .action(async (id: string, options: KeyOptions) => {
+    .option('--trust-signer <key>', "accept a backup signed by this public key (another station's, shown in its settings)")
+    .action(async (id: string, options: KeyOptions & { trustSigner?: string }) => {
       const key = await recoveryKeyFrom(ctx, options, false);
-      const result = await ctx.call('verifyBackup', key ? { backupId: id, key } : { backupId: id });
+      const result = await ctx.call('verifyBackup', {
+        backupId: id,
+        ...(key ? { key } : {}),
+        ...(options.trustSigner ? { trustSigner: options.trustSigner } : {}),
+      });
       printData(ctx.io, ctx.json, result);
       if (!result.ok)
         throw new EngineError({
@@ -138,13 +143,15 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--pfx <file>', '.pfx holding the certificate private key')
     .option('--pfx-password-stdin', 'read the .pfx password from standard input')
     .option('--key-stdin', 'read the legacy key from standard input')
-    .action(async (id: string, options: KeyOptions & { out: string; component?: string }) => {
+    .option('--trust-signer <key>', "accept a backup signed by this public key (another station's, shown in its settings)")
+    .action(async (id: string, options: KeyOptions & { out: string; component?: string; trustSigner?: string }) => {
       const key = (await recoveryKeyFrom(ctx, options, true)) as RecoveryKeyInput;
       const input = {
         backupId: id,
         targetFolder: resolve(options.out),
         key,
         ...(options.component ? { component: options.component } : {}),
+        ...(options.trustSigner ? { trustSigner: options.trustSigner } : {}),
       };
       printData(ctx.io, ctx.json, await ctx.call('restoreBackup', input));
     });

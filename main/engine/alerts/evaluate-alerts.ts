@@ -145,7 +145,7 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
       'foreign-backups',
       'warning',
       'Another console writes to this location.',
-      "Backups encrypted to certificates this console does not know are in its backup folder: retention never deletes them, and this console cannot vouch for them. Give each console its own folder on the share (\\server\share\<console>). If they are this console's own, made with a certificate it no longer knows, delete them on the share once they are not needed.",
+      "Backups this console did not make are in its backup folder: signed by another station, or unsigned and encrypted to a certificate it does not know. Retention never deletes them, and this console cannot vouch for them. Give each console its own folder on the share (\\\\server\\share\\<console>). If they are this console's own from before a reinstall, delete them on the share once they are not needed.",
       foreign.map(([key, ids]) => `${key}: ${ids.length} backup${ids.length === 1 ? '' : 's'}`).join('; '),
     );
   }

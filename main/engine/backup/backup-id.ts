@@ -31,10 +31,6 @@ export function backupIdWithSuffix(name: string, suffix: string): string | null 
   return isBackupId(id) ? id : null;
 }
 
-export function isPartialFolder(name: string): boolean {
-  return backupIdWithSuffix(name, PARTIAL_SUFFIX) !== null;
-}
-
 /** 20261124T101500Z-3fa9c1 → 2026-11-24T10:15:00.000Z; null for a name that is not a backup id. */
 export function backupIdTime(backupId: string): string | null {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]{6}$/.exec(backupId);

@@ -1,5 +1,3 @@
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BackupTrigger, JobProgress, ShareFailureCategory } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
@@ -10,7 +8,8 @@ import type { SourceDefinition } from '../sources/source';
 import { BACKUP_ROOT, PARTIAL_SUFFIX } from './backup-id';
 import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port';
 import type { Clock } from './job-clock';
-import { ByteCounter, etaSeconds, RateMeter, Sha256Tap } from './progress';
+import { countFolderBytes } from './folder-archive';
+import { ByteCounter, etaSeconds, RateMeter } from './progress';
 import { acquireShareLock, sweepLockLitter, type LockRecord } from './share-lock';
 import { classifyListing, listBackupRoot, MANIFEST_FILE } from './catalog';
 import { NO_CANCEL } from '../share/abort';
@@ -67,7 +66,12 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
   const started = clock.now();
   const partialDir = `${BACKUP_ROOT}/${request.backupId}${PARTIAL_SUFFIX}`;
   const components: ComponentRecord[] = [];
-  const sourceTotal = await estimateSourceBytes(request.sources);
+  // Counted while the backup runs; unknown until then. A source that grew meanwhile makes it unknown again: never "42 KB of 26 KB".
+  let sourceTotal: number | null = null;
+  void totalSourceBytes(request.sources).then(
+    (total) => (sourceTotal = total),
+    () => undefined,
+  );
   const meter = new RateMeter();
   let bytesDone = 0;
   let currentComponent: string | null = null;
@@ -78,6 +82,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     if (!force && now - lastEmit < 250) return;
     lastEmit = now;
     const rate = meter.sample(now, bytesDone);
+    const total = sourceTotal !== null && sourceTotal >= bytesDone ? sourceTotal : null;
     request.onProgress({
       jobId: request.jobId,
       backupId: request.backupId,
@@ -85,9 +90,9 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
       state: 'Creating',
       component: currentComponent,
       bytesDone,
-      bytesTotal: sourceTotal,
+      bytesTotal: total,
       bytesPerSecond: Math.round(rate),
-      etaSeconds: etaSeconds(bytesDone, sourceTotal, rate),
+      etaSeconds: etaSeconds(bytesDone, total, rate),
       startedAt: started.toISOString(),
     });
   };
@@ -175,7 +180,7 @@ async function writeComponent(
   try {
     if (source.kind === 'folder') {
       await checkFolderSource(source);
-      plaintext = request.sealer.packFolder(source.folder);
+      plaintext = request.sealer.packFolder(source.folder, onSourceBytes);
     } else {
       const opened = openCommandSource(source);
       plaintext = opened.stream;
@@ -192,15 +197,15 @@ async function writeComponent(
     plaintext.destroy(cancelled());
   };
   request.signal.addEventListener('abort', onAbort, { once: true });
-  const counter = new ByteCounter(onSourceBytes);
-  const { stream: encrypt, compression } = request.sealer.encryptComponent(source.name, payload);
-  const tap = new Sha256Tap();
+  // A folder's progress counts its files' bytes (packFolder reports them); a command's, its output.
+  const counter = new ByteCounter(source.kind === 'command' ? onSourceBytes : undefined);
+  const encrypted = request.sealer.encryptComponent(source.name, payload);
+  const encrypt = encrypted.stream;
   // A source error must surface as the source's failure, not as a share failure.
   let sourceError: unknown = null;
   plaintext.once('error', (error) => (sourceError = error));
-  const stored = plaintext.pipe(counter).pipe(encrypt).pipe(tap);
+  const stored = plaintext.pipe(counter).pipe(encrypt);
   plaintext.once('error', (error) => stored.destroy(error));
-  encrypt.once('error', (error) => stored.destroy(error));
   try {
     await share.writeStream(`${dir}/${file}`, stored, request.signal);
     if (commandFinished) await commandFinished;
@@ -209,9 +214,9 @@ async function writeComponent(
       ...base,
       state: 'Succeeded',
       sourceBytes: counter.bytes,
-      storedBytes: tap.bytes,
-      sha256: tap.digest(),
-      compression: compression(),
+      storedBytes: encrypted.storedBytes(),
+      sha256: encrypted.sha256(),
+      compression: encrypted.compression(),
     };
   } catch (error) {
     if (request.signal.aborted) throw cancelled();
@@ -260,18 +265,10 @@ async function removeLeftovers(share: FileShare, held: LockRecord, signal: Abort
   return kept;
 }
 
-async function estimateSourceBytes(sources: readonly SourceDefinition[]): Promise<number | null> {
+/** The folders' file bytes, or null (unknown) when a command's output is part of the backup. */
+async function totalSourceBytes(sources: readonly SourceDefinition[]): Promise<number | null> {
+  if (sources.some((source) => source.kind !== 'folder')) return null;
   let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) total += (await lstat(path)).size;
-    }
-  };
-  for (const source of sources) {
-    if (source.kind !== 'folder') return null;
-    await walk(source.folder).catch(() => undefined);
-  }
+  for (const source of sources) if (source.kind === 'folder') total += await countFolderBytes(source.folder).catch(() => 0);
   return total;
 }

@@ -26,6 +26,8 @@ import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
+import { FORMAT_VERSION } from './backup-format';
+import { judgeSigner, refuseSigner, signerView } from './signer-policy';
 
 export interface FinishedJob {
   jobId: string;
@@ -99,11 +101,13 @@ export class BackupManager {
     const startedAt = clock.now();
     const jobId = randomUUID();
     const backupId = newBackupId(startedAt);
+    const signer = ctx.settings.service.stationSigner();
     const sealer = format.newSealer(
       backupId,
       target.mode === 'certificate'
         ? { mode: 'certificate', thumbprint: target.thumbprint, publicKey: target.publicKey }
         : { mode: 'legacy-key', key: target.key },
+      signer,
     );
     const abort = new AbortController();
     const progress: JobProgress = {
@@ -175,6 +179,7 @@ export class BackupManager {
         sealer.recipientThumbprint,
         sealer.encryptionMode,
         abort.signal.aborted,
+        signer.publicKey,
       );
     })();
     return progress;
@@ -188,10 +193,19 @@ export class BackupManager {
     thumbprint: string | null,
     encryptionMode: 'certificate' | 'legacy-key',
     cancelled: boolean,
+    signingPublicKey: string,
   ): Promise<void> {
     const { ctx } = this.deps;
     const summary: BackupSummary = {
-      ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
+      ...summaryOf(
+        {
+          ...outcome.manifest,
+          formatVersion: FORMAT_VERSION,
+          signature: null,
+          encryption: { mode: encryptionMode, recipientThumbprint: thumbprint },
+        },
+        null,
+      ),
     };
     const failure: ApiError | null = outcome.failure
       ? cancelled
@@ -214,7 +228,7 @@ export class BackupManager {
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
         outcome.failure.message,
       );
-    if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
+    if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint, signingPublicKey);
     this.active = null;
     try {
       await this.deps.onFinished?.({ jobId, trigger, summary, failure, startedAt });
@@ -259,6 +273,7 @@ export class BackupManager {
     const key = input.key ? openingKey(input.key) : null;
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       let unlocked = null;
       if (key) {
         try {
@@ -269,13 +284,14 @@ export class BackupManager {
               backupId: input.backupId,
               deep: true,
               ok: false,
+              signer: signerView(signer),
               components: [{ name: 'manifest', ok: false, detail: error.message }],
             };
           }
           throw error;
         }
       }
-      return verifyBackup(share, entry, unlocked);
+      return verifyBackup(share, entry, unlocked, signer);
     });
   }
 
@@ -284,11 +300,18 @@ export class BackupManager {
     const key = openingKey(input.key);
     return withConfiguredShare(ctx, async (share) => {
       const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
+      // Who wrote it is decided before anything is decrypted: a refused backup is never opened.
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
+      if (!signer.acceptable) throw refuseSigner(entry.manifest.backupId, signer);
       const unlocked = format.unlock(entry.manifestBytes, key);
-      return restoreBackup(share, format, entry, unlocked, {
-        targetFolder: input.targetFolder,
-        ...(input.component ? { component: input.component } : {}),
-      });
+      return restoreBackup(
+        share,
+        format,
+        entry,
+        unlocked,
+        { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) },
+        signer,
+      );
     });
   }
 

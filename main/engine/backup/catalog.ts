@@ -264,6 +264,8 @@ async function judgeFolder(
 export function judgeManifest(folderName: string, manifest: ReadManifest): { record: BackupRecord } | { problem: string } {
   if (manifest.backupId !== folderName)
     return { problem: `its manifest names another backup (${manifest.backupId.slice(0, 64)}), not this folder` };
+  if (manifest.signature && !manifest.signature.valid)
+    return { problem: 'its signature does not verify (the manifest was changed or forged)' };
   const created = isoTime(manifest.createdAt);
   const completed = isoTime(manifest.completedAt);
   if (created === null) return { problem: 'its manifest has no valid createdAt time' };
@@ -378,6 +380,7 @@ export function recordOf(manifest: ReadManifest): BackupRecord {
     encryptionMode: manifest.encryption.mode,
     ...(manifest.encryption.legacyKeyId ? { legacyKeyId: manifest.encryption.legacyKeyId } : {}),
     recoveryReady: manifest.recoveryReady,
+    signedBy: manifest.signature?.valid ? manifest.signature.publicKey : null,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ApiResult } from '../../../preload/api';
-import { createLogger, type Logger } from '../app/logger';
+import { createLogger, logFilePath, type Logger } from '../app/logger';
 import { dispatch, isApiMethod } from '../dispatch';
 import { EngineError, invalidInput, toEngineError } from '../errors';
 import { createEngine, type Engine } from '../service';
@@ -27,13 +27,15 @@ const NOT_STARTED = new EngineError({
  * same validation path as the web host and the CLI.
  */
 export function runEngineHost(port: MessagePortLike, runtime: EngineHostRuntime): void {
-  const logger = runtime.logger ?? createLogger();
+  let logger = runtime.logger ?? createLogger();
   const post = (message: HostToMain): void => port.postMessage(message);
   const mainCalls = new MainCallClient(post);
   let engine: Promise<Engine> | null = null;
   let stopping: Promise<void> | null = null;
 
   const start = async (options: HostStartOptions): Promise<Engine> => {
+    // From here on the log (with every call's technical cause) also goes to the config folder's log file.
+    if (!runtime.logger) logger = createLogger({ logFile: logFilePath(options.configDir) });
     const safeStorage = options.safeStorage
       ? await openWrappedKeySafeStorage(
           options.configDir,

@@ -11,6 +11,8 @@ export interface RetainedBackup {
   certificateThumbprint: string | null;
   /** Backwards-compatibility mode: the legacy key's id. */
   legacyKeyId?: string | undefined;
+  /** The station key whose signature on the manifest verifies; null or absent when unsigned. */
+  signedBy?: string | null | undefined;
 }
 
 /** A `<id>.partial` folder on the share, and whether a live job's lock covers it. */
@@ -20,14 +22,19 @@ export interface PartialFolder {
 }
 
 /**
- * The keys this console encrypts to or has encrypted to: every certificate of
- * its certificate history (thumbprints) and its legacy key's id. A backup
- * encrypted to anything else was written by someone else — another console
- * on the same location — and is never this console's to delete.
+ * What tells this console's backups from anyone else's: the station keys it
+ * signs with, and — for backups made before it began signing — every
+ * certificate of its certificate history (thumbprints) and its legacy key's
+ * id. Anything else was written by someone else (another console on the same
+ * location, or a forger) and is never this console's to delete.
  */
 export interface OwnKeys {
   thumbprints: ReadonlySet<string>;
   legacyKeyIds: ReadonlySet<string>;
+  /** Public keys (base64) of this console's station signing keys. */
+  signingKeys?: ReadonlySet<string>;
+  /** When this console began signing: an unsigned backup created since is not its own. Null: it does not sign (yet). */
+  signingSince?: string | null;
 }
 
 export interface RetentionInput {
@@ -68,7 +75,15 @@ export function keyOf(backup: Pick<RetainedBackup, 'certificateThumbprint' | 'le
   return null;
 }
 
+/**
+ * A backup is this console's when its signature is by one of its station
+ * keys; an unsigned one only when it was created before this console began
+ * signing and is encrypted to a certificate (or legacy key) it knows.
+ */
 export function isOwnBackup(backup: RetainedBackup, ownKeys: OwnKeys): boolean {
+  if (backup.signedBy) return ownKeys.signingKeys?.has(backup.signedBy) ?? false;
+  const since = ownKeys.signingSince ?? null;
+  if (since !== null && !(Date.parse(backup.createdAt) < Date.parse(since))) return false;
   if (backup.certificateThumbprint) return ownKeys.thumbprints.has(backup.certificateThumbprint);
   return backup.legacyKeyId !== undefined && ownKeys.legacyKeyIds.has(backup.legacyKeyId);
 }
@@ -149,7 +164,9 @@ export function previewRetention(input: RetentionInput): RetentionPreview {
       ...plan.keptNewest.map((b) => ({ backupId: b.backupId, reason: `the newest successful backup of ${keyOf(b) ?? 'its key'}` })),
       ...plan.foreign.map((b) => ({
         backupId: b.backupId,
-        reason: `encrypted to ${keyOf(b) ?? 'no key it names'}, which this console does not know: never deleted by it`,
+        reason: b.signedBy
+          ? `made by another console (station key ${b.signedBy}): never deleted by this one`
+          : `encrypted to ${keyOf(b) ?? 'no key it names'} and unsigned: not provably this console's, never deleted by it`,
       })),
     ],
   };
@@ -176,12 +193,12 @@ export function withExpiry<T extends RetainedBackup>(
   }));
 }
 
-/** The complete backups on the share encrypted to keys this console does not know, by key (for the alert). */
+/** The complete backups on the share this console did not make, by who made them (for the alert): a station key, else the key they are encrypted to. */
 export function foreignKeys(backups: readonly RetainedBackup[], ownKeys: OwnKeys): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const b of backups) {
     if (!COMPLETE_STATES.has(b.state) || isOwnBackup(b, ownKeys)) continue;
-    const key = keyOf(b) ?? 'no key';
+    const key = b.signedBy ? `station key ${b.signedBy}` : `unsigned, ${keyOf(b) ?? 'no key'}`;
     found.set(key, [...(found.get(key) ?? []), b.backupId]);
   }
   return found;

@@ -1,3 +1,5 @@
+import { FREQUENCY_HOURS } from '../../../common/settings-schema';
+
 /** What the scheduler persists (in the config dir, through an injected store). */
 export interface ScheduleState {
   /** ISO time of slot 0; null until backup is first configured. */
@@ -16,9 +18,7 @@ export interface ScheduleStore {
   save(state: ScheduleState): Promise<void> | void;
 }
 
-export const DEFAULT_FREQUENCY_HOURS = 12;
-
-export function unconfiguredState(frequencyHours = DEFAULT_FREQUENCY_HOURS): ScheduleState {
+export function unconfiguredState(frequencyHours = FREQUENCY_HOURS.default): ScheduleState {
   return { anchor: null, frequencyHours, enabled: true, disabledSince: null, nextBackupTime: null, lastSlotHandled: null };
 }
 

@@ -1,5 +1,6 @@
 import type { BackupTrigger, ScheduleView } from '../../../preload/api';
 import type { Clock, TimerHandle } from '../clock';
+import { checkFrequencyHours } from '../../../common/settings-schema';
 import { invalidInput } from '../errors';
 import type { TimelineSink } from '../history/timeline-sink';
 import type { ScheduleState, ScheduleStore } from './schedule-state';
@@ -10,9 +11,6 @@ export type ScheduledTrigger = Extract<BackupTrigger, 'scheduled' | 'catch-up'>;
 
 export const SKIP_REASON_DISABLED = 'automatic backups disabled';
 export const SKIP_REASON_RUNNING = 'a backup was already running';
-
-export const MIN_FREQUENCY_HOURS = 4;
-export const MAX_FREQUENCY_HOURS = 12;
 
 export interface SchedulerDeps {
   clock: Clock;
@@ -396,10 +394,6 @@ export class Scheduler {
 }
 
 export function assertFrequency(frequencyHours: number): void {
-  if (!Number.isInteger(frequencyHours) || frequencyHours < MIN_FREQUENCY_HOURS || frequencyHours > MAX_FREQUENCY_HOURS) {
-    throw invalidInput(
-      'frequencyHours',
-      `Backup frequency must be a whole number of hours from ${MIN_FREQUENCY_HOURS} to ${MAX_FREQUENCY_HOURS}.`,
-    );
-  }
+  const problem = checkFrequencyHours(frequencyHours);
+  if (problem) throw invalidInput('frequencyHours', problem);
 }

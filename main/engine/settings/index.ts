@@ -1,20 +1,4 @@
-export { SettingsService, type EncryptionTarget, type SettingsServiceDeps } from './settings-service';
-export {
-  SettingsStore,
-  SETTINGS_FILE_NAME,
-  openConfBackend,
-  type OpenSettingsBackend,
-  type SettingsBackend,
-  type SettingsStoreOptions,
-} from './settings-store';
-export {
-  CURRENT_SCHEMA_VERSION,
-  defaultStoredSettings,
-  storedSettingsSchema,
-  type StoredSettings,
-  type StoredCertificate,
-  type CertificateHistoryRecord,
-} from './stored-settings';
-export { migrateToCurrent } from './migrations';
-export { openSettings, type OpenSettingsOptions, type OpenedSettings } from './open-settings';
-export { LEGACY_KEY_DEPRECATION_NOTICE } from './settings-view';
+export { SettingsService } from './settings-service';
+export { SettingsStore, type SettingsBackend } from './settings-store';
+export { defaultStoredSettings } from './stored-settings';
+export { openSettings, type OpenedSettings } from './open-settings';

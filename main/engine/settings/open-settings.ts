@@ -2,7 +2,7 @@ import { secureConfigDir } from '../app/config-dir';
 import { chooseSecretStore } from '../secrets/choose-secret-store';
 import type { SafeStorageLike } from '../secrets/safe-storage-secret-store';
 import type { SecretStore } from '../secrets/secret-store';
-import { SettingsService, type SettingsServiceDeps } from './settings-service';
+import { SettingsService } from './settings-service';
 import { SettingsStore } from './settings-store';
 
 export interface OpenSettingsOptions {
@@ -10,7 +10,6 @@ export interface OpenSettingsOptions {
   /** Desktop: Electron's safeStorage. Absent headless (key file). */
   safeStorage?: SafeStorageLike;
   now?: () => Date;
-  beforeRetentionLowered?: SettingsServiceDeps['beforeRetentionLowered'];
 }
 
 export interface OpenedSettings {
@@ -29,6 +28,6 @@ export function openSettings(options: OpenSettingsOptions): OpenedSettings {
   const chosen = chooseSecretStore(options.configDir, options.safeStorage);
   const now = options.now ?? (() => new Date());
   const store = new SettingsStore({ configDir: options.configDir, secrets: chosen.store, now });
-  const service = new SettingsService({ store, secrets: chosen.store, now, beforeRetentionLowered: options.beforeRetentionLowered });
+  const service = new SettingsService({ store, secrets: chosen.store, now });
   return { service, secrets: chosen.store, secretStorage: chosen.store.describe(), secretStorageWarning: chosen.warning };
 }

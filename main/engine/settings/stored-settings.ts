@@ -11,20 +11,13 @@ import {
   FREQUENCY_HOURS,
   RETENTION_DAYS,
   SMB_PORT,
-  checkFrequencyHours,
   checkLocation,
-  checkRetentionDays,
-  checkSmbPort,
+  frequencyHoursSchema,
+  retentionDaysSchema,
+  smbPortSchema,
 } from '../../../common/settings-schema';
 
 export const CURRENT_SCHEMA_VERSION = 1;
-
-function ruled<T extends z.ZodType>(schema: T, check: (value: z.infer<T>) => string | null) {
-  return schema.superRefine((value, context) => {
-    const message = check(value);
-    if (message) context.addIssue({ code: 'custom', message });
-  });
-}
 
 export const storedCertificateSchema = z.object({
   /** The public certificate (DER, base64): needed to encrypt; never returned through the API. */
@@ -58,6 +51,8 @@ export const certificateHistoryRecordSchema = z.object({
   /** Last time it was configured, replaced, or used by a backup (markCertificateUsed). */
   lastUsed: z.string(),
   pfxConfirmed: z.boolean().default(false),
+  /** The station signing keys (public, base64) that signed backups encrypted to this certificate. */
+  signingPublicKeys: z.array(z.string()).default([]),
 });
 export type CertificateHistoryRecord = z.infer<typeof certificateHistoryRecordSchema>;
 
@@ -68,14 +63,16 @@ export const storedSettingsSchema = z
     /** Normalized location text ('' while unconfigured). */
     location: z.string().max(1024),
     username: z.string().max(512),
-    smbPort: ruled(z.number(), checkSmbPort),
-    frequencyHours: ruled(z.number(), checkFrequencyHours),
-    retentionDays: ruled(z.number(), checkRetentionDays),
+    smbPort: smbPortSchema,
+    frequencyHours: frequencyHoursSchema,
+    retentionDays: retentionDaysSchema,
     automaticBackups: z.boolean(),
     encryption: storedEncryptionSchema,
     certificateHistory: z.array(certificateHistoryRecordSchema),
     /** When automatic backups were last disabled (for the informational alert). */
     automaticBackupsDisabledSince: z.string().nullable().default(null),
+    /** The station signing key's public half and when it was made (its private half is in the SecretStore). */
+    signingKey: z.object({ publicKey: z.string(), createdAt: z.string() }).nullable().default(null),
   })
   .superRefine((value, context) => {
     if (value.configured) {
@@ -98,5 +95,6 @@ export function defaultStoredSettings(): StoredSettings {
     encryption: { mode: 'none' },
     certificateHistory: [],
     automaticBackupsDisabledSince: null,
+    signingKey: null,
   };
 }

@@ -23,11 +23,12 @@
  * every Debian system: perl-base is Essential) does it on the shared pipe.
  * When that is not possible the transfer still works, only slower.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { close as closeCallback, constants, open as openCallback } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { spawnTied, tiedCommand } from './tied-child';
 
 /**
  * The upload FIFO's writing end, opened while smbclient's `put` opens the
@@ -48,7 +49,7 @@ export interface UploadFifo {
 /** `onReaderArrived` runs the moment smbclient has opened its end (before the pipe is enlarged). */
 export async function createUploadFifo(privateDir: string, onReaderArrived: () => void = () => undefined): Promise<UploadFifo> {
   const fifo = path.join(privateDir, 'upload');
-  await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
+  await makeFifo(fifo);
   let abandoned = false;
   const opened = openFd(fifo, 'w').then(async (fd) => {
     if (abandoned) {
@@ -79,6 +80,12 @@ export interface PipeEnds {
   ourEnd: number;
 }
 
+/** A FIFO only we may open, made by mkfifo (Node has no mkfifo of its own), which dies with us too. */
+async function makeFifo(fifo: string): Promise<void> {
+  const mkfifo = tiedCommand('mkfifo', ['-m', '600', fifo]);
+  await promisify(execFile)(mkfifo.command, mkfifo.args);
+}
+
 /** Linux fcntl command number, identical on every architecture. */
 const F_SETPIPE_SZ = 1031;
 export const PIPE_CAPACITY = 1 << 20;
@@ -89,7 +96,7 @@ export const closeFd = promisify(closeCallback);
 /** The download pipe, through a FIFO in `privateDir` (a 0700 folder of ours). */
 export async function openDownloadPipe(privateDir: string): Promise<PipeEnds> {
   const fifo = path.join(privateDir, 'data');
-  await promisify(execFile)('mkfifo', ['-m', '600', fifo]);
+  await makeFifo(fifo);
   // Raw fds, not FileHandles: our end is handed to a net.Socket, which closes
   // it; a FileHandle would try to close it again on garbage collection.
   const [readEnd, writeEnd] = await Promise.all([openFd(fifo, 'r'), openFd(fifo, 'w')]);
@@ -106,7 +113,7 @@ export async function openDownloadPipe(privateDir: string): Promise<PipeEnds> {
 export function enlargePipe(fd: number, perlPath = 'perl'): Promise<boolean> {
   if (process.platform !== 'linux') return Promise.resolve(false);
   return new Promise((resolve) => {
-    const child = spawn(perlPath, ['-e', `fcntl(STDIN, ${F_SETPIPE_SZ}, ${PIPE_CAPACITY}) or exit 1`], {
+    const child = spawnTied(perlPath, ['-e', `fcntl(STDIN, ${F_SETPIPE_SZ}, ${PIPE_CAPACITY}) or exit 1`], {
       stdio: [fd, 'ignore', 'ignore'],
     });
     child.once('error', () => resolve(false));

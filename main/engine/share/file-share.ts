@@ -31,6 +31,7 @@
  * is permanent, as restic marks disk-full and permission errors permanent.
  */
 import type { Readable } from 'node:stream';
+import type { HostAddress } from '../../../common/host-address';
 
 export interface ShareEntry {
   /** The last path component. */
@@ -66,7 +67,7 @@ export interface ShareCapabilities {
    * The server a network driver talks to, which the connection test probes
    * for reachability first; null for a folder the OS provides.
    */
-  server: { host: string; port: number } | null;
+  server: { address: HostAddress; port: number } | null;
   /** `connect` reports the negotiated protocol dialect and whether transfers are encrypted. */
   reportsProtocol: boolean;
   /**

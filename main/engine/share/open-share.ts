@@ -3,13 +3,13 @@
  * SMB driver (smbclient; on Windows the OS redirector, connected with the
  * configured account), any other absolute path by the local driver — wrapped
  * in the retry layer, so every caller gets connectivity failures retried and
- * nothing else.
+ * nothing else. The location is parsed by the one parser the settings schema
+ * uses (common/unc-location.ts).
  */
-import path from 'node:path';
+import { tryParseUncLocation } from '../../../common/unc-location';
 import { invalidInput } from '../errors';
 import type { FileShare } from './file-share';
 import { LocalShare } from './local-share';
-import { parseUncPath } from './smb-location';
 import { SmbShare, type SmbShareOptions } from './smb-share';
 import { koffiWin32Net } from './windows-smb/koffi-win32-net';
 import type { Win32Net } from './windows-smb/win32-net';
@@ -25,7 +25,7 @@ export interface ShareLocationInput {
   /** Default 445. */
   smbPort?: number;
   /** Driver tuning and test hooks (timeouts, spawn). */
-  smb?: Partial<Omit<SmbShareOptions, 'host' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
+  smb?: Partial<Omit<SmbShareOptions, 'address' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
   /** Default DEFAULT_RETRY_POLICY. */
   retry?: RetryPolicy;
   platform?: NodeJS.Platform;
@@ -33,49 +33,37 @@ export interface ShareLocationInput {
   win32Net?: Win32Net;
 }
 
-export function isUncPath(location: string): boolean {
-  return /^(\\\\|\/\/)/.test(location.trim());
-}
-
 export function openFileShare(input: ShareLocationInput): FileShare {
   return new RetryingShare(openDriver(input), input.retry ?? DEFAULT_RETRY_POLICY);
 }
 
 function openDriver(input: ShareLocationInput): FileShare {
-  const location = input.location.trim();
-  if (isUncPath(location)) {
-    const unc = parseUncPath(location);
-    if ((input.platform ?? process.platform) === 'win32') {
-      if ((input.smbPort ?? 445) !== 445) {
-        throw invalidInput(
-          'smbPort',
-          'The Windows SMB client connects on port 445 only.',
-          'Remove the SMB port setting, or run the console on a Linux station to reach a share on another port.',
-        );
-      }
-      return new WindowsSmbShare({
-        ...windowsUncNames(unc),
-        username: input.username,
-        password: input.password,
-        net: input.win32Net ?? koffiWin32Net,
-      });
+  const parsed = tryParseUncLocation(input.location);
+  if (!parsed.ok) throw invalidInput('location', parsed.message, 'Enter the path as \\\\server\\share\\folder.');
+  const location = parsed.location;
+  if (location.kind === 'local') return new LocalShare(location.path);
+  if ((input.platform ?? process.platform) === 'win32') {
+    if ((input.smbPort ?? 445) !== 445) {
+      throw invalidInput(
+        'smbPort',
+        'The Windows SMB client connects on port 445 only.',
+        'Remove the SMB port setting, or run the console on a Linux station to reach a share on another port.',
+      );
     }
-    return new SmbShare({
-      ...input.smb,
-      host: unc.host,
-      share: unc.share,
-      folder: unc.folder,
-      port: input.smbPort ?? 445,
+    return new WindowsSmbShare({
+      ...windowsUncNames(location),
       username: input.username,
       password: input.password,
+      net: input.win32Net ?? koffiWin32Net,
     });
   }
-  if (!path.isAbsolute(location)) {
-    throw invalidInput(
-      'location',
-      'The backup location must be a UNC path (\\\\server\\share\\folder) or an absolute folder path.',
-      'Enter the full path.',
-    );
-  }
-  return new LocalShare(location);
+  return new SmbShare({
+    ...input.smb,
+    address: location.address,
+    share: location.share,
+    folder: location.folders.join('/'),
+    port: input.smbPort ?? 445,
+    username: input.username,
+    password: input.password,
+  });
 }

@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import type { ShareTestResult } from '../../../preload/api';
 import { isEngineError, type EngineError } from '../errors';
 import { abortError } from './abort';
+import { uncHost } from '../../../common/host-address';
 import type { FileShare } from './file-share';
 import { classifyShareFailure, shareError } from './share-errors';
 
@@ -49,9 +50,11 @@ export async function testShareConnection(share: FileShare, signal: AbortSignal)
   const capabilities = share.capabilities();
 
   if (capabilities.server) {
-    const { host, port } = capabilities.server;
+    const { address, port } = capabilities.server;
+    const host = uncHost(address);
     try {
-      await tcpReachable(host, port, signal);
+      // Node connects to a bare IPv6 address (zone included); the brackets are for people.
+      await tcpReachable(address.host, port, signal);
       result.reachable = true;
       pass('reachability', `${host} answers on port ${port}.`);
     } catch (error) {
@@ -112,6 +115,7 @@ function asShareError(error: unknown): EngineError {
 }
 
 function tcpReachable(host: string, port: number, signal: AbortSignal): Promise<void> {
+  const shown = host.includes(':') ? `[${host}]` : host;
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     const settle = (error?: Error): void => {
@@ -123,12 +127,12 @@ function tcpReachable(host: string, port: number, signal: AbortSignal): Promise<
     };
     const onAbort = (): void => settle(abortError(signal));
     const timer = setTimeout(
-      () => settle(shareError('connectivity', `${host} did not answer on port ${port} in time.`, `connect timeout ${host}:${port}`)),
+      () => settle(shareError('connectivity', `${shown} did not answer on port ${port} in time.`, `connect timeout ${shown}:${port}`)),
       REACHABILITY_TIMEOUT_MS,
     );
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => settle());
-    socket.once('error', (error) => settle(shareError(classifyShareFailure(error), `${host} cannot be reached on port ${port}.`, error)));
+    socket.once('error', (error) => settle(shareError(classifyShareFailure(error), `${shown} cannot be reached on port ${port}.`, error)));
   });
 }

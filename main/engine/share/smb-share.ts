@@ -12,20 +12,24 @@ import { registerSecret } from '../redact';
 import { abortError, throwIfAborted } from './abort';
 import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
-import { classifyShareFailure, firstNtStatus, notFoundError, shareError, type ShareError } from './share-errors';
+import { classifyShareFailure, firstNtStatus, notFoundError, shareError, ShareError } from './share-errors';
 import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
 import {
+  DEFAULT_DEADLINES,
   quoteArgument,
   runSmbclient,
+  type SmbDeadlines,
   type SmbclientResult,
   type SmbclientRunOptions,
   type SmbEndpoint,
   type SpawnFunction,
 } from './smbclient-runner';
-import { parseAccount } from './smb-location';
+import { parseAccount } from './smb-account';
+import { uncHost, type HostAddress } from '../../../common/host-address';
 
 export interface SmbShareOptions {
-  host: string;
+  /** The server, as common/host-address.ts parsed it. */
+  address: HostAddress;
   /** Default 445. */
   port?: number;
   share: string;
@@ -34,8 +38,10 @@ export interface SmbShareOptions {
   /** `user`, `DOMAIN\\user` or `user@domain`. */
   username: string;
   password: string;
-  /** Per-operation timeout (smbclient `-t`, and inactivity on our side). Default 30. */
+  /** smbclient's own timeout for each request to the server (`-t`). Default 30. */
   timeoutSeconds?: number;
+  /** Our bounds per call class: a session of small commands, a stalled transfer. Default DEFAULT_DEADLINES. */
+  deadlines?: Partial<SmbDeadlines>;
   /** Default 'desired': encrypted whenever the server supports it. */
   encryption?: 'desired' | 'required' | 'off';
   smbclientPath?: string;
@@ -49,20 +55,25 @@ const NOT_FOUND = new Set(['NO_SUCH_FILE', 'OBJECT_NAME_NOT_FOUND', 'OBJECT_PATH
 export class SmbShare implements FileShare {
   readonly kind = 'smb' as const;
   readonly endpoint: SmbEndpoint;
+  private readonly address: HostAddress;
   private readonly rootComponents: string[];
+  /** Measured once, on the first folder whose `..` lacks the stamp (see deleteTree). */
+  private dotDotReportsParent: Promise<boolean> | undefined;
 
   constructor(options: SmbShareOptions) {
     registerSecret(options.password);
     const account = parseAccount(options.username);
     this.rootComponents = pathComponents(options.folder ?? '', 'location');
+    this.address = options.address;
     this.endpoint = {
-      host: options.host,
+      host: options.address.host,
       port: options.port ?? 445,
       share: options.share,
       username: account.username,
       domain: account.domain,
       password: options.password,
       timeoutSeconds: options.timeoutSeconds ?? 30,
+      deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
       encryption: options.encryption ?? 'desired',
       smbclientPath: options.smbclientPath ?? 'smbclient',
       spawn: options.spawn ?? nodeSpawn,
@@ -81,11 +92,11 @@ export class SmbShare implements FileShare {
   describe(): string {
     const folder = this.rootComponents.length ? `\\${this.rootComponents.join('\\')}` : '';
     const port = this.endpoint.port === 445 ? '' : ` (port ${this.endpoint.port})`;
-    return `\\\\${this.endpoint.host}\\${this.endpoint.share}${folder}${port}`;
+    return `\\\\${uncHost(this.address)}\\${this.endpoint.share}${folder}${port}`;
   }
 
   capabilities(): ShareCapabilities {
-    return { server: { host: this.endpoint.host, port: this.endpoint.port }, reportsProtocol: true, links: 'when-marked' };
+    return { server: { address: this.address, port: this.endpoint.port }, reportsProtocol: true, links: 'when-marked' };
   }
 
   /** The SMB path (`\a\b`) of a share-relative path. */
@@ -134,7 +145,7 @@ export class SmbShare implements FileShare {
     const name = remote.slice(remote.lastIndexOf('\\') + 1);
     const entry = parseListing(segment, '').find((candidate) => candidate.name === name);
     if (!entry) return null;
-    return { ...entry, name: baseName(sharePath), path: joinSharePath(sharePath) };
+    return { ...shareEntry(entry), name: baseName(sharePath), path: joinSharePath(sharePath) };
   }
 
   async list(dir: string, signal: AbortSignal): Promise<ShareEntry[]> {
@@ -144,7 +155,9 @@ export class SmbShare implements FileShare {
     const status = firstNtStatus(segment);
     if (status && NOT_FOUND.has(status)) throw await this.absent(dir, segment, signal);
     if (status) throw shareError(classifyShareFailure(segment), `Listing the folder "${dir}" failed.`, segment);
-    return parseListing(segment, joinSharePath(dir)).filter((entry) => entry.name !== '.' && entry.name !== '..');
+    return parseListing(segment, joinSharePath(dir))
+      .filter((entry) => entry.name !== '.' && entry.name !== '..')
+      .map(shareEntry);
   }
 
   async mkdirp(dir: string, signal: AbortSignal): Promise<void> {
@@ -264,16 +277,120 @@ export class SmbShare implements FileShare {
     if (status) throw shareError(classifyShareFailure(segment), `Renaming "${from}" to "${to}" failed.`, segment);
   }
 
+  /**
+   * Deletes without ever following a link. smbclient's own `deltree` would:
+   * Samba follows the symbolic links it serves and reports their targets as
+   * plain folders (measured with Samba 4.17: `ls`, `allinfo` and the
+   * attributes of `MASBackup\\x -> ../OperatorData` are those of
+   * OperatorData; no file id is printed), so a recursive delete through such
+   * a link empties the folder it points to. So the driver recurses itself,
+   * and before entering a folder proves that it really is inside its parent:
+   * it stamps the parent's write time with a random instant and lists the
+   * folder — a folder's `..` entry is its physical parent, which carries the
+   * stamp only if the folder is not a link to somewhere else. Links the
+   * server marks (reparse points, `r`) are removed themselves; a hidden link
+   * is refused and nothing it points to is touched. Servers whose `..` does
+   * not show the parent (checked once with a probe folder) are trusted to
+   * mark their links, as Windows does.
+   */
   async deleteTree(sharePath: string, signal: AbortSignal): Promise<void> {
     if (pathComponents(sharePath).length === 0) throw shareError('path', 'The backup folder itself cannot be deleted.');
-    const [segment = ''] = await this.session(
-      [`deltree ${quoteArgument(this.remotePath(sharePath))}`],
-      `Deleting "${sharePath}" failed.`,
-      signal,
+    const remote = this.remotePath(sharePath);
+    const detail = `Deleting "${sharePath}" failed.`;
+    // `del` removes a file, or a link to one (never its target); for a folder it finds nothing to delete.
+    const [deleted = ''] = await this.session([`del ${quoteArgument(remote)}`], detail, signal);
+    const status = firstNtStatus(deleted);
+    if (status === undefined) return;
+    if (!NOT_FOUND.has(status)) throw shareError(classifyShareFailure(deleted), detail, deleted);
+    const stamp = randomStamp();
+    await this.deleteFolder(sharePath, stamp, await this.session(this.probeCommands(sharePath, stamp), detail, signal), signal);
+  }
+
+  /** allinfo of the parent (its write time, to restore), the stamp on the parent, the folder's listing. */
+  private probeCommands(folder: string, stamp: Date): string[] {
+    const parentRemote = this.remotePath(parentOf(folder));
+    return [
+      `allinfo ${quoteArgument(parentRemote)}`,
+      `utimes ${quoteArgument(parentRemote)} -1 -1 ${utimesArgument(stamp)} -1`,
+      `ls ${quoteArgument(`${this.remotePath(folder)}\\*`)}`,
+    ];
+  }
+
+  private async deleteFolder(folder: string, stamp: Date, probe: string[], signal: AbortSignal): Promise<void> {
+    const detail = `Deleting "${folder}" failed.`;
+    const [parentInfo = '', , listing = ''] = probe;
+    const listStatus = firstNtStatus(listing);
+    if (listStatus && NOT_FOUND.has(listStatus)) return this.throwUnlessNotFound(folder, listing, signal);
+    if (listStatus) throw shareError(classifyShareFailure(listing), detail, listing);
+    let entries = parseListing(listing, joinSharePath(folder));
+    if (!carriesStamp(entries, stamp)) {
+      // Once more: a concurrent change in the parent also moves its write time.
+      const again = randomStamp();
+      const [, , relisted = ''] = await this.session(this.probeCommands(folder, again), detail, signal);
+      entries = parseListing(relisted, joinSharePath(folder));
+      if (!carriesStamp(entries, again) && (await this.dotDotShowsParent(parentOf(folder), signal))) {
+        await this.restoreWriteTime(parentOf(folder), parentInfo);
+        throw new ShareError(
+          'general',
+          `"${folder}" is a link to a folder elsewhere on the file server (the server follows it and shows the folder it points to): it was not deleted, and nothing it points to was touched.`,
+          'Remove the link on the file server itself; it is not a backup.',
+          listing,
+        );
+      }
+    }
+    const children = entries.filter((entry) => entry.name !== '.' && entry.name !== '..');
+    const removals = children
+      .filter((entry) => entry.kind !== 'directory')
+      .map((entry) => `${entry.attributes.includes('D') ? 'rmdir' : 'del'} ${quoteArgument(this.remotePath(entry.path))}`);
+    if (removals.length > 0) {
+      const segments = await this.session(removals, detail, signal);
+      const failed = segments.find((segment) => {
+        const status = firstNtStatus(segment);
+        return status !== undefined && !NOT_FOUND.has(status);
+      });
+      if (failed) throw shareError(classifyShareFailure(failed), detail, failed);
+    }
+    for (const child of children.filter((entry) => entry.kind === 'directory')) {
+      const childStamp = randomStamp();
+      const childProbe = await this.session(this.probeCommands(child.path, childStamp), detail, signal);
+      await this.deleteFolder(child.path, childStamp, childProbe, signal);
+    }
+    const [removed = ''] = await this.session([`rmdir ${quoteArgument(this.remotePath(folder))}`], detail, signal);
+    const status = firstNtStatus(removed);
+    if (status && !NOT_FOUND.has(status)) throw shareError(classifyShareFailure(removed), detail, removed);
+  }
+
+  /**
+   * Whether this server's `..` entries show a folder's parent (Samba's do),
+   * measured once with a probe folder in `parent`. Where they do not, a
+   * folder is trusted to be what the server says it is.
+   */
+  private async dotDotShowsParent(parent: string, signal: AbortSignal): Promise<boolean> {
+    this.dotDotReportsParent ??= (async () => {
+      const probe = joinSharePath(parent, `.ibc-link-probe-${randomBytes(6).toString('hex')}`);
+      const stamp = randomStamp();
+      const probeRemote = this.remotePath(probe);
+      const [, ...probeSegments] = await this.session(
+        [`mkdir ${quoteArgument(probeRemote)}`, ...this.probeCommands(probe, stamp), `rmdir ${quoteArgument(probeRemote)}`],
+        'Checking how the server reports folders failed.',
+        signal,
+      );
+      return carriesStamp(parseListing(probeSegments[2] ?? '', probe), stamp);
+    })();
+    return this.dotDotReportsParent.catch((error: unknown) => {
+      this.dotDotReportsParent = undefined;
+      throw error;
+    });
+  }
+
+  /** Puts back the write time `allinfo` reported for `folder` (best effort: the stamp is harmless, only odd). */
+  private async restoreWriteTime(folder: string, allinfo: string): Promise<void> {
+    const written = /write_time:\s+([A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4})/.exec(allinfo)?.[1];
+    const time = written ? parseSmbclientDate(written) : null;
+    if (!time) return;
+    await this.run({ commands: [`utimes ${quoteArgument(this.remotePath(folder))} -1 -1 ${utimesArgument(time)} -1`] }).catch(
+      () => undefined,
     );
-    const status = firstNtStatus(segment);
-    if (status && NOT_FOUND.has(status)) return this.throwUnlessNotFound(sharePath, segment, signal);
-    if (status) throw shareError(classifyShareFailure(segment), `Deleting "${sharePath}" failed.`, segment);
   }
 
   async freeSpace(signal: AbortSignal): Promise<ShareSpace> {
@@ -359,6 +476,28 @@ export class SmbShare implements FileShare {
   }
 }
 
+function shareEntry({ name, path, kind, size, modifiedAt }: ListedEntry): ShareEntry {
+  return { name, path, kind, size, modifiedAt };
+}
+
+/** A random whole second between 2001 and 2031: the parent stamp of deleteTree's link check. */
+function randomStamp(): Date {
+  const from = Date.UTC(2001, 0, 1) / 1000;
+  const to = Date.UTC(2031, 0, 1) / 1000;
+  return new Date((from + (randomBytes(4).readUInt32BE(0) % (to - from))) * 1000);
+}
+
+/** smbclient `utimes` takes YY:MM:DD-HH:MM:SS (read as UTC: smbclient runs with TZ=UTC). */
+function utimesArgument(time: Date): string {
+  const two = (value: number): string => String(value).padStart(2, '0');
+  return `${two(time.getUTCFullYear() % 100)}:${two(time.getUTCMonth() + 1)}:${two(time.getUTCDate())}-${two(time.getUTCHours())}:${two(time.getUTCMinutes())}:${two(time.getUTCSeconds())}`;
+}
+
+/** Whether a folder listing's `..` entry (its physical parent) carries the stamp. */
+function carriesStamp(entries: ListedEntry[], stamp: Date): boolean {
+  return entries.find((entry) => entry.name === '..')?.modifiedAt?.getTime() === stamp.getTime();
+}
+
 function connectionDetail(category: string, where: string): string | undefined {
   switch (category) {
     case 'authentication':
@@ -381,25 +520,44 @@ function asShareError(error: unknown, detail: string): Error {
   return shareError('general', detail, error);
 }
 
+/** A listed entry with the attribute letters smbclient printed for it (`D` folder, `r` reparse point, …). */
+export interface ListedEntry extends ShareEntry {
+  attributes: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** smbclient's `Sun Nov 29 11:42:06 2026`, printed in UTC (smbclient runs with TZ=UTC). */
+export function parseSmbclientDate(text: string): Date | null {
+  const match = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/.exec(text.trim());
+  if (!match) return null;
+  const [, month = '', day = '', hours = '', minutes = '', seconds = '', year = ''] = match;
+  const monthIndex = MONTHS.indexOf(month);
+  if (monthIndex < 0) return null;
+  return new Date(Date.UTC(Number(year), monthIndex, Number(day), Number(hours), Number(minutes), Number(seconds)));
+}
+
 /**
  * Entries of smbclient `ls` output. A line is `  <name><pad><attrs> <size>  <date>`;
- * names may contain spaces, so the line is matched from the right.
+ * names may contain spaces, so the line is matched from the right. An entry
+ * whose attributes carry `r` (FILE_ATTRIBUTE_REPARSE_POINT: a symbolic link,
+ * junction or mount point, as Windows servers mark them) is a 'link'.
  */
-export function parseListing(text: string, dir: string): ShareEntry[] {
-  const entries: ShareEntry[] = [];
-  const line = /^ {2}(.+?)\s+([A-Z]*)\s+(\d+) {2}([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+export function parseListing(text: string, dir: string): ListedEntry[] {
+  const entries: ListedEntry[] = [];
+  const line = /^ {2}(.+?)\s+([A-Za-z]*)\s+(\d+) {2}([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
   for (const raw of text.split('\n')) {
     const match = line.exec(raw);
     if (!match) continue;
     const [, name = '', attributes = '', size = '0', date = ''] = match;
-    const directory = attributes.includes('D');
-    const modifiedAt = new Date(date);
+    const kind = attributes.includes('r') ? 'link' : attributes.includes('D') ? 'directory' : 'file';
     entries.push({
       name,
       path: joinSharePath(dir, name),
-      kind: directory ? 'directory' : 'file',
-      size: directory ? 0 : Number(size),
-      modifiedAt: Number.isNaN(modifiedAt.getTime()) ? null : modifiedAt,
+      kind,
+      size: kind === 'file' ? Number(size) : 0,
+      modifiedAt: parseSmbclientDate(date),
+      attributes,
     });
   }
   return entries;

@@ -21,18 +21,30 @@
  *   `put` from a FIFO, followed in the same session by any other commands;
  *   a download is `get <name> /dev/fd/3`.
  */
-import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type PassThrough, type Readable } from 'node:stream';
 import { scrubSecrets } from '../redact';
 import { closeFd, createUploadFifo, openDownloadPipe, type PipeEnds, type UploadFifo } from './data-pipe';
 import { createPrivateDir } from './smbclient-private-dir';
+import { spawnTied, type SpawnFunction } from './tied-child';
 
-export type SpawnFunction = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+export type { SpawnFunction };
+
+/** How long one smbclient may take, per call class. Defaults: DEFAULT_DEADLINES. */
+export interface SmbDeadlines {
+  /** A session of small commands (list, mkdir, rename, delete…) is ended this long after it started. */
+  operationMs: number;
+  /** A transfer is ended when smbclient has taken or given no byte (and printed nothing) this long while we waited on it. */
+  stallMs: number;
+}
+
+export const DEFAULT_DEADLINES: SmbDeadlines = { operationMs: 60_000, stallMs: 60_000 };
 
 export interface SmbEndpoint {
+  /** A DNS name, IPv4 address, or bare IPv6 address (common/host-address.ts). */
   host: string;
   port: number;
   share: string;
@@ -40,8 +52,10 @@ export interface SmbEndpoint {
   /** NetBIOS or DNS domain; '' for none (a standalone server accepts any). */
   domain: string;
   password: string;
-  /** smbclient's per-operation timeout, and our inactivity timeout. */
+  /** smbclient's own timeout for each request to the server (`-t`). */
   timeoutSeconds: number;
+  /** Our bounds on each smbclient, per call class (see Watchdog). */
+  deadlines: SmbDeadlines;
   /** 'desired' encrypts whenever the server offers it. */
   encryption: 'desired' | 'required' | 'off';
   smbclientPath: string;
@@ -95,6 +109,8 @@ export function quoteArgument(argument: string): string {
 
 export function smbclientArguments(endpoint: SmbEndpoint, authFile: string, debugLevel: number): string[] {
   const args = [
+    // An IPv6 host goes in bare (`//fd00::5/share`, zone included): smbclient
+    // 4.17 refuses the bracketed form (measured: NT_STATUS_NOT_FOUND).
     `//${endpoint.host}/${endpoint.share}`,
     '-p',
     String(endpoint.port),
@@ -112,6 +128,20 @@ export function smbclientArguments(endpoint: SmbEndpoint, authFile: string, debu
 }
 
 export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunOptions): Promise<SmbclientResult> {
+  const program = resolveProgram(endpoint.smbclientPath);
+  if (!program) {
+    const missing = `${endpoint.smbclientPath}: no such program`;
+    return {
+      exitCode: null,
+      segments: [],
+      transcript: '',
+      timedOut: false,
+      bytesIn: 0,
+      dataInError: undefined,
+      spawnError: missing,
+      aborted: false,
+    };
+  }
   // The private folder lives as long as smbclient; the auth file in it only
   // until smbclient has read it: its first output, or its opening the upload
   // FIFO, both come after it parsed its arguments. Deleting it then keeps the
@@ -132,7 +162,7 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
         ? { kind: 'download', ends: await openDownloadPipe(privateDir.path) }
         : undefined;
     // Removed the moment smbclient exits, even if a download's consumer never finishes reading.
-    return await execute(endpoint, options, authFile, authFileRead, data, () => void privateDir.remove().catch(() => undefined));
+    return await execute(endpoint, program, options, authFile, authFileRead, data, () => void privateDir.remove().catch(() => undefined));
   } finally {
     await privateDir.remove();
   }
@@ -167,6 +197,7 @@ type DataChannel = { kind: 'upload'; fifo: UploadFifo } | { kind: 'download'; en
 
 function execute(
   endpoint: SmbEndpoint,
+  program: string,
   options: SmbclientRunOptions,
   authFile: string,
   authFileRead: () => void,
@@ -174,7 +205,8 @@ function execute(
   onChildGone: () => void,
 ): Promise<SmbclientResult> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8' };
+    // UTC: dates in listings are parsed, and folder stamps written, as UTC (smb-share.ts).
+    const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8', TZ: 'UTC' };
     // smbclient would take a password from these; ours comes from the auth file (or PASSWD, set here).
     delete env.PASSWD;
     delete env.PASSWD_FD;
@@ -186,10 +218,12 @@ function execute(
         ? [`put ${quoteArgument(data.fifo.path)} ${quoteArgument(options.upload.remote)}`, ...options.commands]
         : options.commands;
     const download = data?.kind === 'download' ? data.ends : undefined;
-    const child = endpoint.spawn(endpoint.smbclientPath, args, {
-      stdio: download ? ['pipe', 'pipe', 'pipe', download.childEnd] : ['pipe', 'pipe', 'pipe'],
-      env,
-    });
+    const child = spawnTied(
+      program,
+      args,
+      { stdio: download ? ['pipe', 'pipe', 'pipe', download.childEnd] : ['pipe', 'pipe', 'pipe'], env },
+      endpoint.spawn,
+    );
     // Our copy of the child's end must close, or EOF would never come.
     if (download) void closeFd(download.childEnd).catch(() => undefined);
 
@@ -203,27 +237,24 @@ function execute(
     let finished = false;
     let dataSocket: net.Socket | undefined;
     let upload: net.Socket | undefined;
-    let idleTimer: NodeJS.Timeout | undefined;
-    const idleLimitMs = endpoint.timeoutSeconds * 1000 + 2000;
-    const touch = (): void => {
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        // Waiting on our side is not a stalled share: a slow consumer of a
-        // download, or a slow producer of an upload (a backup command).
-        const consumerSlow = options.dataOut !== undefined && !options.dataOut.destroyed && options.dataOut.writableNeedDrain;
-        const producerSlow = upload !== undefined && !upload.writableNeedDrain && !upload.writableEnded;
-        if (consumerSlow || producerSlow) {
-          touch();
-          return;
-        }
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, idleLimitMs);
+    let uploadFinished = false;
+    const kill = (): void => void (finished || child.kill('SIGKILL'));
+    const watchdog = new Watchdog(endpoint.deadlines, options.upload || options.dataOut ? 'stream' : 'operation', () => {
+      timedOut = true;
+      kill();
+    });
+    watchdog.waitingOnServer = () => {
+      // Waiting on our side is not a stalled share: a slow consumer of a
+      // download, or a slow producer of an upload (a backup command). The
+      // stall clock runs only while smbclient is the one we wait for.
+      if (options.dataOut) return !options.dataOut.destroyed && !options.dataOut.writableNeedDrain;
+      if (!upload || uploadFinished) return true; // connecting, or finishing the put after the last byte
+      return upload.writableLength > 0;
     };
-    touch();
+    watchdog.progress = () => bytesIn - (upload?.writableLength ?? 0) + (dataSocket?.bytesRead ?? 0) + stdout.length + stderr.length;
     const onAbort = (): void => {
       aborted = true;
-      child.kill('SIGKILL');
+      kill();
     };
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -231,12 +262,10 @@ function execute(
     child.stdout?.on('data', (chunk: Buffer) => {
       authFileRead();
       stdout += chunk.toString('utf8');
-      touch();
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       authFileRead();
       stderr += chunk.toString('utf8');
-      touch();
     });
     child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
     child.stdin?.end(commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
@@ -250,20 +279,25 @@ function execute(
       });
       uploadFifo.opened.then(
         (fd) => {
+          if (finished) return void closeFd(fd).catch(() => undefined);
           // Written from the event loop as the pipe drains (non-blocking, no
           // thread-pool round trip per chunk): with the enlarged pipe, measured
           // the fastest way to keep smbclient fed (see data-pipe.ts).
           const sink = new net.Socket({ fd, readable: false, writable: true });
           upload = sink;
           sink.on('error', () => undefined); // smbclient stopped reading; its output says why
+          sink.once('finish', () => (uploadFinished = true));
           if (dataInError !== undefined) return void sink.end();
-          // Counted from here: a 'data' listener starts the flow, and nothing may flow before the pipe.
-          source.on('data', (chunk: Buffer) => {
-            bytesIn += chunk.length;
-            options.onDataBytes?.(bytesIn);
-            touch();
+          // Counted on the way through, not by a 'data' listener on the source:
+          // that would keep the source flowing into nowhere once the pipe is gone.
+          const counter = new Transform({
+            transform(chunk: Buffer, _encoding, callback) {
+              bytesIn += chunk.length;
+              options.onDataBytes?.(bytesIn);
+              callback(null, chunk);
+            },
           });
-          source.pipe(sink);
+          source.pipe(counter).pipe(sink);
         },
         () => undefined, // abandoned: smbclient never reached the put
       );
@@ -272,7 +306,6 @@ function execute(
     if (download && options.dataOut) {
       const socket = new net.Socket({ fd: download.ourEnd, readable: true, writable: false });
       dataSocket = socket;
-      socket.on('data', () => touch());
       socket.pipe(options.dataOut, { end: false });
       socket.on('error', () => undefined);
     }
@@ -287,15 +320,20 @@ function execute(
         : Promise.resolve();
     // A consumer that destroys the download early ends the transfer too.
     output?.once('close', () => {
-      if (!finished) child.kill('SIGKILL');
+      kill();
       dataSocket?.destroy();
     });
 
     const finish = (exitCode: number | null): void => {
       if (finished) return;
       finished = true;
-      if (idleTimer) clearTimeout(idleTimer);
+      watchdog.stop();
       options.signal?.removeEventListener('abort', onAbort);
+      // The pipe into smbclient is gone: stop taking from the source.
+      if (source) {
+        source.unpipe();
+        upload?.destroy();
+      }
       // Before the private folder (and the FIFO in it) goes: a write open still
       // waiting for smbclient is released through the FIFO's name.
       const released = uploadFifo ? uploadFifo.abandon() : Promise.resolve();
@@ -305,10 +343,6 @@ function execute(
           return dataDone;
         })
         .then(() => {
-          if (source && upload) {
-            source.unpipe(upload);
-            upload.destroy();
-          }
           const transcript = scrubSecrets(`${stdout}\n${stderr}`.trim());
           resolve({
             exitCode,
@@ -329,6 +363,73 @@ function execute(
     });
     child.once('close', (code) => finish(code));
   });
+}
+
+/**
+ * Ends a smbclient that takes too long (timedOut; the caller reports
+ * connectivity). Two call classes, each with its own bound:
+ * - 'operation' (a session of small commands): killed `operationMs` after it
+ *   started, whatever it is doing;
+ * - 'stream' (an upload or a download): killed when `stallMs` passes without
+ *   progress — bytes taken by smbclient from the upload pipe, bytes it gave
+ *   on the download pipe, or anything it printed — while we were waiting on
+ *   it. While we are the slow side (a backup command still computing, a
+ *   reader not reading) the clock does not run; it is never re-armed after
+ *   smbclient has ended. Time is monotonic (wall-clock steps do not count).
+ */
+class Watchdog {
+  waitingOnServer: () => boolean = () => true;
+  progress: () => number = () => 0;
+  private readonly timer: NodeJS.Timeout;
+  private lastProgress = -1;
+  private lastMovement = performance.now();
+
+  constructor(deadlines: SmbDeadlines, kind: 'operation' | 'stream', onExpired: () => void) {
+    if (kind === 'operation') {
+      this.timer = setTimeout(onExpired, deadlines.operationMs);
+      return;
+    }
+    this.timer = setInterval(
+      () => {
+        const now = performance.now();
+        const progress = this.progress();
+        if (progress !== this.lastProgress || !this.waitingOnServer()) {
+          this.lastProgress = progress;
+          this.lastMovement = now;
+        } else if (now - this.lastMovement >= deadlines.stallMs) {
+          this.stop();
+          onExpired();
+        }
+      },
+      Math.max(10, Math.min(1000, deadlines.stallMs / 4)),
+    );
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+  }
+}
+
+const foundPrograms = new Map<string, string>();
+
+/** The program's path when it exists and is executable (absolute, or looked up on the PATH); null otherwise. */
+function resolveProgram(program: string): string | null {
+  const known = foundPrograms.get(program);
+  if (known !== undefined) return known;
+  const candidates = program.includes('/')
+    ? [program]
+    : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      foundPrograms.set(program, candidate);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
 }
 
 /** Output per command, split at the `pwd` markers; the banner line is dropped. */

@@ -38,7 +38,8 @@ export function connectEngineEvents(): () => void {
         void alerts.refresh();
         break;
       }
-      default:
+      case 'timeline-appended':
+        // The timeline page subscribes to it itself while it is shown.
         break;
     }
   });

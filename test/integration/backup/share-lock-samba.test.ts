@@ -19,7 +19,7 @@ describe('share lock on a real Samba share', () => {
   beforeAll(async () => {
     server = await startSamba();
     share = new SmbShare({
-      host: server.host,
+      address: server.address,
       port: server.port,
       share: server.shareName,
       username: server.username,

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, ApiEvent, ApiMethod, BackupSummary, JobProgress, SettingsView, ShareTestResult } from '../../../preload/api';
 import { ENGINE_HOST_ENTRY, ENGINE_TEXTS, startEngineProcess, type EngineConnection } from '../../../main/electron/engine-process';
-import { createLogger } from '../../../main/engine/app/logger';
+import { createLogger, logFilePath } from '../../../main/engine/app/logger';
 import { LOCK_FILE } from '../../../main/engine/backup/share-lock';
 import { cli } from '../../support/cli';
 import { testCertificate } from '../../support/backup-fixtures';
@@ -108,6 +108,10 @@ describe('the engine in its own process: the built engine-host entry, forked, be
     expect(electron.encrypted[0]).not.toContain(server.password);
     // and the password it sealed opens the share
     expect(await call<ShareTestResult>('testShare')).toMatchObject({ authenticated: true, writable: true });
+    // the engine process logs each failure with its cause to the config folder's log file, never the password
+    const log = readFileSync(logFilePath(config), 'utf8');
+    expect(log).toMatch(/"method":"listBackups","code":"not-configured"/);
+    expect(log).not.toContain(server.password);
   });
 
   it('a crash of the engine process mid-job: pending calls get a typed error, main restarts it, the window is told, and the next run recovers the share', async () => {
@@ -145,7 +149,7 @@ describe('the engine in its own process: the built engine-host entry, forked, be
 
     // The next run, through the restarted engine (its password unsealed with main's help), takes over
     // the dead job's lock, removes its .partial, and completes.
-    // Command sources are managed on the station (the CLI), not through the contract.
+    // Command sources are managed on the station (the CLI), never through the window's contract.
     expect((await cli(['--config-dir', config, 'sources', 'remove', 'endless'])).code).toBe(0);
     const finished = nextEvent(connection, (event): event is Extract<ApiEvent, { type: 'job-finished' }> => event.type === 'job-finished');
     await call<JobProgress>('startBackup');

@@ -18,6 +18,12 @@ export interface ConformanceTarget {
   missingFolder: FileShare;
   /** The same driver pointed at a share name the server does not have; null where the driver has no share names. */
   missingShare: FileShare | null;
+  /**
+   * Plants a symbolic link at share-relative `linkPath` pointing to `target`
+   * (relative to the link's folder), on the storage itself — as someone with
+   * access to the file server would.
+   */
+  plantLink: ((linkPath: string, target: string) => Promise<void>) | null;
   cleanup(): Promise<void>;
 }
 
@@ -372,6 +378,60 @@ export function describeShareConformance(driverName: string, makeTarget: () => P
       }
       await expect(share.writeStream('line\nbreak', bytesSource('x'), NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
       await expect(share.stat('../escape', NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+    });
+
+    describe('links (symbolic links, junctions): never followed out of the tree', () => {
+      const keep = 'keep.txt';
+      beforeAll(async () => {
+        if (!target.plantLink) return;
+        await share.mkdirp('OperatorData', NO_CANCEL);
+        await share.writeStream(`OperatorData/${keep}`, bytesSource('operator data'), NO_CANCEL);
+        await share.mkdirp('MASBackup/real', NO_CANCEL);
+        await share.writeStream('MASBackup/real/manifest.json', bytesSource('{}'), NO_CANCEL);
+        await target.plantLink('MASBackup/20200101T000000Z-5a3b1c', '../OperatorData');
+        await target.plantLink('MASBackup/file-link', `../OperatorData/${keep}`);
+        await target.plantLink('MASBackup/real/inner', '../../OperatorData');
+      });
+      const skipWithoutLinks = (context: { skip(note?: string): void }): void => {
+        if (!target.plantLink) context.skip('this lane cannot plant links on its storage');
+      };
+      const operatorDataIntact = async (): Promise<void> => {
+        expect((await share.list('OperatorData', NO_CANCEL)).map((entry) => entry.name)).toEqual([keep]);
+        expect((await readAll(await share.readStream(`OperatorData/${keep}`, NO_CANCEL))).toString()).toBe('operator data');
+      };
+
+      it('lists a link as a link when the driver always can, and never as a file', async (context) => {
+        skipWithoutLinks(context);
+        const entries = await share.list('MASBackup', NO_CANCEL);
+        const linked = entries.find((entry) => entry.name === '20200101T000000Z-5a3b1c');
+        if (share.capabilities().links === 'always') expect(linked?.kind).toBe('link');
+        else expect(['link', 'directory']).toContain(linked?.kind);
+      });
+
+      it('deleteTree of a link to a folder outside MASBackup never deletes what it points to', async (context) => {
+        skipWithoutLinks(context);
+        await share.deleteTree('MASBackup/20200101T000000Z-5a3b1c', NO_CANCEL).catch((error: unknown) => {
+          // A driver that cannot remove the link itself refuses: a general failure naming the link.
+          expect(error).toMatchObject({ code: 'share', category: 'general' });
+          expect((error as EngineError).message).toMatch(/link/);
+        });
+        await operatorDataIntact();
+      });
+
+      it('deleteTree of a link to a file removes the link, not the file', async (context) => {
+        skipWithoutLinks(context);
+        await share.deleteTree('MASBackup/file-link', NO_CANCEL);
+        expect(await share.stat('MASBackup/file-link', NO_CANCEL)).toBeNull();
+        await operatorDataIntact();
+      });
+
+      it('deleteTree of a real folder holding a link never deletes what the link points to', async (context) => {
+        skipWithoutLinks(context);
+        await share.deleteTree('MASBackup/real', NO_CANCEL).catch((error: unknown) => {
+          expect(error).toMatchObject({ code: 'share', category: 'general' });
+        });
+        await operatorDataIntact();
+      });
     });
 
     it('reports free and total space', async () => {

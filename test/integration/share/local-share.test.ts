@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ describeShareConformance('local folder', async () => {
     share: new LocalShare(root),
     missingFolder: new LocalShare(path.join(root, 'no-such-folder')),
     missingShare: null,
+    plantLink: (linkPath, target) => symlink(target, path.join(root, ...linkPath.split('/'))),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 });

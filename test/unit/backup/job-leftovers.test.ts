@@ -5,7 +5,7 @@ import { backupFormat } from '../../../main/engine/backup/backup-format';
 import { runBackupJob } from '../../../main/engine/backup/backup-job';
 import { LocalShare } from '../../../main/engine/share/local-share';
 import { FaultyShare } from '../../../main/engine/share/wrappers/faulty-share';
-import { FORGING_KEY } from '../../support/share-content';
+import { FORGING_KEY, FORGING_SIGNER } from '../../support/share-content';
 import { makeTempDir } from '../../support/temp-dir';
 
 const clock = { now: () => new Date('2026-11-24T10:00:00Z'), setInterval: () => ({ cancel: () => undefined }) };
@@ -29,7 +29,7 @@ describe('the backup job and the leftovers of dead jobs', () => {
         backupId: '20261124T100000Z-abcdef',
         trigger: 'on-demand',
         sources: [{ name: 'files', kind: 'folder', folder: join(temp.path, 'source') }],
-        sealer: backupFormat.newSealer('20261124T100000Z-abcdef', { mode: 'legacy-key', key: FORGING_KEY }),
+        sealer: backupFormat.newSealer('20261124T100000Z-abcdef', { mode: 'legacy-key', key: FORGING_KEY }, FORGING_SIGNER),
         signal: new AbortController().signal,
         onProgress: () => undefined,
       },

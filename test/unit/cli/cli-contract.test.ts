@@ -11,6 +11,7 @@ describe('infra-backup command line', () => {
     }
     expect(out).toContain('--config-dir');
     expect(out).toContain('--json');
+    expect(out).toContain('--verbose');
   });
 
   it('--version prints the package version', async () => {

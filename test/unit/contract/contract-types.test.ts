@@ -68,6 +68,14 @@ describe('the contract from one source', () => {
     expect(!structural.ok && structural.message).toMatch(/^Invalid request: name: /);
   });
 
+  it('previews only frequencies and retention periods the settings allow, with the settings rule’s words', () => {
+    const retention = parseMethodInput('previewRetention', { retentionDays: 1 });
+    expect(retention).toMatchObject({ ok: false, field: 'retentionDays' });
+    expect(!retention.ok && retention.message).toMatch(/Retention period in days must be from 2 to 14 days/);
+    expect(parseMethodInput('previewFrequency', { frequencyHours: 13 })).toMatchObject({ ok: false, field: 'frequencyHours' });
+    expect(parseMethodInput('previewFrequency', { frequencyHours: 4 })).toMatchObject({ ok: true });
+  });
+
   it('describes every event with the ApiEvent schema', () => {
     const event: ApiEvent = { type: 'alerts-changed', alerts: [] };
     expect(apiEvent.parse(event)).toEqual(event);

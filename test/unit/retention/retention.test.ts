@@ -94,7 +94,9 @@ describe('retention policy', () => {
     expect(planned.keptNewest.map((b) => b.backupId)).toEqual([cLast.backupId, aLast.backupId]);
     expect(planned.toDelete.map((b) => b.backupId)).toEqual([aOld.backupId, cFailedLater.backupId]);
     expect(planned.foreign.map((b) => b.backupId).sort()).toEqual([bOld.backupId, bNewest.backupId].sort());
-    expect(foreignKeys([aOld, bOld, bNewest], ours)).toEqual(new Map([[`certificate ${CERT_B}`, [bOld.backupId, bNewest.backupId]]]));
+    expect(foreignKeys([aOld, bOld, bNewest], ours)).toEqual(
+      new Map([[`unsigned, certificate ${CERT_B}`, [bOld.backupId, bNewest.backupId]]]),
+    );
     const expiries = withExpiry([aOld, aLast, bOld], 7, ours).map((b) => b.expiresAt);
     expect(expiries).toEqual([new Date(Date.parse(aOld.completedAt ?? '') + 7 * DAY).toISOString(), null, null]);
   });
@@ -109,6 +111,32 @@ describe('retention policy', () => {
     });
     expect(planned.toDelete.map((b) => b.backupId)).toEqual([mine.backupId]);
     expect(planned.foreign.map((b) => b.backupId)).toEqual([theirs.backupId, unnamed.backupId]);
+  });
+
+  it('with signing: a backup is ours when our station key signed it; signed by another station, or unsigned since we sign, it is not', () => {
+    const ours: OwnKeys = {
+      thumbprints: new Set([CERT_A]),
+      legacyKeyIds: new Set(),
+      signingKeys: new Set(['OURKEY']),
+      signingSince: '2026-02-01T00:00:00.000Z',
+    };
+    const signedByUs = { ...backup(30), signedBy: 'OURKEY' };
+    // Same certificate, another console (its own station key): two consoles sharing one certificate.
+    const otherConsole = { ...backup(29), signedBy: 'THEIRKEY' };
+    const unsignedOld = backup(60); // before we began signing: judged by its certificate
+    const unsignedForged = backup(20); // dated after we began signing, unsigned: anyone with the .cer could write it
+    const newest = { ...backup(1), signedBy: 'OURKEY' };
+    const planned = plan([signedByUs, otherConsole, unsignedOld, unsignedForged, newest], 7, ours);
+    expect(planned.toDelete.map((b) => b.backupId)).toEqual([unsignedOld.backupId, signedByUs.backupId]);
+    expect(planned.foreign.map((b) => b.backupId)).toEqual([otherConsole.backupId, unsignedForged.backupId]);
+    // A forged unsigned "newest" backup (our public .cer, a late date) never displaces our own newest as the one kept.
+    const forgedNewest = backup(0.1);
+    const onlyOld = { ...backup(20), signedBy: 'OURKEY' };
+    expect(plan([onlyOld, forgedNewest], 7, ours).keptNewest.map((b) => b.backupId)).toEqual([onlyOld.backupId]);
+    expect([...foreignKeys([otherConsole, unsignedForged], ours).keys()]).toEqual([
+      'station key THEIRKEY',
+      `unsigned, certificate ${CERT_A}`,
+    ]);
   });
 
   it('removes .partial folders with no live lock, keeps the live one, and finishes every .deleting folder', () => {
@@ -134,7 +162,7 @@ describe('retention policy', () => {
     expect(preview.toDelete).toHaveLength(3);
     expect(preview.toDelete[0]).toEqual({ backupId: backups[0]?.backupId, completedAt: backups[0]?.completedAt, state: 'Succeeded' });
     expect(preview.keptNewestSuccessful).toBeNull();
-    expect(preview.kept).toEqual([{ backupId: backups[4]?.backupId, reason: expect.stringContaining('does not know') }]);
+    expect(preview.kept).toEqual([{ backupId: backups[4]?.backupId, reason: expect.stringContaining('not provably this console') }]);
   });
 
   it('expiry dates: completion + period; none for the newest successful or a running backup', () => {

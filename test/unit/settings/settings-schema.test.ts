@@ -68,8 +68,7 @@ describe('UNC locations', () => {
   it('FQDN with sub-folders', () => {
     expect(parseUncLocation('\\\\fileserver01.contoso.com\\AzSBackups\\contoso.com\\nyc')).toEqual({
       kind: 'smb',
-      host: 'fileserver01.contoso.com',
-      hostKind: 'dns',
+      address: { kind: 'fqdn', host: 'fileserver01.contoso.com' },
       share: 'AzSBackups',
       folders: ['contoso.com', 'nyc'],
       normalized: '\\\\fileserver01.contoso.com\\AzSBackups\\contoso.com\\nyc',
@@ -79,25 +78,23 @@ describe('UNC locations', () => {
   it('single-label host name and IPv4', () => {
     expect(parseUncLocation('\\\\fileserver01\\backups')).toMatchObject({
       kind: 'smb',
-      host: 'fileserver01',
-      hostKind: 'dns',
+      address: { kind: 'hostname', host: 'fileserver01' },
       share: 'backups',
       folders: [],
     });
-    expect(parseUncLocation('\\\\10.0.0.5\\backups')).toMatchObject({ kind: 'smb', host: '10.0.0.5', hostKind: 'ipv4' });
+    expect(parseUncLocation('\\\\10.0.0.5\\backups')).toMatchObject({ kind: 'smb', address: { kind: 'ipv4', host: '10.0.0.5' } });
   });
 
   it('IPv6 in brackets and in the ipv6-literal.net form', () => {
     expect(parseUncLocation('\\\\[fd00::5]\\b')).toMatchObject({
       kind: 'smb',
-      host: 'fd00::5',
-      hostKind: 'ipv6',
+      address: { kind: 'ipv6', host: 'fd00::5' },
       share: 'b',
       normalized: '\\\\[fd00::5]\\b',
     });
-    expect(parseUncLocation('\\\\fd00--5.ipv6-literal.net\\b')).toMatchObject({ kind: 'smb', host: 'fd00::5', hostKind: 'ipv6' });
-    expect(parseUncLocation('\\\\[2001:db8:0:0:0:0:0:1]\\b')).toMatchObject({ hostKind: 'ipv6' });
-    expect(parseUncLocation('\\\\[::ffff:10.0.0.5]\\b')).toMatchObject({ hostKind: 'ipv6' });
+    expect(parseUncLocation('\\\\fd00--5.ipv6-literal.net\\b')).toMatchObject({ kind: 'smb', address: { kind: 'ipv6', host: 'fd00::5' } });
+    expect(parseUncLocation('\\\\[2001:db8:0:0:0:0:0:1]\\b')).toMatchObject({ address: { kind: 'ipv6' } });
+    expect(parseUncLocation('\\\\[::ffff:10.0.0.5]\\b')).toMatchObject({ address: { kind: 'ipv6' } });
   });
 
   it('invalid hosts are refused with the rule', () => {

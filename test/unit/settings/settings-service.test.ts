@@ -211,29 +211,6 @@ describe('later saves and certificate history', () => {
     failure(() => service.importDocument(document));
     expect(scrubSecrets(`log: ${imported}`)).toBe('log: ***');
   });
-
-  it('lowering retention goes through the confirmation hook', () => {
-    const calls: unknown[] = [];
-    const now = () => clock;
-    const guarded = new SettingsService({
-      store: new SettingsStore({ configDir: dir, secrets, now }),
-      secrets,
-      now,
-      beforeRetentionLowered: (change) => {
-        calls.push(change);
-        if (!change.confirmed)
-          throw new EngineError({ code: 'confirmation-required', field: 'retentionDays', message: 'x', remediation: 'y' });
-      },
-    });
-    guarded.save(firstSave());
-    expect(failure(() => guarded.save({ retentionDays: 3 })).code).toBe('confirmation-required');
-    expect(guarded.view().retentionDays).toBe(7);
-    expect(guarded.save({ retentionDays: 3, confirmRetentionDeletion: true }).retentionDays).toBe(3);
-    expect(calls).toEqual([
-      { fromDays: 7, toDays: 3, confirmed: false },
-      { fromDays: 7, toDays: 3, confirmed: true },
-    ]);
-  });
 });
 
 describe('backwards-compatibility mode', () => {
@@ -295,7 +272,10 @@ describe('export and import', () => {
       isBackupSchedulerEnabled: true,
       backupFrequencyInHours: 12,
       backupRetentionPeriodInDays: 7,
+      // The station's signing public key (made at configuration), for a station that must trust its backups.
+      stationSigningPublicKey: service.view().signingPublicKey,
     });
+    expect(service.view().signingPublicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     const text = JSON.stringify(document);
     for (const encoded of encodingsOf(PASSWORD)) expect(text).not.toContain(encoded);
     expect(text).not.toContain(certA.cerDer.toString('base64').slice(0, 40));

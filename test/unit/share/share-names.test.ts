@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../main/engine/errors';
 import { temporaryNameFor } from '../../../main/engine/share/file-share';
 import { joinSharePath, parentOf, pathComponents } from '../../../main/engine/share/share-path';
-import { parseAccount, parseUncPath } from '../../../main/engine/share/smb-location';
-import { isUncPath, openFileShare } from '../../../main/engine/share/open-share';
+import { parseAccount } from '../../../main/engine/share/smb-account';
+import { openFileShare } from '../../../main/engine/share/open-share';
 
 describe('share-relative paths', () => {
   it('splits on / and ignores empty components', () => {
@@ -42,19 +42,6 @@ describe('share-relative paths', () => {
 });
 
 describe('UNC paths and accounts', () => {
-  it('parses \\\\host\\share\\folder and //host/share/folder', () => {
-    expect(parseUncPath('\\\\nas01\\backup\\Stamp 1\\a;b')).toEqual({ host: 'nas01', share: 'backup', folder: 'Stamp 1/a;b' });
-    expect(parseUncPath('//10.0.0.5/backup')).toEqual({ host: '10.0.0.5', share: 'backup', folder: '' });
-    expect(isUncPath('\\\\x\\y')).toBe(true);
-    expect(isUncPath('/srv/backups')).toBe(false);
-  });
-
-  it('refuses malformed UNC paths', () => {
-    for (const bad of ['nas01\\backup', '\\\\nas01', '\\\\bad host\\share', '\\\\nas\\sh*re']) {
-      expect(() => parseUncPath(bad)).toThrow(EngineError);
-    }
-  });
-
   it('splits DOMAIN\\user and user@domain', () => {
     expect(parseAccount('CONTOSO\\backup')).toEqual({ username: 'backup', domain: 'CONTOSO' });
     expect(parseAccount('backup@contoso.local')).toEqual({ username: 'backup', domain: 'contoso.local' });
@@ -72,6 +59,13 @@ describe('UNC paths and accounts', () => {
     expect(windows.describe()).toBe('\\\\nas\\share\\f');
     expect(openFileShare({ location: '/srv/backups', ...credentials }).kind).toBe('local');
     expect(() => openFileShare({ location: 'relative/dir', ...credentials })).toThrow(EngineError);
+    // The one parser: what the settings refuse, the drivers refuse with the same words.
+    expect(() => openFileShare({ location: '//nas/share', ...credentials })).toThrow(/backslashes/);
+    expect(openFileShare({ location: '\\\\[FD00::5]\\share', ...credentials }).describe()).toBe('\\\\[fd00::5]\\share');
+    expect(openFileShare({ location: '\\\\fd00--5.ipv6-literal.net\\share', ...credentials }).capabilities().server).toEqual({
+      address: { kind: 'ipv6', host: 'fd00::5' },
+      port: 445,
+    });
     const share = openFileShare({ location: '\\\\nas\\share\\f', smbPort: 4455, ...credentials });
     expect(share.describe()).toBe('\\\\nas\\share\\f (port 4455)');
     // Logging the share object never shows the password.

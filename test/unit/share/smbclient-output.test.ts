@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListing, parseSpaceFooter } from '../../../main/engine/share/smb-share';
+import { parseListing, parseSmbclientDate, parseSpaceFooter } from '../../../main/engine/share/smb-share';
 import { quoteArgument, smbclientArguments, splitSegments, type SmbEndpoint } from '../../../main/engine/share/smbclient-runner';
 
 const LISTING = [
@@ -22,7 +22,25 @@ describe('smbclient output parsing', () => {
       { name: 'name with  spaces A', kind: 'file', size: 3000000, path: 'dir/name with  spaces A' },
       { name: 'x 5', kind: 'file', size: 12, path: 'dir/x 5' },
     ]);
-    expect(entries[3]?.modifiedAt?.getDate()).toBe(4);
+    expect(entries[3]?.modifiedAt?.toISOString()).toBe('2026-11-04T09:08:07.000Z');
+  });
+
+  it('lists a reparse point (r: symbolic link, junction) as a link, as Windows servers mark them', () => {
+    const listing = [
+      '  junction                            Dr       0  Tue Nov 24 19:28:28 2026',
+      '  file-link                           Ar       0  Tue Nov 24 19:28:28 2026',
+      '  plain                               A       12  Tue Nov 24 19:28:28 2026',
+    ].join('\n');
+    expect(parseListing(listing, '').map(({ name, kind, size }) => ({ name, kind, size }))).toEqual([
+      { name: 'junction', kind: 'link', size: 0 },
+      { name: 'file-link', kind: 'link', size: 0 },
+      { name: 'plain', kind: 'file', size: 12 },
+    ]);
+  });
+
+  it('reads dates as UTC (smbclient runs with TZ=UTC)', () => {
+    expect(parseSmbclientDate('Sun Feb  3 04:05:06 2002')?.toISOString()).toBe('2002-02-03T04:05:06.000Z');
+    expect(parseSmbclientDate('not a date')).toBeNull();
   });
 
   it('reads the free-space footer', () => {
@@ -63,6 +81,7 @@ describe('smbclient output parsing', () => {
       domain: 'D',
       password: 'pw-secret',
       timeoutSeconds: 20,
+      deadlines: { operationMs: 60_000, stallMs: 60_000 },
       encryption: 'desired',
       smbclientPath: 'smbclient',
       spawn: () => {

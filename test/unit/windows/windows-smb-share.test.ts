@@ -10,7 +10,7 @@ import type { Win32Net } from '../../../main/engine/share/windows-smb/win32-net'
 import { categoryOfWin32Code, CREDENTIAL_CONFLICT_REMEDIATION } from '../../../main/engine/share/windows-smb/win32-share-errors';
 import { windowsUncNames } from '../../../main/engine/share/windows-smb/windows-unc';
 import { WindowsSmbShare } from '../../../main/engine/share/windows-smb/windows-smb-share';
-import { parseUncPath } from '../../../main/engine/share/smb-location';
+import { parseUncLocation } from '../../../common/unc-location';
 import { makeTempDir } from '../../support/temp-dir';
 
 const REMOTE = '\\\\fs01.contoso.com\\Backups';
@@ -129,6 +129,42 @@ describe('Windows share driver: connect → work → disconnect', () => {
     expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
   });
 
+  it('a cancel during a slow connect rejects at once; close waits for the connect and disconnects it', async () => {
+    let open = () => undefined as void;
+    net.addGate = new Promise<void>((resolve) => (open = resolve));
+    const share = openShare();
+    const cancel = new AbortController();
+    const listing = share.list('MASBackup', cancel.signal);
+    cancel.abort();
+    expect((await failureOf(listing)).code).toBe('cancelled');
+    expect(net.calls).toEqual([`add ${REMOTE} ${USER} <password>`]);
+    const closing = share.close();
+    open();
+    await closing;
+    expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
+  });
+
+  it('a transfer cancelled through its signal disconnects at close', async () => {
+    const share = openShare();
+    const cancel = new AbortController();
+    const source = new Readable({ read() {} });
+    const writing = share.writeStream('big.bin', source, cancel.signal);
+    source.push(Buffer.alloc(1024));
+    await share.stat('', signal);
+    cancel.abort();
+    expect((await failureOf(writing)).code).toBe('cancelled');
+    expect(await share.list('', signal)).toEqual([]);
+    await share.close();
+    expect(net.calls).toEqual([...CONNECT, DISCONNECT]);
+  });
+
+  it('connect reports the account Windows confirmed', async () => {
+    net.userReported = 'contoso\\BACKUPUSER';
+    const share = openShare();
+    expect(await share.connect(signal)).toEqual({ dialect: null, encrypted: false, account: 'contoso\\BACKUPUSER' });
+    await share.close();
+  });
+
   it('retries a disconnect that found open files with force, and reports a disconnect that still fails', async () => {
     const share = openShare();
     await share.stat('x', signal);
@@ -231,11 +267,16 @@ describe('accounts and UNC names as Windows sees them', () => {
   });
 
   it('connects to exactly \\\\server\\share and writes IPv6 hosts as ipv6-literal.net names', () => {
-    expect(windowsUncNames(parseUncPath('\\\\fs01\\Backups\\contoso\\nyc'))).toEqual({
+    const smb = (unc: string) => {
+      const location = parseUncLocation(unc);
+      if (location.kind !== 'smb') throw new Error('not a UNC path');
+      return location;
+    };
+    expect(windowsUncNames(smb('\\\\fs01\\Backups\\contoso\\nyc'))).toEqual({
       remote: '\\\\fs01\\Backups',
       folder: '\\\\fs01\\Backups\\contoso\\nyc',
     });
-    expect(windowsUncNames(parseUncPath('//10.0.0.5/b'))).toEqual({ remote: '\\\\10.0.0.5\\b', folder: '\\\\10.0.0.5\\b' });
-    expect(windowsUncNames(parseUncPath('\\\\[fd00::5]\\b\\f')).folder).toBe('\\\\fd00--5.ipv6-literal.net\\b\\f');
+    expect(windowsUncNames(smb('\\\\10.0.0.5\\b'))).toEqual({ remote: '\\\\10.0.0.5\\b', folder: '\\\\10.0.0.5\\b' });
+    expect(windowsUncNames(smb('\\\\[fd00::5]\\b\\f')).folder).toBe('\\\\fd00--5.ipv6-literal.net\\b\\f');
   });
 });

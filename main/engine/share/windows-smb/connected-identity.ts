@@ -1,4 +1,4 @@
-import { parseAccount } from '../smb-location';
+import { parseAccount } from '../smb-account';
 
 /**
  * Whether the user name Windows reports for a connection (WNetGetUserW) is

@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream';
 import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from '../file-share';
 import { registerSecret } from '../../redact';
-import { throwIfAborted } from '../abort';
+import { throwIfAborted, whenAborted } from '../abort';
 import { LocalShare } from '../local-share';
 import { shareError } from '../share-errors';
 import { isSameAccount } from './connected-identity';
@@ -38,8 +38,8 @@ export class WindowsSmbShare implements FileShare {
   private readonly options: Omit<WindowsSmbShareOptions, 'password'>;
   /** A private field: never shown by util.inspect or JSON.stringify of the driver. */
   readonly #password: string;
-  /** The connection in progress or made; null when none is held. */
-  private connection: Promise<void> | null = null;
+  /** The connection in progress or made (resolving to the account Windows confirmed); null when none is held. */
+  private connection: Promise<string> | null = null;
 
   constructor({ password, ...options }: WindowsSmbShareOptions) {
     registerSecret(password);
@@ -59,8 +59,8 @@ export class WindowsSmbShare implements FileShare {
   }
 
   async connect(signal: AbortSignal): Promise<ShareSession> {
-    await this.connected(signal);
-    return { dialect: null, encrypted: false, account: this.options.username };
+    const account = await this.connected(signal);
+    return { dialect: null, encrypted: false, account };
   }
 
   async stat(path: string, signal: AbortSignal): Promise<ShareEntry | null> {
@@ -126,7 +126,13 @@ export class WindowsSmbShare implements FileShare {
     await this.disconnect();
   }
 
-  private connected(signal: AbortSignal): Promise<void> {
+  /**
+   * The connection, made on first use. A cancel does not wait for a connect
+   * that Windows is still trying (it can take the network's timeout): the
+   * operation rejects at once, the connect goes on, and close() waits for it
+   * and disconnects it.
+   */
+  private async connected(signal: AbortSignal): Promise<string> {
     throwIfAborted(signal);
     if (!this.connection) {
       const attempt = this.addConnection();
@@ -136,10 +142,15 @@ export class WindowsSmbShare implements FileShare {
         if (this.connection === attempt) this.connection = null;
       });
     }
-    return this.connection;
+    const aborted = whenAborted(signal);
+    try {
+      return await Promise.race([this.connection, aborted.promise]);
+    } finally {
+      aborted.dispose();
+    }
   }
 
-  private async addConnection(): Promise<void> {
+  private async addConnection(): Promise<string> {
     const { net, remote, username } = this.options;
     const code = await net.addConnection(remote, username, this.#password);
     if (code !== WIN32.success) throw win32ShareError(code, `Connecting to ${remote} as ${username}`);
@@ -155,6 +166,7 @@ export class WindowsSmbShare implements FileShare {
         `WNetGetUserW reported ${identity.user}`,
       );
     }
+    return identity.user;
   }
 
   private async disconnect(): Promise<void> {

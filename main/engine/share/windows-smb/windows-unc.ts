@@ -1,20 +1,17 @@
-import type { UncLocation } from '../smb-location';
+import type { HostAddress } from '../../../../common/host-address';
 
 /**
  * The UNC names Windows uses for a parsed location. An IPv6 host cannot be
  * written in brackets in a UNC path; Windows reads it from the reserved
  * `ipv6-literal.net` name instead (':' → '-', a zone '%' → 's').
  */
-export function windowsUncNames(location: UncLocation): { remote: string; folder: string } {
-  const host = /^\[.*\]$/.test(location.host) || location.host.includes(':') ? ipv6LiteralName(location.host) : location.host;
+export function windowsUncNames(location: { address: HostAddress; share: string; folders: string[] }): { remote: string; folder: string } {
+  const host = location.address.kind === 'ipv6' ? ipv6LiteralName(location.address.host) : location.address.host;
   const remote = `\\\\${host}\\${location.share}`;
-  const folder = location.folder ? `${remote}\\${location.folder.split('/').join('\\')}` : remote;
+  const folder = location.folders.length ? `${remote}\\${location.folders.join('\\')}` : remote;
   return { remote, folder };
 }
 
-function ipv6LiteralName(host: string): string {
-  return `${host
-    .replace(/^\[|\]$/g, '')
-    .replace(/:/g, '-')
-    .replace(/%/g, 's')}.ipv6-literal.net`;
+function ipv6LiteralName(address: string): string {
+  return `${address.replace(/:/g, '-').replace(/%/g, 's')}.ipv6-literal.net`;
 }

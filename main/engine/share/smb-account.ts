@@ -1,45 +1,9 @@
 /**
- * Parsing of what the operator types: a UNC path (`\\host\share\folder`) and
- * an account (`user`, `DOMAIN\user` or `user@domain`).
+ * The account the operator types (`user`, `DOMAIN\\user` or `user@domain`),
+ * split for smbclient's auth file. (The location is parsed by
+ * common/unc-location.ts, once, for every driver.)
  */
 import { invalidInput } from '../errors';
-import { assertValidName } from './share-path';
-
-export interface UncLocation {
-  host: string;
-  share: string;
-  /** Share-relative folder, '/'-separated ('' for the share root). */
-  folder: string;
-}
-
-/** Accepts `\\host\share[\folder…]` and `//host/share[/folder…]`. */
-export function parseUncPath(unc: string, field = 'location'): UncLocation {
-  const trimmed = unc.trim();
-  if (!/^(\\\\|\/\/)/.test(trimmed)) {
-    throw invalidInput(
-      field,
-      'A file share path starts with \\\\ (for example \\\\server\\share\\folder).',
-      'Enter the path as \\\\server\\share\\folder.',
-    );
-  }
-  const parts = trimmed
-    .slice(2)
-    .split(/[\\/]+/)
-    .filter((part) => part.length > 0);
-  const [host, share, ...folder] = parts;
-  if (!host || !share) {
-    throw invalidInput(
-      field,
-      'The file share path needs a server and a share name (\\\\server\\share).',
-      'Enter the path as \\\\server\\share\\folder.',
-    );
-  }
-  if (!/^[A-Za-z0-9.\-_[\]:]+$/.test(host)) {
-    throw invalidInput(field, `"${host}" is not a valid server name or address.`, 'Use a host name, an IPv4 address or an IPv6 address.');
-  }
-  for (const name of [share, ...folder]) assertValidName(name, field);
-  return { host, share, folder: folder.join('/') };
-}
 
 export interface SmbAccount {
   username: string;

@@ -1,0 +1,217 @@
+/**
+ * Nothing hangs, nothing is held forever (issue 17): a share operation ends
+ * with the right category when the server dies or stops answering, a slow
+ * producer is not mistaken for a stalled server, and no smbclient outlives
+ * the console that started it. Against a real smbd; liveness is bounded by
+ * the test timeout, never asserted by timing.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
+import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
+import { eventually, smbclientsOf, startShareConsole } from '../../support/console-process';
+import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
+import { cli } from '../../support/cli';
+import { startSamba, type SambaServer } from '../../support/samba';
+import { makeTempDir } from '../../support/temp-dir';
+import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
+import { expectShareError } from './conformance';
+
+describe('share operations end when the server goes away', () => {
+  // A fresh server per test: each one kills or stops it.
+  let server: SambaServer;
+  beforeEach(async () => {
+    server = await startSamba();
+  });
+  afterEach(async () => server?.stop());
+
+  const options = (overrides: Partial<SmbShareOptions> = {}): SmbShareOptions => ({
+    address: server.address,
+    port: server.port,
+    share: server.shareName,
+    username: server.username,
+    password: server.password,
+    ...overrides,
+  });
+
+  /** A source that keeps producing until the test's event happens; then `onBytes` is told. */
+  function endlessSource(onBytes: (total: number) => void, delayMs = 0): Readable {
+    let total = 0;
+    return new Readable({
+      read() {
+        const push = (): void => {
+          total += 1 << 20;
+          onBytes(total);
+          this.push(Buffer.alloc(1 << 20, 3));
+        };
+        if (delayMs) setTimeout(push, delayMs);
+        else push();
+      },
+    });
+  }
+
+  it('smbd killed mid-upload: the write rejects with connectivity', async () => {
+    const share = new SmbShare(options());
+    let killed = false;
+    const source = endlessSource((total) => {
+      if (total >= 32 << 20 && !killed) {
+        killed = true;
+        void server.signal('SIGKILL', { daemon: true });
+      }
+    });
+    await expectShareError(share.writeStream('killed.bin', source, NO_CANCEL), 'connectivity');
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('smbd stops answering mid-upload: the write rejects with connectivity once the transfer has stalled', async () => {
+    const share = new SmbShare(options({ deadlines: { stallMs: 2_000, operationMs: 5_000 } }));
+    let stopped = false;
+    const source = endlessSource((total) => {
+      if (total >= 32 << 20 && !stopped) {
+        stopped = true;
+        void server.signal('SIGSTOP', { daemon: true });
+      }
+    });
+    const error = await expectShareError(share.writeStream('stalled.bin', source, NO_CANCEL), 'connectivity');
+    expect(error.message).toMatch(/did not answer in time/);
+  });
+
+  it('a small operation against a server that stopped answering ends at its deadline with connectivity', async () => {
+    await server.signal('SIGSTOP', { daemon: true });
+    const share = new SmbShare(options({ deadlines: { operationMs: 2_000 } }));
+    const error = await expectShareError(share.list('', NO_CANCEL), 'connectivity');
+    expect(error.message).toMatch(/did not answer in time/);
+  });
+
+  it('a slow producer is not a stalled server: pauses longer than the stall bound do not fail the write', async () => {
+    const share = new SmbShare(options({ deadlines: { stallMs: 300 } }));
+    let produced = 0;
+    const slow = Readable.from(
+      (async function* () {
+        for (let piece = 0; piece < 4; piece++) {
+          // Our side is the slow one here: four pauses, each several stall bounds long.
+          await new Promise((resolve) => setTimeout(resolve, 1_200));
+          produced += 1 << 16;
+          yield Buffer.alloc(1 << 16, piece);
+        }
+      })(),
+    );
+    await expect(share.writeStream('slow-producer.bin', slow, NO_CANCEL)).resolves.toEqual({ bytes: 4 << 16 });
+    expect(produced).toBe(4 << 16);
+  });
+});
+
+describe('no smbclient outlives the console (SIGKILL)', () => {
+  let server: SambaServer;
+  let work: string;
+  const started: number[] = [];
+  beforeAll(async () => {
+    server = await startSamba();
+    work = await mkdtemp(path.join(os.tmpdir(), 'ibc-console-kill-'));
+  });
+  afterAll(async () => {
+    // Only if a test failed: end what it left running.
+    for (const pid of started) for (const child of await smbclientsOf(pid)) process.kill(child, 'SIGKILL');
+    await server?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const shareOptions = (): SmbShareOptions => ({
+    address: server.address,
+    port: server.port,
+    share: server.shareName,
+    username: server.username,
+    password: server.password,
+  });
+
+  async function killConsoleAndCheck(consolePid: number): Promise<void> {
+    const children = await smbclientsOf(consolePid);
+    expect(children.length).toBeGreaterThan(0);
+    process.kill(consolePid, 'SIGKILL');
+    await eventually(async () => (await smbclientsOf(consolePid)).length === 0, 'every smbclient of the killed console ended');
+    await eventually(async () => (await server.openFiles()).length === 0, 'the server released the handles');
+  }
+
+  it('mid-upload', async () => {
+    const console_ = startShareConsole({ mode: 'upload', share: shareOptions() });
+    started.push(console_.pid!);
+    const uploading = async (): Promise<boolean> => {
+      for (const name of await readdir(server.shareDir)) {
+        if (name.includes('slow.bin') && (await stat(path.join(server.shareDir, name))).size > 0) return true;
+      }
+      return false;
+    };
+    await eventually(uploading, 'the upload under way');
+    await killConsoleAndCheck(console_.pid!);
+  });
+
+  it('between smbclient opening the remote file and opening the upload FIFO', async () => {
+    const fifo = path.join(work, 'never-written');
+    execFileSync('mkfifo', [fifo]);
+    const console_ = startShareConsole({ mode: 'fifo-window', share: shareOptions(), fifo, remote: 'window.bin' });
+    started.push(console_.pid!);
+    await eventually(
+      async () => (await server.openFiles()).some((line) => line.includes('window.bin')),
+      'smbclient holding window.bin open',
+    );
+    await killConsoleAndCheck(console_.pid!);
+  });
+});
+
+describe('the CLI when smbd dies during a backup', () => {
+  let server: SambaServer;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let config: string;
+  beforeAll(async () => {
+    server = await startSamba();
+    temp = await makeTempDir();
+    config = path.join(temp.path, 'config');
+    const source = path.join(temp.path, 'source');
+    await makeSourceTree(source, 300 * 1024 * 1024);
+    const cer = path.join(temp.path, 'backup.cer');
+    await writeFile(cer, testCertificate().cerDer);
+    const args = [
+      '--config-dir',
+      config,
+      'config',
+      'set',
+      '--path',
+      server.uncPath,
+      '--username',
+      `${server.workgroup}\\${server.username}`,
+    ];
+    const set = await cli([...args, '--password-stdin', '--smb-port', String(server.port), '--cert', cer], server.password);
+    expect(set.code, set.err).toBe(0);
+    expect((await cli(['--config-dir', config, 'sources', 'add', 'files', '--folder', source])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await temp?.remove();
+  });
+
+  it('backup start --wait ends with the connectivity category instead of hanging', async () => {
+    const run = spawn(process.execPath, [BUILT_CLI, '--json', '--config-dir', config, 'backup', 'start', '--wait'], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    run.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    run.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
+    const uploading = async (): Promise<boolean> => {
+      const names = await readdir(path.join(server.shareDir, 'MASBackup')).catch(() => [] as string[]);
+      for (const name of names.filter((entry) => entry.endsWith('.partial'))) {
+        if ((await readdir(path.join(server.shareDir, 'MASBackup', name))).length > 0) return true;
+      }
+      return false;
+    };
+    await eventually(uploading, 'the upload under way');
+    await server.signal('SIGKILL', { daemon: true });
+    expect(await exited, output).toBe(3);
+    expect(output).toMatch(/"category":\s*"connectivity"/);
+  });
+});
