@@ -13,6 +13,7 @@
  * the catalog cache (catalog-cache.ts) and a listing costs one `list` plus one
  * read per backup it has not seen.
  */
+import pLimit from 'p-limit';
 import type { BackupDetail, BackupSummary } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
 import { throwIfAborted } from '../share/abort';
@@ -31,6 +32,8 @@ export const MANIFEST_BYTES_LIMIT = 256 * 1024;
  * console that lost its cache reads all of its own at once.
  */
 export const LISTING_LIMIT = 200;
+/** Manifests read at once by one listing. */
+const MANIFEST_READS_AT_ONCE = 4;
 /** How far a backup id's time may be from its manifest's createdAt (the id is made from it, to the second). */
 const ID_TIME_TOLERANCE_MS = 60_000;
 
@@ -185,26 +188,34 @@ export async function catalogOf(
 
   // Newest first: when over the limit, the backups an operator is likeliest to need are read first.
   candidates.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
-  let reads = 0;
+  const modifiedAt = (entry: ShareEntry): number | null => entry.modifiedAt?.getTime() ?? null;
+  const cached = (entry: ShareEntry): Verdict | undefined => {
+    const verdict = known.get(entry.name);
+    return verdict && verdict.modifiedAt === modifiedAt(entry) ? verdict : undefined;
+  };
+  const toRead = candidates.filter((entry) => !cached(entry)).slice(0, LISTING_LIMIT);
+  // A few at a time: each read is a round trip (a session of its own) that mostly waits.
+  const limit = pLimit(MANIFEST_READS_AT_ONCE);
+  const judged = new Map(
+    await Promise.all(
+      toRead.map((entry) => limit(async () => [entry.name, await judgeFolder(share, format, entry.name, options.signal)] as const)),
+    ),
+  );
+
   for (const entry of candidates) {
-    const modifiedAt = entry.modifiedAt?.getTime() ?? null;
-    let verdict = known.get(entry.name);
-    if (verdict && verdict.modifiedAt !== modifiedAt) verdict = undefined;
+    let verdict = cached(entry);
     if (!verdict) {
-      if (reads >= LISTING_LIMIT) {
+      const found = judged.get(entry.name);
+      if (!found) {
         addUnknown(entry, `not examined yet: more than ${LISTING_LIMIT} new folders in one listing`);
         continue;
       }
-      reads++;
-      const judged = await judgeFolder(share, format, entry.name, options.signal);
-      verdict =
-        'record' in judged
-          ? { modifiedAt, record: judged.record }
-          : modifiedAt === null
-            ? undefined
-            : { modifiedAt, problem: judged.problem };
-      if (!verdict) {
-        addUnknown(entry, 'problem' in judged ? judged.problem : '');
+      const time = modifiedAt(entry);
+      if ('record' in found) verdict = { modifiedAt: time, record: found.record };
+      else if (time !== null) verdict = { modifiedAt: time, problem: found.problem };
+      else {
+        // Without a modification time a verdict cannot be checked later: judged again next time.
+        addUnknown(entry, found.problem);
         continue;
       }
     }

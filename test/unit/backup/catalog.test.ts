@@ -1,5 +1,6 @@
 import { mkdir, readFile, stat, symlink, truncate, utimes, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupFormat } from '../../../main/engine/backup/backup-format';
 import {
@@ -166,8 +167,15 @@ describe('the catalog over a real folder', () => {
     const metered: FileShare = Object.create(share) as FileShare;
     metered.readStream = async (path, signal) => {
       const stream = await share.readStream(path, signal);
-      stream.on('data', (chunk: Buffer) => (handedOut += chunk.length));
-      return stream;
+      // Counted as the reader takes it (a 'data' listener would make the stream flow on its own).
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          handedOut += chunk.length;
+          done(null, chunk);
+        },
+      });
+      stream.once('error', (error) => counter.destroy(error));
+      return stream.pipe(counter);
     };
     const listing = await listCatalog(metered, backupFormat, { signal: NO_CANCEL });
     expect(listing.unknown).toEqual([expect.objectContaining({ name: id, problem: 'manifest.json is larger than 256 KiB' })]);
