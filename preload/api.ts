@@ -137,6 +137,12 @@ export type RestoreResult = Output<typeof views.restoreResult>;
 
 export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
+// ───────────────────────────── prune ─────────────────────────────
+
+export type PruneInput = Input<typeof inputs.pruneInput>;
+export type PruneItem = Output<typeof views.pruneItem>;
+export type PruneResult = Output<typeof views.pruneResult>;
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export type RetentionPreview = Output<typeof views.retentionPreview>;
@@ -236,6 +242,7 @@ export const API_METHODS = [
   'verifyBackup',
   'restoreBackup',
   'checkRecoveryKey',
+  'pruneExternalStore',
   'previewRetention',
   'getSchedule',
   'setAutomaticBackups',

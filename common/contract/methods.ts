@@ -45,6 +45,7 @@ export const API_CONTRACT = {
   verifyBackup: method(input.verifyInput, view.verifyResult),
   restoreBackup: method(input.restoreInput, view.restoreResult),
   checkRecoveryKey: method(input.checkRecoveryKeyInput, view.recoveryKeyCheck),
+  pruneExternalStore: method(input.pruneInput, view.pruneResult),
 
   // retention & schedule
   previewRetention: method(input.retentionDaysInput, view.retentionPreview),

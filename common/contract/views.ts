@@ -227,6 +227,29 @@ export const recoveryKeyCheck = z.strictObject({
   detail: z.string(),
 });
 
+// ───────────────────────────── prune ─────────────────────────────
+
+/** One entry under MASBackup\ that is not a complete backup, and what prune does (or would do) with it. */
+export const pruneItem = z.strictObject({
+  /** Its name under MASBackup\, as the share reports it (escape it before printing). */
+  name: z.string(),
+  /** partial: an unfinished backup; deleting: a deletion that did not finish; temporary: a write that never finished; lock: the share lock's files; unknown: anything else. */
+  kind: z.enum(['partial', 'deleting', 'temporary', 'lock', 'unknown']),
+  /** What it is, in the operator's words. */
+  reason: z.string(),
+  /** DryRun: would-remove or kept. Default: removed, kept or failed. */
+  action: z.enum(['would-remove', 'removed', 'kept', 'failed']),
+  /** Why it is kept, or why removing it failed. */
+  detail: z.string().optional(),
+});
+
+export const pruneResult = z.strictObject({
+  operation: z.enum(['DryRun', 'Default']),
+  items: z.array(pruneItem),
+  /** Entries this run did not examine (one listing looks at a bounded number): run prune again for them. */
+  notExamined: z.number(),
+});
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export const retentionPreview = z.strictObject({

@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
 import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
+import { registerPruneCommand } from './commands/prune';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
@@ -21,6 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerConfigCommands(program, ctx);
   registerOperationCommands(program, ctx);
+  registerPruneCommand(program, ctx);
   registerKeyCommands(program, ctx);
   registerHostCommands(program, ctx);
   for (const command of program.commands) {

@@ -14,6 +14,9 @@ import { stationSources, type StationSources } from './sources/station-sources';
 import { systemClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
+import { catalogCacheFor } from './backup/catalog-cache';
+import { pruneExternalStore } from './retention/prune';
+import { withConfiguredShare } from './context';
 import type { BackupSummary } from '../../preload/api';
 import { Automation } from './automation';
 import { lineNotifier, type Notifier } from './alerts';
@@ -134,6 +137,18 @@ export function createEngine(deps: EngineDeps): Engine {
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
     checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
+    pruneExternalStore: (input) =>
+      withConfiguredShare(ctx, (share) =>
+        pruneExternalStore(
+          {
+            share,
+            format: backupFormat,
+            clock,
+            cache: catalogCacheFor(ctx.configDir, settings.service.stored(), (reason) => logger.warn(reason)),
+          },
+          input,
+        ),
+      ),
     ...scheduleMethods(ctx, automation),
     ...timelineMethods(automation),
   };

@@ -20,7 +20,7 @@ import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineCon
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
 import { detailOf, listCatalog, listingSummaries, readBackup, summaryOf } from './catalog';
-import { fileCatalogCache } from './catalog-cache';
+import { catalogCacheFor } from './catalog-cache';
 import { NO_CANCEL } from '../share/abort';
 import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
@@ -249,7 +249,7 @@ export class BackupManager {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
       const settings = ctx.settings.service.stored();
-      const cache = fileCatalogCache(ctx.configDir, `${settings.location}|${settings.smbPort}`, (reason) => ctx.logger.warn(reason));
+      const cache = catalogCacheFor(ctx.configDir, settings, (reason) => ctx.logger.warn(reason));
       const listing = await listCatalog(share, format, { cache, signal: NO_CANCEL });
       if (listing.overLimit > 0)
         ctx.logger.warn(

@@ -77,3 +77,12 @@ export function fileCatalogCache(configDir: string, location: string, onProblem?
     },
   };
 }
+
+/** The cache of the configured location: its UNC path and port name what is listed. */
+export function catalogCacheFor(
+  configDir: string,
+  settings: { location: string; smbPort: number },
+  onProblem?: (reason: string) => void,
+): CatalogCache {
+  return fileCatalogCache(configDir, `${settings.location}|${settings.smbPort}`, onProblem);
+}

@@ -44,6 +44,8 @@ export type BackupRecord = Omit<BackupSummary, 'expiresAt' | 'problem'> & { stat
 export interface UnknownEntry {
   name: string;
   problem: string;
+  /** A folder named as a backup whose manifest this listing did not read (over the limit): it may well be a backup. */
+  notExamined?: true;
   /** From the name when it carries a backup id's time, else the server's modification time. */
   createdAt: string;
 }
@@ -179,9 +181,15 @@ export async function catalogOf(
   };
   const known = options.cache?.load() ?? new Map<string, Verdict>();
   const verdicts = new Map<string, Verdict>();
-  const addUnknown = (entry: ShareEntry, problem: string): void => {
+  const addUnknown = (entry: ShareEntry, problem: string, notExamined = false): void => {
     if (listing.unknown.length >= LISTING_LIMIT) listing.overLimit++;
-    else listing.unknown.push({ name: entry.name, problem, createdAt: backupIdTime(entry.name) ?? timeOf(entry) });
+    else
+      listing.unknown.push({
+        name: entry.name,
+        problem,
+        createdAt: backupIdTime(entry.name) ?? timeOf(entry),
+        ...(notExamined ? { notExamined: true as const } : {}),
+      });
   };
   for (const { entry, problem } of contents.unknown) addUnknown(entry, problem);
   const candidates = contents.candidates;
@@ -207,7 +215,7 @@ export async function catalogOf(
     if (!verdict) {
       const found = judged.get(entry.name);
       if (!found) {
-        addUnknown(entry, `not examined yet: more than ${LISTING_LIMIT} new folders in one listing`);
+        addUnknown(entry, `not examined yet: more than ${LISTING_LIMIT} new folders in one listing`, true);
         continue;
       }
       const time = modifiedAt(entry);
