@@ -105,14 +105,20 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 // ───────────────────────────── backups ─────────────────────────────
 
 /**
+ * How a backup stands. Succeeded, PartialSucceeded and Failed are kept on the
+ * share; Cancelled (the operator or a stopping console cancelled the job) is an
+ * outcome of its own in the history and the job's result: nothing of it is kept.
  * `Unknown` is not a backup: an entry under `MASBackup\` that the console does
  * not recognise as one (a link, a file, a folder without a readable manifest or
  * whose manifest names another backup — docs/BACKUP-FORMAT.md, "What is a
  * backup"). It is listed so the operator sees it, with `problem` saying why;
  * retention never deletes it, prune only with the operator's confirmation.
  */
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Unknown'] as const;
+export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled', 'Unknown'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
+/** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
+export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 export type BackupTrigger = Output<typeof views.backupTrigger>;
 
 export type ComponentStatus = Output<typeof views.componentStatus>;
@@ -142,12 +148,17 @@ export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 export type PruneInput = Input<typeof inputs.pruneInput>;
 export type PruneItem = Output<typeof views.pruneItem>;
 export type PruneResult = Output<typeof views.pruneResult>;
+export type OperationProgress = Output<typeof views.operationProgress>;
 
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export type RetentionPreview = Output<typeof views.retentionPreview>;
 
 export type ScheduleView = Output<typeof views.scheduleView>;
+
+export type RunOutcome = Output<typeof views.runOutcome>;
+
+export type LastRuns = Output<typeof views.lastRuns>;
 
 // ───────────────────────────── timeline, alerts ─────────────────────────────
 
@@ -243,8 +254,10 @@ export const API_METHODS = [
   'restoreBackup',
   'checkRecoveryKey',
   'pruneExternalStore',
+  'cancelOperation',
   'previewRetention',
   'getSchedule',
+  'getLastRuns',
   'setAutomaticBackups',
   'previewFrequency',
   'getTimeline',
@@ -276,6 +289,8 @@ export interface PickedFile {
 /** Desktop-only facilities the preload adds: native dialogs run in main, which reads/writes the file. */
 export const IPC_PICK_FILE_CHANNEL = 'ibc:pick-file';
 export const IPC_SAVE_FILE_CHANNEL = 'ibc:save-file';
+/** The folder a restore writes into: main shows the dialog and returns the chosen path (null when cancelled). */
+export const IPC_PICK_FOLDER_CHANNEL = 'ibc:pick-folder';
 export type PickFileKind = 'certificate' | 'pfx';
 
 /** What the preload exposes as `window.backupConsole`: the typed API only, never raw ipcRenderer. */
@@ -284,4 +299,5 @@ export interface PreloadBridge {
   onEvent(listener: (event: ApiEvent) => void): () => void;
   pickFile(kind: PickFileKind): Promise<ApiResult<PickedFile | null>>;
   saveFile(suggestedName: string, base64: string): Promise<ApiResult<boolean>>;
+  pickFolder(): Promise<ApiResult<string | null>>;
 }

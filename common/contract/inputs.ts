@@ -74,10 +74,17 @@ export const recoveryKeyInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('legacy-key'), keyBase64: text(1024) }),
 ]);
 
+/**
+ * Chosen by the caller for a long operation (verify, restore): its progress
+ * events carry it, and cancelOperation names it, before the call returns.
+ */
+const operationId = z.string().min(1).max(64);
+
 export const verifyInput = z.strictObject({
   backupId,
   /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
   key: recoveryKeyInput.optional(),
+  operationId: operationId.optional(),
   /** Accept a backup signed by this public key (base64 of 32 bytes) although this console does not know it: another station's backups, in disaster recovery. */
   trustSigner: text(128).optional(),
 });
@@ -89,9 +96,12 @@ export const restoreInput = z.strictObject({
   /** An empty (or absent) local folder; nothing is written outside it. */
   targetFolder: text(4096),
   key: recoveryKeyInput,
+  operationId: operationId.optional(),
   /** As in verifyInput. */
   trustSigner: text(128).optional(),
 });
+
+export const operationIdInput = z.strictObject({ operationId });
 
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
 

@@ -18,10 +18,14 @@ export interface RetentionRunnerDeps {
   retentionDays(): number;
   /** The certificates and legacy key this console encrypts or encrypted to: only their backups are its to delete. */
   ownKeys(): OwnKeys;
+  /** A pass is about to delete these complete backups (not called when it deletes none). */
+  onDeleting?(backupIds: string[]): void;
+  /** The pass that announced onDeleting has ended. */
+  onDeleted?(outcome: RetentionOutcome): void;
 }
 
 /**
- * Retention as the scheduler's afterTick and the post-backup step: list,
+ * Retention as the maintenance service runs it (after a job, and when idle): list,
  * plan, apply. One pass at a time (a second call joins the running one).
  * `lastFailures` feeds the 'retention-delete-failed' alert; the next pass
  * plans the same expired backups again, which is the retry.
@@ -29,7 +33,7 @@ export interface RetentionRunnerDeps {
 export class RetentionRunner {
   private running: Promise<RetentionOutcome> | null = null;
   private failures: RetentionFailure[] = [];
-  private unreadableLock: UnreadableLock | null = null;
+  private unreadableLock: UnreadableLock | null | undefined = undefined;
 
   constructor(private readonly deps: RetentionRunnerDeps) {}
 
@@ -37,8 +41,11 @@ export class RetentionRunner {
     return [...this.failures];
   }
 
-  /** The share's lock file as the last pass found it, when it could not be read (for the 'unreadable-lock' alert). */
-  get lastUnreadableLock(): UnreadableLock | null {
+  /**
+   * The share's lock file as the last pass found it, when it could not be read
+   * (for the 'unreadable-lock' alert); null when it could, undefined before any pass.
+   */
+  get lastUnreadableLock(): UnreadableLock | null | undefined {
     return this.unreadableLock;
   }
 
@@ -70,7 +77,14 @@ export class RetentionRunner {
       now: this.deps.clock.now(),
       ownKeys: this.deps.ownKeys(),
     });
-    const outcome = await applyRetention(this.deps.target, plan, { timeline: this.deps.timeline, clock: this.deps.clock });
+    const announced = plan.toDelete.map((backup) => backup.backupId);
+    if (announced.length > 0) this.deps.onDeleting?.(announced);
+    let outcome: RetentionOutcome = { deleted: [], partialsDeleted: [], deletionsFinished: [], failures: [] };
+    try {
+      outcome = await applyRetention(this.deps.target, plan, { timeline: this.deps.timeline, clock: this.deps.clock });
+    } finally {
+      if (announced.length > 0) this.deps.onDeleted?.(outcome);
+    }
     this.failures = outcome.failures;
     return outcome;
   }

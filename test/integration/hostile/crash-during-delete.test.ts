@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupFormat, legacyKeyId } from '../../../main/engine/backup/backup-format';
 import { listCatalog } from '../../../main/engine/backup/catalog';
 import { RetentionRunner, findLeftovers } from '../../../main/engine/retention';
+import { FakeClock } from '../../support/fake-clock';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { startSamba, type SambaServer } from '../../support/samba';
@@ -79,7 +80,7 @@ describe('SIGKILL of a real process during a retention delete (real Samba)', () 
 
     const now = new Date(NOW);
     const next = new RetentionRunner({
-      clock: { now: () => now, setTimer: () => ({ cancel: () => undefined }), setInterval: () => ({ cancel: () => undefined }) },
+      clock: new FakeClock(now),
       timeline: { append: async () => undefined },
       target: { rename: (from, to) => share.rename(from, to, NO_CANCEL), deleteTree: (p) => share.deleteTree(p, NO_CANCEL) },
       listBackups: async () => (await listCatalog(share, backupFormat, { signal: NO_CANCEL })).backups,

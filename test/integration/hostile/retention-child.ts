@@ -9,6 +9,7 @@
 import { backupFormat, legacyKeyId } from '../../../main/engine/backup/backup-format';
 import { listCatalog } from '../../../main/engine/backup/catalog';
 import { RetentionRunner, findLeftovers } from '../../../main/engine/retention';
+import { FakeClock } from '../../support/fake-clock';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { FaultyShare } from '../../../main/engine/share/wrappers/faulty-share';
@@ -40,7 +41,7 @@ const share = new AnnouncedHang(new SmbShare(instructions.share)).script({
   fault: 'hang',
 });
 const now = new Date(instructions.now);
-const clock = { now: () => now, setTimer: () => ({ cancel: () => undefined }), setInterval: () => ({ cancel: () => undefined }) };
+const clock = new FakeClock(now);
 const runner = new RetentionRunner({
   clock,
   timeline: { append: async () => undefined },
