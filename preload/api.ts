@@ -111,8 +111,13 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
  * How a backup stands. Succeeded, PartialSucceeded and Failed are kept on the
  * share; Cancelled (the operator or a stopping console cancelled the job) is an
  * outcome of its own in the history and the job's result: nothing of it is kept.
+ * `Unknown` is not a backup: an entry under `MASBackup\` that the console does
+ * not recognise as one (a link, a file, a folder without a readable manifest or
+ * whose manifest names another backup — docs/BACKUP-FORMAT.md, "What is a
+ * backup"). It is listed so the operator sees it, with `problem` saying why;
+ * retention never deletes it, prune only with the operator's confirmation.
  */
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled'] as const;
+export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled', 'Unknown'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
 /** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
 export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;
@@ -141,6 +146,11 @@ export type RestoreResult = Output<typeof views.restoreResult>;
 
 export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
+// ───────────────────────────── prune ─────────────────────────────
+
+export type PruneInput = Input<typeof inputs.pruneInput>;
+export type PruneItem = Output<typeof views.pruneItem>;
+export type PruneResult = Output<typeof views.pruneResult>;
 export type OperationProgress = Output<typeof views.operationProgress>;
 
 // ───────────────────────────── retention, schedule ─────────────────────────────
@@ -184,6 +194,9 @@ export const ALERT_KINDS = [
   'retention-delete-failed',
   'legacy-key-deprecated',
   'secret-storage-fallback',
+  'foreign-backups',
+  'unknown-share-content',
+  'unreadable-lock',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -243,6 +256,7 @@ export const API_METHODS = [
   'verifyBackup',
   'restoreBackup',
   'checkRecoveryKey',
+  'pruneExternalStore',
   'cancelOperation',
   'previewRetention',
   'getSchedule',

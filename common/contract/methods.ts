@@ -45,6 +45,7 @@ export const API_CONTRACT = {
   verifyBackup: method(input.verifyInput, view.verifyResult),
   restoreBackup: method(input.restoreInput, view.restoreResult),
   checkRecoveryKey: method(input.checkRecoveryKeyInput, view.recoveryKeyCheck),
+  pruneExternalStore: method(input.pruneInput, view.pruneResult),
   /** Stops a verify or restore started with that operationId; the operation then fails with 'cancelled'. */
   cancelOperation: method(input.operationIdInput, z.void()),
 

@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
 import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
+import { registerPruneCommand } from './commands/prune';
 import { registerAlertCommands } from './commands/alerts';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerConfigCommands(program, ctx);
   registerOperationCommands(program, ctx);
+  registerPruneCommand(program, ctx);
   registerKeyCommands(program, ctx);
   registerAlertCommands(program, ctx);
   registerHostCommands(program, ctx);

@@ -14,9 +14,11 @@ import { stationSources, type StationSources } from './sources/station-sources';
 import { processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
+import { catalogCacheFor } from './backup/catalog-cache';
+import { pruneExternalStore } from './retention/prune';
 import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
 import { HistoryStore, historyFileIn, RunLog } from './history';
-import { RetentionRunner, withExpiry } from './retention';
+import { RetentionRunner, ownKeysOf, withExpiry } from './retention';
 import { Scheduler, scheduleFileStore } from './schedule';
 import { withConfiguredShare } from './context';
 import { CapacityMonitor } from './maintenance/capacity-monitor';
@@ -114,10 +116,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const retention = new RetentionRunner({
     clock,
     timeline: history,
-    target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)) },
+    target: {
+      rename: (from, to) => withConfiguredShare(ctx, (share) => share.rename(from, to, NO_CANCEL)),
+      deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)),
+    },
     listBackups: () => snapshot.current(),
-    listPartials: () => snapshot.partials(),
+    listLeftovers: () => snapshot.leftovers(),
     retentionDays: () => settings.service.stored().retentionDays,
+    ownKeys: () => ownKeysOf(settings.service),
     onDeleting: (backupIds) => {
       snapshot.markDeleting(backupIds);
       events.publish({ type: 'backups-deleting', backupIds });
@@ -205,7 +211,8 @@ export function createEngine(deps: EngineDeps): Engine {
     startBackup: () => backups.start('on-demand'),
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
-    listBackups: async () => snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays)),
+    listBackups: async () =>
+      snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays, ownKeysOf(settings.service))),
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
@@ -216,6 +223,18 @@ export function createEngine(deps: EngineDeps): Engine {
       return check;
     },
     cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),
+    pruneExternalStore: (input) =>
+      withConfiguredShare(ctx, (share) =>
+        pruneExternalStore(
+          {
+            share,
+            format: backupFormat,
+            clock,
+            cache: catalogCacheFor(ctx.configDir, settings.service.stored(), (reason) => logger.warn(reason)),
+          },
+          input,
+        ),
+      ),
     ...scheduleMethods(ctx, core),
     ...timelineMethods(core, runLog, alerts),
   };

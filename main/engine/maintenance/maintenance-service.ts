@@ -3,7 +3,7 @@ import { AlertCenter, backupFacts } from '../alerts';
 import type { Clock, TimerHandle } from '../clock';
 import type { EngineContext } from '../context';
 import type { RunLog } from '../history/run-log';
-import type { RetentionRunner } from '../retention';
+import { foreignKeys, ownKeysOf, type RetentionRunner } from '../retention';
 import type { Scheduler } from '../schedule';
 import type { CapacityMonitor } from './capacity-monitor';
 import { locationKey } from './location-key';
@@ -19,7 +19,7 @@ import type { ShareSnapshot } from './share-snapshot';
 export const MAINTENANCE_INTERVAL_MS = 30 * 60_000;
 
 /** Alert kinds drawn from the share's listing: unknown until the share has been listed. */
-const LISTING_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'unconfirmed-recovery-key'];
+const LISTING_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'unconfirmed-recovery-key', 'foreign-backups', 'unknown-share-content'];
 /** Alert kinds drawn from the free capacity: unknown while it cannot be read. */
 const CAPACITY_ALERTS: readonly AlertKind[] = ['capacity-forecast'];
 /** Alert kinds drawn from a retention pass: unknown until one ran in this process. */
@@ -178,6 +178,9 @@ export class MaintenanceService {
           backupIds: (listing ?? []).filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId),
         })),
         retentionDeleteFailures: retention.lastFailures,
+        foreignBackups: foreignKeys(listing ?? [], ownKeysOf(ctx.settings.service)),
+        unknownEntries: (listing ?? []).filter((b) => b.state === 'Unknown').map((b) => b.backupId),
+        unreadableLock: retention.lastUnreadableLock ?? null,
         encryptionMode: settings.encryption.mode,
         secretStorageFallback: this.deps.secretStorageWarning,
       },
@@ -185,6 +188,8 @@ export class MaintenanceService {
         ...(listing === null ? LISTING_ALERTS : []),
         ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : []),
         ...(this.retentionRan ? [] : RETENTION_ALERTS),
+        // Whether the lock can be read is known from a retention pass of this process only.
+        ...(retention.lastUnreadableLock === undefined ? (['unreadable-lock'] as const) : []),
       ].filter(
         // With every .pfx confirmed, no backup can be unconfirmed: that needs no listing.
         (kind) => !(kind === 'unconfirmed-recovery-key' && certificates.every((entry) => entry.pfxConfirmed)),

@@ -82,6 +82,7 @@ describe('every method answers what its result schema says', () => {
     verifyBackup: () => call('verifyBackup', { backupId, key: { kind: 'pfx', ...pfx() } }),
     restoreBackup: () => call('restoreBackup', { backupId, targetFolder: join(temp.path, 'restored'), key: { kind: 'pfx', ...pfx() } }),
     checkRecoveryKey: () => call('checkRecoveryKey', pfx()),
+    pruneExternalStore: () => call('pruneExternalStore', { operation: 'DryRun' }),
     cancelOperation: async () => {
       // Cancelled from its first progress event, before the restore has read anything.
       const operationId = 'results-cancel';
