@@ -19,6 +19,7 @@ import { Automation } from './automation';
 import { lineNotifier, type Notifier } from './alerts';
 import { scheduleMethods } from './methods/schedule';
 import { timelineMethods } from './methods/timeline';
+import { StampService, stampMethods, type StampTiming, type RetryPolicy } from './stamp';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -32,6 +33,8 @@ export interface EngineDeps {
   clock?: Clock;
   /** Desktop notifications (Electron Notification); headless: a log line. */
   notifier?: Notifier;
+  /** A stamp's retries and polls: how they wait (tests record the waits), and how often they retry. */
+  stamp?: { timing?: StampTiming; retry?: RetryPolicy; env?: NodeJS.ProcessEnv };
 }
 
 export interface Engine extends BackupConsoleApi {
@@ -45,6 +48,8 @@ export interface Engine extends BackupConsoleApi {
   /** Stops the scheduler and cancels a running job (it leaves only a .partial for the next run to clean). */
   shutdown(): Promise<void>;
   close(): Promise<void>;
+  /** Resolves when every stamp operation this engine follows (a backup it started) has ended. */
+  whenStampIdle(): Promise<void>;
 }
 
 /**
@@ -86,19 +91,30 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   });
   const getSchedule = async (): Promise<ScheduleView> => automation.scheduler.current();
+  const stamp = new StampService({
+    configDir: deps.configDir,
+    now,
+    logger,
+    secrets: settings.secrets,
+    publish: (event) => events.publish(event),
+    ...deps.stamp,
+  });
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
     station: stationSources(ctx.sources),
     startAutomation: () => automation.start(),
     resumeFromSleep: () => automation.scheduler.onResume(),
+    whenStampIdle: () => stamp.whenIdle(),
     shutdown: async () => {
       automation.stop();
+      await stamp.close();
       if (backups.isRunning()) await backups.cancel().catch(() => undefined);
       await backups.whenIdle();
     },
     close: async () => {
       automation.stop();
+      await stamp.close();
       await backups.whenIdle();
       logger.flush();
     },
@@ -136,6 +152,7 @@ export function createEngine(deps: EngineDeps): Engine {
     checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
     ...scheduleMethods(ctx, automation),
     ...timelineMethods(automation),
+    ...stampMethods(stamp),
   };
   return engine;
 }

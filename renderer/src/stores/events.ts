@@ -41,6 +41,10 @@ export function connectEngineEvents(): () => void {
       case 'timeline-appended':
         // The timeline page subscribes to it itself while it is shown.
         break;
+      case 'stamp-sign-in':
+      case 'stamp-operation':
+        // The stamp target's store follows these itself while a stamp is shown.
+        break;
     }
   });
 }
