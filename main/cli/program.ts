@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
 import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
+import { registerStampCommands } from './commands/stamp';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerOperationCommands(program, ctx);
   registerKeyCommands(program, ctx);
   registerHostCommands(program, ctx);
+  registerStampCommands(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
     for (const sub of command.commands)
