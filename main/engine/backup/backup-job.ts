@@ -221,6 +221,9 @@ async function writeComponent(
   } finally {
     request.signal.removeEventListener('abort', onAbort);
     kill?.();
+    // A write that failed leaves the source unread: destroy it, or a folder
+    // reader's worker thread waits for the next read and keeps the process alive.
+    plaintext.destroy();
   }
 }
 
