@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export const VIEWS = ['essentials', 'configuration', 'backups', 'timeline', 'keys', 'alerts'] as const;
+export const VIEWS = ['essentials', 'configuration', 'backups', 'timeline', 'keys', 'alerts', 'stamp'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewName, string> = {
@@ -11,6 +11,7 @@ export const VIEW_TITLES: Record<ViewName, string> = {
   timeline: 'Timeline',
   keys: 'Keys',
   alerts: 'Alerts',
+  stamp: 'Azure Stack Hub stamp',
 };
 
 function fromHash(): ViewName {
