@@ -2,6 +2,7 @@
 // run and prints the ratio. Figures go into the closing notes, never into tests.
 import { benchShare } from './share';
 import { benchBackup } from './backup';
+import { benchUi } from './ui';
 import { benchSmallFiles } from './small-files';
 import { backupChild } from './backup-child';
 import { shareChild } from './share-child';
@@ -11,6 +12,7 @@ type Benchmark = { name: string; run: () => Promise<void> };
 const benchmarks: Benchmark[] = [
   { name: 'share', run: benchShare },
   { name: 'backup', run: benchBackup },
+  { name: 'ui', run: benchUi },
   { name: 'small-files', run: benchSmallFiles },
 ];
 

@@ -95,6 +95,9 @@ export type GeneratedLegacyKey = Output<typeof views.generatedLegacyKey>;
 
 // ───────────────────────────── share ─────────────────────────────
 
+/** The connection test's candidate; absent fields are the saved ones (`{}` tests what is saved). */
+export type TestShareInput = Input<typeof inputs.testShareInput>;
+
 export type ShareTestResult = Output<typeof views.shareTestResult>;
 
 export type CapacityView = Output<typeof views.capacityView>;
@@ -109,8 +112,16 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 
 // ───────────────────────────── backups ─────────────────────────────
 
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed'] as const;
+/**
+ * How a backup stands. Succeeded, PartialSucceeded and Failed are kept on the
+ * share; Cancelled (the operator or a stopping console cancelled the job) is an
+ * outcome of its own in the history and the job's result: nothing of it is kept.
+ */
+export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
+/** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
+export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 export type BackupTrigger = Output<typeof views.backupTrigger>;
 
 export type ComponentStatus = Output<typeof views.componentStatus>;
@@ -135,11 +146,17 @@ export type RestoreResult = Output<typeof views.restoreResult>;
 
 export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
+export type OperationProgress = Output<typeof views.operationProgress>;
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export type RetentionPreview = Output<typeof views.retentionPreview>;
 
 export type ScheduleView = Output<typeof views.scheduleView>;
+
+export type RunOutcome = Output<typeof views.runOutcome>;
+
+export type LastRuns = Output<typeof views.lastRuns>;
 
 // ───────────────────────────── timeline, alerts ─────────────────────────────
 
@@ -244,8 +261,10 @@ export const API_METHODS = [
   'verifyBackup',
   'restoreBackup',
   'checkRecoveryKey',
+  'cancelOperation',
   'previewRetention',
   'getSchedule',
+  'getLastRuns',
   'setAutomaticBackups',
   'previewFrequency',
   'getTimeline',
@@ -287,6 +306,8 @@ export interface PickedFile {
 /** Desktop-only facilities the preload adds: native dialogs run in main, which reads/writes the file. */
 export const IPC_PICK_FILE_CHANNEL = 'ibc:pick-file';
 export const IPC_SAVE_FILE_CHANNEL = 'ibc:save-file';
+/** The folder a restore writes into: main shows the dialog and returns the chosen path (null when cancelled). */
+export const IPC_PICK_FOLDER_CHANNEL = 'ibc:pick-folder';
 export type PickFileKind = 'certificate' | 'pfx';
 
 /** What the preload exposes as `window.backupConsole`: the typed API only, never raw ipcRenderer. */
@@ -295,4 +316,5 @@ export interface PreloadBridge {
   onEvent(listener: (event: ApiEvent) => void): () => void;
   pickFile(kind: PickFileKind): Promise<ApiResult<PickedFile | null>>;
   saveFile(suggestedName: string, base64: string): Promise<ApiResult<boolean>>;
+  pickFolder(): Promise<ApiResult<string | null>>;
 }

@@ -64,6 +64,19 @@ export const addSourceInput = z.strictObject({
 
 export const sourceNameInput = z.strictObject({ name: text(64) });
 
+/**
+ * What `testShare` tests: the location, account, password and port as typed
+ * (before the first save, or without saving). Each absent field is the saved
+ * one — `{}` tests what is saved; an absent password is the stored password.
+ * The same per-field rules as saving.
+ */
+export const testShareInput = z.strictObject({
+  location: settingsInputSchema.shape.location,
+  username: settingsInputSchema.shape.username,
+  password: settingsInputSchema.shape.password,
+  smbPort: settingsInputSchema.shape.smbPort,
+});
+
 const backupId = z.string().min(1).max(128);
 
 export const backupIdInput = z.strictObject({ backupId });
@@ -74,10 +87,17 @@ export const recoveryKeyInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('legacy-key'), keyBase64: text(1024) }),
 ]);
 
+/**
+ * Chosen by the caller for a long operation (verify, restore): its progress
+ * events carry it, and cancelOperation names it, before the call returns.
+ */
+const operationId = z.string().min(1).max(64);
+
 export const verifyInput = z.strictObject({
   backupId,
   /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
   key: recoveryKeyInput.optional(),
+  operationId: operationId.optional(),
   /** Accept a backup signed by this public key (base64 of 32 bytes) although this console does not know it: another station's backups, in disaster recovery. */
   trustSigner: text(128).optional(),
 });
@@ -89,9 +109,12 @@ export const restoreInput = z.strictObject({
   /** An empty (or absent) local folder; nothing is written outside it. */
   targetFolder: text(4096),
   key: recoveryKeyInput,
+  operationId: operationId.optional(),
   /** As in verifyInput. */
   trustSigner: text(128).optional(),
 });
+
+export const operationIdInput = z.strictObject({ operationId });
 
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
 

@@ -29,7 +29,7 @@ export const API_CONTRACT = {
   generateLegacyKey: method(input.none, view.generatedLegacyKey),
 
   // share
-  testShare: method(input.none, view.shareTestResult),
+  testShare: method(input.testShareInput, view.shareTestResult),
   getCapacity: method(input.none, view.capacityView),
 
   // sources
@@ -46,10 +46,13 @@ export const API_CONTRACT = {
   verifyBackup: method(input.verifyInput, view.verifyResult),
   restoreBackup: method(input.restoreInput, view.restoreResult),
   checkRecoveryKey: method(input.checkRecoveryKeyInput, view.recoveryKeyCheck),
+  /** Stops a verify or restore started with that operationId; the operation then fails with 'cancelled'. */
+  cancelOperation: method(input.operationIdInput, z.void()),
 
   // retention & schedule
   previewRetention: method(input.retentionDaysInput, view.retentionPreview),
   getSchedule: method(input.none, view.scheduleView),
+  getLastRuns: method(input.none, view.lastRuns),
   setAutomaticBackups: method(input.automaticBackupsInput, view.scheduleView),
   previewFrequency: method(input.frequencyHoursInput, view.scheduleView),
 
@@ -63,8 +66,21 @@ export const API_CONTRACT = {
 
 /** What the engine pushes to every front door (IPC event channel, HTTP event stream). */
 export const apiEvent = z.discriminatedUnion('type', [
+  /** A job was accepted and will run; its first progress. Followed by job-progress events and exactly one job-finished. */
+  z.strictObject({ type: z.literal('job-started'), progress: view.jobProgress }),
   z.strictObject({ type: z.literal('job-progress'), progress: view.jobProgress }),
-  z.strictObject({ type: z.literal('job-finished'), backup: view.backupSummary.nullable(), error: view.apiError.nullable() }),
+  /** The job `jobId` ended: its backup as recorded, and the failure (null when it succeeded). */
+  z.strictObject({
+    type: z.literal('job-finished'),
+    jobId: z.string(),
+    backup: view.backupSummary.nullable(),
+    error: view.apiError.nullable(),
+  }),
+  /** Retention started deleting these backups (the list shows them as deleting until backups-deleted). */
+  z.strictObject({ type: z.literal('backups-deleting'), backupIds: z.array(z.string()) }),
+  /** Retention finished: `backupIds` are gone from the share; `failed` could not be deleted (an alert says why). */
+  z.strictObject({ type: z.literal('backups-deleted'), backupIds: z.array(z.string()), failed: z.array(z.string()) }),
+  z.strictObject({ type: z.literal('operation-progress'), progress: view.operationProgress }),
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),

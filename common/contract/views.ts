@@ -6,7 +6,7 @@
  * result through its schema.
  */
 import { z } from 'zod';
-import { ALERT_KINDS, BACKUP_STATES, ERROR_CODES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../preload/api';
+import { ALERT_KINDS, BACKUP_STATES, ERROR_CODES, JOB_STATES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../preload/api';
 import { backupLocationDocumentSchema } from '../settings-schema';
 
 const timestamp = z.string();
@@ -103,6 +103,8 @@ export const generatedLegacyKey = z.strictObject({
 // ───────────────────────────── share ─────────────────────────────
 
 export const shareTestResult = z.strictObject({
+  /** The location that was tested, as `\\host\share\folder` (with " (port N)" when not 445): the one given, never another. */
+  location: z.string(),
   reachable: z.boolean(),
   authenticated: z.boolean(),
   writable: z.boolean(),
@@ -117,10 +119,18 @@ export const shareTestResult = z.strictObject({
   failure: apiError.optional(),
 });
 
+/**
+ * The share's free capacity as last read, and when. After a failed reading the
+ * figures are unknown (null) and `readFailure` says why — never an older
+ * figure shown as if it were current.
+ */
 export const capacityView = z.strictObject({
   freeBytes: z.number().nullable(),
   totalBytes: z.number().nullable(),
+  /** When the figures were read; null when they are unknown. */
   measuredAt: timestamp.nullable(),
+  /** The last reading failed (e.g. the share is unreachable): when, and how. */
+  readFailure: z.strictObject({ at: timestamp, message: z.string(), category: shareFailureCategory.optional() }).nullable(),
 });
 
 // ───────────────────────────── sources ─────────────────────────────
@@ -162,6 +172,8 @@ export const backupSummary = z.strictObject({
   recoveryReady: z.boolean(),
   /** When retention will delete it (null for the newest successful backup, which is always kept). */
   expiresAt: timestamp.nullable(),
+  /** Present while retention is deleting it (between backups-deleting and backups-deleted). */
+  deleting: z.literal(true).optional(),
 });
 
 export const backupDetail = backupSummary.extend({
@@ -173,13 +185,25 @@ export const jobProgress = z.strictObject({
   jobId: z.string(),
   backupId: z.string(),
   trigger: backupTrigger,
-  state: backupState,
+  state: z.enum(JOB_STATES),
   component: z.string().nullable(),
   bytesDone: z.number(),
   bytesTotal: z.number().nullable(),
   bytesPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
   startedAt: timestamp,
+});
+
+/** A verify or restore under way: bytes read from the share so far, of the total it will read. */
+export const operationProgress = z.strictObject({
+  operationId: z.string(),
+  kind: z.enum(['verify', 'restore']),
+  backupId: z.string(),
+  component: z.string().nullable(),
+  bytesDone: z.number(),
+  bytesTotal: z.number().nullable(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
 });
 
 /** Who wrote a backup (docs/BACKUP-FORMAT.md § What verify proves). */
@@ -230,8 +254,24 @@ export const scheduleView = z.strictObject({
   frequencyHours: z.number(),
   anchor: timestamp.nullable(),
   nextBackupTime: timestamp.nullable(),
-  lastBackupTime: timestamp.nullable(),
   upcoming: z.array(timestamp),
+});
+
+/** How one backup run ended (from the run log: this console's runs, kept across restarts). */
+export const runOutcome = z.strictObject({
+  backupId: z.string(),
+  trigger: backupTrigger,
+  state: backupState,
+  finishedAt: timestamp,
+  /** Why it failed or was cancelled, in the operator's words. */
+  reason: z.string().optional(),
+  category: shareFailureCategory.optional(),
+});
+
+/** The last successful backup and the last attempt, whatever its outcome: two facts, shown apart. */
+export const lastRuns = z.strictObject({
+  lastSuccessfulBackup: runOutcome.nullable(),
+  lastAttempt: runOutcome.nullable(),
 });
 
 // ───────────────────────────── timeline, alerts ─────────────────────────────
@@ -278,7 +318,7 @@ export const essentialsView = z.strictObject({
   settings: settingsView,
   schedule: scheduleView,
   capacity: capacityView,
-  lastBackup: backupSummary.nullable(),
+  ...lastRuns.shape,
   activeJob: jobProgress.nullable(),
   alertCount: z.number(),
 });

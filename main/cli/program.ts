@@ -2,12 +2,13 @@ import { Command, CommanderError } from 'commander';
 import type { ApiError } from '../../preload/api';
 import { APP_VERSION } from '../version';
 import { toEngineError } from '../engine/errors';
-import { CliApiError, CliContext, type GlobalOptions } from './context';
+import { CliApiError, CliContext, CliInterrupted, type GlobalOptions } from './context';
 import { EXIT, exitCodeFor, formatError, type CliIo } from './io';
 import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
 import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
+import { registerAlertCommands } from './commands/alerts';
 import { registerStampCommands } from './commands/stamp';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerConfigCommands(program, ctx);
   registerOperationCommands(program, ctx);
   registerKeyCommands(program, ctx);
+  registerAlertCommands(program, ctx);
   registerHostCommands(program, ctx);
   registerStampCommands(program, ctx);
   for (const command of program.commands) {
@@ -57,7 +59,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (ctx.json) io.stderr(JSON.stringify({ error: apiError }) + '\n');
     else io.stderr(formatError(apiError));
-    return exitCodeFor(apiError.code);
+    return error instanceof CliInterrupted ? error.exitCode : exitCodeFor(apiError.code);
   } finally {
     await ctx.close();
   }

@@ -4,15 +4,17 @@
  * device code the "operator" approves), configure with the console's own
  * rules, back up now and watch it on the timeline, toggle automatic backups,
  * read a backup's role status and the Restore-AzsBackup command, prune after
- * a dry run.
+ * a dry run — with axe-core finding no critical or serious violation on the
+ * way, light and dark.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateSelfSignedCertificate } from '../../main/engine/certificates';
 import { launchChromium } from '../support/chromium';
-import { openConsole, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { axeViolations } from './support/axe';
 import { EXAMPLE_PRUNABLE, startStampMock, type StampMock } from '../support/stamp-mock';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -20,6 +22,7 @@ const SHARE_PASSWORD = 'Stamp-Sh4re-e2e';
 
 describe('the stamp blade in Chromium', () => {
   let browser: Browser;
+  let context: BrowserContext;
   let running: RunningWebConsole;
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
   let stamp: StampMock;
@@ -40,9 +43,11 @@ describe('the stamp blade in Chromium', () => {
     running = await startWebConsole(join(temp.path, 'config'));
     browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
-    ({ page, problems } = await openConsole(browser, running));
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    ({ page, problems } = await openConsoleIn(context, running));
   });
   afterAll(async () => {
+    await context?.close();
     await browser?.close();
     await running?.stop();
     await stamp?.close();
@@ -52,6 +57,8 @@ describe('the stamp blade in Chromium', () => {
   it('switches the target to the stamp and connects with a device code and the enterprise root CA', async () => {
     await page.getByTestId('target-stamp').click();
     await page.waitForURL(/#\/stamp$/);
+    await page.getByTestId('stamp-connect').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Admin endpoint').fill(stamp.url);
     await page.getByLabel('Region (optional)').fill('local');
     await page.getByText('Also an enterprise root CA (PEM file)').click();
@@ -59,19 +66,21 @@ describe('the stamp blade in Chromium', () => {
     await page.getByTestId('stamp-connect-submit').click();
     const code = (await page.getByTestId('stamp-user-code').textContent({ timeout: 30_000 }))?.trim() ?? '';
     expect(stamp.identity.pendingUserCodes()).toEqual([code]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'stamp-sign-in.png') });
     stamp.identity.approve(code);
     await expect(page.getByTestId('stamp-not-configured').textContent({ timeout: 30_000 })).resolves.toContain('not configured');
   });
 
   it('configures the stamp with the console’s rules, naming the API fields', async () => {
-    await page.getByTestId('stamp-configure').click();
+    await page.getByTestId('command-stamp-configure').click();
     const form = page.getByTestId('stamp-settings');
     await form.getByLabel('Backup storage location (path)').fill('/srv/local-folder');
     await form.getByLabel('Frequency in hours (backupFrequencyInHours)').fill('13');
     await form.getByLabel('Frequency in hours (backupFrequencyInHours)').blur();
     await expect(form.getByText('must be a UNC path').count()).resolves.toBeGreaterThan(0);
     await expect(form.getByText('from 4 to 12 hours').count()).resolves.toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
     await form.getByLabel('Backup storage location (path)').fill('\\\\fileserver01.contoso.com\\AzSBackups');
     await form.getByLabel('Username (userName)').fill('CONTOSO\\backupshareuser');
     await form.getByLabel('Password', { exact: true }).fill(SHARE_PASSWORD);
@@ -89,7 +98,7 @@ describe('the stamp blade in Chromium', () => {
   });
 
   it('backs up now: the operation shows on the timeline until the stamp says it succeeded', async () => {
-    await page.getByTestId('stamp-backup-now').click();
+    await page.getByTestId('command-stamp-backup-now').click();
     await page
       .getByTestId('stamp-timeline')
       .getByText(/Backup [0-9a-f-]{36} succeeded/)
@@ -103,27 +112,42 @@ describe('the stamp blade in Chromium', () => {
     );
     // The console's own verify and restore do not apply to a stamp's backups: not offered.
     await expect(page.getByRole('button', { name: /^(Verify|Restore)$/ }).count()).resolves.toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'stamp-blade.png'), fullPage: true });
   });
 
   it('enables and disables automatic backups', async () => {
-    await page.getByTestId('stamp-toggle-scheduler').click();
+    await page.getByTestId('command-stamp-toggle-scheduler').click();
     await page.getByTestId('stamp-scheduler').filter({ hasText: 'Enabled' }).waitFor({ timeout: 30_000 });
     expect(stamp.api.store.isBackupSchedulerEnabled).toBe(true);
-    await page.getByTestId('stamp-toggle-scheduler').click();
+    await page.getByTestId('command-stamp-toggle-scheduler').click();
     await page.getByTestId('stamp-scheduler').filter({ hasText: 'Disabled' }).waitFor({ timeout: 30_000 });
     expect(stamp.api.store.isBackupSchedulerEnabled).toBe(false);
   });
 
   it('prunes after a dry run, deleting exactly what it listed', async () => {
-    await page.getByTestId('stamp-prune-open').click();
+    await page.getByTestId('command-stamp-prune').click();
     const listed = page.getByTestId('stamp-prune-paths');
     await listed.waitFor({ timeout: 30_000 });
     for (const path of EXAMPLE_PRUNABLE) await expect(listed.getByText(path).count()).resolves.toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     expect(stamp.api.prunable).toEqual(EXAMPLE_PRUNABLE);
     await page.getByTestId('stamp-prune-confirm').click();
     await page.getByTestId('stamp-prune-done').waitFor({ timeout: 30_000 });
     expect(stamp.api.prunable).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it('dark: the stamp blade has no critical or serious violation either', async () => {
+    const darkContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
+    try {
+      const dark = await openConsoleIn(darkContext, running, '#/stamp');
+      await dark.page.getByTestId('stamp-essentials').waitFor({ timeout: 30_000 });
+      expect(await axeViolations(dark.page)).toEqual([]);
+      await dark.page.screenshot({ path: join(SCREENSHOTS, 'stamp-blade-dark.png'), fullPage: true });
+      expect(dark.problems).toEqual([]);
+    } finally {
+      await darkContext.close();
+    }
   });
 });

@@ -1,18 +1,15 @@
 import { outputFileFailure, replaceFile } from '../../engine/app/output-file';
 import type { Command } from 'commander';
-import type { BackupLocationDocument, SettingsInput } from '../../../preload/api';
+import type { BackupLocationDocument, SettingsInput, TestShareInput } from '../../../preload/api';
 import { invalidInput } from '../../engine/errors';
-import type { CliContext } from '../context';
-import { readSecretFromStdin } from '../io';
+import { CliApiError, type CliContext } from '../context';
 import { BACKUP_LOCATION_FILE, CERTIFICATE_FILE, readInputFile } from '../../engine/app/input-file';
 import { printData } from '../output';
+import { addShareOptions, shareCandidate, type ShareOptions } from '../share-options';
 import { parseWholeNumber } from '../parse';
 
-interface ConfigSetOptions {
-  path?: string;
-  username?: string;
-  passwordStdin?: boolean;
-  smbPort?: string;
+interface ConfigSetOptions extends ShareOptions {
+  skipShareTest?: boolean;
   cert?: string;
   frequency?: string;
   retention?: string;
@@ -26,32 +23,20 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .command('show')
     .description('print the configuration (the password is never shown, only whether one is set)')
     .action(async () => {
-      const [settings, schedule] = [await ctx.call('getSettings'), await ctx.call('getSchedule')];
-      printData(ctx.io, ctx.json, { ...settings, nextBackupTime: schedule.nextBackupTime, lastBackupTime: schedule.lastBackupTime });
+      const [settings, schedule, lastRuns] = [await ctx.call('getSettings'), await ctx.call('getSchedule'), await ctx.call('getLastRuns')];
+      printData(ctx.io, ctx.json, { ...settings, nextBackupTime: schedule.nextBackupTime, ...lastRuns });
     });
 
-  config
-    .command('set')
-    .description('change settings; secrets only from standard input')
-    .option('--path <unc>', 'storage location, \\\\host\\share[\\folder…]')
-    .option('--username <user>', 'DOMAIN\\user or user@domain')
-    .option('--password-stdin', 'read the share password from standard input')
-    .option('--smb-port <n>', 'SMB port (default 445)')
+  addShareOptions(config.command('set').description('change settings; secrets only from standard input'))
+    .option('--skip-share-test', 'save a changed location or account even when the connection test fails')
     .option('--cert <file>', 'encryption certificate (.cer/.crt, public key only)')
     .option('--frequency <hours>', 'hours between automatic backups (4–12)')
     .option('--retention <days>', 'days backups are kept (2–14)')
     .option('--yes', 'confirm changes that delete backups or switch a legacy key to a certificate')
     .action(async (options: ConfigSetOptions) => {
-      const input: SettingsInput = {};
-      if (options.path !== undefined) input.location = options.path;
-      if (options.username !== undefined) input.username = options.username;
-      if (options.passwordStdin) {
-        const password = await readSecretFromStdin(ctx.io, 'password');
-        input.password = password;
-        input.passwordConfirm = password;
-      }
-      const smbPort = parseWholeNumber('smb-port', options.smbPort);
-      if (smbPort !== undefined) input.smbPort = smbPort;
+      const share = await shareCandidate(ctx, options);
+      const input: SettingsInput = { ...share };
+      if (share.password !== undefined) input.passwordConfirm = share.password;
       const frequency = parseWholeNumber('frequency', options.frequency);
       if (frequency !== undefined) input.frequencyHours = frequency;
       const retention = parseWholeNumber('retention', options.retention);
@@ -62,6 +47,8 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
         input.confirmRetentionDeletion = true;
         input.confirmSwitchToCertificate = true;
       }
+      // A changed location or account is tested first, and not saved when it fails (exit 3, its category).
+      if (Object.keys(share).length > 0 && !options.skipShareTest) await testShareBeforeSaving(ctx, share);
       const settings = await ctx.call('saveSettings', input);
       printData(ctx.io, ctx.json, settings);
     });
@@ -92,4 +79,15 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
       }
       printData(ctx.io, ctx.json, await ctx.call('importSettings', { document }));
     });
+}
+
+/** The connection test of a changed share, before saving it; a failure names its category and the way around it. */
+async function testShareBeforeSaving(ctx: CliContext, share: TestShareInput): Promise<void> {
+  const result = await ctx.call('testShare', share);
+  if (!result.failure) return;
+  throw new CliApiError({
+    ...result.failure,
+    message: `Not saved: the connection test failed. ${result.failure.message}`,
+    remediation: `${result.failure.remediation} To save it anyway, add --skip-share-test.`,
+  });
 }

@@ -12,6 +12,12 @@ export interface AlertFacts {
   lastRun: { state: BackupState; finishedAt: string; category?: ShareFailureCategory | null; message?: string | null } | null;
   /** When the newest Succeeded backup completed (PartialSucceeded does not count). */
   lastSuccessAt: string | null;
+  /**
+   * How long ago that was in real time (elapsed clock), when known: the
+   * no-recent-backup rule uses it rather than wall time, so a clock step
+   * cannot keep the alert from firing.
+   */
+  msSinceLastSuccess?: number | null;
   schedule: { enabled: boolean; disabledSince: string | null; frequencyHours: number; anchor: string | null };
   retentionDays: number;
   /** Free space on the share (null: unknown), and bytes our retained backups already use there. */
@@ -73,8 +79,14 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
 
   if (facts.configured) {
     const reference = facts.lastSuccessAt ?? facts.schedule.anchor;
+    const sinceMs =
+      facts.lastSuccessAt !== null && facts.msSinceLastSuccess != null
+        ? facts.msSinceLastSuccess
+        : reference !== null
+          ? facts.now.getTime() - Date.parse(reference)
+          : null;
     const windowHours = 2 * facts.schedule.frequencyHours;
-    if (reference !== null && facts.now.getTime() - Date.parse(reference) > windowHours * HOUR_MS) {
+    if (sinceMs !== null && sinceMs > windowHours * HOUR_MS) {
       add(
         'no-recent-backup',
         'warning',

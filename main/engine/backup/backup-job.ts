@@ -38,6 +38,16 @@ export interface BackupJobDeps {
   lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
 }
 
+function lockLost(): EngineError {
+  return new EngineError({
+    code: 'share',
+    category: 'general',
+    message: "The backup was not published: another console took over the share's lock while it ran.",
+    remediation:
+      'Check that only one console writes to this location, and that the share stays reachable during a backup; then start a new backup.',
+  });
+}
+
 function cancelled(): EngineError {
   return new EngineError({ code: 'cancelled', message: 'The backup was cancelled.', remediation: 'Start a new backup when ready.' });
 }
@@ -128,6 +138,8 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     const state: ManifestDraft['state'] = succeeded === components.length ? 'Succeeded' : succeeded > 0 ? 'PartialSucceeded' : 'Failed';
     const manifest = draft(state);
     if (request.signal.aborted) throw cancelled();
+    // Never publish without the lock: if another console took it over (our heartbeats stopped reaching the share), it owns the location now.
+    if (!(await lock.stillHeld())) throw lockLost();
     await writeBuffer(share, `${partialDir}/${MANIFEST_FILE}`, request.sealer.sealManifest(manifest), request.signal);
     await share.rename(partialDir, `${BACKUP_ROOT}/${request.backupId}`, request.signal);
     currentComponent = null;
@@ -194,6 +206,8 @@ async function writeComponent(
   let sourceError: unknown = null;
   plaintext.once('error', (error) => (sourceError = error));
   const stored = plaintext.pipe(counter).pipe(encrypt);
+  // A cancel can destroy it before the share's driver listens: the driver reads the failure from `errored`.
+  stored.on('error', () => undefined);
   plaintext.once('error', (error) => stored.destroy(error));
   try {
     await share.writeStream(`${dir}/${file}`, stored, request.signal);

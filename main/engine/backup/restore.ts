@@ -8,6 +8,7 @@ import type { FileShare } from '../share/file-share';
 import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
+import type { OperationReporter } from './operations';
 import { ByteCounter } from './progress';
 import { refuseSigner, signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
@@ -144,6 +145,7 @@ export async function restoreBackup(
   unlocked: UnlockedBackup,
   request: { targetFolder: string; component?: string },
   signer: JudgedSigner,
+  reporter?: OperationReporter,
 ): Promise<RestoreResult> {
   const { manifest } = entry;
   if (!signer.acceptable) throw refuseSigner(manifest.backupId, signer);
@@ -175,8 +177,13 @@ export async function restoreBackup(
   const staging = await createStaging(target, manifest.backupId);
   const results: RestoreResult['components'] = [];
   try {
-    for (const component of wanted)
-      results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name)));
+    for (const component of wanted) {
+      reporter?.signal.throwIfAborted();
+      reporter?.component(component.name);
+      results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name), reporter));
+    }
+    // A cancel that arrives after the last byte still leaves nothing behind.
+    reporter?.signal.throwIfAborted();
     const marker = { backupId: manifest.backupId, restoredAt: new Date().toISOString(), signer: signerView(signer), components: results };
     await writeFile(join(staging, RESTORE_COMPLETE_MARKER), JSON.stringify(marker, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
     await publish(staging, target);
@@ -208,11 +215,20 @@ async function restoreComponent(
   unlocked: UnlockedBackup,
   component: ComponentRecord,
   dir: string,
+  reporter?: OperationReporter,
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { mode: 0o700 });
-  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, NO_CANCEL);
-  const plaintext = stored.pipe(unlocked.decryptComponent(component, { boundOutput: true }));
-  stored.once('error', (error) => plaintext.destroy(error));
+  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, reporter?.signal ?? NO_CANCEL);
+  const counted = stored.pipe(new ByteCounter((delta) => reporter?.bytes(delta)));
+  const plaintext = counted.pipe(unlocked.decryptComponent(component, { boundOutput: true }));
+  const fail = (error: Error): void => {
+    plaintext.destroy(error);
+    stored.destroy();
+  };
+  stored.once('error', fail);
+  counted.once('error', fail);
+  const onAbort = (): void => fail(new Error('cancelled by the operator'));
+  reporter?.signal.addEventListener('abort', onAbort, { once: true });
   try {
     if (component.payload === 'tar') {
       const { files, bytes } = await format.extractTar(dir, plaintext);
@@ -224,5 +240,7 @@ async function restoreComponent(
   } catch (error) {
     if (error instanceof Error && !isEngineError(error)) error.message = `component "${component.name}": ${error.message}`;
     throw error;
+  } finally {
+    reporter?.signal.removeEventListener('abort', onAbort);
   }
 }

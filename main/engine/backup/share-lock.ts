@@ -49,6 +49,8 @@ export const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
 
 export interface HeldLock {
   record: LockRecord;
+  /** Whether the lock on the share is still this one (another console takes over a lock whose heartbeats stopped). */
+  stillHeld(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -188,6 +190,7 @@ export async function acquireShareLock(
 
   return {
     record,
+    stillHeld: async () => (await readLock(share, dir))?.lockId === record.lockId,
     release: async () => {
       timer.cancel();
       await beating;

@@ -7,7 +7,8 @@ import type { FileShare } from '../share/file-share';
 import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
-import { Sha256Tap } from './progress';
+import type { OperationReporter } from './operations';
+import { ByteCounter, Sha256Tap } from './progress';
 import { signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
 
@@ -30,10 +31,13 @@ export async function verifyBackup(
   entry: CatalogEntry,
   unlocked: UnlockedBackup | null,
   signer: JudgedSigner,
+  reporter?: OperationReporter,
 ): Promise<VerifyResult> {
   const { manifest } = entry;
   const components: VerifyResult['components'] = [];
+  const signal = reporter?.signal ?? NO_CANCEL;
   for (const component of manifest.components) {
+    signal.throwIfAborted();
     if (component.state !== 'Succeeded') {
       components.push({
         name: component.name,
@@ -57,17 +61,23 @@ export async function verifyBackup(
         });
         continue;
       }
-      // One read of the stored bytes: hashed, and (deep) decrypted and authenticated.
-      const stream = await share.readStream(path, NO_CANCEL);
+      // One read of the stored bytes: counted, hashed, and (deep) decrypted and authenticated.
+      reporter?.component(component.name);
+      const stream = await share.readStream(path, signal);
       let digest: string;
       if (unlocked) {
         const tap = new Sha256Tap();
-        await pipeline(stream, tap, unlocked.decryptComponent(component), discard());
+        const counter = new ByteCounter((delta) => reporter?.bytes(delta));
+        await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), { signal });
         digest = tap.digest();
       } else {
         // Keyless: the hash is the only work, so it takes the pieces as they come, with no stream in between.
         const hash = createHash('sha256');
-        for await (const piece of stream) hash.update(piece as Buffer);
+        for await (const piece of stream) {
+          signal.throwIfAborted();
+          hash.update(piece as Buffer);
+          reporter?.bytes((piece as Buffer).length);
+        }
         digest = hash.digest('hex');
       }
       if (digest !== component.sha256) {
@@ -84,7 +94,7 @@ export async function verifyBackup(
         detail: unlocked ? 'hash matches; every chunk decrypted and authenticated' : 'size and SHA-256 match the manifest',
       });
     } catch (error) {
-      if (isEngineError(error) && error.code === 'share') throw error;
+      if ((isEngineError(error) && error.code === 'share') || signal.aborted) throw error;
       components.push({
         name: component.name,
         ok: false,

@@ -16,10 +16,14 @@ export interface RetentionRunnerDeps {
   listPartials(): Promise<readonly PartialFolder[]>;
   retentionDays(): number;
   backupRoot?: string;
+  /** A pass is about to delete these complete backups (not called when it deletes none). */
+  onDeleting?(backupIds: string[]): void;
+  /** The pass that announced onDeleting has ended. */
+  onDeleted?(outcome: RetentionOutcome): void;
 }
 
 /**
- * Retention as the scheduler's afterTick and the post-backup step: list,
+ * Retention as the maintenance service runs it (after a job, and when idle): list,
  * plan, apply. One pass at a time (a second call joins the running one).
  * `lastFailures` feeds the 'retention-delete-failed' alert; the next pass
  * plans the same expired backups again, which is the retry.
@@ -54,7 +58,14 @@ export class RetentionRunner {
       clock: this.deps.clock,
       ...(this.deps.backupRoot ? { backupRoot: this.deps.backupRoot } : {}),
     };
-    const outcome = await applyRetention(this.deps.target, plan, options);
+    const announced = plan.toDelete.map((backup) => backup.backupId).filter((id) => id !== plan.keptNewestSuccessful);
+    if (announced.length > 0) this.deps.onDeleting?.(announced);
+    let outcome: RetentionOutcome = { deleted: [], partialsDeleted: [], failures: [] };
+    try {
+      outcome = await applyRetention(this.deps.target, plan, options);
+    } finally {
+      if (announced.length > 0) this.deps.onDeleted?.(outcome);
+    }
     this.failures = outcome.failures;
     return outcome;
   }

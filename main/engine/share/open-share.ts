@@ -24,6 +24,8 @@ export interface ShareLocationInput {
   password: string;
   /** Default 445. */
   smbPort?: number;
+  /** The console's config folder: the SMB driver keeps its private folders there (see smbclient-private-dir.ts). */
+  configDir?: string;
   /** Driver tuning and test hooks (timeouts, spawn). */
   smb?: Partial<Omit<SmbShareOptions, 'address' | 'share' | 'folder' | 'username' | 'password' | 'port'>>;
   /** Default DEFAULT_RETRY_POLICY. */
@@ -65,5 +67,6 @@ function openDriver(input: ShareLocationInput): FileShare {
     port: input.smbPort ?? 445,
     username: input.username,
     password: input.password,
+    ...(input.configDir ? { configDir: input.configDir } : {}),
   });
 }

@@ -32,6 +32,7 @@ const REACHABILITY_TIMEOUT_MS = 15_000;
 
 export async function testShareConnection(share: FileShare, signal: AbortSignal): Promise<ShareConnectionTest> {
   const result: ShareTestResult = {
+    location: share.describe(),
     reachable: false,
     authenticated: false,
     writable: false,

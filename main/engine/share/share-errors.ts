@@ -177,8 +177,12 @@ export function classifyShareFailure(input: string | NodeJS.ErrnoException | unk
 function classifyText(text: string): ShareFailureCategory {
   const errno = /\b(E[A-Z]{2,}(?:_[A-Z]+)?)\b/.exec(text)?.[1];
   if (errno && !text.includes('NT_STATUS_') && ERRNO_CATEGORY[errno]) return ERRNO_CATEGORY[errno];
-  // Several codes may appear (a failed command then a cleanup); the first decides.
   const statuses = [...text.matchAll(/NT_STATUS_([A-Z0-9_]+)/g)].map((match) => match[1] ?? '');
+  // A full disk decides wherever it appears: the server may drop the connection
+  // after it, and smbclient then reports the drop on stdout while the
+  // DISK_FULL of cli_push went to stderr (measured with Samba 4.17).
+  if (statuses.some((status) => categoryOfStatus(status, text) === 'capacity')) return 'capacity';
+  // Otherwise several codes may appear (a failed command then a cleanup); the first decides.
   for (const status of statuses) {
     const category = categoryOfStatus(status, text);
     if (category) return category;

@@ -7,7 +7,8 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { EngineError, isEngineError } from '../errors';
+import { defaultConfigDir } from '../app/config-dir';
+import { EngineError, invalidInput, isEngineError } from '../errors';
 import { registerSecret } from '../redact';
 import { abortError, throwIfAborted } from './abort';
 import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
@@ -16,6 +17,8 @@ import { classifyShareFailure, firstNtStatus, notFoundError, shareError, ShareEr
 import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
 import {
   DEFAULT_DEADLINES,
+  PASSWORD_PIPE_MAX_BYTES,
+  passwordNeedsPipe,
   quoteArgument,
   runSmbclient,
   type SmbDeadlines,
@@ -47,6 +50,8 @@ export interface SmbShareOptions {
   smbclientPath?: string;
   /** Injectable for tests (e.g. to record every smbclient argv). */
   spawn?: SpawnFunction;
+  /** The console's config folder (default: the desktop app's): where smbclient's private folders go unless XDG_RUNTIME_DIR is private. */
+  configDir?: string;
 }
 
 /** What smbclient answers for a name that is not there (the last component, or a folder on the way). */
@@ -63,6 +68,13 @@ export class SmbShare implements FileShare {
   constructor(options: SmbShareOptions) {
     registerSecret(options.password);
     const account = parseAccount(options.username);
+    if (passwordNeedsPipe(options.password) && Buffer.byteLength(options.password) > PASSWORD_PIPE_MAX_BYTES) {
+      throw invalidInput(
+        'password',
+        `A password that starts with a space can be at most ${PASSWORD_PIPE_MAX_BYTES} bytes long: smbclient reads such a password from a pipe, and no further.`,
+        'Use a password without leading spaces, or a shorter one.',
+      );
+    }
     this.rootComponents = pathComponents(options.folder ?? '', 'location');
     this.address = options.address;
     this.endpoint = {
@@ -77,6 +89,7 @@ export class SmbShare implements FileShare {
       encryption: options.encryption ?? 'desired',
       smbclientPath: options.smbclientPath ?? 'smbclient',
       spawn: options.spawn ?? nodeSpawn,
+      configDir: options.configDir ?? defaultConfigDir(),
     };
   }
 
@@ -198,7 +211,8 @@ export class SmbShare implements FileShare {
       const [putOutput = '', listSegment = ''] = this.segmentsOrThrow(result, 2, `Writing "${sharePath}" failed.`, signal);
       const putStatus = firstNtStatus(putOutput);
       if (putStatus && NOT_FOUND.has(putStatus)) throw await this.absent(parentOf(sharePath), putOutput, signal);
-      if (putStatus) throw shareError(classifyShareFailure(putOutput), `Writing "${sharePath}" failed.`, putOutput);
+      // The whole transcript: smbclient prints a write's DISK_FULL on stderr, outside the segments.
+      if (putStatus) throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
       if (result.dataInError !== undefined) throw result.dataInError;
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {

@@ -7,9 +7,9 @@
  * fixed from outside, so this module spawns smbclient itself:
  *
  * - credentials travel in an auth file (`-A`, mode 0600, in a private 0700
- *   temp folder, smbclient-private-dir.ts) that is deleted as soon as
- *   smbclient has read it (a password with surrounding spaces goes in the
- *   child's environment instead, see below);
+ *   folder of a per-user runtime folder, smbclient-private-dir.ts) that is
+ *   deleted as soon as smbclient has read it (a password starting with a
+ *   space goes through a pipe instead, see passwordNeedsPipe);
  * - commands go on standard input, one per line, each argument in double
  *   quotes (names were checked: no `"` and no control characters can occur),
  *   and every command is followed by `pwd`, whose "Current directory is"
@@ -25,10 +25,10 @@ import { accessSync, constants } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { Transform, type PassThrough, type Readable } from 'node:stream';
+import { Transform, type PassThrough, type Readable, type Writable } from 'node:stream';
 import { scrubSecrets } from '../redact';
 import { closeFd, createUploadFifo, openDownloadPipe, type PipeEnds, type UploadFifo } from './data-pipe';
-import { createPrivateDir } from './smbclient-private-dir';
+import { createPrivateDir, privateRoot } from './smbclient-private-dir';
 import { spawnTied, type SpawnFunction } from './tied-child';
 
 export type { SpawnFunction };
@@ -56,6 +56,8 @@ export interface SmbEndpoint {
   timeoutSeconds: number;
   /** Our bounds on each smbclient, per call class (see Watchdog). */
   deadlines: SmbDeadlines;
+  /** The console's config folder: smbclient's private folders live under it unless XDG_RUNTIME_DIR is private (smbclient-private-dir.ts). */
+  configDir: string;
   /** 'desired' encrypts whenever the server offers it. */
   encryption: 'desired' | 'required' | 'off';
   smbclientPath: string;
@@ -146,7 +148,7 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
   // until smbclient has read it: its first output, or its opening the upload
   // FIFO, both come after it parsed its arguments. Deleting it then keeps the
   // password off the disk even if this process is killed mid-transfer.
-  const privateDir = await createPrivateDir();
+  const privateDir = await createPrivateDir(await privateRootOf(endpoint.configDir));
   const authFile = path.join(privateDir.path, 'auth');
   let authFileGone = false;
   const authFileRead = (): void => {
@@ -178,19 +180,37 @@ function authFileText(endpoint: SmbEndpoint): string {
     if (/[\r\n]/.test(value)) throw new Error(`the ${name} contains a line break`);
   }
   const lines = [`username = ${endpoint.username}`];
-  if (!passwordNeedsEnvironment(endpoint.password)) lines.push(`password = ${endpoint.password}`);
+  if (!passwordNeedsPipe(endpoint.password)) lines.push(`password = ${endpoint.password}`);
   if (endpoint.domain) lines.push(`domain = ${endpoint.domain}`);
   return `${lines.join('\n')}\n`;
 }
 
 /**
- * smbclient trims the spaces around an auth-file value (measured: a password
- * " pw " fails to log on from the file). Such a password goes through the
- * child's environment (PASSWD) instead — like the file, readable only by our
- * own user, never on argv.
+ * smbclient's auth-file reader drops the spaces and tabs at the start of a
+ * value (measured with 4.17: a password "  pw" fails to log on from the
+ * file; trailing spaces and % are kept). Such a password goes to smbclient
+ * through a pipe instead (PASSWD_FD names it: the descriptor, not the
+ * secret, is in the environment) — never on disk, argv or in the
+ * environment. smbclient reads at most 127 bytes from that pipe, so a longer
+ * password with leading spaces cannot be passed at all (the driver refuses
+ * it when it is configured, see smb-share.ts).
  */
-function passwordNeedsEnvironment(password: string): boolean {
-  return password !== password.trim();
+export function passwordNeedsPipe(password: string): boolean {
+  return /^[ \t]/.test(password);
+}
+
+/** The most smbclient reads from PASSWD_FD (a 128-byte buffer, null-terminated). */
+export const PASSWORD_PIPE_MAX_BYTES = 127;
+const PASSWORD_FD = 4;
+
+const roots = new Map<string, Promise<string>>();
+function privateRootOf(configDir: string): Promise<string> {
+  let root = roots.get(configDir);
+  if (!root) {
+    root = privateRoot(configDir);
+    roots.set(configDir, root);
+  }
+  return root;
 }
 
 type DataChannel = { kind: 'upload'; fifo: UploadFifo } | { kind: 'download'; ends: PipeEnds };
@@ -207,11 +227,12 @@ function execute(
   return new Promise((resolve) => {
     // UTC: dates in listings are parsed, and folder stamps written, as UTC (smb-share.ts).
     const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8', TZ: 'UTC' };
-    // smbclient would take a password from these; ours comes from the auth file (or PASSWD, set here).
+    // smbclient would take a password from these; ours comes from the auth file, or the pipe named here.
     delete env.PASSWD;
     delete env.PASSWD_FD;
     delete env.PASSWD_FILE;
-    if (passwordNeedsEnvironment(endpoint.password)) env.PASSWD = endpoint.password;
+    const passwordPipe = passwordNeedsPipe(endpoint.password);
+    if (passwordPipe) env.PASSWD_FD = String(PASSWORD_FD);
     const args = smbclientArguments(endpoint, authFile, options.debugLevel ?? 1);
     const commands =
       options.upload && data?.kind === 'upload'
@@ -221,7 +242,7 @@ function execute(
     const child = spawnTied(
       program,
       args,
-      { stdio: download ? ['pipe', 'pipe', 'pipe', download.childEnd] : ['pipe', 'pipe', 'pipe'], env },
+      { stdio: ['pipe', 'pipe', 'pipe', download ? download.childEnd : 'ignore', passwordPipe ? 'pipe' : 'ignore'], env },
       endpoint.spawn,
     );
     // Our copy of the child's end must close, or EOF would never come.
@@ -267,16 +288,24 @@ function execute(
       authFileRead();
       stderr += chunk.toString('utf8');
     });
+    if (passwordPipe) {
+      const pipe = child.stdio[PASSWORD_FD] as Writable | null | undefined;
+      pipe?.on('error', () => undefined);
+      pipe?.end(`${endpoint.password}\n`);
+    }
     child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
     child.stdin?.end(commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
     const source = options.upload?.source;
     const uploadFifo = data?.kind === 'upload' ? data.fifo : undefined;
     if (source && uploadFifo) {
-      source.once('error', (error) => {
+      const sourceFailed = (error: unknown): void => {
         dataInError = error;
         // smbclient sees EOF; the caller deletes the incomplete temporary file.
         upload?.end();
-      });
+      };
+      // A source can fail before this listens (a backup cancelled while the upload was being set up).
+      if (source.errored) sourceFailed(source.errored);
+      else source.once('error', sourceFailed);
       uploadFifo.opened.then(
         (fd) => {
           if (finished) return void closeFd(fd).catch(() => undefined);

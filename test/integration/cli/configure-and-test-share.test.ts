@@ -100,7 +100,7 @@ describe('configure from the CLI and test the connection against a real Samba se
   });
 
   it('exits 3 with category authentication when the password is wrong', async () => {
-    const set = await cli(['--config-dir', config, 'config', 'set', '--password-stdin'], 'not-the-password\n');
+    const set = await cli(['--config-dir', config, 'config', 'set', '--skip-share-test', '--password-stdin'], 'not-the-password\n');
     expect(set.code, set.err).toBe(0);
     const tested = await cli(['--json', '--config-dir', config, 'share', 'test']);
     expect(tested.code).toBe(3);
@@ -109,7 +109,10 @@ describe('configure from the CLI and test the connection against a real Samba se
   });
 
   it('exits 3 with category connectivity when nothing listens on the port', async () => {
-    const set = await cli(['--config-dir', config, 'config', 'set', '--smb-port', '1', '--password-stdin'], `${server.password}\n`);
+    const set = await cli(
+      ['--config-dir', config, 'config', 'set', '--skip-share-test', '--smb-port', '1', '--password-stdin'],
+      `${server.password}\n`,
+    );
     expect(set.code, set.err).toBe(0);
     const tested = await cli(['--json', '--config-dir', config, 'share', 'test']);
     expect(tested.code).toBe(3);

@@ -30,6 +30,8 @@ describe('CLI diagnostics: --verbose and the log file in the config folder', () 
         config,
         'config',
         'set',
+        // The wrong password is the point: saved without the connection test that would refuse it.
+        '--skip-share-test',
         '--path',
         server.uncPath,
         '--username',

@@ -58,7 +58,7 @@ describe('every method answers what its result schema says', () => {
     generateCertificate: () =>
       call('generateCertificate', { dnsName: 'results.contoso.com', pfxPassword: PFX_PASSWORD, pfxPasswordConfirm: PFX_PASSWORD }),
     generateLegacyKey: () => call('generateLegacyKey', undefined),
-    testShare: () => call('testShare', undefined),
+    testShare: () => call('testShare', {}),
     getCapacity: () => call('getCapacity', undefined),
     listSources: () => call('listSources', undefined),
     addSource: () => call('addSource', { name: 'export', folder: temp.path }),
@@ -87,8 +87,26 @@ describe('every method answers what its result schema says', () => {
     verifyBackup: () => call('verifyBackup', { backupId, key: { kind: 'pfx', ...pfx() } }),
     restoreBackup: () => call('restoreBackup', { backupId, targetFolder: join(temp.path, 'restored'), key: { kind: 'pfx', ...pfx() } }),
     checkRecoveryKey: () => call('checkRecoveryKey', pfx()),
+    cancelOperation: async () => {
+      // Cancelled from its first progress event, before the restore has read anything.
+      const operationId = 'results-cancel';
+      let cancelled: Promise<unknown> | null = null;
+      const stop = engine.onEvent((event) => {
+        if (event.type === 'operation-progress' && event.progress.operationId === operationId)
+          cancelled ??= call('cancelOperation', { operationId });
+      });
+      try {
+        const restore = { backupId, targetFolder: join(temp.path, 'cancelled'), key: { kind: 'pfx', ...pfx() }, operationId };
+        const outcome = await dispatch(engine, 'restoreBackup', restore);
+        expect(outcome.ok ? 'restored' : outcome.error.code).toBe('cancelled');
+        return await cancelled;
+      } finally {
+        stop();
+      }
+    },
     previewRetention: () => call('previewRetention', { retentionDays: 2 }),
     getSchedule: () => call('getSchedule', undefined),
+    getLastRuns: () => call('getLastRuns', undefined),
     setAutomaticBackups: () => call('setAutomaticBackups', { enabled: false }),
     previewFrequency: () => call('previewFrequency', { frequencyHours: 6 }),
     getTimeline: () => call('getTimeline', {}),
@@ -132,8 +150,10 @@ describe('every method answers what its result schema says', () => {
   it('every event the engine published matches the event schema', () => {
     expect(new Set(events.map((event) => event.type))).toEqual(
       new Set([
+        'job-started',
         'job-progress',
         'job-finished',
+        'operation-progress',
         'settings-changed',
         'schedule-changed',
         'alerts-changed',

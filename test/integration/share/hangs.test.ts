@@ -126,6 +126,7 @@ describe('no smbclient outlives the console (SIGKILL)', () => {
     share: server.shareName,
     username: server.username,
     password: server.password,
+    configDir: path.join(work, 'config'),
   });
 
   async function killConsoleAndCheck(consolePid: number): Promise<void> {

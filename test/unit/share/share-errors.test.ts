@@ -38,6 +38,11 @@ describe('classifyShareFailure', () => {
     expect(classifyShareFailure(code)).toBe(category);
   });
 
+  it('a full disk decides wherever it appears: the disconnect smbclient reports after it is its consequence', () => {
+    const transcript = 'NT_STATUS_CONNECTION_DISCONNECTED closing remote file \\x\ncli_push returned NT_STATUS_DISK_FULL';
+    expect(classifyShareFailure(transcript)).toBe('capacity');
+  });
+
   it('takes the first recognised NT_STATUS', () => {
     expect(classifyShareFailure('NT_STATUS_DISK_FULL then NT_STATUS_ACCESS_DENIED')).toBe('capacity');
     expect(firstNtStatus('x NT_STATUS_OBJECT_NAME_COLLISION y')).toBe('OBJECT_NAME_COLLISION');

@@ -81,6 +81,7 @@ describe('smbclient output parsing', () => {
       domain: 'D',
       password: 'pw-secret',
       timeoutSeconds: 20,
+      configDir: '/tmp/unused',
       deadlines: { operationMs: 60_000, stallMs: 60_000 },
       encryption: 'desired',
       smbclientPath: 'smbclient',
