@@ -19,6 +19,7 @@ import type { z } from 'zod';
 import type * as inputs from '../common/contract/inputs';
 import type { API_CONTRACT, apiEvent } from '../common/contract/methods';
 import type * as views from '../common/contract/views';
+import type * as stamp from '../common/contract/stamp';
 
 type Output<S extends z.ZodType> = z.output<S>;
 type Input<S extends z.ZodType> = z.input<S>;
@@ -50,6 +51,10 @@ export const ERROR_CODES = [
   'cancelled',
   /** The operation needs an explicit confirmation (e.g. lowering retention deletes backups). */
   'confirmation-required',
+  /** An Azure Stack Hub stamp's admin endpoint or sign-in failed; `category` says how. CLI exit 3. */
+  'stamp',
+  /** A long-running operation on a stamp (configure, backup, prune) ended failed. CLI exit 4. */
+  'operation-failed',
   /** Anything unexpected; details are in the log only. CLI exit 1. */
   'internal',
 ] as const;
@@ -208,6 +213,19 @@ export type AppInfo = Output<typeof views.appInfo>;
 
 export type EssentialsView = Output<typeof views.essentialsView>;
 
+// ───────────────────────────── an Azure Stack Hub stamp ─────────────────────────────
+
+export type StampConnectInput = Input<typeof stamp.stampConnectInput>;
+export type StampConnectionView = Output<typeof stamp.stampConnectionView>;
+export type StampSettingsInputValue = Input<typeof stamp.stampSettingsInput>;
+export type StampBackupLocationView = Output<typeof stamp.stampBackupLocationView>;
+export type StampExternalStoreView = Output<typeof stamp.stampExternalStoreView>;
+export type StampBackupView = Output<typeof stamp.stampBackupView>;
+export type StampOperationView = Output<typeof stamp.stampOperationView>;
+export type StampEssentialsView = Output<typeof stamp.stampEssentialsView>;
+export type StampPruneInput = Input<typeof stamp.stampPruneInput>;
+export type StampPruneResult = Output<typeof stamp.stampPruneResult>;
+
 // ───────────────────────────── the API ─────────────────────────────
 
 type Contract = typeof API_CONTRACT;
@@ -265,6 +283,16 @@ export const API_METHODS = [
   'previewFrequency',
   'getTimeline',
   'listAlerts',
+  'stampGetConnection',
+  'stampConnect',
+  'stampDisconnect',
+  'stampGetEssentials',
+  'stampSaveSettings',
+  'stampSetScheduler',
+  'stampStartBackup',
+  'stampListOperations',
+  'stampListBackups',
+  'stampPrune',
 ] as const satisfies readonly ApiMethod[];
 
 /** Compiles only when `Missing` is empty; the error names what is missing. */

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import * as input from './inputs';
 import * as view from './views';
+import { STAMP_CONTRACT, stampEvents } from './stamp';
 
 const method = <I extends z.ZodType, R extends z.ZodType>(inputSchema: I, result: R) => ({ input: inputSchema, result });
 
@@ -59,6 +60,9 @@ export const API_CONTRACT = {
   // timeline & alerts
   getTimeline: method(input.timelineQuery, z.array(view.timelineEvent)),
   listAlerts: method(input.none, z.array(view.alert)),
+
+  // an Azure Stack Hub stamp's own infrastructure backup (common/contract/stamp.ts)
+  ...STAMP_CONTRACT,
 };
 
 /** What the engine pushes to every front door (IPC event channel, HTTP event stream). */
@@ -84,6 +88,7 @@ export const apiEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('timeline-appended'), event: view.timelineEvent }),
   // Desktop: the engine's process died and was started again; `notice` is what the window shows.
   z.strictObject({ type: z.literal('engine-restarted'), notice: view.apiError, interruptedBackupId: z.string().nullable() }),
+  ...stampEvents,
 ]);
 
 export type ContractMethod = keyof typeof API_CONTRACT;

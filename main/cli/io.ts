@@ -20,6 +20,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'settings-corrupt':
       return EXIT.invalidInput;
     case 'share':
+    case 'stamp':
       return EXIT.share;
     case 'backup-failed':
     case 'verify-failed':
@@ -27,6 +28,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'wrong-key':
     case 'backup-running':
     case 'cancelled':
+    case 'operation-failed':
       return EXIT.operationFailed;
     case 'internal':
       return EXIT.unexpected;

@@ -10,6 +10,7 @@ import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
 import { registerPruneCommand } from './commands/prune';
 import { registerAlertCommands } from './commands/alerts';
+import { registerStampCommands } from './commands/stamp';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
@@ -27,6 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerKeyCommands(program, ctx);
   registerAlertCommands(program, ctx);
   registerHostCommands(program, ctx);
+  registerStampCommands(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
     for (const sub of command.commands)

@@ -28,6 +28,7 @@ import { scheduleMethods } from './methods/schedule';
 import { openFileShare } from './share/open-share';
 import { NO_CANCEL } from './share/abort';
 import { timelineMethods } from './methods/timeline';
+import { StampService, stampMethods, type StampTiming, type RetryPolicy } from './stamp';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -43,6 +44,8 @@ export interface EngineDeps {
   notifier?: Notifier;
   /** How the configured share is opened (tests wrap the driver, e.g. to count calls). */
   openShare?: typeof openFileShare;
+  /** A stamp's retries and polls: how they wait (tests record the waits), and how often they retry. */
+  stamp?: { timing?: StampTiming; retry?: RetryPolicy; env?: NodeJS.ProcessEnv };
 }
 
 export interface Engine extends BackupConsoleApi {
@@ -59,6 +62,8 @@ export interface Engine extends BackupConsoleApi {
   close(): Promise<void>;
   /** Resolves when the running job (if any) and everything it set off have finished; the timers keep running. */
   whenIdle(): Promise<void>;
+  /** Resolves when every stamp operation this engine follows (a backup it started) has ended. */
+  whenStampIdle(): Promise<void>;
 }
 
 /**
@@ -151,6 +156,14 @@ export function createEngine(deps: EngineDeps): Engine {
     secretStorageWarning: settings.secretStorageWarning,
   });
   const core = { history, scheduler, snapshot, retention, maintenance };
+  const stamp = new StampService({
+    configDir: deps.configDir,
+    now,
+    logger,
+    secrets: settings.secrets,
+    publish: (event) => events.publish(event),
+    ...deps.stamp,
+  });
   const stopTimers = (): void => {
     scheduler.stop();
     maintenance.stop();
@@ -176,15 +189,18 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     shutdown: async () => {
       stopTimers();
+      await stamp.close();
       if (backups.isRunning()) await backups.cancel('shutdown').catch(() => undefined);
       await settled();
     },
     close: async () => {
       stopTimers();
+      await stamp.close();
       await settled();
       logger.flush();
     },
     whenIdle: settled,
+    whenStampIdle: () => stamp.whenIdle(),
 
     getAppInfo: async () => ({
       productName: PRODUCT_NAME,
@@ -237,6 +253,7 @@ export function createEngine(deps: EngineDeps): Engine {
       ),
     ...scheduleMethods(ctx, core),
     ...timelineMethods(core, runLog, alerts),
+    ...stampMethods(stamp),
   };
   return engine;
 }
