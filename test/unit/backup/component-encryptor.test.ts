@@ -58,4 +58,30 @@ describe('component stream: what is compressed', () => {
     expect(stored.length).toBeGreaterThan(2_200_000);
     expect(stored.length).toBeLessThan(2_200_000 + 1_000_000);
   });
+
+  it('cancellation while segments are being compressed: nothing more comes out, nothing is left waiting', async () => {
+    const encryptor = new ComponentEncryptor(randomBytes(32), 'raw', CHUNK, pool);
+    const source = new Readable({ read() {} });
+    source.pipe(encryptor);
+    const errors: unknown[] = [];
+    encryptor.on('error', (error) => errors.push(error));
+    let destroyed = false;
+    let afterDestroy = 0;
+    const firstOutput = new Promise<void>((resolve) =>
+      encryptor.on('data', () => {
+        if (destroyed) afterDestroy += 1;
+        resolve();
+      }),
+    );
+    // Many segments at once: several are on the thread pool when the stream goes away.
+    source.push(text(12 * 1024 * 1024));
+    await firstOutput;
+    destroyed = true;
+    encryptor.destroy();
+    source.destroy();
+    await new Promise((resolve) => encryptor.once('close', resolve));
+    await pool.idle();
+    expect(afterDestroy).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
