@@ -118,21 +118,27 @@ async function benchLocal(work: string, file: string, rows: string[]): Promise<v
         await rm(target, { recursive: true, force: true });
         return leg;
       },
+      verify: () => engineChild([config, 'verify']),
     },
     RUNS,
   );
   rows.push(`1 GiB, local folder:`);
   rows.push(`  engine backup:  ${describeLeg(runs.backup, 1)}`);
   rows.push(`  engine restore: ${describeLeg(runs.restore, 1)}`);
+  rows.push(`  keyless verify: ${describeLeg(runs.verify, 1)} (goal ≤ 1.0 core-s/GiB)`);
   rows.push(
     `  restore speed / backup speed: best ${(best(runs.backup).seconds / best(runs.restore).seconds).toFixed(2)}, median ${(medianOf(runs.backup, (m) => m.seconds) / medianOf(runs.restore, (m) => m.seconds)).toFixed(2)} (goal ≥ 1.0)`,
   );
+  rows.push(
+    `  restore CPU / backup CPU: best ${(best(runs.restore).clientCpu / best(runs.backup).clientCpu).toFixed(2)}, median ${(medianOf(runs.restore, (m) => m.clientCpu) / medianOf(runs.backup, (m) => m.clientCpu)).toFixed(2)} (goal ≤ 1.0)`,
+  );
   const rss = (legs: Array<{ result: { maxRssBytes: number } }>): string =>
     `${(Math.max(...legs.map((leg) => leg.result.maxRssBytes)) / 2 ** 20).toFixed(0)} MB`;
-  rows.push(`  peak RSS: backup ${rss(runs.backup)}, restore ${rss(runs.restore)}`);
+  rows.push(`  peak RSS: backup ${rss(runs.backup)}, restore ${rss(runs.restore)}, verify ${rss(runs.verify)}`);
 }
 
-export async function benchBackup(): Promise<void> {
+/** `local`: only the local-folder legs (`npm run bench -- backup:local`), a quicker loop while working on the pipeline. */
+export async function benchBackup(scope: 'all' | 'local' = 'all'): Promise<void> {
   const ram = await benchArea(6 * 1024);
   const rows: string[] = [];
   try {
@@ -140,8 +146,10 @@ export async function benchBackup(): Promise<void> {
     await mkdir(path.join(work, 'source'), { recursive: true });
     const file = path.join(work, 'source', 'random.bin');
     await writeRandomFile(file, GiB);
-    await benchSmb(ram.path, work, file, rows);
-    await rm(path.join(ram.path, 'share'), { recursive: true, force: true });
+    if (scope === 'all') {
+      await benchSmb(ram.path, work, file, rows);
+      await rm(path.join(ram.path, 'share'), { recursive: true, force: true });
+    }
     await benchLocal(work, file, rows);
   } finally {
     await ram.release();
