@@ -219,14 +219,14 @@ async function restoreComponent(
 ): Promise<{ name: string; files: number; bytes: number }> {
   await mkdir(dir, { mode: 0o700 });
   const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, reporter?.signal ?? NO_CANCEL);
-  const counted = stored.pipe(new ByteCounter((delta) => reporter?.bytes(delta)));
-  const plaintext = counted.pipe(unlocked.decryptComponent(component, { boundOutput: true }));
+  // Counted as read, beside the pipe rather than through one more stream.
+  stored.on('data', (piece: Buffer) => reporter?.bytes(piece.length));
+  const plaintext = stored.pipe(unlocked.decryptComponent(component, { boundOutput: true }));
   const fail = (error: Error): void => {
     plaintext.destroy(error);
     stored.destroy();
   };
   stored.once('error', fail);
-  counted.once('error', fail);
   const onAbort = (): void => fail(new Error('cancelled by the operator'));
   reporter?.signal.addEventListener('abort', onAbort, { once: true });
   try {
