@@ -6,7 +6,9 @@
  *  - engine backup → loopback Samba vs raw `smbclient put <file>` (goal:
  *    client CPU ≤ 2.5× the raw put's), and keyless verify over SMB (goal
  *    ≤ 1.0 client core-s/GiB);
- *  - restore vs backup, local folder (goal: restore at least as fast);
+ *  - restore vs backup, local folder (goal: restore at least as fast, and
+ *    at no more CPU), keyless verify of the same folder (hashing without the
+ *    SMB download), and what a fresh engine process costs before any byte;
  *  - `backup list` with 1 and 100 backups on the share.
  * Data and share live on a tmpfs where one can be mounted (ram-disk.ts).
  */
@@ -119,6 +121,8 @@ async function benchLocal(work: string, file: string, rows: string[]): Promise<v
         return leg;
       },
       verify: () => engineChild([config, 'verify']),
+      // What every leg pays before its first byte: a fresh process, the engine, the catalog.
+      list: () => engineChild([config, 'list']),
     },
     RUNS,
   );
@@ -126,6 +130,9 @@ async function benchLocal(work: string, file: string, rows: string[]): Promise<v
   rows.push(`  engine backup:  ${describeLeg(runs.backup, 1)}`);
   rows.push(`  engine restore: ${describeLeg(runs.restore, 1)}`);
   rows.push(`  keyless verify: ${describeLeg(runs.verify, 1)} (goal ≤ 1.0 core-s/GiB)`);
+  rows.push(
+    `  fixed cost of a fresh engine process (backup list, in every figure above): client CPU ${best(runs.list).clientCpu.toFixed(2)} (median ${medianOf(runs.list, (m) => m.clientCpu).toFixed(2)}) core-s`,
+  );
   rows.push(
     `  restore speed / backup speed: best ${(best(runs.backup).seconds / best(runs.restore).seconds).toFixed(2)}, median ${(medianOf(runs.backup, (m) => m.seconds) / medianOf(runs.restore, (m) => m.seconds)).toFixed(2)} (goal ≥ 1.0)`,
   );
