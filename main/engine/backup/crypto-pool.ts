@@ -141,20 +141,20 @@ export class CryptoPool {
     return reply.sealed.map(asBuffer);
   }
 
-  /** Opens one sealed chunk: the plaintext (and the sealed bytes, `spent`, for reuse), or why it does not authenticate. */
+  /** Opens one sealed chunk: the plaintext, or why it does not authenticate. */
   async open(
     key: Buffer,
     header: Buffer,
     counter: number,
     last: boolean,
     sealed: readonly Uint8Array[],
-  ): Promise<{ plaintext: Buffer; spent: Buffer } | { failure: 'bad-tag'; asOther: boolean }> {
+  ): Promise<{ plaintext: Buffer } | { failure: 'bad-tag'; asOther: boolean }> {
     const bytes = ownedBytes(sealed);
     const reply = await this.run(
       { op: 'open', key, header, counter, last, sealed: bytes },
       bytes.byteLength > 0 ? [bytes.buffer as ArrayBuffer] : [],
     );
-    if ('plaintext' in reply) return { plaintext: asBuffer(reply.plaintext), spent: asBuffer(reply.spent) };
+    if ('plaintext' in reply) return { plaintext: asBuffer(reply.plaintext) };
     if ('failure' in reply) return { failure: reply.failure, asOther: reply.asOther };
     throw new Error('unexpected reply to open');
   }

@@ -14,7 +14,7 @@ export type CryptoJob =
 export type CryptoReply =
   | { id: number; sealed: Uint8Array[] }
   /** `failure`: the chunk does not authenticate as asked; `asOther`: it would with the other last-chunk flag (truncation or trailing data). */
-  | { id: number; plaintext: Uint8Array; spent: Uint8Array }
+  | { id: number; plaintext: Uint8Array }
   | { id: number; failure: 'bad-tag'; asOther: boolean }
   | { id: number; data: Uint8Array[] }
   | { id: number; digest: string }
@@ -73,8 +73,7 @@ export function cryptoWorker(): void {
         const plaintext = open(job.key, job.header, job.counter, job.last, job.sealed);
         if (plaintext) {
           const owned = own(plaintext);
-          // The sealed bytes go back too: the reader fills them with a later chunk instead of allocating.
-          port.postMessage({ id, plaintext: owned, spent: job.sealed }, [owned.buffer as ArrayBuffer, job.sealed.buffer as ArrayBuffer]);
+          port.postMessage({ id, plaintext: owned }, [owned.buffer as ArrayBuffer]);
         } else
           port.postMessage({ id, failure: 'bad-tag', asOther: open(job.key, job.header, job.counter, !job.last, job.sealed) !== null });
       } else if (job.op === 'hash-update') {

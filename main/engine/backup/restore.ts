@@ -9,7 +9,6 @@ import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
 import type { OperationReporter } from './operations';
-import { ByteCounter } from './progress';
 import { refuseSigner, signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
 
@@ -234,9 +233,10 @@ async function restoreComponent(
       const { files, bytes } = await format.extractTar(dir, plaintext);
       return { name: component.name, files, bytes };
     }
-    const counter = new ByteCounter();
-    await pipeline(plaintext, counter, createWriteStream(join(dir, RAW_OUTPUT_FILE), { flags: 'wx', mode: 0o600 }));
-    return { name: component.name, files: 1, bytes: counter.bytes };
+    let bytes = 0;
+    plaintext.on('data', (piece: Buffer) => (bytes += piece.length));
+    await pipeline(plaintext, createWriteStream(join(dir, RAW_OUTPUT_FILE), { flags: 'wx', mode: 0o600 }));
+    return { name: component.name, files: 1, bytes };
   } catch (error) {
     if (error instanceof Error && !isEngineError(error)) error.message = `component "${component.name}": ${error.message}`;
     throw error;
