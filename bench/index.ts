@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark runs side by side with its baseline in one
 // run and prints the ratio. Figures go into the closing notes, never into tests.
-// Modules are imported when used: a measured child process loads only what its
-// leg runs (the UI bench's Chromium driver alone cost a child 0.7 s of CPU and
-// tens of MB of RSS at start-up, counted in every engine leg's figures).
+// Benchmarks are loaded when they run: a measured child process (`--child`)
+// must not carry what the others import (Chromium's driver) in its peak RSS.
+
+export {};
 
 /** `onlyWhenNamed`: a part of another benchmark, run only when asked for by name. */
 type Benchmark = { name: string; run: () => Promise<void>; onlyWhenNamed?: boolean };
@@ -14,8 +15,6 @@ const benchmarks: Benchmark[] = [
   { name: 'ui', run: async () => (await import('./ui')).benchUi() },
   { name: 'small-files', run: async () => (await import('./small-files')).benchSmallFiles() },
 ];
-
-export {}; // a module: top-level await
 
 const args = process.argv.slice(2);
 if (args[0] === '--share-child') {
