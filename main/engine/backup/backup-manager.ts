@@ -219,7 +219,9 @@ export class BackupManager {
       },
       null,
     );
-    const summary: BackupSummary = cancelled ? { ...recorded, state: 'Cancelled', recoveryReady: false } : recorded;
+    // A job that ended without a failure of its own published a manifest signed with this console's key.
+    const signed = { ...recorded, signedBy: outcome.failure === null ? signingPublicKey : null };
+    const summary: BackupSummary = cancelled ? { ...signed, state: 'Cancelled', recoveryReady: false } : signed;
     const failure: ApiError | null = outcome.failure
       ? cancelledBy && cancelled
         ? CANCELLED[cancelledBy]
