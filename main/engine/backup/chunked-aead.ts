@@ -236,10 +236,10 @@ export class ChunkSealer {
  * allocation is the chunk's, not a queue of pieces. The header is decoded
  * (and a chunk size beyond the format's bound refused) before the first
  * chunk buffer is allocated. A full chunk is held until a further byte or
- * the end says whether it is the last. Chunk buffers are not reused: one that
- * went to a worker and came back lives long enough to reach V8's old
- * generation, whose external memory is only released by a full collection —
- * reusing them made a 1 GiB restore run 52 full collections instead of 2.
+ * the end says whether it is the last. Chunk buffers are not reused: one
+ * back from a worker lives long enough to reach V8's old generation, whose
+ * external memory only a full collection releases, and reusing them (tried)
+ * bought no measurable CPU.
  */
 export class SealedChunkReader {
   private readonly headerBytes = Buffer.alloc(HEADER_BYTES);
