@@ -11,6 +11,7 @@ import {
   validateSettingsInput,
 } from '../../../common/settings-schema';
 import { asApiError, useApi, type ApiCallError } from '../api';
+import { useAppStore } from './app';
 
 export interface SettingsForm {
   location: string;
@@ -99,6 +100,9 @@ export const useSettingsStore = defineStore('settings', () => {
   const nextWithFrequency = ref<string | null>(null);
 
   const context = computed(() => saved.value ?? UNCONFIGURED_CONTEXT);
+  /** The station's way of writing a local folder, as the engine checks it (until the app info is read: either). */
+  const localPaths = computed(() => useAppStore().info?.localPathStyle);
+  const validate = (value: SettingsInput) => validateSettingsInput(context.value, value, localPaths.value);
 
   function input(): SettingsInput {
     const value: SettingsInput = {
@@ -117,7 +121,7 @@ export const useSettingsStore = defineStore('settings', () => {
 
   const schemaErrors = computed<Record<string, string>>(() => {
     const errors: Record<string, string> = {};
-    for (const problem of validateSettingsInput(context.value, input())) errors[problem.field] = problem.message;
+    for (const problem of validate(input())) errors[problem.field] = problem.message;
     if (form.frequencyHours === null)
       errors.frequencyHours = `Frequency in hours is required (${FREQUENCY_HOURS.min}–${FREQUENCY_HOURS.max}).`;
     if (form.retentionDays === null)
@@ -150,7 +154,7 @@ export const useSettingsStore = defineStore('settings', () => {
   const requiredFields = computed<ReadonlySet<FormField>>(() => {
     const current = input();
     const failsEmpty = (field: string, patch: SettingsInput): boolean =>
-      validateSettingsInput(context.value, { ...current, ...patch }).some((problem) => problem.field === field);
+      validate({ ...current, ...patch }).some((problem) => problem.field === field);
     const required = new Set<FormField>(['frequencyHours', 'retentionDays']);
     if (failsEmpty('location', { location: '' })) required.add('location');
     if (isSmb.value && failsEmpty('username', { username: '' })) required.add('username');

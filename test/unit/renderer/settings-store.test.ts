@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useSettingsStore } from '../../../renderer/src/stores/settings';
 import { freshStores, type FakeTransport } from './fake-transport';
-import { CONFIGURED, UNCONFIGURED, backup } from './views';
+import { useAppStore } from '../../../renderer/src/stores/app';
+import { CONFIGURED, UNCONFIGURED, appInfo, backup } from './views';
 
 describe('configuration panel store', () => {
   let engine: FakeTransport;
@@ -119,4 +120,24 @@ describe('configuration panel store', () => {
     expect(store.fieldErrors.location).toBe('The location must be an absolute path on this station.');
     expect(store.feedback).toMatchObject({ tone: 'error', text: 'The settings were not saved.' });
   });
+
+  it.each([
+    ['posix', 'C:\\Backups', /C:\\Backups is a Windows folder path, and this station does not run Windows/, '/srv/backups'],
+    ['windows', '/srv/backups', /\/srv\/backups is not a Windows folder path/, 'D:\\Backups'],
+  ] as const)(
+    "on a %s station the form refuses the other platform's local folder, as the engine does",
+    async (style, foreign, why, own) => {
+      engine.answer('getSettings', () => UNCONFIGURED).answer('getAppInfo', () => appInfo(style));
+      await useAppStore().load();
+      const store = useSettingsStore();
+      await store.load();
+      store.form.location = foreign;
+      store.touch('location');
+      expect(store.fieldErrors.location).toMatch(why);
+      expect(await store.save()).toBe(false);
+      expect(engine.inputsOf('saveSettings')).toEqual([]);
+      store.form.location = own;
+      expect(store.fieldErrors.location).toBeUndefined();
+    },
+  );
 });
