@@ -14,9 +14,11 @@ import { stationSources, type StationSources } from './sources/station-sources';
 import { processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
+import { catalogCacheFor } from './backup/catalog-cache';
+import { pruneExternalStore } from './retention/prune';
 import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
 import { HistoryStore, historyFileIn, RunLog } from './history';
-import { RetentionRunner, withExpiry } from './retention';
+import { RetentionRunner, ownKeysOf, withExpiry } from './retention';
 import { Scheduler, scheduleFileStore } from './schedule';
 import { withConfiguredShare } from './context';
 import { CapacityMonitor } from './maintenance/capacity-monitor';
@@ -26,6 +28,7 @@ import { scheduleMethods } from './methods/schedule';
 import { openFileShare } from './share/open-share';
 import { NO_CANCEL } from './share/abort';
 import { timelineMethods } from './methods/timeline';
+import { StampService, stampMethods, type StampTiming, type RetryPolicy } from './stamp';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -41,6 +44,8 @@ export interface EngineDeps {
   notifier?: Notifier;
   /** How the configured share is opened (tests wrap the driver, e.g. to count calls). */
   openShare?: typeof openFileShare;
+  /** A stamp's retries and polls: how they wait (tests record the waits), and how often they retry. */
+  stamp?: { timing?: StampTiming; retry?: RetryPolicy; env?: NodeJS.ProcessEnv };
 }
 
 export interface Engine extends BackupConsoleApi {
@@ -57,6 +62,8 @@ export interface Engine extends BackupConsoleApi {
   close(): Promise<void>;
   /** Resolves when the running job (if any) and everything it set off have finished; the timers keep running. */
   whenIdle(): Promise<void>;
+  /** Resolves when every stamp operation this engine follows (a backup it started) has ended. */
+  whenStampIdle(): Promise<void>;
 }
 
 /**
@@ -114,10 +121,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const retention = new RetentionRunner({
     clock,
     timeline: history,
-    target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)) },
+    target: {
+      rename: (from, to) => withConfiguredShare(ctx, (share) => share.rename(from, to, NO_CANCEL)),
+      deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)),
+    },
     listBackups: () => snapshot.current(),
-    listPartials: () => snapshot.partials(),
+    listLeftovers: () => snapshot.leftovers(),
     retentionDays: () => settings.service.stored().retentionDays,
+    ownKeys: () => ownKeysOf(settings.service),
     onDeleting: (backupIds) => {
       snapshot.markDeleting(backupIds);
       events.publish({ type: 'backups-deleting', backupIds });
@@ -145,6 +156,14 @@ export function createEngine(deps: EngineDeps): Engine {
     secretStorageWarning: settings.secretStorageWarning,
   });
   const core = { history, scheduler, snapshot, retention, maintenance };
+  const stamp = new StampService({
+    configDir: deps.configDir,
+    now,
+    logger,
+    secrets: settings.secrets,
+    publish: (event) => events.publish(event),
+    ...deps.stamp,
+  });
   const stopTimers = (): void => {
     scheduler.stop();
     maintenance.stop();
@@ -170,15 +189,18 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     shutdown: async () => {
       stopTimers();
+      await stamp.close();
       if (backups.isRunning()) await backups.cancel('shutdown').catch(() => undefined);
       await settled();
     },
     close: async () => {
       stopTimers();
+      await stamp.close();
       await settled();
       logger.flush();
     },
     whenIdle: settled,
+    whenStampIdle: () => stamp.whenIdle(),
 
     getAppInfo: async () => ({
       productName: PRODUCT_NAME,
@@ -206,7 +228,8 @@ export function createEngine(deps: EngineDeps): Engine {
     startBackup: () => backups.start('on-demand'),
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
-    listBackups: async () => snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays)),
+    listBackups: async () =>
+      snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays, ownKeysOf(settings.service))),
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
@@ -217,8 +240,21 @@ export function createEngine(deps: EngineDeps): Engine {
       return check;
     },
     cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),
+    pruneExternalStore: (input) =>
+      withConfiguredShare(ctx, (share) =>
+        pruneExternalStore(
+          {
+            share,
+            format: backupFormat,
+            clock,
+            cache: catalogCacheFor(ctx.configDir, settings.service.stored(), (reason) => logger.warn(reason)),
+          },
+          input,
+        ),
+      ),
     ...scheduleMethods(ctx, core),
     ...timelineMethods(core, runLog, alerts),
+    ...stampMethods(stamp),
   };
   return engine;
 }

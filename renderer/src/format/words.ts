@@ -11,6 +11,7 @@ export const STATE_WORDS: Record<BackupState | JobState, string> = {
   PartialSucceeded: 'Partially succeeded',
   Failed: 'Failed',
   Cancelled: 'Cancelled',
+  Unknown: 'Not a backup',
 };
 
 export const TRIGGER_WORDS: Record<BackupTrigger, string> = {
@@ -32,7 +33,7 @@ export type Tone = 'success' | 'warning' | 'error' | 'info' | 'neutral';
 export function stateTone(state: BackupState): Tone {
   if (state === 'Succeeded') return 'success';
   if (state === 'Failed') return 'error';
-  if (state === 'PartialSucceeded' || state === 'Cancelled') return 'warning';
+  if (state === 'PartialSucceeded' || state === 'Cancelled' || state === 'Unknown') return 'warning';
   return 'info';
 }
 
