@@ -29,6 +29,15 @@ export const useBackupsStore = defineStore('backups', () => {
     return null;
   });
 
+  /** Cancel was accepted (here, or from another front door): the job is stopping. */
+  const jobCancelling = computed(() => cancelling.value || activeJob.value?.state === 'Cancelling');
+
+  /** The last job was cancelled: an outcome the operator chose, not a failure. */
+  const lastCancelled = computed(() => {
+    const finished = lastFinished.value;
+    return finished !== null && (finished.backup?.state === 'Cancelled' || finished.error?.code === 'cancelled');
+  });
+
   const sizes = computed(() => new Map(backups.value.map((backup) => [backup.backupId, backup.sizeBytes])));
 
   async function refresh(): Promise<void> {
@@ -136,6 +145,8 @@ export const useBackupsStore = defineStore('backups', () => {
     activeJob,
     starting,
     cancelling,
+    jobCancelling,
+    lastCancelled,
     startError,
     lastFinished,
     detail,

@@ -4,6 +4,7 @@ import { useBackupsStore } from '../../../renderer/src/stores/backups';
 import { useEssentialsStore } from '../../../renderer/src/stores/essentials';
 import { useRecoveryStore } from '../../../renderer/src/stores/recovery';
 import { connectEngineEvents } from '../../../renderer/src/stores/events';
+import { ApiCallError } from '../../../renderer/src/api';
 import { freshStores, type FakeTransport } from './fake-transport';
 import { CONFIGURED, UNCONFIGURED, backup, essentialsOf } from './views';
 
@@ -50,6 +51,45 @@ describe('backups store', () => {
     await backups.refresh();
     expect(backups.error?.message).toBe('The file share cannot be reached.');
     expect(backups.backupNowBlocked).toBe('a backup is running.');
+  });
+});
+
+describe('a cancelled backup', () => {
+  it('says Cancelling from the job state, and ends as cancelled, not as a failure', async () => {
+    const engine = freshStores();
+    engine.answer('listBackups', () => []).answer('getActiveJob', () => null);
+    const backups = useBackupsStore();
+    const job = {
+      jobId: 'j',
+      backupId: '20261129T000000Z-abcdef',
+      trigger: 'on-demand' as const,
+      state: 'Creating' as const,
+      component: 'identity',
+      bytesDone: 10,
+      bytesTotal: 100,
+      bytesPerSecond: 1,
+      etaSeconds: 90,
+      startedAt: '2026-11-29T00:00:00.000Z',
+    };
+    backups.onProgress(job);
+    expect(backups.jobCancelling).toBe(false);
+    // Cancel accepted by another front door: the job's own state says so.
+    backups.onProgress({ ...job, state: 'Cancelling' });
+    expect(backups.jobCancelling).toBe(true);
+    backups.onFinished(
+      { ...backup(job.backupId, 0, 'Cancelled') },
+      new ApiCallError({
+        code: 'cancelled',
+        message: 'The backup was cancelled by the operator; nothing of it was kept.',
+        remediation: '',
+      }),
+    );
+    expect(backups.activeJob).toBeNull();
+    expect(backups.jobCancelling).toBe(false);
+    expect(backups.lastCancelled).toBe(true);
+
+    backups.onFinished(null, new ApiCallError({ code: 'share', message: 'The file share cannot be reached.', remediation: '' }));
+    expect(backups.lastCancelled).toBe(false);
   });
 });
 
