@@ -11,7 +11,7 @@ export const STATE_WORDS: Record<BackupState | JobState, string> = {
   PartialSucceeded: 'Partially succeeded',
   Failed: 'Failed',
   Cancelled: 'Cancelled',
-  Unknown: 'Not a backup',
+  Unknown: 'Unknown',
 };
 
 export const TRIGGER_WORDS: Record<BackupTrigger, string> = {

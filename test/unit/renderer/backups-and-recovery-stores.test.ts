@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { nextTick } from 'vue';
 import type { BackupDetail } from '../../../preload/api';
 import { useBackupsStore } from '../../../renderer/src/stores/backups';
 import { useEssentialsStore } from '../../../renderer/src/stores/essentials';
@@ -90,6 +91,45 @@ describe('a cancelled backup', () => {
 
     backups.onFinished(null, new ApiCallError({ code: 'share', message: 'The file share cannot be reached.', remediation: '' }));
     expect(backups.lastCancelled).toBe(false);
+  });
+});
+
+describe('deletions by retention', () => {
+  it('mark the rows Deleting at once, drop them at once when done, and a slow older listing does not bring them back', async () => {
+    const engine = freshStores();
+    const [newest, old1, old2] = ['20261129T000000Z-aaaaaa', '20261119T000000Z-bbbbbb', '20261118T000000Z-cccccc'];
+    engine.answer('getActiveJob', () => null).answer('listBackups', () => [backup(newest), backup(old1), backup(old2)]);
+    const backups = useBackupsStore();
+    await backups.refresh();
+    connectEngineEvents();
+
+    // The listing started by backups-deleting answers only after the one started by backups-deleted.
+    let answerSlowListing: () => void = () => undefined;
+    engine.answer(
+      'listBackups',
+      () =>
+        new Promise((resolve) => {
+          answerSlowListing = () => resolve([backup(newest), { ...backup(old1), deleting: true }, { ...backup(old2), deleting: true }]);
+        }),
+    );
+    engine.emit({ type: 'backups-deleting', backupIds: [old1, old2] });
+    expect(backups.backups.map((row) => [row.backupId, row.deleting ?? false])).toEqual([
+      [newest, false],
+      [old1, true],
+      [old2, true],
+    ]);
+
+    engine.answer('listBackups', () => [backup(newest), backup(old2)]);
+    engine.emit({ type: 'backups-deleted', backupIds: [old1], failed: [old2] });
+    await nextTick();
+    expect(backups.backups.map((row) => [row.backupId, row.deleting ?? false])).toEqual([
+      [newest, false],
+      [old2, false],
+    ]);
+    await vi.waitFor(() => expect(backups.loading).toBe(false));
+    answerSlowListing();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(backups.backups.map((row) => row.backupId)).toEqual([newest, old2]);
   });
 });
 
