@@ -258,4 +258,38 @@ describe('recovery store: verify and restore with progress and cancel', () => {
     expect(recovery.error?.code).toBe('cancelled');
     expect(engine.inputsOf('verifyBackup')[0]).toEqual({ backupId: detail.backupId, operationId: expect.any(String) });
   });
+
+  it('every run clears the previous result, and sends a trusted signer only when one is typed', async () => {
+    const signer = { status: 'this-console' as const, publicKey: 'S'.repeat(43) + '=', detail: 'Signed by this console.' };
+    engine.answer('verifyBackup', () => ({ backupId: detail.backupId, deep: false, ok: true, signer, components: [] }));
+    const recovery = useRecoveryStore();
+    await recovery.prepare('verify', detail.backupId);
+    await recovery.verify(detail.backupId);
+    expect(recovery.verifyResult?.ok).toBe(true);
+
+    let fail: () => void = () => undefined;
+    engine.answer('verifyBackup', () => new Promise((_resolve, reject) => (fail = () => reject(new Error('share gone')))));
+    const second = recovery.verify(detail.backupId, undefined, `  ${signer.publicKey} `);
+    // While the second run runs, the first run's green result is gone.
+    expect(recovery.verifyResult).toBeNull();
+    expect(engine.inputsOf('verifyBackup')[1]).toEqual({
+      backupId: detail.backupId,
+      operationId: expect.any(String),
+      trustSigner: signer.publicKey,
+    });
+    fail();
+    await second;
+    expect(recovery.phase).toBe('failed');
+    expect(recovery.verifyResult).toBeNull();
+
+    engine.answer('restoreBackup', () => ({ backupId: detail.backupId, targetFolder: '/srv/r', signer, components: [] }));
+    await recovery.restore({
+      backupId: detail.backupId,
+      targetFolder: '/srv/r',
+      component: null,
+      key: { kind: 'pfx', pfxBase64: 'UEZY', password: 'p' },
+      trustSigner: ' ',
+    });
+    expect(engine.inputsOf('restoreBackup')[0]).not.toHaveProperty('trustSigner');
+  });
 });
