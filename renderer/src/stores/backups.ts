@@ -20,6 +20,8 @@ export const useBackupsStore = defineStore('backups', () => {
   const lastFinished = ref<{ backup: BackupSummary | null; error: ApiCallError | null } | null>(null);
   const detail = ref<BackupDetail | null>(null);
   const detailError = ref<ApiCallError | null>(null);
+  /** The details drawer of an entry that is not a backup. */
+  const unknownEntry = ref<BackupSummary | null>(null);
 
   /** Why Backup now cannot be pressed, in words; null when it can. */
   const backupNowBlocked = computed<string | null>(() => {
@@ -100,6 +102,12 @@ export const useBackupsStore = defineStore('backups', () => {
 
   async function openDetail(backupId: string): Promise<void> {
     detailError.value = null;
+    // An Unknown entry has no manifest to read: its row already says all that is known, and why it is not a backup.
+    const row = backups.value.find((backup) => backup.backupId === backupId);
+    if (row?.state === 'Unknown') {
+      unknownEntry.value = row;
+      return;
+    }
     try {
       detail.value = await useApi().call('getBackup', { backupId });
     } catch (caught) {
@@ -109,6 +117,7 @@ export const useBackupsStore = defineStore('backups', () => {
 
   function closeDetail(): void {
     detail.value = null;
+    unknownEntry.value = null;
     detailError.value = null;
   }
 
@@ -187,6 +196,7 @@ export const useBackupsStore = defineStore('backups', () => {
     lastFinished,
     detail,
     detailError,
+    unknownEntry,
     backupNowBlocked,
     sizes,
     refresh,
