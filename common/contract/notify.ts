@@ -82,8 +82,8 @@ export const emailNotificationsInput = z.strictObject({
   to: z.array(emailAddress).min(1, 'Give at least one recipient.').max(50),
   mode: z.enum(NOTIFY_MODES).default('immediate'),
   digestAt: digestAt.default('08:00'),
-  /** Roots the server's certificate may chain to besides the station's store (an enterprise CA); empty: the station's store only. */
-  caPem: caPem.default(''),
+  /** Roots the server's certificate may chain to besides the station's store (an enterprise CA, PEM); absent keeps the stored ones, empty removes them. */
+  caPem: caPem.optional(),
 });
 
 /** Webhook: a secret is required the first time; an absent secret keeps the stored one. */
@@ -94,7 +94,8 @@ export const webhookNotificationsInput = z.strictObject({
   secret: z.string().min(16, 'The signing secret must be at least 16 characters.').max(1024).optional(),
   mode: z.enum(NOTIFY_MODES).default('immediate'),
   digestAt: digestAt.default('08:00'),
-  caPem: caPem.default(''),
+  /** As for email: absent keeps, empty removes. */
+  caPem: caPem.optional(),
 });
 
 export const systemLogNotificationsInput = z.strictObject({ enabled: z.boolean() });

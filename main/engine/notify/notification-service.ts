@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Clock, TimerHandle } from '../clock';
 import type { Logger } from '../app/logger';
 import type { SecretStore } from '../secrets/secret-store';
-import { invalidInput } from '../errors';
+import { invalidInput, isEngineError } from '../errors';
 import { registerSecret, scrubSecrets } from '../redact';
 import { parseAddedRoots } from '../stamp/trust-roots';
 import { PermanentDeliveryError, type NotificationChannel } from './channel';
@@ -254,13 +254,14 @@ export class NotificationService {
 
   async setEmail(input: z.output<typeof emailNotificationsInput>): Promise<NotificationsView> {
     registerSecret(input.password);
-    if (input.caPem.trim()) parseAddedRoots(input.caPem);
+    if (input.caPem?.trim()) checkAddedRoots(input.caPem);
     const hasPassword = this.deps.secrets.has(NOTIFY_SECRET_NAMES.smtpPassword);
     if (input.username && input.password === undefined && !hasPassword)
       throw invalidInput('password', 'The SMTP password is required with a user name.', 'Give the password of the SMTP account.');
     if (input.password !== undefined && input.password.length === 0)
       throw invalidInput('password', 'The SMTP password is empty.', 'Give the password of the SMTP account, or clear the user name.');
-    const { password, ...email } = input;
+    const { password, caPem, ...rest } = input;
+    const email = { ...rest, caPem: caPem ?? (await this.settings()).email?.caPem ?? '' };
     if (!input.username) this.deps.secrets.delete(NOTIFY_SECRET_NAMES.smtpPassword);
     else if (password !== undefined) this.deps.secrets.set(NOTIFY_SECRET_NAMES.smtpPassword, password);
     await this.saveSettings((s) => ({ ...s, email }));
@@ -269,14 +270,15 @@ export class NotificationService {
 
   async setWebhook(input: z.output<typeof webhookNotificationsInput>): Promise<NotificationsView> {
     registerSecret(input.secret);
-    if (input.caPem.trim()) parseAddedRoots(input.caPem);
+    if (input.caPem?.trim()) checkAddedRoots(input.caPem);
     if (input.secret === undefined && !this.deps.secrets.has(NOTIFY_SECRET_NAMES.webhookSecret))
       throw invalidInput(
         'secret',
         'The webhook signing secret is required the first time.',
         'Give a random secret of at least 16 characters (e.g. `openssl rand -hex 32`); the receiver verifies signatures with it.',
       );
-    const { secret, ...webhook } = input;
+    const { secret, caPem, ...rest } = input;
+    const webhook = { ...rest, caPem: caPem ?? (await this.settings()).webhook?.caPem ?? '' };
     if (secret !== undefined) this.deps.secrets.set(NOTIFY_SECRET_NAMES.webhookSecret, secret);
     await this.saveSettings((s) => ({ ...s, webhook }));
     return this.view();
@@ -425,6 +427,15 @@ export class NotificationService {
     const tracked = work.catch((error: unknown) => this.deps.logger.warn({ cause: scrubSecrets(describe(error)) }, 'notification error'));
     this.inflight.add(tracked);
     void tracked.finally(() => this.inflight.delete(tracked));
+  }
+}
+
+/** The stamp's rules for an added root CA file, reported under this input's field. */
+function checkAddedRoots(pem: string): void {
+  try {
+    parseAddedRoots(pem);
+  } catch (error) {
+    throw isEngineError(error) ? invalidInput('caPem', error.message, error.remediation) : error;
   }
 }
 

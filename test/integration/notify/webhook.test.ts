@@ -1,7 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,53 +12,13 @@ import { testCertificate } from '../../support/backup-fixtures';
 import { FakeClock } from '../../support/fake-clock';
 import { makeTempDir } from '../../support/temp-dir';
 import { makeTestPki, type TestPki } from '../../support/stamp-mock/test-pki';
+import { startWebhookReceiver, verifyWebhook } from '../../support/https-receiver';
+
+const startReceiver = (pki: TestPki, clock: FakeClock) => startWebhookReceiver(pki, SECRET, () => Math.floor(clock.now().getTime() / 1000));
+const verify = (...args: [Parameters<typeof verifyWebhook>[1], string, number]) => verifyWebhook(SECRET, ...args);
 
 const SECRET = 'whsec-0123456789abcdef-test';
 const quietLog: SystemLog = { target: 'syslog', write: async () => undefined };
-
-interface Delivery {
-  headers: IncomingHttpHeaders;
-  rawBody: string;
-  /** What a receiver following the README concludes. */
-  verified: boolean;
-}
-
-/**
- * The receiver's side, written from the README alone: HMAC-SHA256 keyed with
- * the secret over `<X-IBC-Timestamp>.<raw body>`, compared in constant time,
- * and a timestamp more than five minutes from the receiver's clock refused.
- */
-function verify(headers: IncomingHttpHeaders, rawBody: string, nowSeconds: number): boolean {
-  const timestamp = Number(headers['x-ibc-timestamp']);
-  const signature = String(headers['x-ibc-signature'] ?? '');
-  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > 300) return false;
-  const expected = Buffer.from(`v1=${createHmac('sha256', SECRET).update(`${timestamp}.${rawBody}`).digest('hex')}`);
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** A real HTTPS receiver on loopback (the test PKI's certificate); answers each request with the next scripted status. */
-async function startReceiver(pki: TestPki, clock: FakeClock) {
-  const deliveries: Delivery[] = [];
-  const statuses: number[] = [];
-  const server: Server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
-      deliveries.push({ headers: req.headers, rawBody, verified: verify(req.headers, rawBody, Math.floor(clock.now().getTime() / 1000)) });
-      res.writeHead(statuses.shift() ?? 204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `https://127.0.0.1:${port}/hooks/backup`,
-    deliveries,
-    statuses,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('webhook notifications reach a real HTTPS receiver, signed', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
