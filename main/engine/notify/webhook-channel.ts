@@ -57,7 +57,9 @@ export function webhookChannel(
         );
         req.on('timeout', () => req.destroy(new Error(`The webhook receiver did not answer within ${ATTEMPT_TIMEOUT_MS / 1000} s.`)));
         req.on('error', (error) =>
-          reject(signal.aborted ? error : new Error(`The webhook receiver ${new URL(settings.url).host} cannot be reached: ${error.message}`)),
+          reject(
+            signal.aborted ? error : new Error(`The webhook receiver ${new URL(settings.url).host} cannot be reached: ${error.message}`),
+          ),
         );
         req.end(body);
       });
