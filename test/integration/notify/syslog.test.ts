@@ -44,6 +44,7 @@ describe('alerts reach syslog', () => {
     expect((await engine.getNotifications()).systemLog).toEqual({ enabled: true, target: 'syslog' });
     await engine.setAutomaticBackups({ enabled: false });
     await engine.whenIdle();
+    expect((await engine.getNotifications()).status['system-log'].state).toBe('delivered');
     const raised = await socket.next();
     // <14>: facility user (1) × 8 + severity informational (6).
     expect(raised).toMatch(
