@@ -32,8 +32,12 @@ const SCRIPT = fileURLToPath(new URL('./smtp_server.py', import.meta.url));
 // Debian's python3-aiosmtpd lives in the system interpreter's dist-packages.
 const PYTHON = '/usr/bin/python3';
 
-/** A real SMTP server on a free loopback port: STARTTLS with the test PKI's certificate, AUTH required. */
-export async function startSmtpServer(pki: TestPki): Promise<SmtpServer> {
+/**
+ * A real SMTP server on a free loopback port: STARTTLS with the test PKI's
+ * certificate, AUTH required — or, with `starttls: false`, a server that
+ * offers neither (what a downgrading attacker would present).
+ */
+export async function startSmtpServer(pki: TestPki, options: { starttls?: boolean } = {}): Promise<SmtpServer> {
   const temp = await makeTempDir('ibc-smtp-');
   const certFile = join(temp.path, 'server.crt');
   const keyFile = join(temp.path, 'server.key');
@@ -47,7 +51,7 @@ export async function startSmtpServer(pki: TestPki): Promise<SmtpServer> {
   const child: ChildProcessWithoutNullStreams = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.write(JSON.stringify({ certFile, keyFile, outDir, port, username, password }) + '\n');
+  child.stdin.write(JSON.stringify({ certFile, keyFile, outDir, port, username, password, starttls: options.starttls ?? true }) + '\n');
   await new Promise<void>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => (line === 'ready' ? resolve() : reject(new Error(`smtp server: ${line}`))));

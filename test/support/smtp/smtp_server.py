@@ -53,18 +53,14 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok, handled=False)
 
 
-context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-context.load_cert_chain(config["certFile"], config["keyFile"])
-controller = Controller(
-    Handler(),
-    hostname="127.0.0.1",
-    port=config["port"],
-    tls_context=context,
-    require_starttls=True,
-    auth_required=True,
-    auth_require_tls=True,
-    authenticator=authenticator,
-)
+if config.get("starttls", True):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(config["certFile"], config["keyFile"])
+    security = dict(tls_context=context, require_starttls=True, auth_required=True, auth_require_tls=True)
+else:
+    # A server that offers no STARTTLS (a downgrade): the client must refuse to send.
+    security = dict(auth_require_tls=False)
+controller = Controller(Handler(), hostname="127.0.0.1", port=config["port"], authenticator=authenticator, **security)
 controller.start()
 print("ready", flush=True)
 sys.stdin.read()
