@@ -20,6 +20,7 @@ import type * as inputs from '../common/contract/inputs';
 import type { API_CONTRACT, apiEvent } from '../common/contract/methods';
 import type * as views from '../common/contract/views';
 import type * as stamp from '../common/contract/stamp';
+import type * as notify from '../common/contract/notify';
 
 type Output<S extends z.ZodType> = z.output<S>;
 type Input<S extends z.ZodType> = z.input<S>;
@@ -226,6 +227,15 @@ export type StampEssentialsView = Output<typeof stamp.stampEssentialsView>;
 export type StampPruneInput = Input<typeof stamp.stampPruneInput>;
 export type StampPruneResult = Output<typeof stamp.stampPruneResult>;
 
+// ───────────────────────────── notifications ─────────────────────────────
+
+export type NotificationsView = Output<typeof notify.notificationsView>;
+export type EmailNotificationsInput = Input<typeof notify.emailNotificationsInput>;
+export type WebhookNotificationsInput = Input<typeof notify.webhookNotificationsInput>;
+export type NotificationTestResult = Output<typeof notify.notificationTestResult>;
+export type NotifyChannel = NotificationTestResult[number]['channel'];
+export type DeliveryStatus = Output<typeof notify.deliveryStatus>;
+
 // ───────────────────────────── the API ─────────────────────────────
 
 type Contract = typeof API_CONTRACT;
@@ -293,6 +303,11 @@ export const API_METHODS = [
   'stampListOperations',
   'stampListBackups',
   'stampPrune',
+  'getNotifications',
+  'setEmailNotifications',
+  'setWebhookNotifications',
+  'setSystemLogNotifications',
+  'testNotifications',
 ] as const satisfies readonly ApiMethod[];
 
 /** Compiles only when `Missing` is empty; the error names what is missing. */

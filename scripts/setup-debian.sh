@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for the console: system packages, then npm
 # dependencies. `--test` adds what the test suite needs (a Samba server,
-# Chromium, restic, Python's cryptography for the independent decoder).
+# Chromium, restic, Python's cryptography for the independent decoder, aiosmtpd
+# for the notification tests' SMTP server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(smbclient openssl)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(samba chromium xvfb restic python3-cryptography)
+  packages+=(samba chromium xvfb restic python3-cryptography python3-aiosmtpd)
 fi
 
 missing=()

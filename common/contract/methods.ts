@@ -9,6 +9,7 @@ import { z } from 'zod';
 import * as input from './inputs';
 import * as view from './views';
 import { STAMP_CONTRACT, stampEvents } from './stamp';
+import { NOTIFY_CONTRACT } from './notify';
 
 const method = <I extends z.ZodType, R extends z.ZodType>(inputSchema: I, result: R) => ({ input: inputSchema, result });
 
@@ -63,6 +64,9 @@ export const API_CONTRACT = {
 
   // an Azure Stack Hub stamp's own infrastructure backup (common/contract/stamp.ts)
   ...STAMP_CONTRACT,
+
+  // notifications: email, webhook, system log (common/contract/notify.ts)
+  ...NOTIFY_CONTRACT,
 };
 
 /** What the engine pushes to every front door (IPC event channel, HTTP event stream). */

@@ -11,6 +11,7 @@ import { registerHostCommands } from './commands/hosts';
 import { registerPruneCommand } from './commands/prune';
 import { registerAlertCommands } from './commands/alerts';
 import { registerStampCommands } from './commands/stamp';
+import { registerNotifyCommands } from './commands/notify';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
@@ -29,11 +30,15 @@ export function buildProgram(ctx: CliContext): Command {
   registerAlertCommands(program, ctx);
   registerHostCommands(program, ctx);
   registerStampCommands(program, ctx);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
-    for (const sub of command.commands)
+  registerNotifyCommands(program, ctx);
+  // Every level (`notify email set` is three deep) throws instead of exiting, and writes through the CLI's io.
+  const override = (command: Command): void => {
+    for (const sub of command.commands) {
       sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
-  }
+      override(sub);
+    }
+  };
+  override(program);
   return program;
 }
 

@@ -28,6 +28,9 @@ import { scheduleMethods } from './methods/schedule';
 import { openFileShare } from './share/open-share';
 import { NO_CANCEL } from './share/abort';
 import { timelineMethods } from './methods/timeline';
+import { NotificationService, syslog, windowsEventLog, type SystemLog } from './notify';
+import { notifyMethods } from './methods/notify';
+import { hostname } from 'node:os';
 import { StampService, stampMethods, type StampTiming, type RetryPolicy } from './stamp';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
@@ -42,6 +45,8 @@ export interface EngineDeps {
   clock?: Clock;
   /** Desktop notifications (Electron Notification); headless: a log line. */
   notifier?: Notifier;
+  /** Where system log lines go (tests: a socket they bind); default: syslog's /dev/log, the Event Log on Windows. */
+  systemLog?: SystemLog;
   /** How the configured share is opened (tests wrap the driver, e.g. to count calls). */
   openShare?: typeof openFileShare;
   /** A stamp's retries and polls: how they wait (tests record the waits), and how often they retry. */
@@ -138,10 +143,19 @@ export function createEngine(deps: EngineDeps): Engine {
       events.publish({ type: 'backups-deleted', backupIds: outcome.deleted, failed: outcome.failures.map((failure) => failure.target) });
     },
   });
+  const notifications = new NotificationService({
+    configDir: deps.configDir,
+    clock,
+    logger,
+    secrets: settings.secrets,
+    identity: { productName: PRODUCT_NAME, version: deps.version, station: hostname() },
+    systemLog: deps.systemLog ?? (process.platform === 'win32' ? windowsEventLog() : syslog()),
+  });
   const alerts = new AlertCenter({
     store: alertFileStore(deps.configDir, warnInvalid('alerts.json')),
     notifier: deps.notifier ?? lineNotifier((line) => logger.warn(line)),
     onChange: (active) => events.publish({ type: 'alerts-changed', alerts: active }),
+    onTransitions: (raised, closed) => notifications.alertsChanged(raised, closed),
     onError: (error) => logger.warn({ err: error }, 'notification failed'),
   });
   const maintenance = new MaintenanceService({
@@ -173,6 +187,7 @@ export function createEngine(deps: EngineDeps): Engine {
     await scheduler.whenIdle();
     await runLog.whenIdle();
     await maintenance.whenIdle();
+    await notifications.whenIdle();
   };
 
   const engine: Engine = {
@@ -182,6 +197,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await scheduler.follow(settings.service.stored());
       await scheduler.start();
       await maintenance.start();
+      await notifications.start(() => alerts.list());
     },
     resumeFromSleep: async () => {
       await scheduler.onResume();
@@ -197,6 +213,8 @@ export function createEngine(deps: EngineDeps): Engine {
       stopTimers();
       await stamp.close();
       await settled();
+      // Coalesced changes and retries still waiting go out once now: a one-shot command must not take them with it.
+      await notifications.close();
       logger.flush();
     },
     whenIdle: settled,
@@ -255,6 +273,7 @@ export function createEngine(deps: EngineDeps): Engine {
     ...scheduleMethods(ctx, core),
     ...timelineMethods(core, runLog, alerts),
     ...stampMethods(stamp),
+    ...notifyMethods(notifications),
   };
   return engine;
 }

@@ -11,6 +11,7 @@ import { EngineError } from '../../main/engine/errors';
 import { DpapiSecretStore, windowsDpapi } from '../../main/engine/secrets';
 import { openFileShare } from '../../main/engine/share/open-share';
 import { koffiWin32Net } from '../../main/engine/share/windows-smb/koffi-win32-net';
+import { windowsEventLog } from '../../main/engine/notify/windows-event-log';
 const signal = new AbortController().signal;
 
 describe('koffi Win32 bindings (mpr.dll, kernel32.dll, crypt32.dll)', () => {
@@ -55,5 +56,9 @@ describe('koffi Win32 bindings (mpr.dll, kernel32.dll, crypt32.dll)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('RegisterEventSourceW / ReportEventW / DeregisterEventSource (advapi32.dll) write an alert event', async () => {
+    await windowsEventLog().write([{ eventId: 3000, level: 'information', message: 'Test message: notifications reach the system log.' }]);
   });
 });

@@ -55,6 +55,8 @@ export class AlertCenter {
       store: AlertStore;
       notifier?: Notifier;
       onChange?: (alerts: Alert[]) => void;
+      /** Every alert raised or closed by an update, whatever its kind (notifications: email, webhook, system log). Must not wait. */
+      onTransitions?: (raised: readonly Alert[], closed: readonly Alert[]) => void;
       onError?: (error: unknown) => void;
     },
   ) {}
@@ -104,6 +106,7 @@ export class AlertCenter {
       await this.deps.store.save({ active: next });
       this.deps.onChange?.([...next]);
     }
+    if (raised.length > 0 || closed.length > 0) this.deps.onTransitions?.(raised, closed);
     for (const alert of raised) {
       try {
         await this.deps.notifier?.notify(alert);

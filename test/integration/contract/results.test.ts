@@ -132,6 +132,14 @@ describe('every method answers what its result schema says', () => {
     stampListBackups: () => call('stampListBackups', undefined),
     stampPrune: () => call('stampPrune', { operationType: 'DryRun' }),
     stampDisconnect: () => call('stampDisconnect', undefined),
+    getNotifications: () => call('getNotifications', undefined),
+    setEmailNotifications: () =>
+      call('setEmailNotifications', { enabled: false, host: 'smtp.contoso.com', from: 'backup@contoso.com', to: ['ops@contoso.com'] }),
+    setWebhookNotifications: () =>
+      call('setWebhookNotifications', { enabled: false, url: 'https://hooks.contoso.com/backup', secret: 'results-webhook-secret-0123' }),
+    setSystemLogNotifications: () => call('setSystemLogNotifications', { enabled: true }),
+    // No system log socket here: the result says why, in the schema's shape.
+    testNotifications: () => call('testNotifications', { channel: 'system-log' }),
   };
 
   /** Through dispatch, as every front door calls; the result is checked against the method's own schema. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
 import { describe, expect, it } from 'vitest';
+import { EVENT_LOG_SOURCE } from '../../../main/engine/notify/windows-event-log';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CONFIG = 'build/electron-builder.yml';
@@ -59,5 +60,17 @@ describe('electron-builder configuration', () => {
     expect(wrapper).toContain(`"%~dp0${config.productName}.exe" cli %*`);
     expect(existsSync(join(ROOT, 'build/icon.png'))).toBe(true);
     expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.dist).toContain(`--config ${CONFIG}`);
+  });
+
+  it('registers the Event Log source the console writes under, per machine, and removes it on uninstall', async () => {
+    const config = await builderConfig();
+    expect(config.nsis?.perMachine).toBe(true);
+    const script = readFileSync(join(ROOT, config.nsis!.include!), 'utf8');
+    const key = `SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\${EVENT_LOG_SOURCE}`;
+    expect(script).toContain(`!define IBC_EVENT_SOURCE_KEY "${key}"`);
+    expect(script).toMatch(
+      /!macro customInstall[\s\S]*WriteRegExpandStr HKLM "\$\{IBC_EVENT_SOURCE_KEY\}" "EventMessageFile" "[^"]+EventLogMessages\.dll"[\s\S]*!macroend/,
+    );
+    expect(script).toMatch(/!macro customUnInstall[\s\S]*DeleteRegKey HKLM "\$\{IBC_EVENT_SOURCE_KEY\}"[\s\S]*!macroend/);
   });
 });
