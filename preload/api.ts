@@ -108,11 +108,15 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 // ───────────────────────────── backups ─────────────────────────────
 
 /**
- * How a backup stands. Succeeded, PartialSucceeded and Failed are kept on the
- * share; Cancelled (the operator or a stopping console cancelled the job) is an
- * outcome of its own in the history and the job's result: nothing of it is kept.
+ * How a backup stands (Azure Stack's backup status values). Succeeded,
+ * PartialSucceeded and Failed are kept on the share; Running is the job this
+ * console is taking now (listed as a row while it runs); Cancelled (the
+ * operator or a stopping console cancelled the job) and Skipped (a backup that
+ * could not run: paused, disabled, a conflict with an unfinished operation or
+ * another console's lock) are outcomes of their own in the history: nothing of
+ * them is on the share.
  */
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled'] as const;
+export const BACKUP_STATES = ['Queued', 'Creating', 'Running', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled', 'Skipped'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
 /** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
 export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;

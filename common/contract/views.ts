@@ -174,6 +174,8 @@ export const backupSummary = z.strictObject({
   expiresAt: timestamp.nullable(),
   /** Present while retention is deleting it (between backups-deleting and backups-deleted). */
   deleting: z.literal(true).optional(),
+  /** Why it did not run (Skipped rows, from this console's history). */
+  reason: z.string().optional(),
 });
 
 export const backupDetail = backupSummary.extend({

@@ -11,9 +11,10 @@ import { openSettings } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
 import { stationSources, type StationSources } from './sources/station-sources';
-import { processClock, type Clock } from './clock';
+import { DAY_MS, processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
+import { backupListRows } from './backup/backup-list';
 import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
 import { HistoryStore, historyFileIn, RunLog } from './history';
 import { RetentionRunner, withExpiry } from './retention';
@@ -205,7 +206,14 @@ export function createEngine(deps: EngineDeps): Engine {
     startBackup: () => backups.start('on-demand'),
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
-    listBackups: async () => snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays)),
+    listBackups: async () => {
+      const stored = settings.service.stored();
+      const onShare = snapshot.withDeletions(withExpiry(await snapshot.refresh(), stored.retentionDays));
+      // Skipped backups stay listed as long as a backup would.
+      const skipped = await runLog.skippedSince(new Date(clock.now().getTime() - stored.retentionDays * DAY_MS));
+      const encryptionMode = stored.encryption.mode === 'legacy-key' ? 'legacy-key' : 'certificate';
+      return backupListRows({ running: backups.runningBackup(), onShare, skipped, encryptionMode });
+    },
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),

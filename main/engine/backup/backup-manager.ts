@@ -56,6 +56,7 @@ interface ActiveJob {
   abort: AbortController;
   done: Promise<void>;
   cancelledBy: CancelReason | null;
+  encryption: { mode: 'certificate' | 'legacy-key'; thumbprint: string | null };
 }
 
 function alreadyRunning(): EngineError {
@@ -96,6 +97,24 @@ export class BackupManager {
 
   activeJob(): JobProgress | null {
     return this.active?.progress ?? null;
+  }
+
+  /** The running job as a row of the backup list (Running), or null. */
+  runningBackup(): BackupSummary | null {
+    const job = this.active;
+    if (!job) return null;
+    return {
+      backupId: job.progress.backupId,
+      createdAt: job.progress.startedAt,
+      completedAt: null,
+      state: 'Running',
+      trigger: job.progress.trigger,
+      sizeBytes: 0,
+      certificateThumbprint: job.encryption.thumbprint,
+      encryptionMode: job.encryption.mode,
+      recoveryReady: false,
+      expiresAt: null,
+    };
   }
 
   /** Resolves when the running job (if any) has finished and been recorded. */
@@ -146,12 +165,20 @@ export class BackupManager {
       etaSeconds: null,
       startedAt: startedAt.toISOString(),
     };
-    const record: ActiveJob = { progress, abort, done: Promise.resolve(), cancelledBy: null };
+    const record: ActiveJob = {
+      progress,
+      abort,
+      done: Promise.resolve(),
+      cancelledBy: null,
+      encryption: { mode: sealer.encryptionMode, thumbprint: sealer.recipientThumbprint },
+    };
     this.active = record;
     ctx.events.publish({ type: 'job-started', progress });
 
     record.done = (async () => {
       let outcome: BackupJobOutcome;
+      // Another console (or a prune) holds the share's lock: the backup could not run, which is not a failure of the share.
+      let conflict = false;
       try {
         const share = openConfiguredShare(ctx);
         try {
@@ -192,9 +219,12 @@ export class BackupManager {
           },
           failure: { message: engineError.message, ...(engineError.category ? { category: engineError.category } : {}) },
         };
-        if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
+        if (engineError.code === 'backup-running') {
+          outcome.failure = { message: engineError.message };
+          conflict = true;
+        }
       }
-      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy, signer.publicKey);
+      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy, signer.publicKey, conflict);
     })();
     return progress;
   }
@@ -206,6 +236,7 @@ export class BackupManager {
     encryptionMode: 'certificate' | 'legacy-key',
     cancelledBy: CancelReason | null,
     signingPublicKey: string,
+    conflict: boolean,
   ): void {
     const { ctx } = this.deps;
     // A job that ended because it was cancelled is Cancelled, not Failed; one that published before the cancel took effect stands.
@@ -219,21 +250,27 @@ export class BackupManager {
       },
       null,
     );
-    const summary: BackupSummary = cancelled ? { ...recorded, state: 'Cancelled', recoveryReady: false } : recorded;
+    const summary: BackupSummary = cancelled
+      ? { ...recorded, state: 'Cancelled', recoveryReady: false }
+      : conflict
+        ? { ...recorded, state: 'Skipped', recoveryReady: false, reason: outcome.failure?.message ?? 'a conflict' }
+        : recorded;
     const failure: ApiError | null = outcome.failure
       ? cancelledBy && cancelled
         ? CANCELLED[cancelledBy]
-        : outcome.failure.category
-          ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
-          : {
-              code: 'backup-failed',
-              message: outcome.failure.message,
-              remediation: 'See the timeline and the log for details, then try again.',
-            }
+        : conflict
+          ? skippedForConflict(outcome.failure.message)
+          : outcome.failure.category
+            ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
+            : {
+                code: 'backup-failed',
+                message: outcome.failure.message,
+                remediation: 'See the timeline and the log for details, then try again.',
+              }
       : summary.state === 'Failed'
         ? componentsFailed(outcome.manifest.components)
         : null;
-    if (outcome.failure && !cancelled)
+    if (outcome.failure && !cancelled && !conflict)
       ctx.logger.warn(
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
         outcome.failure.message,
@@ -382,6 +419,16 @@ export class BackupManager {
     if (thumbprint && (matchesCurrentCertificate || opensNewestBackup)) ctx.settings.service.markPfxConfirmed(thumbprint);
     return { matchesCurrentCertificate, thumbprint, opensNewestBackup, detail };
   }
+}
+
+/** The share's lock was held by another console (or a prune): the backup was skipped, and says why. */
+function skippedForConflict(message: string): ApiError {
+  return {
+    code: 'backup-running',
+    message: `The backup was skipped: ${message}`,
+    remediation:
+      'Wait for the other operation to finish; the next scheduled backup runs as usual. If only one console should write to this location, check which other console is configured for it.',
+  };
 }
 
 /** A job whose every component failed (the share worked; the sources did not): why, per component. */

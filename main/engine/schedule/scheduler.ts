@@ -3,6 +3,7 @@ import { HOUR_MS, type Clock, type TimerHandle } from '../clock';
 import { checkFrequencyHours } from '../../../common/settings-schema';
 import { invalidInput } from '../errors';
 import type { TimelineSink } from '../history/timeline-sink';
+import { slotSkippedEvent } from '../history/run-events';
 import type { ScheduleState, ScheduleStore } from './schedule-state';
 import { unconfiguredState } from './schedule-state';
 import { countSlotsBetween, nextSlot, previousSlot, reanchorForFrequency, slotsBetween, upcomingSlots } from './slots';
@@ -327,13 +328,9 @@ export class Scheduler {
 
     const catchUp = due > 1 || now.getTime() - latest.getTime() > this.lateToleranceMs;
     if (this.inFlight !== null || this.deps.isJobRunning()) {
-      await this.record({
-        kind: 'slot-skipped',
-        at: latest.toISOString(),
-        trigger: catchUp ? 'catch-up' : 'scheduled',
-        reason: SKIP_REASON_RUNNING,
-        summary: `Scheduled backup of ${latest.toISOString()} skipped: ${SKIP_REASON_RUNNING}`,
-      });
+      await this.record(
+        slotSkippedEvent({ at: latest.toISOString(), trigger: catchUp ? 'catch-up' : 'scheduled', reason: SKIP_REASON_RUNNING }),
+      );
       await markHandled();
       this.changed();
       return;
@@ -384,13 +381,7 @@ export class Scheduler {
       from = new Date(firstListed.getTime() - 1);
     }
     for (const slot of slotsBetween(anchor, frequencyHours, from, now, max)) {
-      await this.record({
-        kind: 'slot-skipped',
-        at: slot.toISOString(),
-        trigger: 'scheduled',
-        reason,
-        summary: `Scheduled backup of ${slot.toISOString()} skipped: ${reason}`,
-      });
+      await this.record(slotSkippedEvent({ at: slot.toISOString(), trigger: 'scheduled', reason }));
     }
   }
 
