@@ -149,8 +149,11 @@ export function checkDnsName(value: string): string | null {
 
 // ─────────────── the whole form ───────────────
 
-/** What the validator needs to know about the stored configuration (a SettingsView fits). */
-export type SettingsContext = Pick<SettingsView, 'configured' | 'passwordSet' | 'location' | 'locationKind' | 'encryption'>;
+/** What the validator needs to know about the stored configuration (a SettingsView fits, and so does a stamp's backup location). */
+export type SettingsContext = Pick<SettingsView, 'configured' | 'passwordSet' | 'location' | 'locationKind'> & {
+  /** Only the mode is read. */
+  encryption: SettingsView['encryption'] | { mode: SettingsView['encryption']['mode'] };
+};
 
 export const UNCONFIGURED_CONTEXT: SettingsContext = {
   configured: false,

@@ -19,6 +19,7 @@ import type { z } from 'zod';
 import type * as inputs from '../common/contract/inputs';
 import type { API_CONTRACT, apiEvent } from '../common/contract/methods';
 import type * as views from '../common/contract/views';
+import type * as stamp from '../common/contract/stamp';
 
 type Output<S extends z.ZodType> = z.output<S>;
 type Input<S extends z.ZodType> = z.input<S>;
@@ -50,6 +51,10 @@ export const ERROR_CODES = [
   'cancelled',
   /** The operation needs an explicit confirmation (e.g. lowering retention deletes backups). */
   'confirmation-required',
+  /** An Azure Stack Hub stamp's admin endpoint or sign-in failed; `category` says how. CLI exit 3. */
+  'stamp',
+  /** A long-running operation on a stamp (configure, backup, prune) ended failed. CLI exit 4. */
+  'operation-failed',
   /** Anything unexpected; details are in the log only. CLI exit 1. */
   'internal',
 ] as const;
@@ -115,8 +120,23 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
  * could not run: paused, disabled, a conflict with an unfinished operation or
  * another console's lock) are outcomes of their own in the history: nothing of
  * them is on the share.
+ * `Unknown` is not a backup: an entry under `MASBackup\` that the console does
+ * not recognise as one (a link, a file, a folder without a readable manifest or
+ * whose manifest names another backup — docs/BACKUP-FORMAT.md, "What is a
+ * backup"). It is listed so the operator sees it, with `problem` saying why;
+ * retention never deletes it, prune only with the operator's confirmation.
  */
-export const BACKUP_STATES = ['Queued', 'Creating', 'Running', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled', 'Skipped'] as const;
+export const BACKUP_STATES = [
+  'Queued',
+  'Creating',
+  'Running',
+  'Succeeded',
+  'PartialSucceeded',
+  'Failed',
+  'Cancelled',
+  'Skipped',
+  'Unknown',
+] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
 /** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
 export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;
@@ -145,6 +165,11 @@ export type RestoreResult = Output<typeof views.restoreResult>;
 
 export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
+// ───────────────────────────── prune ─────────────────────────────
+
+export type PruneInput = Input<typeof inputs.pruneInput>;
+export type PruneItem = Output<typeof views.pruneItem>;
+export type PruneResult = Output<typeof views.pruneResult>;
 export type OperationProgress = Output<typeof views.operationProgress>;
 
 // ───────────────────────────── retention, schedule ─────────────────────────────
@@ -188,6 +213,9 @@ export const ALERT_KINDS = [
   'retention-delete-failed',
   'legacy-key-deprecated',
   'secret-storage-fallback',
+  'foreign-backups',
+  'unknown-share-content',
+  'unreadable-lock',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -198,6 +226,19 @@ export type Alert = Output<typeof views.alert>;
 export type AppInfo = Output<typeof views.appInfo>;
 
 export type EssentialsView = Output<typeof views.essentialsView>;
+
+// ───────────────────────────── an Azure Stack Hub stamp ─────────────────────────────
+
+export type StampConnectInput = Input<typeof stamp.stampConnectInput>;
+export type StampConnectionView = Output<typeof stamp.stampConnectionView>;
+export type StampSettingsInputValue = Input<typeof stamp.stampSettingsInput>;
+export type StampBackupLocationView = Output<typeof stamp.stampBackupLocationView>;
+export type StampExternalStoreView = Output<typeof stamp.stampExternalStoreView>;
+export type StampBackupView = Output<typeof stamp.stampBackupView>;
+export type StampOperationView = Output<typeof stamp.stampOperationView>;
+export type StampEssentialsView = Output<typeof stamp.stampEssentialsView>;
+export type StampPruneInput = Input<typeof stamp.stampPruneInput>;
+export type StampPruneResult = Output<typeof stamp.stampPruneResult>;
 
 // ───────────────────────────── the API ─────────────────────────────
 
@@ -247,6 +288,7 @@ export const API_METHODS = [
   'verifyBackup',
   'restoreBackup',
   'checkRecoveryKey',
+  'pruneExternalStore',
   'cancelOperation',
   'previewRetention',
   'getSchedule',
@@ -255,6 +297,16 @@ export const API_METHODS = [
   'previewFrequency',
   'getTimeline',
   'listAlerts',
+  'stampGetConnection',
+  'stampConnect',
+  'stampDisconnect',
+  'stampGetEssentials',
+  'stampSaveSettings',
+  'stampSetScheduler',
+  'stampStartBackup',
+  'stampListOperations',
+  'stampListBackups',
+  'stampPrune',
 ] as const satisfies readonly ApiMethod[];
 
 /** Compiles only when `Missing` is empty; the error names what is missing. */

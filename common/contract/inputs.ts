@@ -118,6 +118,17 @@ export const operationIdInput = z.strictObject({ operationId });
 
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
 
+/**
+ * Prune the external store (Azure Stack's pruneExternalStore): `DryRun` lists
+ * what is not a backup under MASBackup\ and would go; `Default` removes it.
+ * Entries listed as Unknown go only when named here — the operator's
+ * confirmation, item by item, of what a dry run showed.
+ */
+export const pruneInput = z.strictObject({
+  operation: z.enum(['DryRun', 'Default']),
+  removeUnknown: z.array(text(255)).max(1000).optional(),
+});
+
 export const retentionDaysInput = z.strictObject({ retentionDays: retentionDaysSchema });
 export const automaticBackupsInput = z.strictObject({ enabled: z.boolean() });
 export const frequencyHoursInput = z.strictObject({ frequencyHours: frequencyHoursSchema });

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import * as input from './inputs';
 import * as view from './views';
+import { STAMP_CONTRACT, stampEvents } from './stamp';
 
 const method = <I extends z.ZodType, R extends z.ZodType>(inputSchema: I, result: R) => ({ input: inputSchema, result });
 
@@ -45,6 +46,7 @@ export const API_CONTRACT = {
   verifyBackup: method(input.verifyInput, view.verifyResult),
   restoreBackup: method(input.restoreInput, view.restoreResult),
   checkRecoveryKey: method(input.checkRecoveryKeyInput, view.recoveryKeyCheck),
+  pruneExternalStore: method(input.pruneInput, view.pruneResult),
   /** Stops a verify or restore started with that operationId; the operation then fails with 'cancelled'. */
   cancelOperation: method(input.operationIdInput, z.void()),
 
@@ -58,6 +60,9 @@ export const API_CONTRACT = {
   // timeline & alerts
   getTimeline: method(input.timelineQuery, z.array(view.timelineEvent)),
   listAlerts: method(input.none, z.array(view.alert)),
+
+  // an Azure Stack Hub stamp's own infrastructure backup (common/contract/stamp.ts)
+  ...STAMP_CONTRACT,
 };
 
 /** What the engine pushes to every front door (IPC event channel, HTTP event stream). */
@@ -83,6 +88,7 @@ export const apiEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('timeline-appended'), event: view.timelineEvent }),
   // Desktop: the engine's process died and was started again; `notice` is what the window shows.
   z.strictObject({ type: z.literal('engine-restarted'), notice: view.apiError, interruptedBackupId: z.string().nullable() }),
+  ...stampEvents,
 ]);
 
 export type ContractMethod = keyof typeof API_CONTRACT;

@@ -170,8 +170,22 @@ export const backupSummary = z.strictObject({
   certificateThumbprint: z.string().nullable(),
   encryptionMode: z.enum(['certificate', 'legacy-key']),
   recoveryReady: z.boolean(),
-  /** When retention will delete it (null for the newest successful backup, which is always kept). */
+  /**
+   * When retention will delete it: null for the backup kept as the newest
+   * successful one of its certificate, for backups encrypted to a certificate
+   * or key this console does not know (never deleted), and for Unknown entries.
+   */
   expiresAt: timestamp.nullable(),
+  /** Backwards-compatibility mode: the id of the legacy key it was made with (the certificate's thumbprint is null). */
+  legacyKeyId: z.string().optional(),
+  /** The public key (base64) of the station whose signature on the manifest verifies; null or absent when unsigned. */
+  signedBy: z.string().nullable().optional(),
+  /**
+   * State Unknown only: why this entry is not a backup. For an Unknown entry
+   * `backupId` is the name on the share (escape it before printing), and only
+   * `createdAt` (from the name, when it has one) besides means anything.
+   */
+  problem: z.string().optional(),
   /** Present while retention is deleting it (between backups-deleting and backups-deleted). */
   deleting: z.literal(true).optional(),
   /** Why it did not run (Skipped rows, from this console's history). */
@@ -239,14 +253,43 @@ export const recoveryKeyCheck = z.strictObject({
   detail: z.string(),
 });
 
+// ───────────────────────────── prune ─────────────────────────────
+
+/** One entry under MASBackup\ that is not a complete backup, and what prune does (or would do) with it. */
+export const pruneItem = z.strictObject({
+  /** Its name under MASBackup\, as the share reports it (escape it before printing). */
+  name: z.string(),
+  /** partial: an unfinished backup; deleting: a deletion that did not finish; temporary: a write that never finished; lock: the share lock's files; unknown: anything else. */
+  kind: z.enum(['partial', 'deleting', 'temporary', 'lock', 'unknown']),
+  /** What it is, in the operator's words. */
+  reason: z.string(),
+  /** DryRun: would-remove or kept. Default: removed, kept or failed. */
+  action: z.enum(['would-remove', 'removed', 'kept', 'failed']),
+  /** Why it is kept, or why removing it failed. */
+  detail: z.string().optional(),
+});
+
+export const pruneResult = z.strictObject({
+  operation: z.enum(['DryRun', 'Default']),
+  items: z.array(pruneItem),
+  /** Entries this run did not examine (one listing looks at a bounded number): run prune again for them. */
+  notExamined: z.number(),
+});
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export const retentionPreview = z.strictObject({
   retentionDays: z.number(),
   /** Exactly the backups that would be deleted, like pruneExternalStore DryRun. */
   toDelete: z.array(z.strictObject({ backupId: z.string(), completedAt: timestamp.nullable(), state: backupState })),
-  /** Kept although older than the period: the newest successful backup. */
+  /** Kept although older than the period: the newest successful backup (of the newest key, when several are kept). */
   keptNewestSuccessful: z.string().nullable(),
+  /**
+   * Every backup older than the period that is kept, and why: the newest
+   * successful backup of each certificate or key this console knows, and the
+   * backups of keys it does not know (another console's: never deleted).
+   */
+  kept: z.array(z.strictObject({ backupId: z.string(), reason: z.string() })),
 });
 
 export const scheduleView = z.strictObject({

@@ -8,7 +8,9 @@ import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
 import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
+import { registerPruneCommand } from './commands/prune';
 import { registerAlertCommands } from './commands/alerts';
+import { registerStampCommands } from './commands/stamp';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
@@ -22,9 +24,11 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerConfigCommands(program, ctx);
   registerOperationCommands(program, ctx);
+  registerPruneCommand(program, ctx);
   registerKeyCommands(program, ctx);
   registerAlertCommands(program, ctx);
   registerHostCommands(program, ctx);
+  registerStampCommands(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
     for (const sub of command.commands)

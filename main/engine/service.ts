@@ -15,9 +15,11 @@ import { DAY_MS, processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
 import { backupListRows } from './backup/backup-list';
+import { catalogCacheFor } from './backup/catalog-cache';
+import { pruneExternalStore } from './retention/prune';
 import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
 import { HistoryStore, historyFileIn, RunLog } from './history';
-import { RetentionRunner, withExpiry } from './retention';
+import { RetentionRunner, ownKeysOf, withExpiry } from './retention';
 import { Scheduler, scheduleFileStore } from './schedule';
 import { withConfiguredShare } from './context';
 import { CapacityMonitor } from './maintenance/capacity-monitor';
@@ -27,6 +29,7 @@ import { scheduleMethods } from './methods/schedule';
 import { openFileShare } from './share/open-share';
 import { NO_CANCEL } from './share/abort';
 import { timelineMethods } from './methods/timeline';
+import { StampService, stampMethods, type StampTiming, type RetryPolicy } from './stamp';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -42,6 +45,8 @@ export interface EngineDeps {
   notifier?: Notifier;
   /** How the configured share is opened (tests wrap the driver, e.g. to count calls). */
   openShare?: typeof openFileShare;
+  /** A stamp's retries and polls: how they wait (tests record the waits), and how often they retry. */
+  stamp?: { timing?: StampTiming; retry?: RetryPolicy; env?: NodeJS.ProcessEnv };
 }
 
 export interface Engine extends BackupConsoleApi {
@@ -58,6 +63,8 @@ export interface Engine extends BackupConsoleApi {
   close(): Promise<void>;
   /** Resolves when the running job (if any) and everything it set off have finished; the timers keep running. */
   whenIdle(): Promise<void>;
+  /** Resolves when every stamp operation this engine follows (a backup it started) has ended. */
+  whenStampIdle(): Promise<void>;
 }
 
 /**
@@ -115,10 +122,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const retention = new RetentionRunner({
     clock,
     timeline: history,
-    target: { deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)) },
+    target: {
+      rename: (from, to) => withConfiguredShare(ctx, (share) => share.rename(from, to, NO_CANCEL)),
+      deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)),
+    },
     listBackups: () => snapshot.current(),
-    listPartials: () => snapshot.partials(),
+    listLeftovers: () => snapshot.leftovers(),
     retentionDays: () => settings.service.stored().retentionDays,
+    ownKeys: () => ownKeysOf(settings.service),
     onDeleting: (backupIds) => {
       snapshot.markDeleting(backupIds);
       events.publish({ type: 'backups-deleting', backupIds });
@@ -146,6 +157,14 @@ export function createEngine(deps: EngineDeps): Engine {
     secretStorageWarning: settings.secretStorageWarning,
   });
   const core = { history, scheduler, snapshot, retention, maintenance };
+  const stamp = new StampService({
+    configDir: deps.configDir,
+    now,
+    logger,
+    secrets: settings.secrets,
+    publish: (event) => events.publish(event),
+    ...deps.stamp,
+  });
   const stopTimers = (): void => {
     scheduler.stop();
     maintenance.stop();
@@ -171,15 +190,18 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     shutdown: async () => {
       stopTimers();
+      await stamp.close();
       if (backups.isRunning()) await backups.cancel('shutdown').catch(() => undefined);
       await settled();
     },
     close: async () => {
       stopTimers();
+      await stamp.close();
       await settled();
       logger.flush();
     },
     whenIdle: settled,
+    whenStampIdle: () => stamp.whenIdle(),
 
     getAppInfo: async () => ({
       productName: PRODUCT_NAME,
@@ -208,7 +230,7 @@ export function createEngine(deps: EngineDeps): Engine {
     getActiveJob: async () => backups.activeJob(),
     listBackups: async () => {
       const stored = settings.service.stored();
-      const onShare = snapshot.withDeletions(withExpiry(await snapshot.refresh(), stored.retentionDays));
+      const onShare = snapshot.withDeletions(withExpiry(await snapshot.refresh(), stored.retentionDays, ownKeysOf(settings.service)));
       // Skipped backups stay listed as long as a backup would.
       const skipped = await runLog.skippedSince(new Date(clock.now().getTime() - stored.retentionDays * DAY_MS));
       const encryptionMode = stored.encryption.mode === 'legacy-key' ? 'legacy-key' : 'certificate';
@@ -224,8 +246,21 @@ export function createEngine(deps: EngineDeps): Engine {
       return check;
     },
     cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),
+    pruneExternalStore: (input) =>
+      withConfiguredShare(ctx, (share) =>
+        pruneExternalStore(
+          {
+            share,
+            format: backupFormat,
+            clock,
+            cache: catalogCacheFor(ctx.configDir, settings.service.stored(), (reason) => logger.warn(reason)),
+          },
+          input,
+        ),
+      ),
     ...scheduleMethods(ctx, core),
     ...timelineMethods(core, runLog, alerts),
+    ...stampMethods(stamp),
   };
   return engine;
 }

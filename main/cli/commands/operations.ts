@@ -85,7 +85,7 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
   backup
     .command('start')
     .description('start an on-demand backup (does not move the next scheduled backup); Ctrl-C cancels it')
-    .option('--wait', 'wait until it finishes and print it; exit 4 if it failed')
+    .option('--wait', 'wait until it finishes and print it; exit 4 if it failed (3 for a share failure)')
     .action((options: { wait?: boolean }) => startBackup(ctx, options.wait === true));
   backup
     .command('list')
@@ -204,8 +204,9 @@ async function startBackup(ctx: CliContext, wait: boolean): Promise<void> {
       throw new CliInterrupted(interruptedBy, end.error ?? { code: 'cancelled', message: 'The backup was cancelled.', remediation: '' });
     }
     if (!wait) return;
-    if (end.error && end.backup?.state !== 'Cancelled') throw new CliApiError(end.error);
+    // The run as recorded, whatever its outcome; then why it did not succeed, and the exit status that goes with it.
     printData(ctx.io, ctx.json, end.backup);
+    if (end.error && end.backup?.state !== 'Cancelled') throw new CliApiError(end.error);
     if (end.backup && end.backup.state !== 'Succeeded') {
       throw new EngineError({
         code: end.backup.state === 'Cancelled' ? 'cancelled' : 'backup-failed',

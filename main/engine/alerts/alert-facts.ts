@@ -19,7 +19,8 @@ export function backupFacts(backups: readonly BackupFact[]): Pick<AlertFacts, 'l
   let stored = 0;
   const at = (b: BackupFact): number => Date.parse(b.completedAt ?? b.createdAt);
   for (const b of backups) {
-    if (b.state === 'Queued' || b.state === 'Creating') continue;
+    // Running backups are not on the share yet; Unknown entries are not backups at all.
+    if (b.state === 'Queued' || b.state === 'Creating' || b.state === 'Unknown') continue;
     stored += b.sizeBytes;
     if (b.state !== 'Failed' && (lastComplete === null || at(b) > at(lastComplete))) lastComplete = b;
   }

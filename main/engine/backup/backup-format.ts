@@ -272,6 +272,7 @@ function toReadManifest(stored: StoredManifest): ReadManifest {
     encryption: {
       mode: stored.encryption.mode,
       recipientThumbprint: stored.encryption.mode === 'certificate' ? stored.encryption.recipientThumbprint : null,
+      ...(stored.encryption.mode === 'legacy-key' ? { legacyKeyId: stored.encryption.keyId } : {}),
     },
   };
 }

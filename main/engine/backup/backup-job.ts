@@ -5,15 +5,14 @@ import { scrubSecrets } from '../redact';
 import type { FileShare } from '../share/file-share';
 import { checkFolderSource, openCommandSource, SourceFailure } from '../sources/open-source';
 import type { SourceDefinition } from '../sources/source';
-import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup-id';
+import { BACKUP_ROOT, PARTIAL_SUFFIX } from './backup-id';
 import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port';
 import type { Clock } from './job-clock';
 import { countFolderBytes } from './folder-archive';
 import { ByteCounter, etaSeconds, RateMeter } from './progress';
-import { acquireShareLock } from './share-lock';
+import { acquireShareLock, sweepLockLitter, type LockRecord } from './share-lock';
+import { classifyListing, listBackupRoot, MANIFEST_FILE } from './catalog';
 import { NO_CANCEL } from '../share/abort';
-
-export const MANIFEST_FILE = 'manifest.json';
 
 export interface BackupJobRequest {
   jobId: string;
@@ -30,6 +29,15 @@ export interface BackupJobOutcome {
   manifest: ManifestDraft;
   /** Set when the job failed as a whole (share failure, cancel). */
   failure: { category?: ShareFailureCategory; message: string; technicalCause?: string } | null;
+  /** Leftovers of dead jobs the job could not remove (and went on without): for the log. */
+  leftoversKept: LeftoverFailure[];
+}
+
+export interface LeftoverFailure {
+  /** The folder under MASBackup\, e.g. `<id>.partial`. */
+  target: string;
+  /** Scrubbed technical reason. */
+  message: string;
 }
 
 export interface BackupJobDeps {
@@ -53,7 +61,8 @@ function cancelled(): EngineError {
 }
 
 /**
- * Runs one full backup: lock the share, clean dead jobs' `.partial` folders,
+ * Runs one full backup: lock the share, clean dead jobs' `.partial` folders
+ * and lock litter (skipping, and reporting, what the server will not delete),
  * write every component under `<id>.partial/`, the manifest last, then
  * publish by renaming the folder to `<id>`. A crash at any point leaves only
  * a `.partial`, which is never listed and is removed by the next run.
@@ -119,8 +128,9 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     { dir: BACKUP_ROOT, clock, ...deps.lock },
     { jobId: request.jobId, backupId: request.backupId },
   );
+  let leftoversKept: LeftoverFailure[] = [];
   try {
-    await removeDeadPartials(share, request.signal);
+    leftoversKept = await removeLeftovers(share, lock.record, request.signal);
     await share.mkdirp(partialDir, request.signal);
     emit(true);
     for (const source of request.sources) {
@@ -144,7 +154,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     await share.rename(partialDir, `${BACKUP_ROOT}/${request.backupId}`, request.signal);
     currentComponent = null;
     emit(true);
-    return { manifest, failure: null };
+    return { manifest, failure: null, leftoversKept };
   } catch (error) {
     // Nothing half-written may look like a backup: drop the .partial now if we can
     // (if the share is gone, the next run removes it).
@@ -153,6 +163,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     const engineError = isEngineError(error) ? error : null;
     return {
       manifest: draft('Failed'),
+      leftoversKept,
       failure: {
         message: engineError ? engineError.message : scrubSecrets(error instanceof Error ? error.message : String(error)),
         ...(engineError?.category ? { category: engineError.category } : {}),
@@ -249,11 +260,26 @@ async function writeBuffer(share: FileShare, path: string, bytes: Buffer, signal
   await share.writeStream(path, Readable.from([bytes]), signal);
 }
 
-/** `.partial` folders of other jobs: we hold the share lock, so their jobs are dead. */
-async function removeDeadPartials(share: FileShare, signal: AbortSignal): Promise<void> {
-  for (const entry of await share.list(BACKUP_ROOT, signal)) {
-    if (entry.kind === 'directory' && isPartialFolder(entry.name)) await share.deleteTree(entry.path, signal);
+/**
+ * Under the share lock every other job is dead: their `.partial` folders and
+ * the litter of their locks go. A folder the server will not delete now —
+ * after a network loss it may hold the dead session's handle for an hour —
+ * is skipped and reported, and the backup goes on: retention retries it on
+ * every pass, and alerts while it stays.
+ */
+async function removeLeftovers(share: FileShare, held: LockRecord, signal: AbortSignal): Promise<LeftoverFailure[]> {
+  const entries = await listBackupRoot(share, signal);
+  const kept: LeftoverFailure[] = [];
+  for (const id of classifyListing(entries).partials) {
+    try {
+      await share.deleteTree(`${BACKUP_ROOT}/${id}${PARTIAL_SUFFIX}`, signal);
+    } catch (error) {
+      if (signal.aborted) throw cancelled();
+      kept.push({ target: `${id}${PARTIAL_SUFFIX}`, message: scrubSecrets(error instanceof Error ? error.message : String(error)) });
+    }
   }
+  await sweepLockLitter(share, held, entries, signal);
+  return kept;
 }
 
 /** The folders' file bytes, or null (unknown) when a command's output is part of the backup. */

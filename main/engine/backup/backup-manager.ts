@@ -19,7 +19,9 @@ import { shareError } from '../share/share-errors';
 import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineContext } from '../context';
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
-import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
+import { detailOf, listCatalog, listingSummaries, readBackup, summaryOf } from './catalog';
+import { catalogCacheFor } from './catalog-cache';
+import { NO_CANCEL } from '../share/abort';
 import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
 import { OperationRegistry } from './operations';
@@ -80,9 +82,6 @@ function alreadyRunning(): EngineError {
 export class BackupManager {
   private active: ActiveJob | null = null;
   private starting = false;
-  /** Manifests already read, by backup id, per configured location. */
-  private readonly manifests = new Map<string, CatalogEntry>();
-  private manifestsLocation = '';
 
   /** Verify and restore under way: progress events and cancel by operation id. */
   private readonly operations: OperationRegistry;
@@ -218,6 +217,7 @@ export class BackupManager {
             stamp: {},
           },
           failure: { message: engineError.message, ...(engineError.category ? { category: engineError.category } : {}) },
+          leftoversKept: [],
         };
         if (engineError.code === 'backup-running') {
           outcome.failure = { message: engineError.message };
@@ -270,6 +270,11 @@ export class BackupManager {
       : summary.state === 'Failed'
         ? componentsFailed(outcome.manifest.components)
         : null;
+    for (const leftover of outcome.leftoversKept)
+      ctx.logger.warn(
+        { target: leftover.target, cause: leftover.message },
+        'a leftover of a dead job could not be removed; the backup went on',
+      );
     if (outcome.failure && !cancelled && !conflict)
       ctx.logger.warn(
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
@@ -298,24 +303,26 @@ export class BackupManager {
     await job.done;
   }
 
+  /** Every entry under MASBackup\ as the contract's rows (expiry not set): backups newest first, then Unknown entries. */
   async list(): Promise<BackupSummary[]> {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      const location = ctx.settings.service.stored().location;
-      if (location !== this.manifestsLocation) {
-        this.manifests.clear();
-        this.manifestsLocation = location;
-      }
-      // Expiry is retention's to say (Automation.withExpiry); the catalog knows only what is on the share.
-      const entries = await listCatalog(share, format, this.manifests);
-      return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, null) : unreadableSummary(entry.backupId)));
+      const settings = ctx.settings.service.stored();
+      const cache = catalogCacheFor(ctx.configDir, settings, (reason) => ctx.logger.warn(reason));
+      const listing = await listCatalog(share, format, { cache, signal: NO_CANCEL });
+      if (listing.overLimit > 0)
+        ctx.logger.warn(
+          { notListed: listing.overLimit },
+          `MASBackup holds more entries than one listing examines; ${listing.overLimit} were not examined or not listed (the next listings continue)`,
+        );
+      return listingSummaries(listing);
     });
   }
 
   async detail(backupId: string): Promise<BackupDetail> {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, backupId);
+      const entry = await readBackup(share, format, backupId, NO_CANCEL);
       return detailOf(entry.manifest, null);
     });
   }
@@ -324,7 +331,7 @@ export class BackupManager {
     const { ctx, format } = this.deps;
     const key = input.key ? openingKey(input.key) : null;
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, input.backupId);
+      const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
       const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       let unlocked = null;
       if (key) {
@@ -362,7 +369,7 @@ export class BackupManager {
     const { ctx, format } = this.deps;
     const key = openingKey(input.key);
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, input.backupId);
+      const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
       // Who wrote it is decided before anything is decrypted: a refused backup is never opened.
       const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       if (!signer.acceptable) throw refuseSigner(entry.manifest.backupId, signer);
@@ -402,8 +409,9 @@ export class BackupManager {
       : 'This .pfx does not belong to the configured encryption certificate.';
     try {
       await withConfiguredShare(ctx, async (share) => {
-        const newest = (await listCatalog(share, format)).find((entry) => 'manifest' in entry && entry.manifest.state !== 'Failed');
-        if (!newest || !('manifest' in newest)) return;
+        const newestListed = (await this.list()).find((backup) => backup.state === 'Succeeded' || backup.state === 'PartialSucceeded');
+        if (!newestListed) return;
+        const newest = await readBackup(share, format, newestListed.backupId, NO_CANCEL);
         try {
           format.unlock(newest.manifestBytes, { kind: 'private-key', privateKey: opened.privateKey });
           opensNewestBackup = true;

@@ -1,5 +1,6 @@
 import type { CapacityView } from '../../../preload/api';
 import type { Clock } from '../clock';
+import { locationKey } from './location-key';
 import { withConfiguredShare, type EngineContext } from '../context';
 import { toEngineError } from '../errors';
 import { NO_CANCEL } from '../share/abort';
@@ -62,7 +63,6 @@ export class CapacityMonitor {
   }
 
   private currentLocation(): string {
-    const settings = this.deps.ctx.settings.service.stored();
-    return settings.configured ? `${settings.location}|${settings.username}|${settings.smbPort}` : '';
+    return locationKey(this.deps.ctx.settings.service.stored());
   }
 }

@@ -3,9 +3,10 @@ import { AlertCenter, backupFacts } from '../alerts';
 import type { Clock, TimerHandle } from '../clock';
 import type { EngineContext } from '../context';
 import type { RunLog } from '../history/run-log';
-import type { RetentionRunner } from '../retention';
+import { foreignKeys, ownKeysOf, type RetentionRunner } from '../retention';
 import type { Scheduler } from '../schedule';
 import type { CapacityMonitor } from './capacity-monitor';
+import { locationKey } from './location-key';
 import type { ShareSnapshot } from './share-snapshot';
 
 /**
@@ -18,9 +19,11 @@ import type { ShareSnapshot } from './share-snapshot';
 export const MAINTENANCE_INTERVAL_MS = 30 * 60_000;
 
 /** Alert kinds drawn from the share's listing: unknown until the share has been listed. */
-const LISTING_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'unconfirmed-recovery-key'];
+const LISTING_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'unconfirmed-recovery-key', 'foreign-backups', 'unknown-share-content'];
 /** Alert kinds drawn from the free capacity: unknown while it cannot be read. */
 const CAPACITY_ALERTS: readonly AlertKind[] = ['capacity-forecast'];
+/** Alert kinds drawn from a retention pass: unknown until one ran in this process. */
+const RETENTION_ALERTS: readonly AlertKind[] = ['retention-delete-failed'];
 
 export interface MaintenanceDeps {
   ctx: EngineContext;
@@ -51,6 +54,7 @@ export class MaintenanceService {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: TimerHandle | null = null;
   private lastPassMs = Number.NEGATIVE_INFINITY;
+  private retentionRan = false;
   private settingsKey: string;
   private retentionDays: number;
   private readonly intervalMs: number;
@@ -139,6 +143,7 @@ export class MaintenanceService {
       if (options.list) await snapshot.refresh();
       ctx.logger.debug({ cause }, 'retention pass');
       await retention.run();
+      this.retentionRan = true;
     } catch (error) {
       ctx.logger.warn({ err: error }, 'retention pass failed; it is retried on the next pass');
     }
@@ -173,17 +178,22 @@ export class MaintenanceService {
           backupIds: (listing ?? []).filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId),
         })),
         retentionDeleteFailures: retention.lastFailures,
+        foreignBackups: foreignKeys(listing ?? [], ownKeysOf(ctx.settings.service)),
+        unknownEntries: (listing ?? []).filter((b) => b.state === 'Unknown').map((b) => b.backupId),
+        unreadableLock: retention.lastUnreadableLock ?? null,
         encryptionMode: settings.encryption.mode,
         secretStorageFallback: this.deps.secretStorageWarning,
       },
-      [...(listing === null ? LISTING_ALERTS : []), ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : [])].filter(
+      [
+        ...(listing === null ? LISTING_ALERTS : []),
+        ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : []),
+        ...(this.retentionRan ? [] : RETENTION_ALERTS),
+        // Whether the lock can be read is known from a retention pass of this process only.
+        ...(retention.lastUnreadableLock === undefined ? (['unreadable-lock'] as const) : []),
+      ].filter(
         // With every .pfx confirmed, no backup can be unconfirmed: that needs no listing.
         (kind) => !(kind === 'unconfirmed-recovery-key' && certificates.every((entry) => entry.pfxConfirmed)),
       ),
     );
   }
-}
-
-function locationKey(settings: { configured: boolean; location: string; username: string; smbPort: number }): string {
-  return settings.configured ? `${settings.location}|${settings.username}|${settings.smbPort}` : '';
 }

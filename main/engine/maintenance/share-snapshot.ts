@@ -1,12 +1,9 @@
 import type { BackupSummary } from '../../../preload/api';
-import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from '../backup/backup-id';
 import type { BackupManager } from '../backup/backup-manager';
-import { isLockLive } from '../backup/share-lock';
 import type { Clock } from '../clock';
+import { locationKey } from './location-key';
 import { withConfiguredShare, type EngineContext } from '../context';
-import type { PartialFolder } from '../retention';
-import { NO_CANCEL } from '../share/abort';
-import { isNotFound } from '../share/share-errors';
+import { findLeftovers, type ShareLeftovers } from '../retention';
 
 /**
  * The one owner of "what is on the share, as last seen": the backups of the
@@ -74,33 +71,17 @@ export class ShareSnapshot {
   }
 
   /**
-   * The `.partial` folders on the share now, each with whether a live job's
-   * lock covers it (retention removes the others). Always read fresh: a lock
-   * is only as good as its last heartbeat.
+   * The leftovers on the share now (retention/leftovers.ts): `.partial`
+   * folders, each with whether a live job's lock covers it, `.deleting`
+   * folders, and the lock if it cannot be read. Always read fresh: a lock is
+   * only as good as its last heartbeat.
    */
-  async partials(): Promise<PartialFolder[]> {
+  async leftovers(): Promise<ShareLeftovers> {
     const { ctx, clock } = this.deps;
-    return withConfiguredShare(ctx, async (share) => {
-      let entries;
-      try {
-        entries = await share.list(BACKUP_ROOT, NO_CANCEL);
-      } catch (error) {
-        if (isNotFound(error)) return []; // no backup was ever taken here
-        throw error;
-      }
-      const names = entries.filter((entry) => entry.kind === 'directory' && isPartialFolder(entry.name)).map((entry) => entry.name);
-      if (names.length === 0) return [];
-      const lock = await isLockLive(share, BACKUP_ROOT, clock.now().getTime());
-      // A live lock protects only its own job's .partial folder.
-      return names.map((name) => {
-        const backupId = name.slice(0, -PARTIAL_SUFFIX.length);
-        return { backupId, lockLive: lock.live && lock.record?.backupId === backupId };
-      });
-    });
+    return withConfiguredShare(ctx, (share) => findLeftovers(share, clock.now().getTime()));
   }
 
   private currentLocation(): string {
-    const settings = this.deps.ctx.settings.service.stored();
-    return settings.configured ? `${settings.location}|${settings.smbPort}` : '';
+    return locationKey(this.deps.ctx.settings.service.stored());
   }
 }

@@ -13,6 +13,7 @@ export const STATE_WORDS: Record<BackupState | JobState, string> = {
   Failed: 'Failed',
   Cancelled: 'Cancelled',
   Skipped: 'Skipped',
+  Unknown: 'Not a backup',
 };
 
 export const TRIGGER_WORDS: Record<BackupTrigger, string> = {
@@ -34,7 +35,7 @@ export type Tone = 'success' | 'warning' | 'error' | 'info' | 'neutral';
 export function stateTone(state: BackupState): Tone {
   if (state === 'Succeeded') return 'success';
   if (state === 'Failed') return 'error';
-  if (state === 'PartialSucceeded' || state === 'Cancelled' || state === 'Skipped') return 'warning';
+  if (state === 'PartialSucceeded' || state === 'Cancelled' || state === 'Skipped' || state === 'Unknown') return 'warning';
   return 'info';
 }
 

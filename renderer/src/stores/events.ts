@@ -70,6 +70,10 @@ export function connectEngineEvents(): () => void {
         refreshTimeline();
         break;
       }
+      case 'stamp-sign-in':
+      case 'stamp-operation':
+        // The stamp target's store follows these itself while a stamp is shown.
+        break;
     }
   });
 }

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { useSettingsStore } from './settings';
 
-export const ROUTES = ['overview', 'configuration', 'sources', 'timeline', 'keys', 'alerts'] as const;
+export const ROUTES = ['overview', 'configuration', 'sources', 'timeline', 'keys', 'alerts', 'stamp'] as const;
 export type RouteName = (typeof ROUTES)[number];
 export type PageName = Exclude<RouteName, 'configuration'>;
 
@@ -14,6 +14,7 @@ export const NAV_ENTRIES: ReadonlyArray<{ route: RouteName; label: string }> = [
   { route: 'timeline', label: 'Timeline' },
   { route: 'keys', label: 'Keys and certificates' },
   { route: 'alerts', label: 'Alerts' },
+  { route: 'stamp', label: 'Azure Stack Hub stamp' },
 ];
 
 /** Each route's heading, also the first part of the document title. */
@@ -24,6 +25,7 @@ export const ROUTE_TITLES: Record<RouteName, string> = {
   timeline: 'Timeline',
   keys: 'Keys and certificates',
   alerts: 'Alerts',
+  stamp: 'Azure Stack Hub stamp',
 };
 
 export const PRODUCT_TITLE = 'Infrastructure Backup Console';

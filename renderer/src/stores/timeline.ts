@@ -21,7 +21,7 @@ export const useTimelineStore = defineStore('timeline', () => {
       runningBackupId: useBackupsStore().activeJob?.backupId ?? null,
     }),
   );
-  const expiring = computed(() => backups.value.filter((backup) => backup.state !== 'Failed'));
+  const expiring = computed(() => backups.value.filter((backup) => backup.state !== 'Failed' && backup.state !== 'Unknown'));
 
   async function refresh(): Promise<void> {
     const kinds = TIMELINE_FILTERS.find((entry) => entry.value === filter.value)?.kinds ?? [];

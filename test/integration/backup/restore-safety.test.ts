@@ -10,6 +10,7 @@ import { readBackup } from '../../../main/engine/backup/catalog';
 import type { ManifestDraft } from '../../../main/engine/backup/codec-port';
 import { RESTORE_COMPLETE_MARKER, restoreBackup, stagingFolder } from '../../../main/engine/backup/restore';
 import { openPfx, publicKeyFromCertificate } from '../../../main/engine/certificates';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { LocalShare } from '../../../main/engine/share/local-share';
 import { backupNow, PFX_PASSWORD, succeeded, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
@@ -147,7 +148,7 @@ describe('restores keep secrets secret (issue 18) and never look complete early 
     };
     await writeFile(join(folder, 'manifest.json'), sealer.sealManifest(draft));
     const share = new LocalShare(bombStore);
-    const entry = await readBackup(share, backupFormat, backupId);
+    const entry = await readBackup(share, backupFormat, backupId, NO_CANCEL);
     const { privateKey } = openPfx(certificate.pfxDer, PFX_PASSWORD);
     const unlocked = backupFormat.unlock(entry.manifestBytes, { kind: 'private-key', privateKey });
     const target = join(temp.path, 'restored-bomb');

@@ -71,3 +71,28 @@ describe('infra-backup alerts', () => {
     }
   });
 });
+
+describe('a process that does not know a fact leaves its alert as it is', () => {
+  it('retention-delete-failed raised by the running console survives a one-shot command that runs no retention pass', async () => {
+    h = await configuredEngine();
+    await h.engine.startBackup();
+    await h.engine.whenIdle();
+    // A dead job's .partial that cannot be deleted.
+    await mkdir(join(h.shareDir, 'MASBackup', '20260101T000000Z-dead00.partial'));
+    h.faults.deleteTree = () => new Error('NT_STATUS_SHARING_VIOLATION');
+    await h.engine.startAutomation();
+    await h.clock.advance(30 * 60_000);
+    expect((await h.engine.listAlerts()).map((a) => a.kind)).toContain('retention-delete-failed');
+    delete h.faults.deleteTree;
+    await h.engine.close();
+
+    const oneShot = createEngine({ configDir: h.configDir, version: 'test', frontDoor: 'cli', logger: createLogger({ level: 'silent' }) });
+    await oneShot.setAutomaticBackups({ enabled: false });
+    await oneShot.close();
+    const after = createEngine({ configDir: h.configDir, version: 'test', frontDoor: 'cli', logger: createLogger({ level: 'silent' }) });
+    expect((await after.listAlerts()).map((a) => a.kind)).toEqual(
+      expect.arrayContaining(['automatic-backups-disabled', 'retention-delete-failed']),
+    );
+    await after.close();
+  });
+});

@@ -13,7 +13,7 @@ afterEach(async () => {
   h = null;
 });
 
-/** Deletions wait for `gate`, so a test can look at the console while retention runs. */
+/** Deletions wait for `gate` — at their first step, unpublishing the backup by a rename — so a test can look at the console while retention runs. */
 class HeldDeletes extends ShareWrapper {
   constructor(
     inner: FileShare,
@@ -23,7 +23,7 @@ class HeldDeletes extends ShareWrapper {
   }
 
   protected async intercept<T>(call: ShareCall, proceed: () => Promise<T>): Promise<T> {
-    if (call.method === 'deleteTree' && /^MASBackup\/\d{8}T/.test(call.path ?? '') && !call.path?.endsWith('.partial')) {
+    if (call.method === 'rename' && /^MASBackup\/\d{8}T\d{6}Z-[0-9a-f]{6}$/.test(call.path ?? '')) {
       this.gate.reached();
       await this.gate.open;
     }

@@ -70,6 +70,7 @@ describe('configuration panel store', () => {
         retentionDays,
         toDelete: [{ backupId: old.backupId, completedAt: old.completedAt, state: old.state }],
         keptNewestSuccessful: null,
+        kept: [],
       }))
       .answer('saveSettings', () => ({ ...CONFIGURED, retentionDays: 3 }));
     const store = useSettingsStore();
