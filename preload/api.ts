@@ -216,6 +216,7 @@ export const ALERT_KINDS = [
   'foreign-backups',
   'unknown-share-content',
   'unreadable-lock',
+  'backups-paused',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -255,7 +256,11 @@ type EngineInput<M extends ApiMethod> = Output<Contract[M]['input']>;
 
 /** The contract as the engine implements it: one function per method, derived from the schemas. */
 export type BackupConsoleApi = {
-  [M in ApiMethod]: EngineInput<M> extends undefined ? () => Promise<ApiOutput<M>> : (input: EngineInput<M>) => Promise<ApiOutput<M>>;
+  [M in ApiMethod]: EngineInput<M> extends undefined
+    ? () => Promise<ApiOutput<M>>
+    : undefined extends EngineInput<M>
+      ? (input?: EngineInput<M>) => Promise<ApiOutput<M>>
+      : (input: EngineInput<M>) => Promise<ApiOutput<M>>;
 };
 
 /**
@@ -294,6 +299,8 @@ export const API_METHODS = [
   'getSchedule',
   'getLastRuns',
   'setAutomaticBackups',
+  'pauseSchedule',
+  'resumeSchedule',
   'previewFrequency',
   'getTimeline',
   'listAlerts',

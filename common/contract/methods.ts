@@ -38,7 +38,7 @@ export const API_CONTRACT = {
   removeSource: method(input.sourceNameInput, z.array(view.sourceView)),
 
   // backups
-  startBackup: method(input.none, view.jobProgress),
+  startBackup: method(input.startBackupInput, view.jobProgress),
   cancelBackup: method(input.none, z.void()),
   getActiveJob: method(input.none, view.jobProgress.nullable()),
   listBackups: method(input.none, z.array(view.backupSummary)),
@@ -55,6 +55,8 @@ export const API_CONTRACT = {
   getSchedule: method(input.none, view.scheduleView),
   getLastRuns: method(input.none, view.lastRuns),
   setAutomaticBackups: method(input.automaticBackupsInput, view.scheduleView),
+  pauseSchedule: method(input.pauseScheduleInput, view.scheduleView),
+  resumeSchedule: method(input.none, view.scheduleView),
   previewFrequency: method(input.frequencyHoursInput, view.scheduleView),
 
   // timeline & alerts

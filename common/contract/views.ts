@@ -300,6 +300,8 @@ export const scheduleView = z.strictObject({
   anchor: timestamp.nullable(),
   nextBackupTime: timestamp.nullable(),
   upcoming: z.array(timestamp),
+  /** A maintenance pause: until when, and why (null when not paused; a pause ends by itself at `until`). */
+  pause: z.strictObject({ since: timestamp, until: timestamp, reason: z.string() }).nullable(),
 });
 
 /** How one backup run ended (from the run log: this console's runs, kept across restarts). */

@@ -1,3 +1,4 @@
+import { EngineError } from './errors';
 import type { AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
 import { EventHub, type EventListener } from './app/events';
 import { createLogger, type Logger } from './app/logger';
@@ -225,7 +226,11 @@ export function createEngine(deps: EngineDeps): Engine {
     ...shareMethods(ctx, capacity),
     ...sourceMethods(ctx),
 
-    startBackup: () => backups.start('on-demand'),
+    startBackup: async (input) => {
+      const { pause } = await scheduler.current();
+      if (pause && input?.force !== true) throw backupsPausedError(pause);
+      return backups.start('on-demand');
+    },
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
     listBackups: async () => {
@@ -263,4 +268,14 @@ export function createEngine(deps: EngineDeps): Engine {
     ...stampMethods(stamp),
   };
   return engine;
+}
+
+/** Backup now during a maintenance pause needs the operator's confirmation (Azure Stack blocks it outright). */
+function backupsPausedError(pause: { until: string; reason: string }): EngineError {
+  return new EngineError({
+    code: 'confirmation-required',
+    message: `Backups are paused until ${pause.until}: ${pause.reason}`,
+    remediation:
+      'Take the backup anyway only if the maintenance allows it: confirm in the dialog, or run `infra-backup backup start --force`. Or resume backups first (`infra-backup schedule resume`).',
+  });
 }

@@ -18,7 +18,14 @@ export interface AlertFacts {
    * cannot keep the alert from firing.
    */
   msSinceLastSuccess?: number | null;
-  schedule: { enabled: boolean; disabledSince: string | null; frequencyHours: number; anchor: string | null };
+  schedule: {
+    enabled: boolean;
+    disabledSince: string | null;
+    frequencyHours: number;
+    anchor: string | null;
+    /** A maintenance pause in force (schedule pause), or none. */
+    pause?: { since: string; until: string; reason: string } | null;
+  };
   retentionDays: number;
   /** Free space on the share (null: unknown), and bytes our retained backups already use there. */
   capacity?: { freeBytes: number | null; storedBackupBytes?: number };
@@ -80,6 +87,17 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
       'informational',
       since ? `Automatic backups are disabled since ${since}.` : 'Automatic backups are disabled.',
       'Select Enable Automatic Backups (or run `infra-backup schedule enable`) to resume the schedule; until then, take backups on demand.',
+    );
+  }
+
+  const pause = facts.schedule.pause;
+  if (facts.configured && pause && Date.parse(pause.until) > facts.now.getTime()) {
+    add(
+      'backups-paused',
+      'warning',
+      'Infrastructure backups are paused.',
+      'Scheduled backups are skipped until the pause ends. Resume backups when the maintenance is over (Resume backups, or `infra-backup schedule resume`); the pause also ends by itself at the time shown.',
+      `Paused since ${pause.since} until ${pause.until}: ${pause.reason}`,
     );
   }
 

@@ -100,6 +100,8 @@ export class MaintenanceService {
   private onEvent(event: ApiEvent): void {
     if (event.type === 'job-finished') void this.enqueue('after-job');
     else if (event.type === 'settings-changed') void this.enqueue('settings-changed');
+    // A pause begins or ends (the paused alert follows it).
+    else if (event.type === 'schedule-changed') void this.enqueue('alerts');
   }
 
   private arm(): void {
@@ -169,7 +171,13 @@ export class MaintenanceService {
         lastSuccessAt: lastSuccess?.finishedAt ?? null,
         msSinceLastSuccess: await runLog.successAgeMs(),
         lastBackupSizeBytes: facts.lastBackupSizeBytes,
-        schedule: { enabled: view.enabled, disabledSince: view.disabledSince, frequencyHours: view.frequencyHours, anchor: view.anchor },
+        schedule: {
+          enabled: view.enabled,
+          disabledSince: view.disabledSince,
+          frequencyHours: view.frequencyHours,
+          anchor: view.anchor,
+          pause: view.pause,
+        },
         retentionDays: settings.retentionDays,
         capacity: { freeBytes: capacity.current().freeBytes, storedBackupBytes: facts.storedBackupBytes },
         certificateHistory: certificates.map((entry) => ({

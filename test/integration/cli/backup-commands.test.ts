@@ -84,6 +84,31 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect((await cli(c('timeline', '--kind', 'nonsense'))).code).toBe(2);
   });
 
+  it('schedule pause --until --reason / resume; backup start asks for --force while paused; alerts show the pause', async () => {
+    expect((await cli(c('schedule', 'pause', '--until', '+4h'))).code).toBe(2);
+    expect((await cli(c('schedule', 'pause', '--until', 'tomorrow', '--reason', 'update'))).code).toBe(2);
+    const paused = await cli(c('schedule', 'pause', '--until', '+4h', '--reason', 'Azure Stack Hub update'));
+    expect(paused.code, paused.err).toBe(0);
+    const view = JSON.parse(paused.out) as { pause: { until: string; reason: string } };
+    expect(view.pause.reason).toBe('Azure Stack Hub update');
+    expect(Date.parse(view.pause.until) - Date.now()).toBeGreaterThan(3.9 * 3_600_000);
+    const alerts = JSON.parse((await cli(c('alerts'))).out) as Array<{ kind: string; title: string }>;
+    expect(alerts).toContainEqual(expect.objectContaining({ kind: 'backups-paused', title: 'Infrastructure backups are paused.' }));
+
+    const refused = await cli(c('backup', 'start', '--wait'));
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.err)).toMatchObject({
+      error: { code: 'confirmation-required', message: expect.stringContaining('Azure Stack Hub update') },
+    });
+    const forced = await cli(c('backup', 'start', '--wait', '--force'));
+    expect(forced.code, forced.err).toBe(0);
+
+    const resumed = await cli(c('schedule', 'resume'));
+    expect(JSON.parse(resumed.out)).toMatchObject({ pause: null });
+    const after = JSON.parse((await cli(c('alerts'))).out) as Array<{ kind: string }>;
+    expect(after.map((alert) => alert.kind)).not.toContain('backups-paused');
+  });
+
   it('retention preview, and config set --retention asks for --yes only when it would delete', async () => {
     const preview = JSON.parse((await cli(c('retention', 'preview', '--days', '2'))).out) as { toDelete: unknown[] };
     expect(preview.toDelete).toEqual([]);
