@@ -278,6 +278,7 @@ export const API_METHODS = [
   'getCertificateHistory',
   'exportSettings',
   'importSettings',
+  'clearConfiguration',
   'generateCertificate',
   'generateLegacyKey',
   'testShare',

@@ -131,6 +131,11 @@ export const pruneInput = z.strictObject({
 
 export const retentionDaysInput = z.strictObject({ retentionDays: retentionDaysSchema });
 export const automaticBackupsInput = z.strictObject({ enabled: z.boolean() });
+/**
+ * Clear configuration (Azure Stack's Clear-AzsBackupConfiguration): `confirm`
+ * is the operator's yes to forgetting the location, credentials and certificate.
+ */
+export const clearConfigurationInput = z.strictObject({ confirm: z.boolean() });
 /** A maintenance pause: scheduled backups are skipped (with the reason) until `until`, when it ends by itself. */
 export const pauseScheduleInput = z.strictObject({
   until: z.iso.datetime({ offset: true }),

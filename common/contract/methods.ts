@@ -23,6 +23,7 @@ export const API_CONTRACT = {
   getCertificateHistory: method(input.none, z.array(view.certificateHistoryEntry)),
   exportSettings: method(input.none, view.backupLocationDocument),
   importSettings: method(input.importSettingsInput, view.settingsView),
+  clearConfiguration: method(input.clearConfigurationInput, view.settingsView),
 
   // key tooling (offline)
   generateCertificate: method(input.generateCertificateInput, view.generatedCertificate),

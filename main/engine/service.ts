@@ -221,7 +221,7 @@ export function createEngine(deps: EngineDeps): Engine {
       alertCount: (await alerts.list()).length,
     }),
 
-    ...settingsMethods(ctx, core),
+    ...settingsMethods(ctx, core, () => backups.isRunning()),
     ...keyMethods(now),
     ...shareMethods(ctx, capacity),
     ...sourceMethods(ctx),

@@ -187,6 +187,20 @@ export class Scheduler {
     });
   }
 
+  /** Backup configuration was cleared: no schedule until the next first configuration starts a new one. */
+  reset(): Promise<ScheduleView> {
+    return this.serial(async () => {
+      this.state = { ...unconfiguredState(), frequencyHours: this.state.frequencyHours };
+      await this.save();
+      await this.record({
+        kind: 'schedule-changed',
+        summary: 'Backup configuration cleared: no automatic backups until backup is configured again',
+      });
+      this.changed();
+      return this.view();
+    });
+  }
+
   /** Ends a maintenance pause now; the next slot runs as usual. */
   resume(): Promise<ScheduleView> {
     return this.serial(async () => {

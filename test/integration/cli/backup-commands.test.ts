@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
@@ -115,5 +115,24 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect((await cli(c('retention', 'preview', '--days', '1'))).code).toBe(2);
     // nothing to delete: no confirmation needed
     expect((await cli(c('config', 'set', '--retention', '5'))).code).toBe(0);
+  });
+
+  it('config clear asks for --yes, then forgets location, account and certificate; the backups and the timeline stay', async () => {
+    const before = await readdir(join(temp.path, 'share', 'MASBackup'));
+    const refused = await cli(c('config', 'clear'));
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.err)).toMatchObject({ error: { code: 'confirmation-required' } });
+    expect(JSON.parse((await cli(c('config', 'show'))).out)).toMatchObject({ configured: true });
+
+    const cleared = await cli(c('config', 'clear', '--yes'));
+    expect(cleared.code, cleared.err).toBe(0);
+    expect(JSON.parse(cleared.out)).toMatchObject({ configured: false, location: '', encryption: { mode: 'none' } });
+    expect(await readdir(join(temp.path, 'share', 'MASBackup'))).toEqual(before);
+    const timeline = JSON.parse((await cli(c('timeline'))).out) as Array<{ kind: string; summary: string }>;
+    expect(timeline.some((e) => e.kind === 'run-finished')).toBe(true);
+    expect(timeline.some((e) => e.summary.startsWith('Backup configuration cleared'))).toBe(true);
+    const started = await cli(c('backup', 'start'));
+    expect(started.code).toBe(2);
+    expect(JSON.parse(started.err)).toMatchObject({ error: { code: 'not-configured' } });
   });
 });

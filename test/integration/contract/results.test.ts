@@ -134,6 +134,8 @@ describe('every method answers what its result schema says', () => {
     stampListBackups: () => call('stampListBackups', undefined),
     stampPrune: () => call('stampPrune', { operationType: 'DryRun' }),
     stampDisconnect: () => call('stampDisconnect', undefined),
+    // Last: it forgets the location the cases above use.
+    clearConfiguration: () => call('clearConfiguration', { confirm: true }),
   };
 
   /** Through dispatch, as every front door calls; the result is checked against the method's own schema. */
