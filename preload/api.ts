@@ -217,6 +217,9 @@ export const ALERT_KINDS = [
   'unknown-share-content',
   'unreadable-lock',
   'backups-paused',
+  'backup-partially-succeeded',
+  'backup-skipped-conflict',
+  'share-almost-full',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
