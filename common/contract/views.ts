@@ -160,6 +160,18 @@ export const componentStatus = z.strictObject({
   error: z.string().optional(),
 });
 
+/** Azure Stack's backupInfo fields for one backup (null: not recorded — a source declared none, or an older backup). */
+export const backupInfo = z.strictObject({
+  backupDataVersion: z.string().nullable(),
+  stampVersion: z.string().nullable(),
+  deploymentID: z.string().nullable(),
+  oemVersion: z.string().nullable(),
+  /** ISO-8601 duration, e.g. PT20M48.59S. */
+  timeTakenToCreate: z.string().nullable(),
+  /** One per component (Azure Stack's roles). */
+  roleStatus: z.array(z.strictObject({ roleName: z.string(), status: z.enum(['Succeeded', 'Failed', 'Skipped']) })),
+});
+
 export const backupSummary = z.strictObject({
   backupId: z.string(),
   createdAt: timestamp,
@@ -190,11 +202,14 @@ export const backupSummary = z.strictObject({
   deleting: z.literal(true).optional(),
   /** Why it did not run (Skipped rows, from this console's history). */
   reason: z.string().optional(),
+  /** Azure Stack's backupInfo fields: for backups on the share (not Running, Skipped or Unknown rows). */
+  backupInfo: backupInfo.optional(),
 });
 
 export const backupDetail = backupSummary.extend({
   durationSeconds: z.number().nullable(),
   components: z.array(componentStatus),
+  backupInfo,
 });
 
 export const jobProgress = z.strictObject({

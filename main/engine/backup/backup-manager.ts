@@ -27,7 +27,8 @@ import type { Clock } from './job-clock';
 import { OperationRegistry } from './operations';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
-import { FORMAT_VERSION } from './backup-format';
+import { FORMAT_VERSION, isoDuration } from './backup-format';
+import { declaredBackupInfo } from '../sources/backup-info';
 import { judgeSigner, refuseSigner, signerView } from './signer-policy';
 
 export interface BackupManagerDeps {
@@ -140,6 +141,7 @@ export class BackupManager {
     const target = ctx.settings.service.encryptionTarget();
     if (target.mode === 'none') throw notConfigured();
     const sources = await ctx.sources.effective();
+    const declared = await declaredBackupInfo(sources, (message) => ctx.logger.warn(message));
     const startedAt = clock.now();
     const jobId = randomUUID();
     const backupId = newBackupId(startedAt);
@@ -190,7 +192,8 @@ export class BackupManager {
               sources,
               sealer,
               signal: abort.signal,
-              stamp: { console: 'Infrastructure Backup Console' },
+              // Informational, under Azure Stack's backupInfo names (docs/BACKUP-FORMAT.md).
+              stamp: { console: 'Infrastructure Backup Console', backupDataVersion: String(FORMAT_VERSION), ...declared },
               onProgress: (next) => {
                 // Once cancelled, the job says so until it has ended, whatever step it is still finishing.
                 record.progress = record.cancelledBy ? { ...next, state: 'Cancelling' } : next;
@@ -246,6 +249,7 @@ export class BackupManager {
         ...outcome.manifest,
         formatVersion: FORMAT_VERSION,
         signature: null,
+        timeTakenToCreate: isoDuration(outcome.manifest.durationSeconds),
         encryption: { mode: encryptionMode, recipientThumbprint: thumbprint },
       },
       null,
