@@ -14,7 +14,6 @@ const MAX_BACKUP_INFO_BYTES = 16 * 1024;
 
 const field = z.string().trim().min(1).max(256);
 const declaredInfo = z.object({ stampVersion: field.optional(), deploymentID: field.optional(), oemVersion: field.optional() });
-export type DeclaredBackupInfo = z.infer<typeof declaredInfo>;
 
 /** The declared facts, as the manifest's informational `stamp` map carries them; {} when no source declares any. */
 export async function declaredBackupInfo(
