@@ -114,16 +114,30 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 // ───────────────────────────── backups ─────────────────────────────
 
 /**
- * How a backup stands. Succeeded, PartialSucceeded and Failed are kept on the
- * share; Cancelled (the operator or a stopping console cancelled the job) is an
- * outcome of its own in the history and the job's result: nothing of it is kept.
+ * How a backup stands (Azure Stack's backup status values). Succeeded,
+ * PartialSucceeded and Failed are kept on the share; Running is the job this
+ * console is taking now (listed as a row while it runs); Cancelled (the
+ * operator or a stopping console cancelled the job) and Skipped (a backup that
+ * could not run: paused, disabled, a conflict with an unfinished operation or
+ * another console's lock) are outcomes of their own in the history: nothing of
+ * them is on the share.
  * `Unknown` is not a backup: an entry under `MASBackup\` that the console does
  * not recognise as one (a link, a file, a folder without a readable manifest or
  * whose manifest names another backup — docs/BACKUP-FORMAT.md, "What is a
  * backup"). It is listed so the operator sees it, with `problem` saying why;
  * retention never deletes it, prune only with the operator's confirmation.
  */
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled', 'Unknown'] as const;
+export const BACKUP_STATES = [
+  'Queued',
+  'Creating',
+  'Running',
+  'Succeeded',
+  'PartialSucceeded',
+  'Failed',
+  'Cancelled',
+  'Skipped',
+  'Unknown',
+] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
 /** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
 export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;
@@ -203,6 +217,10 @@ export const ALERT_KINDS = [
   'foreign-backups',
   'unknown-share-content',
   'unreadable-lock',
+  'backups-paused',
+  'backup-partially-succeeded',
+  'backup-skipped-conflict',
+  'share-almost-full',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -251,7 +269,11 @@ type EngineInput<M extends ApiMethod> = Output<Contract[M]['input']>;
 
 /** The contract as the engine implements it: one function per method, derived from the schemas. */
 export type BackupConsoleApi = {
-  [M in ApiMethod]: EngineInput<M> extends undefined ? () => Promise<ApiOutput<M>> : (input: EngineInput<M>) => Promise<ApiOutput<M>>;
+  [M in ApiMethod]: EngineInput<M> extends undefined
+    ? () => Promise<ApiOutput<M>>
+    : undefined extends EngineInput<M>
+      ? (input?: EngineInput<M>) => Promise<ApiOutput<M>>
+      : (input: EngineInput<M>) => Promise<ApiOutput<M>>;
 };
 
 /**
@@ -269,6 +291,7 @@ export const API_METHODS = [
   'getCertificateHistory',
   'exportSettings',
   'importSettings',
+  'clearConfiguration',
   'generateCertificate',
   'generateLegacyKey',
   'testShare',
@@ -290,6 +313,8 @@ export const API_METHODS = [
   'getSchedule',
   'getLastRuns',
   'setAutomaticBackups',
+  'pauseSchedule',
+  'resumeSchedule',
   'previewFrequency',
   'getTimeline',
   'listAlerts',

@@ -131,6 +131,18 @@ export const pruneInput = z.strictObject({
 
 export const retentionDaysInput = z.strictObject({ retentionDays: retentionDaysSchema });
 export const automaticBackupsInput = z.strictObject({ enabled: z.boolean() });
+/**
+ * Clear configuration (Azure Stack's Clear-AzsBackupConfiguration): `confirm`
+ * is the operator's yes to forgetting the location, credentials and certificate.
+ */
+export const clearConfigurationInput = z.strictObject({ confirm: z.boolean() });
+/** A maintenance pause: scheduled backups are skipped (with the reason) until `until`, when it ends by itself. */
+export const pauseScheduleInput = z.strictObject({
+  until: z.iso.datetime({ offset: true }),
+  reason: z.string().trim().min(1, 'say why backups are paused').max(500),
+});
+/** Backup now: `force` confirms an on-demand backup while backups are paused. */
+export const startBackupInput = z.strictObject({ force: z.boolean().optional() }).optional();
 export const frequencyHoursInput = z.strictObject({ frequencyHours: frequencyHoursSchema });
 
 export const timelineQuery = z.strictObject({

@@ -24,6 +24,7 @@ export const API_CONTRACT = {
   getCertificateHistory: method(input.none, z.array(view.certificateHistoryEntry)),
   exportSettings: method(input.none, view.backupLocationDocument),
   importSettings: method(input.importSettingsInput, view.settingsView),
+  clearConfiguration: method(input.clearConfigurationInput, view.settingsView),
 
   // key tooling (offline)
   generateCertificate: method(input.generateCertificateInput, view.generatedCertificate),
@@ -39,7 +40,7 @@ export const API_CONTRACT = {
   removeSource: method(input.sourceNameInput, z.array(view.sourceView)),
 
   // backups
-  startBackup: method(input.none, view.jobProgress),
+  startBackup: method(input.startBackupInput, view.jobProgress),
   cancelBackup: method(input.none, z.void()),
   getActiveJob: method(input.none, view.jobProgress.nullable()),
   listBackups: method(input.none, z.array(view.backupSummary)),
@@ -56,6 +57,8 @@ export const API_CONTRACT = {
   getSchedule: method(input.none, view.scheduleView),
   getLastRuns: method(input.none, view.lastRuns),
   setAutomaticBackups: method(input.automaticBackupsInput, view.scheduleView),
+  pauseSchedule: method(input.pauseScheduleInput, view.scheduleView),
+  resumeSchedule: method(input.none, view.scheduleView),
   previewFrequency: method(input.frequencyHoursInput, view.scheduleView),
 
   // timeline & alerts

@@ -160,6 +160,18 @@ export const componentStatus = z.strictObject({
   error: z.string().optional(),
 });
 
+/** Azure Stack's backupInfo fields for one backup (null: not recorded — a source declared none, or an older backup). */
+export const backupInfo = z.strictObject({
+  backupDataVersion: z.string().nullable(),
+  stampVersion: z.string().nullable(),
+  deploymentID: z.string().nullable(),
+  oemVersion: z.string().nullable(),
+  /** ISO-8601 duration, e.g. PT20M48.59S. */
+  timeTakenToCreate: z.string().nullable(),
+  /** One per component (Azure Stack's roles). */
+  roleStatus: z.array(z.strictObject({ roleName: z.string(), status: z.enum(['Succeeded', 'Failed', 'Skipped']) })),
+});
+
 export const backupSummary = z.strictObject({
   backupId: z.string(),
   createdAt: timestamp,
@@ -188,11 +200,16 @@ export const backupSummary = z.strictObject({
   problem: z.string().optional(),
   /** Present while retention is deleting it (between backups-deleting and backups-deleted). */
   deleting: z.literal(true).optional(),
+  /** Why it did not run (Skipped rows, from this console's history). */
+  reason: z.string().optional(),
+  /** Azure Stack's backupInfo fields: for backups on the share (not Running, Skipped or Unknown rows). */
+  backupInfo: backupInfo.optional(),
 });
 
 export const backupDetail = backupSummary.extend({
   durationSeconds: z.number().nullable(),
   components: z.array(componentStatus),
+  backupInfo,
 });
 
 export const jobProgress = z.strictObject({
@@ -298,6 +315,8 @@ export const scheduleView = z.strictObject({
   anchor: timestamp.nullable(),
   nextBackupTime: timestamp.nullable(),
   upcoming: z.array(timestamp),
+  /** A maintenance pause: until when, and why (null when not paused; a pause ends by itself at `until`). */
+  pause: z.strictObject({ since: timestamp, until: timestamp, reason: z.string() }).nullable(),
 });
 
 /** How one backup run ended (from the run log: this console's runs, kept across restarts). */

@@ -82,7 +82,10 @@ export class CliContext {
   }
 
   /** Calls the contract through the same validation path as IPC and HTTP. */
-  async call<M extends ApiMethod>(method: M, ...input: ApiInput<M> extends undefined ? [] : [ApiInput<M>]): Promise<ApiOutput<M>> {
+  async call<M extends ApiMethod>(
+    method: M,
+    ...input: ApiInput<M> extends undefined ? [] : undefined extends ApiInput<M> ? [input?: ApiInput<M>] : [input: ApiInput<M>]
+  ): Promise<ApiOutput<M>> {
     const result = await dispatch(this.getEngine(), method, input[0], this.logger);
     if (!result.ok) throw new CliApiError(result.error);
     return result.value;

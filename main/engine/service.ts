@@ -1,3 +1,4 @@
+import { EngineError } from './errors';
 import type { AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
 import { EventHub, type EventListener } from './app/events';
 import { createLogger, type Logger } from './app/logger';
@@ -11,9 +12,10 @@ import { openSettings } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
 import { stationSources, type StationSources } from './sources/station-sources';
-import { processClock, type Clock } from './clock';
+import { DAY_MS, processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
+import { backupListRows } from './backup/backup-list';
 import { catalogCacheFor } from './backup/catalog-cache';
 import { pruneExternalStore } from './retention/prune';
 import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
@@ -238,16 +240,26 @@ export function createEngine(deps: EngineDeps): Engine {
       alertCount: (await alerts.list()).length,
     }),
 
-    ...settingsMethods(ctx, core),
+    ...settingsMethods(ctx, core, () => backups.isRunning()),
     ...keyMethods(now),
     ...shareMethods(ctx, capacity),
     ...sourceMethods(ctx),
 
-    startBackup: () => backups.start('on-demand'),
+    startBackup: async (input) => {
+      const { pause } = await scheduler.current();
+      if (pause && input?.force !== true) throw backupsPausedError(pause);
+      return backups.start('on-demand');
+    },
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
-    listBackups: async () =>
-      snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays, ownKeysOf(settings.service))),
+    listBackups: async () => {
+      const stored = settings.service.stored();
+      const onShare = snapshot.withDeletions(withExpiry(await snapshot.refresh(), stored.retentionDays, ownKeysOf(settings.service)));
+      // Skipped backups stay listed as long as a backup would.
+      const skipped = await runLog.skippedSince(new Date(clock.now().getTime() - stored.retentionDays * DAY_MS));
+      const encryptionMode = stored.encryption.mode === 'legacy-key' ? 'legacy-key' : 'certificate';
+      return backupListRows({ running: backups.runningBackup(), onShare, skipped, encryptionMode });
+    },
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
@@ -276,4 +288,14 @@ export function createEngine(deps: EngineDeps): Engine {
     ...notifyMethods(notifications),
   };
   return engine;
+}
+
+/** Backup now during a maintenance pause needs the operator's confirmation (Azure Stack blocks it outright). */
+function backupsPausedError(pause: { until: string; reason: string }): EngineError {
+  return new EngineError({
+    code: 'confirmation-required',
+    message: `Backups are paused until ${pause.until}: ${pause.reason}`,
+    remediation:
+      'Take the backup anyway only if the maintenance allows it: confirm in the dialog, or run `infra-backup backup start --force`. Or resume backups first (`infra-backup schedule resume`).',
+  });
 }

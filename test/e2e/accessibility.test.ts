@@ -169,6 +169,15 @@ const VIEWS: View[] = [
     },
     close: escape,
   },
+  {
+    name: 'dialog-pause',
+    open: async (page) => {
+      await goTo(page, '#/overview');
+      await page.getByTestId('command-pause').click();
+      await dialog(page, 'Pause backups').waitFor();
+    },
+    close: escape,
+  },
   { name: 'alerts', ...page_('#/alerts') },
 ];
 

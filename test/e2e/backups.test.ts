@@ -137,4 +137,30 @@ describe('Backups in Chromium: Backup now, the grid, verify and restore with pro
     await dialog.waitFor({ state: 'hidden' });
     await page.close();
   });
+
+  it('Pause backups asks until when and why, shows the pause and its alert, asks before Backup now; Resume ends it', async () => {
+    const { page, problems } = await openConsoleIn(context, running);
+    await page.getByTestId('command-pause').click();
+    const dialog = page.getByRole('dialog', { name: 'Pause backups' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Reason').fill('Azure Stack Hub update 2411');
+    await page.getByTestId('pause-confirm').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(page.getByTestId('essentials-paused').textContent()).resolves.toContain('Azure Stack Hub update 2411');
+
+    await page.getByTestId('command-backup-now').click();
+    const confirm = page.getByRole('dialog', { name: 'Back up while paused?' });
+    await confirm.waitFor();
+    await page.getByTestId('paused-backup-cancel').click();
+    await confirm.waitFor({ state: 'hidden' });
+
+    await goTo(page, '#/alerts');
+    await page.getByText('Infrastructure backups are paused.').waitFor();
+    await goTo(page, '#/overview');
+    await page.getByTestId('command-resume').click();
+    await page.getByTestId('command-pause').waitFor();
+    await expect(page.getByTestId('essentials-paused').count()).resolves.toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -79,6 +79,16 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
       }
       printData(ctx.io, ctx.json, await ctx.call('importSettings', { document }));
     });
+
+  config
+    .command('clear')
+    .description(
+      'Clear-AzsBackupConfiguration: forget the location, credentials and certificate (the backups on the share and the history stay)',
+    )
+    .option('--yes', 'confirm; without it the command says what would be removed and exits 2')
+    .action(async (options: { yes?: boolean }) => {
+      printData(ctx.io, ctx.json, await ctx.call('clearConfiguration', { confirm: options.yes === true }));
+    });
 }
 
 /** The connection test of a changed share, before saving it; a failure names its category and the way around it. */

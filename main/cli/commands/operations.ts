@@ -8,7 +8,7 @@ import { CliApiError, CliInterrupted } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
 import { addShareOptions, shareCandidate, testShareOrFail, type ShareOptions } from '../share-options';
-import { parseWholeNumber } from '../parse';
+import { parseTimeOption, parseWholeNumber } from '../parse';
 import { PFX_FILE, readInputFile } from '../../engine/app/input-file';
 
 interface KeyOptions {
@@ -80,13 +80,27 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .command('disable')
     .description('skip future scheduled backups (settings and schedule are kept)')
     .action(async () => printData(ctx.io, ctx.json, await ctx.call('setAutomaticBackups', { enabled: false })));
+  schedule
+    .command('pause')
+    .description('a maintenance pause: scheduled backups are skipped (recorded with the reason) until TIME, then run again by themselves')
+    .requiredOption('--until <time>', 'when the pause ends: 2026-12-01T06:00:00Z, or +90m, +4h, +2d from now')
+    .requiredOption('--reason <text>', 'why (shown in the alert, the backup list and the timeline)')
+    .action(async (options: { until: string; reason: string }) => {
+      const until = parseTimeOption('until', options.until, new Date());
+      printData(ctx.io, ctx.json, await ctx.call('pauseSchedule', { until, reason: options.reason }));
+    });
+  schedule
+    .command('resume')
+    .description('end a maintenance pause now')
+    .action(async () => printData(ctx.io, ctx.json, await ctx.call('resumeSchedule')));
 
   const backup = program.command('backup').description('take, list, verify and restore backups');
   backup
     .command('start')
     .description('start an on-demand backup (does not move the next scheduled backup); Ctrl-C cancels it')
     .option('--wait', 'wait until it finishes and print it; exit 4 if it failed (3 for a share failure)')
-    .action((options: { wait?: boolean }) => startBackup(ctx, options.wait === true));
+    .option('--force', 'take it even though backups are paused (schedule pause)')
+    .action((options: { wait?: boolean; force?: boolean }) => startBackup(ctx, options.wait === true, options.force === true));
   backup
     .command('list')
     .description('list backups on the share')
@@ -176,7 +190,7 @@ type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
  * the job — nothing half-written is kept — and exits 128 + the signal (130
  * for Ctrl-C) once it has ended.
  */
-async function startBackup(ctx: CliContext, wait: boolean): Promise<void> {
+async function startBackup(ctx: CliContext, wait: boolean, force: boolean): Promise<void> {
   const engine = ctx.getEngine();
   let interruptedBy: NodeJS.Signals | null = null;
   const cancel = (): void => void engine.cancelBackup().catch(() => undefined);
@@ -192,7 +206,7 @@ async function startBackup(ctx: CliContext, wait: boolean): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const job = await ctx.call('startBackup');
+    const job = await ctx.call('startBackup', force ? { force } : undefined);
     // A signal that came while the job was being set up finds it now.
     if (interruptedBy) cancel();
     if (!wait) printData(ctx.io, ctx.json, job);

@@ -10,6 +10,13 @@ export interface AlertFacts {
   configured: boolean;
   /** The most recent finished run, whatever its trigger: drives the five failure alerts. */
   lastRun: { state: BackupState; finishedAt: string; category?: ShareFailureCategory | null; message?: string | null } | null;
+  /**
+   * The newest run whatever its outcome: a Skipped one (the share's lock was
+   * held by another console or a prune) raises the conflict alert until a run ends otherwise.
+   */
+  lastAttempt?: { state: BackupState; finishedAt: string; message?: string | null } | null;
+  /** Percent of the share's capacity in use at which "almost full" is raised (default 80). */
+  almostFullPercent?: number;
   /** When the newest Succeeded backup completed (PartialSucceeded does not count). */
   lastSuccessAt: string | null;
   /**
@@ -18,10 +25,17 @@ export interface AlertFacts {
    * cannot keep the alert from firing.
    */
   msSinceLastSuccess?: number | null;
-  schedule: { enabled: boolean; disabledSince: string | null; frequencyHours: number; anchor: string | null };
+  schedule: {
+    enabled: boolean;
+    disabledSince: string | null;
+    frequencyHours: number;
+    anchor: string | null;
+    /** A maintenance pause in force (schedule pause), or none. */
+    pause?: { since: string; until: string; reason: string } | null;
+  };
   retentionDays: number;
   /** Free space on the share (null: unknown), and bytes our retained backups already use there. */
-  capacity?: { freeBytes: number | null; storedBackupBytes?: number };
+  capacity?: { freeBytes: number | null; totalBytes?: number | null; storedBackupBytes?: number };
   /** Size of the newest complete backup on the share. */
   lastBackupSizeBytes?: number | null;
   /** Certificate history: which certificates still protect backups, and whether their .pfx was confirmed. */
@@ -39,6 +53,9 @@ export interface AlertFacts {
   unreadableLock?: { path: string; reason: string; staleAt: string } | null;
 }
 
+/** "The file share is almost full" is raised from this share of its capacity in use. */
+export const DEFAULT_ALMOST_FULL_PERCENT = 80;
+
 /** An alert as the rules produce it; the AlertCenter gives it an id and keeps its first raisedAt. */
 export type EvaluatedAlert = Omit<Alert, 'id'>;
 
@@ -55,6 +72,7 @@ export function backupsKeptWithinRetention(retentionDays: number, frequencyHours
 export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   const raisedAt = facts.now.toISOString();
   const out: EvaluatedAlert[] = [];
+  const free = facts.capacity?.freeBytes ?? null;
   const add = (kind: AlertKind, severity: Alert['severity'], title: string, remediation: string, detail?: string): void => {
     const alert: EvaluatedAlert = { kind, severity, title, remediation, raisedAt };
     if (detail !== undefined) alert.detail = detail;
@@ -73,6 +91,41 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
     );
   }
 
+  if (facts.lastRun?.state === 'PartialSucceeded') {
+    add(
+      'backup-partially-succeeded',
+      'warning',
+      'The backup only partially completed.',
+      'Some components could not be backed up: see the failed components in the backup details (or `infra-backup backup list`) and the log, fix their sources, then select Backup now. The alert closes when a backup succeeds.',
+      `Backup finished PartialSucceeded at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`,
+    );
+  }
+
+  if (facts.lastAttempt?.state === 'Skipped') {
+    add(
+      'backup-skipped-conflict',
+      'warning',
+      'Scheduled backup was skipped due to a conflict with another operation.',
+      "Another console (or a prune) holds the backup folder's lock. Wait for it to finish; the next backup runs as usual. If only one console should write to this location, give each console its own folder on the share. The alert closes when a backup runs.",
+      `Skipped at ${facts.lastAttempt.finishedAt}${facts.lastAttempt.message ? `: ${facts.lastAttempt.message}` : ''}`,
+    );
+  }
+
+  const total = facts.capacity?.totalBytes ?? null;
+  const threshold = facts.almostFullPercent ?? DEFAULT_ALMOST_FULL_PERCENT;
+  if (facts.configured && free !== null && total !== null && total > 0) {
+    const usedPercent = ((total - free) / total) * 100;
+    if (usedPercent >= threshold) {
+      add(
+        'share-almost-full',
+        'warning',
+        'The backup file share is almost full.',
+        'Add capacity to the file share, or free space on it (other data first; then lower the retention period). Backups fail once the share is full.',
+        `${Math.floor(usedPercent)} % of ${formatBytes(total)} is used (${formatBytes(free)} free); the alert is raised at ${threshold} %.`,
+      );
+    }
+  }
+
   if (facts.configured && !facts.schedule.enabled) {
     const since = facts.schedule.disabledSince;
     add(
@@ -80,6 +133,17 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
       'informational',
       since ? `Automatic backups are disabled since ${since}.` : 'Automatic backups are disabled.',
       'Select Enable Automatic Backups (or run `infra-backup schedule enable`) to resume the schedule; until then, take backups on demand.',
+    );
+  }
+
+  const pause = facts.schedule.pause;
+  if (facts.configured && pause && Date.parse(pause.until) > facts.now.getTime()) {
+    add(
+      'backups-paused',
+      'warning',
+      'Infrastructure backups are paused.',
+      'Scheduled backups are skipped until the pause ends. Resume backups when the maintenance is over (Resume backups, or `infra-backup schedule resume`); the pause also ends by itself at the time shown.',
+      `Paused since ${pause.since} until ${pause.until}: ${pause.reason}`,
     );
   }
 
@@ -104,7 +168,6 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   }
 
   const size = facts.lastBackupSizeBytes ?? null;
-  const free = facts.capacity?.freeBytes ?? null;
   if (facts.configured && size !== null && size > 0 && free !== null) {
     const kept = backupsKeptWithinRetention(facts.retentionDays, facts.schedule.frequencyHours);
     const needed = size * kept;

@@ -264,6 +264,7 @@ function toReadManifest(stored: StoredManifest): ReadManifest {
     createdAt: stored.createdAt,
     completedAt: stored.completedAt,
     durationSeconds: stored.durationSeconds,
+    timeTakenToCreate: stored.timeTakenToCreate,
     trigger: stored.trigger,
     state: stored.state === 'Succeeded' || stored.state === 'PartialSucceeded' ? stored.state : 'Failed',
     recoveryReady: stored.recoveryReady,

@@ -27,7 +27,8 @@ import type { Clock } from './job-clock';
 import { OperationRegistry } from './operations';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
-import { FORMAT_VERSION } from './backup-format';
+import { FORMAT_VERSION, isoDuration } from './backup-format';
+import { declaredBackupInfo } from '../sources/backup-info';
 import { judgeSigner, refuseSigner, signerView } from './signer-policy';
 
 export interface BackupManagerDeps {
@@ -58,6 +59,7 @@ interface ActiveJob {
   abort: AbortController;
   done: Promise<void>;
   cancelledBy: CancelReason | null;
+  encryption: { mode: 'certificate' | 'legacy-key'; thumbprint: string | null };
 }
 
 function alreadyRunning(): EngineError {
@@ -97,6 +99,24 @@ export class BackupManager {
     return this.active?.progress ?? null;
   }
 
+  /** The running job as a row of the backup list (Running), or null. */
+  runningBackup(): BackupSummary | null {
+    const job = this.active;
+    if (!job) return null;
+    return {
+      backupId: job.progress.backupId,
+      createdAt: job.progress.startedAt,
+      completedAt: null,
+      state: 'Running',
+      trigger: job.progress.trigger,
+      sizeBytes: 0,
+      certificateThumbprint: job.encryption.thumbprint,
+      encryptionMode: job.encryption.mode,
+      recoveryReady: false,
+      expiresAt: null,
+    };
+  }
+
   /** Resolves when the running job (if any) has finished and been recorded. */
   async whenIdle(): Promise<void> {
     await this.active?.done;
@@ -121,6 +141,7 @@ export class BackupManager {
     const target = ctx.settings.service.encryptionTarget();
     if (target.mode === 'none') throw notConfigured();
     const sources = await ctx.sources.effective();
+    const declared = await declaredBackupInfo(sources, (message) => ctx.logger.warn(message));
     const startedAt = clock.now();
     const jobId = randomUUID();
     const backupId = newBackupId(startedAt);
@@ -145,12 +166,20 @@ export class BackupManager {
       etaSeconds: null,
       startedAt: startedAt.toISOString(),
     };
-    const record: ActiveJob = { progress, abort, done: Promise.resolve(), cancelledBy: null };
+    const record: ActiveJob = {
+      progress,
+      abort,
+      done: Promise.resolve(),
+      cancelledBy: null,
+      encryption: { mode: sealer.encryptionMode, thumbprint: sealer.recipientThumbprint },
+    };
     this.active = record;
     ctx.events.publish({ type: 'job-started', progress });
 
     record.done = (async () => {
       let outcome: BackupJobOutcome;
+      // Another console (or a prune) holds the share's lock: the backup could not run, which is not a failure of the share.
+      let conflict = false;
       try {
         const share = openConfiguredShare(ctx);
         try {
@@ -163,7 +192,8 @@ export class BackupManager {
               sources,
               sealer,
               signal: abort.signal,
-              stamp: { console: 'Infrastructure Backup Console' },
+              // Informational, under Azure Stack's backupInfo names (docs/BACKUP-FORMAT.md).
+              stamp: { console: 'Infrastructure Backup Console', backupDataVersion: String(FORMAT_VERSION), ...declared },
               onProgress: (next) => {
                 // Once cancelled, the job says so until it has ended, whatever step it is still finishing.
                 record.progress = record.cancelledBy ? { ...next, state: 'Cancelling' } : next;
@@ -192,9 +222,12 @@ export class BackupManager {
           failure: { message: engineError.message, ...(engineError.category ? { category: engineError.category } : {}) },
           leftoversKept: [],
         };
-        if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
+        if (engineError.code === 'backup-running') {
+          outcome.failure = { message: engineError.message };
+          conflict = true;
+        }
       }
-      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy, signer.publicKey);
+      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy, signer.publicKey, conflict);
     })();
     return progress;
   }
@@ -206,6 +239,7 @@ export class BackupManager {
     encryptionMode: 'certificate' | 'legacy-key',
     cancelledBy: CancelReason | null,
     signingPublicKey: string,
+    conflict: boolean,
   ): void {
     const { ctx } = this.deps;
     // A job that ended because it was cancelled is Cancelled, not Failed; one that published before the cancel took effect stands.
@@ -215,23 +249,30 @@ export class BackupManager {
         ...outcome.manifest,
         formatVersion: FORMAT_VERSION,
         signature: null,
+        timeTakenToCreate: isoDuration(outcome.manifest.durationSeconds),
         encryption: { mode: encryptionMode, recipientThumbprint: thumbprint },
       },
       null,
     );
     // A job that ended without a failure of its own published a manifest signed with this console's key.
     const signed = { ...recorded, signedBy: outcome.failure === null ? signingPublicKey : null };
-    const summary: BackupSummary = cancelled ? { ...signed, state: 'Cancelled', recoveryReady: false } : signed;
+    const summary: BackupSummary = cancelled
+      ? { ...signed, state: 'Cancelled', recoveryReady: false }
+      : conflict
+        ? { ...signed, state: 'Skipped', recoveryReady: false, reason: outcome.failure?.message ?? 'a conflict' }
+        : signed;
     const failure: ApiError | null = outcome.failure
       ? cancelledBy && cancelled
         ? CANCELLED[cancelledBy]
-        : outcome.failure.category
-          ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
-          : {
-              code: 'backup-failed',
-              message: outcome.failure.message,
-              remediation: 'See the timeline and the log for details, then try again.',
-            }
+        : conflict
+          ? skippedForConflict(outcome.failure.message)
+          : outcome.failure.category
+            ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
+            : {
+                code: 'backup-failed',
+                message: outcome.failure.message,
+                remediation: 'See the timeline and the log for details, then try again.',
+              }
       : summary.state === 'Failed'
         ? componentsFailed(outcome.manifest.components)
         : null;
@@ -240,7 +281,7 @@ export class BackupManager {
         { target: leftover.target, cause: leftover.message },
         'a leftover of a dead job could not be removed; the backup went on',
       );
-    if (outcome.failure && !cancelled)
+    if (outcome.failure && !cancelled && !conflict)
       ctx.logger.warn(
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
         outcome.failure.message,
@@ -402,6 +443,16 @@ export class BackupManager {
     if (thumbprint && (matchesCurrentCertificate || opensNewestBackup)) ctx.settings.service.markPfxConfirmed(thumbprint);
     return { matchesCurrentCertificate, thumbprint, opensNewestBackup, detail };
   }
+}
+
+/** The share's lock was held by another console (or a prune): the backup was skipped, and says why. */
+function skippedForConflict(message: string): ApiError {
+  return {
+    code: 'backup-running',
+    message: `The backup was skipped: ${message}`,
+    remediation:
+      'Wait for the other operation to finish; the next scheduled backup runs as usual. If only one console should write to this location, check which other console is configured for it.',
+  };
 }
 
 /** A job whose every component failed (the share worked; the sources did not): why, per component. */

@@ -415,6 +415,19 @@ export function recordOf(manifest: ReadManifest): BackupRecord {
     ...(manifest.encryption.legacyKeyId ? { legacyKeyId: manifest.encryption.legacyKeyId } : {}),
     recoveryReady: manifest.recoveryReady,
     signedBy: manifest.signature?.valid ? manifest.signature.publicKey : null,
+    backupInfo: backupInfoOf(manifest),
+  };
+}
+
+/** Azure Stack's backupInfo fields, from the manifest (its informational `stamp` map and its components). */
+export function backupInfoOf(manifest: ReadManifest): NonNullable<BackupSummary['backupInfo']> {
+  return {
+    backupDataVersion: manifest.stamp.backupDataVersion ?? String(manifest.formatVersion),
+    stampVersion: manifest.stamp.stampVersion ?? null,
+    deploymentID: manifest.stamp.deploymentID ?? null,
+    oemVersion: manifest.stamp.oemVersion ?? null,
+    timeTakenToCreate: manifest.timeTakenToCreate,
+    roleStatus: manifest.components.map((component) => ({ roleName: component.name, status: component.state })),
   };
 }
 
@@ -456,5 +469,6 @@ export function detailOf(manifest: ReadManifest, expiresAt: string | null): Back
       storedBytes: component.storedBytes,
       ...(component.error ? { error: component.error } : {}),
     })),
+    backupInfo: backupInfoOf(manifest),
   };
 }

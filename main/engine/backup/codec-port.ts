@@ -59,6 +59,8 @@ export interface ReadManifest extends ManifestDraft {
   formatVersion: number;
   /** The station signature: its public key (base64 of 32 bytes) and whether it verifies. Null when unsigned. */
   signature: { publicKey: string; valid: boolean } | null;
+  /** As written (ISO-8601 duration, Azure Stack's timeTakenToCreate). */
+  timeTakenToCreate: string;
   /** The recipient: a certificate's thumbprint, or (backwards-compatibility mode) the legacy key's id. */
   encryption: { mode: 'certificate' | 'legacy-key'; recipientThumbprint: string | null; legacyKeyId?: string };
 }

@@ -1,4 +1,5 @@
 import type { BackupState, BackupTrigger, ShareFailureCategory } from '../../../preload/api';
+import { newBackupId } from '../backup/backup-id';
 import type { NewTimelineEvent } from './timeline-sink';
 
 /**
@@ -38,6 +39,26 @@ export function runFinishedEvent(run: {
   if (run.category !== undefined) event.category = run.category;
   if (run.message !== undefined) event.reason = run.message;
   return event;
+}
+
+/**
+ * A scheduled slot that did not run: a Skipped backup of its own (Azure
+ * Stack lists skipped backups with an id), shown in the list and the timeline.
+ */
+export function slotSkippedEvent(slot: {
+  at: string;
+  trigger: Extract<BackupTrigger, 'scheduled' | 'catch-up'>;
+  reason: string;
+}): NewTimelineEvent {
+  return {
+    kind: 'slot-skipped',
+    at: slot.at,
+    backupId: newBackupId(new Date(slot.at)),
+    trigger: slot.trigger,
+    state: 'Skipped',
+    reason: slot.reason,
+    summary: `Scheduled backup of ${slot.at} skipped: ${slot.reason}`,
+  };
 }
 
 function triggerText(trigger: BackupTrigger): string {

@@ -1,8 +1,8 @@
-import type { ApiEvent, LastRuns, RunOutcome, TimelineEvent } from '../../../preload/api';
+import type { ApiEvent, BackupState, LastRuns, RunOutcome, TimelineEvent } from '../../../preload/api';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
 import type { Clock } from '../clock';
-import type { HistoryStore } from './history-store';
+import { DEFAULT_MAX_EVENTS, type HistoryStore } from './history-store';
 import { runFinishedEvent, runStartedEvent } from './run-events';
 
 type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
@@ -36,7 +36,7 @@ export class RunLog {
     this.loading ??= (async () => {
       const isRun = (e: TimelineEvent): boolean => e.kind === 'run-finished' && e.state !== undefined;
       const attempt = await this.deps.history.findNewest(isRun);
-      const conclusive = await this.deps.history.findNewest((e) => isRun(e) && e.state !== 'Cancelled');
+      const conclusive = await this.deps.history.findNewest((e) => isRun(e) && isConclusive(e.state));
       const success = await this.deps.history.findNewest((e) => isRun(e) && e.state === 'Succeeded');
       this.lastAttempt ??= attempt ? outcomeOf(attempt) : null;
       this.lastConclusive ??= conclusive ? outcomeOf(conclusive) : null;
@@ -59,12 +59,21 @@ export class RunLog {
 
   /**
    * The newest run that says how the share and the sources behaved: any
-   * outcome but Cancelled. The failure alerts follow it, so cancelling a job
-   * neither raises one nor closes one.
+   * outcome but Cancelled and Skipped. The failure alerts follow it, so
+   * cancelling a job, or one that could not run, neither raises one nor closes one.
    */
   async conclusive(): Promise<RunOutcome | null> {
     await this.load();
     return this.lastConclusive;
+  }
+
+  /**
+   * The Skipped backups since `since` — scheduled slots that did not run and
+   * jobs that found the share locked — newest first, as rows of the backup list.
+   */
+  async skippedSince(since: Date): Promise<TimelineEvent[]> {
+    const events = await this.deps.history.query({ kinds: ['slot-skipped', 'run-finished'], limit: DEFAULT_MAX_EVENTS });
+    return events.filter((event) => event.state === 'Skipped' && event.backupId !== undefined && Date.parse(event.at) >= since.getTime());
   }
 
   /** The newest Succeeded run. */
@@ -106,7 +115,7 @@ export class RunLog {
       if (event.error.category) outcome.category = event.error.category;
     }
     this.lastAttempt = outcome;
-    if (outcome.state !== 'Cancelled') this.lastConclusive = outcome;
+    if (isConclusive(outcome.state)) this.lastConclusive = outcome;
     if (outcome.state === 'Succeeded') {
       this.lastSuccess = outcome;
       this.successSeen = { ageMs: 0, atElapsedMs: this.deps.clock.elapsedMs() };
@@ -130,6 +139,11 @@ export class RunLog {
       // The history is a record, not a gate: a full disk must not stop backups.
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'timeline append failed'));
   }
+}
+
+/** Whether a run's outcome tells how the share and the sources behaved (it ran to an end of its own). */
+function isConclusive(state: BackupState | undefined): boolean {
+  return state !== 'Cancelled' && state !== 'Skipped';
 }
 
 function outcomeOf(event: TimelineEvent): RunOutcome {

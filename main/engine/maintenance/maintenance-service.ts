@@ -21,7 +21,7 @@ export const MAINTENANCE_INTERVAL_MS = 30 * 60_000;
 /** Alert kinds drawn from the share's listing: unknown until the share has been listed. */
 const LISTING_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'unconfirmed-recovery-key', 'foreign-backups', 'unknown-share-content'];
 /** Alert kinds drawn from the free capacity: unknown while it cannot be read. */
-const CAPACITY_ALERTS: readonly AlertKind[] = ['capacity-forecast'];
+const CAPACITY_ALERTS: readonly AlertKind[] = ['capacity-forecast', 'share-almost-full'];
 /** Alert kinds drawn from a retention pass: unknown until one ran in this process. */
 const RETENTION_ALERTS: readonly AlertKind[] = ['retention-delete-failed'];
 
@@ -100,6 +100,8 @@ export class MaintenanceService {
   private onEvent(event: ApiEvent): void {
     if (event.type === 'job-finished') void this.enqueue('after-job');
     else if (event.type === 'settings-changed') void this.enqueue('settings-changed');
+    // A pause begins or ends (the paused alert follows it).
+    else if (event.type === 'schedule-changed') void this.enqueue('alerts');
   }
 
   private arm(): void {
@@ -159,6 +161,7 @@ export class MaintenanceService {
     const certificates = ctx.settings.service.certificateHistory();
     const lastRun = await runLog.conclusive();
     const lastSuccess = await runLog.success();
+    const lastAttempt = await runLog.attempt();
     await this.deps.alerts.update(
       {
         now: clock.now(),
@@ -166,12 +169,23 @@ export class MaintenanceService {
         lastRun: lastRun
           ? { state: lastRun.state, finishedAt: lastRun.finishedAt, category: lastRun.category, message: lastRun.reason }
           : null,
+        lastAttempt: lastAttempt ? { state: lastAttempt.state, finishedAt: lastAttempt.finishedAt, message: lastAttempt.reason } : null,
         lastSuccessAt: lastSuccess?.finishedAt ?? null,
         msSinceLastSuccess: await runLog.successAgeMs(),
         lastBackupSizeBytes: facts.lastBackupSizeBytes,
-        schedule: { enabled: view.enabled, disabledSince: view.disabledSince, frequencyHours: view.frequencyHours, anchor: view.anchor },
+        schedule: {
+          enabled: view.enabled,
+          disabledSince: view.disabledSince,
+          frequencyHours: view.frequencyHours,
+          anchor: view.anchor,
+          pause: view.pause,
+        },
         retentionDays: settings.retentionDays,
-        capacity: { freeBytes: capacity.current().freeBytes, storedBackupBytes: facts.storedBackupBytes },
+        capacity: {
+          freeBytes: capacity.current().freeBytes,
+          totalBytes: capacity.current().totalBytes,
+          storedBackupBytes: facts.storedBackupBytes,
+        },
         certificateHistory: certificates.map((entry) => ({
           thumbprint: entry.thumbprint,
           pfxConfirmed: entry.pfxConfirmed,

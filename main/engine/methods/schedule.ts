@@ -2,7 +2,10 @@ import type { BackupConsoleApi } from '../../../preload/api';
 import type { EngineContext } from '../context';
 import type { EngineCore } from '../engine-core';
 
-type ScheduleMethods = Pick<BackupConsoleApi, 'getSchedule' | 'setAutomaticBackups' | 'previewFrequency' | 'previewRetention'>;
+type ScheduleMethods = Pick<
+  BackupConsoleApi,
+  'getSchedule' | 'setAutomaticBackups' | 'pauseSchedule' | 'resumeSchedule' | 'previewFrequency' | 'previewRetention'
+>;
 
 /** The schedule and what it keeps: automatic backups on/off, a frequency's next slots, a retention period's deletions. */
 export function scheduleMethods(ctx: EngineContext, core: EngineCore): ScheduleMethods {
@@ -15,6 +18,9 @@ export function scheduleMethods(ctx: EngineContext, core: EngineCore): ScheduleM
       ctx.events.publish({ type: 'settings-changed', settings: ctx.settings.service.view() });
       return view;
     },
+    // The maintenance service hears schedule-changed and raises or closes the paused alert.
+    pauseSchedule: (input) => core.scheduler.pause(input),
+    resumeSchedule: () => core.scheduler.resume(),
     // The ranges are checked by the input schemas (dispatch) against the settings schema's rules.
     previewFrequency: async ({ frequencyHours }) => {
       await core.scheduler.current();

@@ -5,7 +5,7 @@ import { EngineError } from '../errors';
 
 type SettingsMethods = Pick<
   BackupConsoleApi,
-  'getSettings' | 'saveSettings' | 'getCertificateHistory' | 'exportSettings' | 'importSettings'
+  'getSettings' | 'saveSettings' | 'getCertificateHistory' | 'exportSettings' | 'importSettings' | 'clearConfiguration'
 >;
 
 /**
@@ -38,7 +38,7 @@ async function confirmRetentionLowering(ctx: EngineContext, core: EngineCore, in
   });
 }
 
-export function settingsMethods(ctx: EngineContext, core: EngineCore): SettingsMethods {
+export function settingsMethods(ctx: EngineContext, core: EngineCore, isJobRunning: () => boolean): SettingsMethods {
   const service = ctx.settings.service;
   const afterChange = async (before: SettingsView, after: SettingsView): Promise<void> => {
     const beforeThumbprint = before.encryption.mode === 'certificate' ? before.encryption.certificate.thumbprint : before.encryption.mode;
@@ -79,6 +79,33 @@ export function settingsMethods(ctx: EngineContext, core: EngineCore): SettingsM
       }));
     },
     exportSettings: async () => service.exportDocument(),
+    clearConfiguration: async ({ confirm }) => {
+      const before = service.view();
+      if (!before.configured) return before;
+      if (isJobRunning())
+        throw new EngineError({
+          code: 'backup-running',
+          message: 'A backup is running; the configuration cannot be cleared now.',
+          remediation: 'Wait for it to finish (or cancel it), then clear the configuration.',
+        });
+      if (!confirm)
+        throw new EngineError({
+          code: 'confirmation-required',
+          field: 'confirm',
+          message: `Clearing the configuration removes the backup location ${before.location}, its credentials and the encryption ${before.encryption.mode === 'legacy-key' ? 'key' : 'certificate'}; no backups are taken until backup is configured again. The backups on the share and the history stay.`,
+          remediation:
+            'Export the configuration first if you may need it again (`infra-backup config export FILE`), then confirm (CLI: --yes).',
+        });
+      const view = service.clear();
+      ctx.logger.info({ location: before.location }, 'backup configuration cleared');
+      await core.history.append({
+        kind: 'settings-changed',
+        summary: `Backup configuration cleared: location ${before.location}, credentials and encryption removed; the backups on the share are untouched`,
+      });
+      await core.scheduler.reset();
+      ctx.events.publish({ type: 'settings-changed', settings: view });
+      return view;
+    },
     importSettings: async ({ document }) => {
       const before = service.view();
       const view = service.importDocument(document);

@@ -11,6 +11,14 @@ export interface ScheduleState {
   nextBackupTime: string | null;
   /** The latest slot already run, skipped or caught up; slots after it and ≤ now are due. */
   lastSlotHandled: string | null;
+  /** A maintenance pause (schedule pause): slots until `until` are skipped with the reason; it ends by itself. */
+  pause: MaintenancePause | null;
+}
+
+export interface MaintenancePause {
+  since: string;
+  until: string;
+  reason: string;
 }
 
 export interface ScheduleStore {
@@ -19,7 +27,7 @@ export interface ScheduleStore {
 }
 
 export function unconfiguredState(frequencyHours = FREQUENCY_HOURS.default): ScheduleState {
-  return { anchor: null, frequencyHours, enabled: true, disabledSince: null, nextBackupTime: null, lastSlotHandled: null };
+  return { anchor: null, frequencyHours, enabled: true, disabledSince: null, nextBackupTime: null, lastSlotHandled: null, pause: null };
 }
 
 /** A store in memory, for tests and for a console that has no config dir. */
@@ -50,5 +58,14 @@ export function parseScheduleState(value: unknown): ScheduleState | null {
     disabledSince: v.disabledSince,
     nextBackupTime: v.nextBackupTime,
     lastSlotHandled: v.lastSlotHandled,
+    // Files written before pauses existed have none.
+    pause: parsePause(v.pause),
   };
+}
+
+function parsePause(value: unknown): MaintenancePause | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (!isIsoOrNull(v.since) || !isIsoOrNull(v.until) || v.since === null || v.until === null || typeof v.reason !== 'string') return null;
+  return { since: v.since, until: v.until, reason: v.reason };
 }

@@ -3,6 +3,7 @@ import { HOUR_MS, type Clock, type TimerHandle } from '../clock';
 import { checkFrequencyHours } from '../../../common/settings-schema';
 import { invalidInput } from '../errors';
 import type { TimelineSink } from '../history/timeline-sink';
+import { slotSkippedEvent } from '../history/run-events';
 import type { ScheduleState, ScheduleStore } from './schedule-state';
 import { unconfiguredState } from './schedule-state';
 import { countSlotsBetween, nextSlot, previousSlot, reanchorForFrequency, slotsBetween, upcomingSlots } from './slots';
@@ -11,6 +12,11 @@ export type ScheduledTrigger = Extract<BackupTrigger, 'scheduled' | 'catch-up'>;
 
 export const SKIP_REASON_DISABLED = 'automatic backups disabled';
 export const SKIP_REASON_RUNNING = 'a backup was already running';
+
+/** Why a slot inside a maintenance pause was skipped: the operator's reason, in the list and the timeline. */
+export function pausedReason(pause: { until: string; reason: string }): string {
+  return `backups paused until ${pause.until}: ${pause.reason}`;
+}
 
 export interface SchedulerDeps {
   clock: Clock;
@@ -131,6 +137,7 @@ export class Scheduler {
           disabledSince: settings.enabled ? null : now.toISOString(),
           nextBackupTime: nextSlot(now, settings.frequencyHours, now).toISOString(),
           lastSlotHandled: now.toISOString(),
+          pause: null,
         };
         await this.save();
         await this.record({
@@ -161,6 +168,55 @@ export class Scheduler {
     });
   }
 
+  /**
+   * A maintenance pause (Azure Stack pauses backups during updates): until
+   * `until`, scheduled slots are recorded Skipped with the reason. It ends by
+   * itself at `until`; slots after it run as usual (no catch-up for paused ones).
+   */
+  pause(input: { until: string; reason: string }): Promise<ScheduleView> {
+    return this.serial(async () => {
+      const now = this.deps.clock.now();
+      if (!(Date.parse(input.until) > now.getTime()))
+        throw invalidInput('until', `The pause must end in the future (it is ${now.toISOString()} now).`, 'Give a later --until time.');
+      // No pass here: a one-shot CLI must not start a due backup on its way to pausing.
+      this.state.pause = { since: now.toISOString(), until: new Date(input.until).toISOString(), reason: input.reason };
+      await this.save();
+      await this.record({ kind: 'schedule-changed', summary: `Backups paused until ${this.state.pause.until}: ${input.reason}` });
+      this.changed();
+      return this.view();
+    });
+  }
+
+  /** Backup configuration was cleared: no schedule until the next first configuration starts a new one. */
+  reset(): Promise<ScheduleView> {
+    return this.serial(async () => {
+      this.state = { ...unconfiguredState(), frequencyHours: this.state.frequencyHours };
+      await this.save();
+      await this.record({
+        kind: 'schedule-changed',
+        summary: 'Backup configuration cleared: no automatic backups until backup is configured again',
+      });
+      this.changed();
+      return this.view();
+    });
+  }
+
+  /** Ends a maintenance pause now; the next slot runs as usual. */
+  resume(): Promise<ScheduleView> {
+    return this.serial(async () => {
+      const now = this.deps.clock.now();
+      if (this.state.pause === null) return this.view();
+      if (Date.parse(this.state.pause.until) <= now.getTime()) {
+        await this.expirePause(now);
+        return this.view();
+      }
+      // With the pause in force the pass only records the paused slots as Skipped; it starts nothing.
+      await this.pass('timer');
+      await this.endPause(now, 'resumed');
+      return this.view();
+    });
+  }
+
   async setFrequency(frequencyHours: number): Promise<ScheduleView> {
     assertFrequency(frequencyHours);
     return this.serial(async () => {
@@ -186,6 +242,8 @@ export class Scheduler {
       anchor: state.anchor,
       nextBackupTime: active ? nextSlot(anchor, state.frequencyHours, now).toISOString() : null,
       upcoming: active ? upcomingSlots(anchor, state.frequencyHours, now, this.deps.upcomingCount ?? 5).map((d) => d.toISOString()) : [],
+      // A pause past its end is over, whether or not a pass has recorded that yet.
+      pause: state.pause && Date.parse(state.pause.until) > now.getTime() ? { ...state.pause } : null,
     };
   }
 
@@ -304,6 +362,7 @@ export class Scheduler {
   /** Handles every slot in (lastSlotHandled, now]: skipped, or one run. Never more than one run. */
   private async pass(cause: PassCause): Promise<void> {
     await this.catchUpWithClock(this.deps.clock.now());
+    await this.expirePause(this.deps.clock.now());
     const { anchor: anchorIso, frequencyHours } = this.state;
     if (anchorIso === null) return;
     const now = this.deps.clock.now();
@@ -318,6 +377,13 @@ export class Scheduler {
       await this.save();
     };
 
+    if (this.state.pause !== null) {
+      await this.recordSkippedSlots(anchor, frequencyHours, handled, now, due, pausedReason(this.state.pause));
+      await markHandled();
+      this.changed();
+      return;
+    }
+
     if (!this.state.enabled) {
       await this.recordSkippedSlots(anchor, frequencyHours, handled, now, due, SKIP_REASON_DISABLED);
       await markHandled();
@@ -327,13 +393,9 @@ export class Scheduler {
 
     const catchUp = due > 1 || now.getTime() - latest.getTime() > this.lateToleranceMs;
     if (this.inFlight !== null || this.deps.isJobRunning()) {
-      await this.record({
-        kind: 'slot-skipped',
-        at: latest.toISOString(),
-        trigger: catchUp ? 'catch-up' : 'scheduled',
-        reason: SKIP_REASON_RUNNING,
-        summary: `Scheduled backup of ${latest.toISOString()} skipped: ${SKIP_REASON_RUNNING}`,
-      });
+      await this.record(
+        slotSkippedEvent({ at: latest.toISOString(), trigger: catchUp ? 'catch-up' : 'scheduled', reason: SKIP_REASON_RUNNING }),
+      );
       await markHandled();
       this.changed();
       return;
@@ -362,6 +424,47 @@ export class Scheduler {
       });
   }
 
+  /**
+   * A pause whose end has passed: the slots inside it are recorded Skipped,
+   * then it ends; the slots after it are handled by the pass as usual.
+   */
+  private async expirePause(now: Date): Promise<void> {
+    const pause = this.state.pause;
+    if (pause === null || Date.parse(pause.until) > now.getTime()) return;
+    const until = new Date(pause.until);
+    const { anchor: anchorIso, frequencyHours } = this.state;
+    if (anchorIso !== null) {
+      const anchor = new Date(anchorIso);
+      const handled = new Date(this.state.lastSlotHandled ?? anchorIso);
+      const due = countSlotsBetween(anchor, frequencyHours, handled, until);
+      if (due > 0) {
+        await this.recordSkippedSlots(anchor, frequencyHours, handled, until, due, pausedReason(pause));
+        this.state.lastSlotHandled = (previousSlot(anchor, frequencyHours, until) ?? anchor).toISOString();
+      }
+    }
+    await this.endPause(until, 'ended');
+  }
+
+  private async endPause(at: Date, how: 'ended' | 'resumed'): Promise<void> {
+    const pause = this.state.pause;
+    this.state.pause = null;
+    if (this.state.anchor !== null && how === 'resumed') {
+      // Slots inside the pause were skipped, not missed: no catch-up for them.
+      const anchor = new Date(this.state.anchor);
+      this.state.lastSlotHandled = (previousSlot(anchor, this.state.frequencyHours, at) ?? anchor).toISOString();
+      this.state.nextBackupTime = nextSlot(anchor, this.state.frequencyHours, at).toISOString();
+    }
+    await this.save();
+    await this.record({
+      kind: 'schedule-changed',
+      summary:
+        how === 'resumed'
+          ? `Backups resumed (paused since ${pause?.since ?? '?'}: ${pause?.reason ?? ''})`
+          : `The maintenance pause ended at ${at.toISOString()}; scheduled backups run again`,
+    });
+    this.changed();
+  }
+
   private async recordSkippedSlots(
     anchor: Date,
     frequencyHours: number,
@@ -384,13 +487,7 @@ export class Scheduler {
       from = new Date(firstListed.getTime() - 1);
     }
     for (const slot of slotsBetween(anchor, frequencyHours, from, now, max)) {
-      await this.record({
-        kind: 'slot-skipped',
-        at: slot.toISOString(),
-        trigger: 'scheduled',
-        reason,
-        summary: `Scheduled backup of ${slot.toISOString()} skipped: ${reason}`,
-      });
+      await this.record(slotSkippedEvent({ at: slot.toISOString(), trigger: 'scheduled', reason }));
     }
   }
 

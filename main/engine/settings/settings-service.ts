@@ -132,6 +132,20 @@ export class SettingsService {
     return this.viewOf(next);
   }
 
+  /**
+   * Clear configuration: forgets the location, the account and its password,
+   * and the certificate (or legacy key). The certificate history, the station's
+   * signing key, frequency and retention stay: the backups already on the
+   * share remain listed as this console's once it is configured again.
+   */
+  clear(): SettingsView {
+    const next: StoredSettings = { ...this.store.read(), configured: false, location: '', username: '', encryption: { mode: 'none' } };
+    this.store.write(next);
+    this.secrets.delete(SECRET_NAMES.sharePassword);
+    this.secrets.delete(SECRET_NAMES.legacyEncryptionKey);
+    return this.viewOf(next);
+  }
+
   certificateHistory(): CertificateHistoryEntry[] {
     return certificateHistoryEntries(this.store.read());
   }

@@ -11,7 +11,7 @@ import { CONFIG_DIR_MODE, CONFIG_FILE_MODE } from '../app/config-dir';
  */
 export const SAMPLE_COMPONENTS = ['identity', 'certificate-authority', 'resource-manager', 'keyvault', 'rbac'] as const;
 
-const SAMPLE_VERSION = 1;
+const SAMPLE_VERSION = 2;
 
 /** A small deterministic PRNG so the sample stamp is the same on every station. */
 function prng(seed: number): () => number {
@@ -65,11 +65,14 @@ function sampleFiles(): Record<string, Record<string, unknown>> {
     subscription: subscriptions.find((s) => s.tenant.startsWith(tenant))?.subscriptionId,
     sku: 'standard',
   }));
+  const deploymentId = guid(next);
   return {
     identity: {
+      // What the stamp declares about itself (sources/backup-info.ts): in the backup's metadata under the API's names.
+      'backup-info.json': { stampVersion: '1.2406.0.8', deploymentID: deploymentId, oemVersion: '2.3.2406.1' },
       'deployment.json': {
         stampVersion: '1.2406.0.8',
-        deploymentId: guid(next),
+        deploymentId,
         externalDomain: 'local.azurestack.external',
         region: 'local',
       },

@@ -54,7 +54,10 @@ export class ApiClient {
     return this.transport.kind;
   }
 
-  async call<M extends ApiMethod>(method: M, ...input: ApiInput<M> extends undefined ? [] : [ApiInput<M>]): Promise<ApiOutput<M>> {
+  async call<M extends ApiMethod>(
+    method: M,
+    ...input: ApiInput<M> extends undefined ? [] : undefined extends ApiInput<M> ? [input?: ApiInput<M>] : [input: ApiInput<M>]
+  ): Promise<ApiOutput<M>> {
     let result: ApiResult<ApiOutput<M>>;
     try {
       result = (await this.transport.call(method, input[0])) as ApiResult<ApiOutput<M>>;

@@ -114,6 +114,13 @@ function finishedRun(
     .join(' ');
   const backup = event.backupId ? `Backup ${event.backupId}` : null;
   const started = startedEvent ? `started ${absoluteTime(startedEvent.at)}` : null;
+  if (state === 'Skipped') {
+    return {
+      title: `Backup skipped${event.reason ? `: ${event.reason}` : ''}`,
+      detail: backup,
+      tone: 'warning',
+    };
+  }
   if (state === 'Failed') {
     const why = event.category ? CATEGORY_WORDS[event.category] : null;
     return {

@@ -6,11 +6,13 @@ type JobState = JobProgress['state'];
 export const STATE_WORDS: Record<BackupState | JobState, string> = {
   Queued: 'Queued',
   Creating: 'Running',
+  Running: 'Running',
   Cancelling: 'Cancelling',
   Succeeded: 'Succeeded',
   PartialSucceeded: 'Partially succeeded',
   Failed: 'Failed',
   Cancelled: 'Cancelled',
+  Skipped: 'Skipped',
   Unknown: 'Unknown',
 };
 
@@ -33,8 +35,13 @@ export type Tone = 'success' | 'warning' | 'error' | 'info' | 'neutral';
 export function stateTone(state: BackupState): Tone {
   if (state === 'Succeeded') return 'success';
   if (state === 'Failed') return 'error';
-  if (state === 'PartialSucceeded' || state === 'Cancelled' || state === 'Unknown') return 'warning';
+  if (state === 'PartialSucceeded' || state === 'Cancelled' || state === 'Skipped' || state === 'Unknown') return 'warning';
   return 'info';
+}
+
+/** A row of the backup list that is a backup on the share (verify, restore and details apply). */
+export function isStoredBackup(state: BackupState): boolean {
+  return state === 'Succeeded' || state === 'PartialSucceeded';
 }
 
 /** "1 backup", "3 backups". */

@@ -76,11 +76,12 @@ export const useBackupsStore = defineStore('backups', () => {
     }
   }
 
-  async function backupNow(): Promise<void> {
+  /** `force`: the operator confirmed a backup while backups are paused. */
+  async function backupNow(force = false): Promise<void> {
     starting.value = true;
     startError.value = null;
     try {
-      activeJob.value = await useApi().call('startBackup');
+      activeJob.value = await useApi().call('startBackup', force ? { force } : undefined);
       lastFinished.value = null;
     } catch (caught) {
       startError.value = asApiError(caught);

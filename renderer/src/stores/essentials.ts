@@ -41,8 +41,31 @@ export const useEssentialsStore = defineStore('essentials', () => {
     }
   }
 
+  /** Pause / Resume backups (a maintenance pause): scheduled backups are skipped until `until`. */
+  async function pause(input: { until: string; reason: string }): Promise<boolean> {
+    return changeSchedule(() => useApi().call('pauseSchedule', input));
+  }
+  async function resume(): Promise<boolean> {
+    return changeSchedule(() => useApi().call('resumeSchedule'));
+  }
+  async function changeSchedule(call: () => Promise<EssentialsView['schedule']>): Promise<boolean> {
+    switching.value = true;
+    switchError.value = null;
+    try {
+      const schedule = await call();
+      if (essentials.value) essentials.value.schedule = schedule;
+      await refresh();
+      return true;
+    } catch (caught) {
+      switchError.value = asApiError(caught);
+      return false;
+    } finally {
+      switching.value = false;
+    }
+  }
+
   /** The newest finished run, whatever its outcome (the engine's run log owns it, as it owns the last success). */
   const lastAttempt = computed(() => essentials.value?.lastAttempt ?? null);
 
-  return { essentials, lastAttempt, error, loading, switching, switchError, configured, refresh, setAutomaticBackups };
+  return { essentials, lastAttempt, error, loading, switching, switchError, configured, refresh, setAutomaticBackups, pause, resume };
 });

@@ -35,6 +35,11 @@ export function connectEngineEvents(): () => void {
         void essentials.refresh();
         break;
       case 'job-started':
+        backups.onProgress(event.progress);
+        if (essentials.essentials) essentials.essentials.activeJob = event.progress;
+        // The list shows the running backup as a row.
+        void backups.refresh();
+        break;
       case 'job-progress':
         backups.onProgress(event.progress);
         if (essentials.essentials) essentials.essentials.activeJob = event.progress;

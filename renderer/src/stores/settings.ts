@@ -253,6 +253,25 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  const clearing = ref(false);
+  const clearError = ref<ApiCallError | null>(null);
+  /** Clear configuration, confirmed by the operator: location, credentials and certificate are forgotten. */
+  async function clearConfiguration(): Promise<boolean> {
+    clearing.value = true;
+    clearError.value = null;
+    try {
+      const view = await useApi().call('clearConfiguration', { confirm: true });
+      saved.value = view;
+      Object.assign(form, formFrom(view));
+      return true;
+    } catch (caught) {
+      clearError.value = asApiError(caught);
+      return false;
+    } finally {
+      clearing.value = false;
+    }
+  }
+
   /** Saved elsewhere (another window, the CLI): adopt it unless the operator is editing. */
   function onSavedElsewhere(view: SettingsView): void {
     const wasDirty = dirty.value;
@@ -451,6 +470,9 @@ export const useSettingsStore = defineStore('settings', () => {
   );
 
   return {
+    clearing,
+    clearError,
+    clearConfiguration,
     saved,
     form,
     certificate,

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
@@ -84,11 +84,55 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect((await cli(c('timeline', '--kind', 'nonsense'))).code).toBe(2);
   });
 
+  it('schedule pause --until --reason / resume; backup start asks for --force while paused; alerts show the pause', async () => {
+    expect((await cli(c('schedule', 'pause', '--until', '+4h'))).code).toBe(2);
+    expect((await cli(c('schedule', 'pause', '--until', 'tomorrow', '--reason', 'update'))).code).toBe(2);
+    const paused = await cli(c('schedule', 'pause', '--until', '+4h', '--reason', 'Azure Stack Hub update'));
+    expect(paused.code, paused.err).toBe(0);
+    const view = JSON.parse(paused.out) as { pause: { until: string; reason: string } };
+    expect(view.pause.reason).toBe('Azure Stack Hub update');
+    expect(Date.parse(view.pause.until) - Date.now()).toBeGreaterThan(3.9 * 3_600_000);
+    const alerts = JSON.parse((await cli(c('alerts'))).out) as Array<{ kind: string; title: string }>;
+    expect(alerts).toContainEqual(expect.objectContaining({ kind: 'backups-paused', title: 'Infrastructure backups are paused.' }));
+
+    const refused = await cli(c('backup', 'start', '--wait'));
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.err)).toMatchObject({
+      error: { code: 'confirmation-required', message: expect.stringContaining('Azure Stack Hub update') },
+    });
+    const forced = await cli(c('backup', 'start', '--wait', '--force'));
+    expect(forced.code, forced.err).toBe(0);
+
+    const resumed = await cli(c('schedule', 'resume'));
+    expect(JSON.parse(resumed.out)).toMatchObject({ pause: null });
+    const after = JSON.parse((await cli(c('alerts'))).out) as Array<{ kind: string }>;
+    expect(after.map((alert) => alert.kind)).not.toContain('backups-paused');
+  });
+
   it('retention preview, and config set --retention asks for --yes only when it would delete', async () => {
     const preview = JSON.parse((await cli(c('retention', 'preview', '--days', '2'))).out) as { toDelete: unknown[] };
     expect(preview.toDelete).toEqual([]);
     expect((await cli(c('retention', 'preview', '--days', '1'))).code).toBe(2);
     // nothing to delete: no confirmation needed
     expect((await cli(c('config', 'set', '--retention', '5'))).code).toBe(0);
+  });
+
+  it('config clear asks for --yes, then forgets location, account and certificate; the backups and the timeline stay', async () => {
+    const before = await readdir(join(temp.path, 'share', 'MASBackup'));
+    const refused = await cli(c('config', 'clear'));
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.err)).toMatchObject({ error: { code: 'confirmation-required' } });
+    expect(JSON.parse((await cli(c('config', 'show'))).out)).toMatchObject({ configured: true });
+
+    const cleared = await cli(c('config', 'clear', '--yes'));
+    expect(cleared.code, cleared.err).toBe(0);
+    expect(JSON.parse(cleared.out)).toMatchObject({ configured: false, location: '', encryption: { mode: 'none' } });
+    expect(await readdir(join(temp.path, 'share', 'MASBackup'))).toEqual(before);
+    const timeline = JSON.parse((await cli(c('timeline'))).out) as Array<{ kind: string; summary: string }>;
+    expect(timeline.some((e) => e.kind === 'run-finished')).toBe(true);
+    expect(timeline.some((e) => e.summary.startsWith('Backup configuration cleared'))).toBe(true);
+    const started = await cli(c('backup', 'start'));
+    expect(started.code).toBe(2);
+    expect(JSON.parse(started.err)).toMatchObject({ error: { code: 'not-configured' } });
   });
 });

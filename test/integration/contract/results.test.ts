@@ -109,6 +109,8 @@ describe('every method answers what its result schema says', () => {
     getSchedule: () => call('getSchedule', undefined),
     getLastRuns: () => call('getLastRuns', undefined),
     setAutomaticBackups: () => call('setAutomaticBackups', { enabled: false }),
+    pauseSchedule: () => call('pauseSchedule', { until: new Date(Date.now() + 3_600_000).toISOString(), reason: 'results test' }),
+    resumeSchedule: () => call('resumeSchedule', undefined),
     previewFrequency: () => call('previewFrequency', { frequencyHours: 6 }),
     getTimeline: () => call('getTimeline', {}),
     listAlerts: () => call('listAlerts', undefined),
@@ -140,6 +142,8 @@ describe('every method answers what its result schema says', () => {
     setSystemLogNotifications: () => call('setSystemLogNotifications', { enabled: true }),
     // No system log socket here: the result says why, in the schema's shape.
     testNotifications: () => call('testNotifications', { channel: 'system-log' }),
+    // Last: it forgets the location the cases above use.
+    clearConfiguration: () => call('clearConfiguration', { confirm: true }),
   };
 
   /** Through dispatch, as every front door calls; the result is checked against the method's own schema. */

@@ -10,6 +10,7 @@ const schedule: ScheduleView = {
   anchor: '2026-11-24T00:00:00Z',
   nextBackupTime: '2026-11-24T12:00:00Z',
   upcoming: [],
+  pause: null,
 };
 
 const backup = (state: BackupSummary['state'], completedAt: string): BackupSummary => ({

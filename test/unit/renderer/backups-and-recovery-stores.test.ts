@@ -177,6 +177,17 @@ describe('recovery store: verify and restore with progress and cancel', () => {
       { name: 'identity', state: 'Succeeded', sourceBytes: 10, storedBytes: 12 },
       { name: 'keyvault', state: 'Failed', sourceBytes: 0, storedBytes: 0, error: 'exit 1' },
     ],
+    backupInfo: {
+      backupDataVersion: '2',
+      stampVersion: null,
+      deploymentID: null,
+      oemVersion: null,
+      timeTakenToCreate: 'PT3M',
+      roleStatus: [
+        { roleName: 'identity', status: 'Succeeded' },
+        { roleName: 'keyvault', status: 'Failed' },
+      ],
+    },
   };
   beforeEach(() => {
     engine = freshStores();

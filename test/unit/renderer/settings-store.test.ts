@@ -265,4 +265,15 @@ describe('configuration panel store', () => {
     store.form.password = 'a new password';
     expect(store.shareChanged).toBe(true);
   });
+
+  it('Clear configuration sends the confirmation and shows the cleared settings in the form', async () => {
+    engine.answer('getSettings', () => CONFIGURED).answer('clearConfiguration', () => UNCONFIGURED);
+    const store = useSettingsStore();
+    await store.load();
+    expect(store.form.location).not.toBe('');
+    expect(await store.clearConfiguration()).toBe(true);
+    expect(engine.inputsOf('clearConfiguration')).toEqual([{ confirm: true }]);
+    expect(store.saved?.configured).toBe(false);
+    expect(store.form.location).toBe('');
+  });
 });

@@ -53,6 +53,22 @@ describe('timeline in operator words', () => {
     expect(words).not.toMatch(/run-finished|slot-skipped|schedule-changed/);
   });
 
+  it('a run that found the share locked by another console says it was skipped, and why', () => {
+    const skipped = event('10', {
+      kind: 'run-finished',
+      at: '2026-11-20T10:03:00.000Z',
+      backupId: id,
+      trigger: 'scheduled',
+      state: 'Skipped',
+      reason: 'A backup is already running on this share (console other:42, started 2026-11-20T10:00:00.000Z).',
+    });
+    expect(timelineRows([skipped], { sizes: new Map(), runningBackupId: null })[0]).toMatchObject({
+      title: 'Backup skipped: A backup is already running on this share (console other:42, started 2026-11-20T10:00:00.000Z).',
+      detail: `Backup ${id}`,
+      tone: 'warning',
+    });
+  });
+
   it('a failed run says why in words', () => {
     const failed = event('9', {
       kind: 'run-finished',

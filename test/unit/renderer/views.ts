@@ -56,6 +56,7 @@ export const SCHEDULE: ScheduleView = {
   anchor: '2026-11-01T00:00:00.000Z',
   nextBackupTime: '2026-11-29T12:00:00.000Z',
   upcoming: [],
+  pause: null,
 };
 
 export function essentialsOf(settings: SettingsView): EssentialsView {

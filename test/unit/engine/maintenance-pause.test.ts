@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../main/engine/dispatch';
+import { configuredEngine, type EngineHarness } from './engine-harness';
+
+const H = 3_600_000;
+
+let h: EngineHarness | null = null;
+afterEach(async () => {
+  await h?.remove();
+  h = null;
+});
+
+async function pausedAlert(harness: EngineHarness): Promise<unknown> {
+  await harness.engine.whenIdle();
+  return (await harness.engine.listAlerts()).find((alert) => alert.kind === 'backups-paused');
+}
+
+describe('maintenance pause (schedule pause / resume)', () => {
+  it('skips the slots with the reason, raises "Infrastructure backups are paused", asks before Backup now, and ends by itself', async () => {
+    h = await configuredEngine({ frequencyHours: 4 });
+    await h.engine.startAutomation();
+    const until = new Date(h.clock.now().getTime() + 9 * H).toISOString();
+    const view = await h.engine.pauseSchedule({ until, reason: 'Azure Stack Hub update 2411' });
+    expect(view.pause).toMatchObject({ until, reason: 'Azure Stack Hub update 2411' });
+    expect(await pausedAlert(h)).toMatchObject({
+      title: 'Infrastructure backups are paused.',
+      detail: expect.stringContaining('Azure Stack Hub update 2411'),
+    });
+
+    // Backup now asks for confirmation while paused; confirmed, it runs.
+    const refused = await dispatch(h.engine, 'startBackup', undefined);
+    expect(refused.ok ? 'started' : refused.error.code).toBe('confirmation-required');
+    await h.engine.startBackup({ force: true });
+    await h.engine.whenIdle();
+
+    // The slots at +4 h and +8 h are skipped with the reason; no scheduled backup runs.
+    await h.clock.advance(8 * H + 60_000);
+    const rows = await h.engine.listBackups();
+    expect(rows.filter((row) => row.state === 'Skipped')).toEqual([
+      expect.objectContaining({ reason: `backups paused until ${until}: Azure Stack Hub update 2411` }),
+      expect.objectContaining({ reason: `backups paused until ${until}: Azure Stack Hub update 2411` }),
+    ]);
+    expect(rows.filter((row) => row.state === 'Succeeded')).toHaveLength(1);
+    expect(await pausedAlert(h)).toBeDefined();
+
+    // At +9 h the pause ends by itself: the alert closes, and the +12 h slot runs.
+    await h.clock.advance(H);
+    expect((await h.engine.getSchedule()).pause).toBeNull();
+    expect(await pausedAlert(h)).toBeUndefined();
+    await h.clock.advance(3 * H);
+    await h.engine.whenIdle();
+    expect((await h.engine.listBackups()).filter((row) => row.state === 'Succeeded')).toHaveLength(2);
+    const timeline = await h.engine.getTimeline({ kinds: ['schedule-changed'] });
+    expect(timeline.map((event) => event.summary)).toEqual(
+      expect.arrayContaining([expect.stringContaining('Backups paused until'), expect.stringContaining('maintenance pause ended')]),
+    );
+  });
+
+  it('resume ends the pause at once: the alert closes, Backup now needs no confirmation, the next slot runs', async () => {
+    h = await configuredEngine({ frequencyHours: 4 });
+    await h.engine.startAutomation();
+    await h.engine.pauseSchedule({ until: new Date(h.clock.now().getTime() + 48 * H).toISOString(), reason: 'storage maintenance' });
+    await h.clock.advance(5 * H);
+    expect(await pausedAlert(h)).toBeDefined();
+
+    expect((await h.engine.resumeSchedule()).pause).toBeNull();
+    expect(await pausedAlert(h)).toBeUndefined();
+    await h.clock.advance(3 * H + 60_000);
+    await h.engine.whenIdle();
+    const states = (await h.engine.listBackups()).map((row) => row.state);
+    expect(states).toEqual(['Succeeded', 'Skipped']);
+    const started = await h.engine.startBackup();
+    expect(started.trigger).toBe('on-demand');
+  });
+
+  it('a pause must end in the future, and say why', async () => {
+    h = await configuredEngine();
+    const past = await dispatch(h.engine, 'pauseSchedule', { until: '2020-01-01T00:00:00Z', reason: 'update' });
+    expect(past.ok ? 'paused' : past.error).toMatchObject({ code: 'invalid-input', field: 'until' });
+    const noReason = await dispatch(h.engine, 'pauseSchedule', { until: '2099-01-01T00:00:00Z', reason: ' ' });
+    expect(noReason.ok ? 'paused' : noReason.error.code).toBe('invalid-input');
+  });
+});
