@@ -1,3 +1,5 @@
+import type { AlertKind } from '../../../preload/api';
+
 /**
  * The stable event id of each alert in the system log (Windows Event Log
  * event id, syslog message id `IBC<id>`), documented in the README so SIEM
@@ -6,6 +8,7 @@
  * kind gets the next free number here; a kind not yet listed logs the
  * generic id, so it still reaches the log.
  */
+// `satisfies` makes a new alert kind without an id here a compile error.
 const ALERT_EVENT_IDS: Readonly<Record<string, number>> = {
   capacity: 1001,
   connectivity: 1002,
@@ -22,7 +25,11 @@ const ALERT_EVENT_IDS: Readonly<Record<string, number>> = {
   'foreign-backups': 1013,
   'unknown-share-content': 1014,
   'unreadable-lock': 1015,
-};
+  'backups-paused': 1016,
+  'backup-partially-succeeded': 1017,
+  'backup-skipped-conflict': 1018,
+  'share-almost-full': 1019,
+} satisfies Record<AlertKind, number>;
 
 /** An alert kind without its own id yet. */
 export const GENERIC_ALERT_EVENT_ID = 1000;

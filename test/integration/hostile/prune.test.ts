@@ -86,7 +86,7 @@ describe('prune (real Samba, decoys next to and inside MASBackup)', () => {
       [NO_MANIFEST]: 'kept',
       [LINK]: 'kept',
     });
-    expect(run.result?.items.find((item) => item.name === NO_MANIFEST)?.detail).toMatch(/confirm it by name/);
+    expect(run.result?.items.find((item) => item.name === NO_MANIFEST)?.detail).toMatch(/removed only when you name it/);
     expect((await readdir(mas)).sort()).toEqual(before);
   });
 

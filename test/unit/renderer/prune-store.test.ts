@@ -21,9 +21,9 @@ const DRY_RUN: PruneResult = {
       kind: 'unknown',
       reason: 'no manifest.json',
       action: 'kept',
-      detail: 'removed only when you confirm it by name',
+      detail: 'removed only when you name it',
     },
-    { name: 'notes.txt', kind: 'unknown', reason: 'a file', action: 'kept', detail: 'removed only when you confirm it by name' },
+    { name: 'notes.txt', kind: 'unknown', reason: 'a file', action: 'kept', detail: 'removed only when you name it' },
   ],
 };
 
