@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark runs side by side with its baseline in one
 // run and prints the ratio. Figures go into the closing notes, never into tests.
 import { benchShare } from './share';
+import { benchShareSessions } from './share-sessions';
 import { benchBackup } from './backup';
 import { backupChild } from './backup-child';
 import { shareChild } from './share-child';
@@ -9,6 +10,7 @@ type Benchmark = { name: string; run: () => Promise<void> };
 
 const benchmarks: Benchmark[] = [
   { name: 'share', run: benchShare },
+  { name: 'share-sessions', run: benchShareSessions },
   { name: 'backup', run: benchBackup },
 ];
 

@@ -28,6 +28,7 @@ import {
   type SpawnFunction,
 } from './smbclient-runner';
 import { parseAccount } from './smb-account';
+import { SmbclientSession } from './smbclient-session';
 import { uncHost, type HostAddress } from '../../../common/host-address';
 
 export interface SmbShareOptions {
@@ -52,6 +53,8 @@ export interface SmbShareOptions {
   spawn?: SpawnFunction;
   /** The console's config folder (default: the desktop app's): where smbclient's private folders go unless XDG_RUNTIME_DIR is private. */
   configDir?: string;
+  /** A new smbclient for every small operation instead of one long-lived session (the bench compares both). */
+  oneSessionPerOperation?: boolean;
 }
 
 /** What smbclient answers for a name that is not there (the last component, or a folder on the way). */
@@ -64,6 +67,8 @@ export class SmbShare implements FileShare {
   private readonly rootComponents: string[];
   /** Measured once, on the first folder whose `..` lacks the stamp (see deleteTree). */
   private dotDotReportsParent: Promise<boolean> | undefined;
+  /** The session small operations share; null where stdbuf is missing (one smbclient per operation then). */
+  private readonly persistent: SmbclientSession | null;
 
   constructor(options: SmbShareOptions) {
     registerSecret(options.password);
@@ -91,6 +96,10 @@ export class SmbShare implements FileShare {
       spawn: options.spawn ?? nodeSpawn,
       configDir: options.configDir ?? defaultConfigDir(),
     };
+    this.persistent =
+      options.oneSessionPerOperation || !SmbclientSession.available(this.endpoint.smbclientPath)
+        ? null
+        : new SmbclientSession(this.endpoint);
   }
 
   /** Logged or printed, a share shows where it points — never its credentials. */
@@ -421,9 +430,11 @@ export class SmbShare implements FileShare {
     throw shareError(classifyShareFailure(segments.join('\n')), 'The server did not report its free space.', segments.join('\n'));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.persistent?.close();
+  }
 
-  /** Runs smbclient with this endpoint. */
+  /** Runs a one-shot smbclient with this endpoint. */
   run(options: SmbclientRunOptions): Promise<SmbclientResult> {
     return runSmbclient(this.endpoint, options);
   }
@@ -455,9 +466,14 @@ export class SmbShare implements FileShare {
     return result.segments;
   }
 
+  /** Small operations go through the share's one long-lived smbclient where the system allows it (smbclient-session.ts). */
   private async session(commands: string[], detail: string, signal: AbortSignal): Promise<string[]> {
     throwIfAborted(signal);
-    return this.segmentsOrThrow(await this.run({ commands, signal }), commands.length, detail, signal);
+    if (!this.persistent) return this.segmentsOrThrow(await this.run({ commands, signal }), commands.length, detail, signal);
+    // smbclient resolves every path against its current folder: a `cd` (a check that a folder
+    // exists) must not outlive its request in a session that serves the next ones.
+    const all = commands.some((command) => command.startsWith('cd ')) ? [...commands, `cd ${quoteArgument('\\')}`] : commands;
+    return this.segmentsOrThrow(await this.persistent.run(all, signal), all.length, detail, signal).slice(0, commands.length);
   }
 
   /** A session whose every command must succeed (any NT_STATUS fails it). */

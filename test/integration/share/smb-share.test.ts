@@ -10,7 +10,15 @@ import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-s
 import { RetryingShare } from '../../../main/engine/share/wrappers/retrying-share';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { mountTmpfs, type MountedTmpfs } from '../../support/tmpfs';
-import { bytesSource, describeShareConformance, expectShareError, generatedData, sha256Of } from './conformance';
+import {
+  bytesSource,
+  describeShareConformance,
+  expectCancelled,
+  expectNotFound,
+  expectShareError,
+  generatedData,
+  sha256Of,
+} from './conformance';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
 
 let server: SambaServer;
@@ -159,6 +167,41 @@ describe('SmbShare failures land in the right category', () => {
   });
 });
 
+describe('one smbclient session for the small operations of a share', () => {
+  it('runs every small operation in one smbclient, survives failing commands, and starts again after close', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'one-session', spawn: recorder.spawn }));
+    await share.mkdirp('MASBackup/a', NO_CANCEL);
+    for (let round = 0; round < 5; round++) {
+      expect(await share.stat('MASBackup/a', NO_CANCEL)).toMatchObject({ kind: 'directory' });
+      expect(await share.stat('MASBackup/missing', NO_CANCEL)).toBeNull();
+      await expectNotFound(share.list('MASBackup/missing', NO_CANCEL));
+      await share.rename('MASBackup/a', 'MASBackup/b', NO_CANCEL);
+      await share.rename('MASBackup/b', 'MASBackup/a', NO_CANCEL);
+      await share.freeSpace(NO_CANCEL);
+    }
+    await share.deleteTree('MASBackup/a', NO_CANCEL);
+    expect((await share.list('MASBackup', NO_CANCEL)).map((entry) => entry.name)).toEqual([]);
+    expect(recorder.calls).toHaveLength(1);
+    await share.close();
+    await share.stat('MASBackup', NO_CANCEL);
+    expect(recorder.calls).toHaveLength(2);
+    await share.close();
+  });
+
+  it('a cancelled operation ends the session; the next operation gets a new one', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'one-session-cancel', spawn: recorder.spawn }));
+    await share.mkdirp('', NO_CANCEL);
+    const controller = new AbortController();
+    const listing = share.list('', controller.signal);
+    controller.abort();
+    await expectCancelled(listing);
+    expect(await share.list('', NO_CANCEL)).toEqual([]);
+    await share.close();
+  });
+});
+
 describe('SmbShare streaming and secrecy', () => {
   it('streams 256 MiB up and down with an equal SHA-256', async () => {
     const share = new SmbShare(options({ folder: 'big' }));
@@ -181,7 +224,8 @@ describe('SmbShare streaming and secrecy', () => {
     const wrong = new SmbShare(options({ password: `${server.password}-but-wrong`, spawn: recorder.spawn }));
     const error = await expectShareError(wrong.list('', NO_CANCEL), 'authentication');
 
-    expect(recorder.calls.length).toBeGreaterThanOrEqual(6);
+    // One session for the small operations of each share, one smbclient per transfer.
+    expect(recorder.calls.length).toBeGreaterThanOrEqual(4);
     for (const argv of recorder.calls) {
       const line = argv.join(' ');
       expect(line).not.toContain(server.password);
