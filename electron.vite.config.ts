@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { compression } from 'vite-plugin-compression2';
 
 // One config builds the three Electron bundles. The main bundle has extra
 // entries that run in plain Node: the CLI (also the web host), the engine host and the benchmarks.
@@ -8,6 +9,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // The benchmarks drive Chromium (bench/ui.ts): loaded from node_modules, not bundled.
+      externalizeDeps: { include: ['playwright-core'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/index.ts'),
@@ -29,11 +32,14 @@ export default defineConfig({
       },
     },
   },
+  // The renderer ships minified, with brotli and gzip copies of each text asset
+  // beside it: the web host sends those as they are (main/web/static-files.ts).
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [vue()],
+    plugins: [vue(), compression({ algorithms: ['brotliCompress', 'gzip'], include: /\.(js|css|html|svg)$/, logLevel: 'silent' })],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },

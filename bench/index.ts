@@ -3,6 +3,8 @@
 import { benchShare } from './share';
 import { benchShareSessions } from './share-sessions';
 import { benchBackup } from './backup';
+import { benchUi } from './ui';
+import { benchSmallFiles } from './small-files';
 import { backupChild } from './backup-child';
 import { shareChild } from './share-child';
 
@@ -12,6 +14,8 @@ const benchmarks: Benchmark[] = [
   { name: 'share', run: benchShare },
   { name: 'share-sessions', run: benchShareSessions },
   { name: 'backup', run: benchBackup },
+  { name: 'ui', run: benchUi },
+  { name: 'small-files', run: benchSmallFiles },
 ];
 
 const args = process.argv.slice(2);

@@ -149,8 +149,11 @@ export function checkDnsName(value: string): string | null {
 
 // ─────────────── the whole form ───────────────
 
-/** What the validator needs to know about the stored configuration (a SettingsView fits). */
-export type SettingsContext = Pick<SettingsView, 'configured' | 'passwordSet' | 'location' | 'locationKind' | 'encryption'>;
+/** What the validator needs to know about the stored configuration (a SettingsView fits, and so does a stamp's backup location). */
+export type SettingsContext = Pick<SettingsView, 'configured' | 'passwordSet' | 'location' | 'locationKind'> & {
+  /** Only the mode is read. */
+  encryption: SettingsView['encryption'] | { mode: SettingsView['encryption']['mode'] };
+};
 
 export const UNCONFIGURED_CONTEXT: SettingsContext = {
   configured: false,
@@ -189,14 +192,20 @@ export function validateSettingsInput(current: SettingsContext, rawInput: Settin
     if (message && !errors.some((error) => error.field === field)) errors.push({ field, message });
   };
 
-  // Location: required on first save; decides whether SMB fields apply.
+  // Location: required on first save; decides whether SMB fields apply. A
+  // missing or unfinished location is taken for a share (the normal case), so
+  // its credentials are flagged in the same pass rather than one by one.
   let kind: 'smb' | 'local' | 'unset' = current.locationKind;
   if (input.location !== undefined) {
     const result = tryParseUncLocation(input.location);
     if (result.ok) kind = result.location.kind;
-    else add('location', result.message);
+    else {
+      add('location', result.message);
+      kind = 'smb';
+    }
   } else if (!current.configured) {
     add('location', 'Backup storage location is required: enter a UNC path such as \\\\fileserver01.contoso.com\\AzSBackups.');
+    kind = 'smb';
   }
   const smb = kind === 'smb';
   const locationChanged = input.location !== undefined && input.location.trim() !== current.location;
@@ -346,6 +355,8 @@ export const backupLocationDocumentSchema = z.object({
       isBackupSchedulerEnabled: z.boolean(),
       backupFrequencyInHours: frequencyHoursSchema,
       backupRetentionPeriodInDays: retentionDaysSchema,
+      /** Exported for information (disaster recovery: `--trust-signer`); ignored on import. */
+      stationSigningPublicKey: z.string().max(128).nullable().optional(),
     }),
   }),
 });

@@ -19,6 +19,7 @@ import type { z } from 'zod';
 import type * as inputs from '../common/contract/inputs';
 import type { API_CONTRACT, apiEvent } from '../common/contract/methods';
 import type * as views from '../common/contract/views';
+import type * as stamp from '../common/contract/stamp';
 
 type Output<S extends z.ZodType> = z.output<S>;
 type Input<S extends z.ZodType> = z.input<S>;
@@ -50,6 +51,10 @@ export const ERROR_CODES = [
   'cancelled',
   /** The operation needs an explicit confirmation (e.g. lowering retention deletes backups). */
   'confirmation-required',
+  /** An Azure Stack Hub stamp's admin endpoint or sign-in failed; `category` says how. CLI exit 3. */
+  'stamp',
+  /** A long-running operation on a stamp (configure, backup, prune) ended failed. CLI exit 4. */
+  'operation-failed',
   /** Anything unexpected; details are in the log only. CLI exit 1. */
   'internal',
 ] as const;
@@ -107,8 +112,21 @@ export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 
 // ───────────────────────────── backups ─────────────────────────────
 
-export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed'] as const;
+/**
+ * How a backup stands. Succeeded, PartialSucceeded and Failed are kept on the
+ * share; Cancelled (the operator or a stopping console cancelled the job) is an
+ * outcome of its own in the history and the job's result: nothing of it is kept.
+ * `Unknown` is not a backup: an entry under `MASBackup\` that the console does
+ * not recognise as one (a link, a file, a folder without a readable manifest or
+ * whose manifest names another backup — docs/BACKUP-FORMAT.md, "What is a
+ * backup"). It is listed so the operator sees it, with `problem` saying why;
+ * retention never deletes it, prune only with the operator's confirmation.
+ */
+export const BACKUP_STATES = ['Queued', 'Creating', 'Succeeded', 'PartialSucceeded', 'Failed', 'Cancelled', 'Unknown'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
+/** A running job: Cancelling from the moment a cancel is accepted until its job-finished. */
+export const JOB_STATES = ['Queued', 'Creating', 'Cancelling'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 export type BackupTrigger = Output<typeof views.backupTrigger>;
 
 export type ComponentStatus = Output<typeof views.componentStatus>;
@@ -125,6 +143,7 @@ export type RecoveryKeyInput = Input<typeof inputs.recoveryKeyInput>;
 export type VerifyInput = Input<typeof inputs.verifyInput>;
 
 export type VerifyResult = Output<typeof views.verifyResult>;
+export type BackupSigner = Output<typeof views.backupSigner>;
 
 export type RestoreInput = Input<typeof inputs.restoreInput>;
 
@@ -132,11 +151,22 @@ export type RestoreResult = Output<typeof views.restoreResult>;
 
 export type RecoveryKeyCheck = Output<typeof views.recoveryKeyCheck>;
 
+// ───────────────────────────── prune ─────────────────────────────
+
+export type PruneInput = Input<typeof inputs.pruneInput>;
+export type PruneItem = Output<typeof views.pruneItem>;
+export type PruneResult = Output<typeof views.pruneResult>;
+export type OperationProgress = Output<typeof views.operationProgress>;
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export type RetentionPreview = Output<typeof views.retentionPreview>;
 
 export type ScheduleView = Output<typeof views.scheduleView>;
+
+export type RunOutcome = Output<typeof views.runOutcome>;
+
+export type LastRuns = Output<typeof views.lastRuns>;
 
 // ───────────────────────────── timeline, alerts ─────────────────────────────
 
@@ -169,6 +199,9 @@ export const ALERT_KINDS = [
   'retention-delete-failed',
   'legacy-key-deprecated',
   'secret-storage-fallback',
+  'foreign-backups',
+  'unknown-share-content',
+  'unreadable-lock',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -179,6 +212,19 @@ export type Alert = Output<typeof views.alert>;
 export type AppInfo = Output<typeof views.appInfo>;
 
 export type EssentialsView = Output<typeof views.essentialsView>;
+
+// ───────────────────────────── an Azure Stack Hub stamp ─────────────────────────────
+
+export type StampConnectInput = Input<typeof stamp.stampConnectInput>;
+export type StampConnectionView = Output<typeof stamp.stampConnectionView>;
+export type StampSettingsInputValue = Input<typeof stamp.stampSettingsInput>;
+export type StampBackupLocationView = Output<typeof stamp.stampBackupLocationView>;
+export type StampExternalStoreView = Output<typeof stamp.stampExternalStoreView>;
+export type StampBackupView = Output<typeof stamp.stampBackupView>;
+export type StampOperationView = Output<typeof stamp.stampOperationView>;
+export type StampEssentialsView = Output<typeof stamp.stampEssentialsView>;
+export type StampPruneInput = Input<typeof stamp.stampPruneInput>;
+export type StampPruneResult = Output<typeof stamp.stampPruneResult>;
 
 // ───────────────────────────── the API ─────────────────────────────
 
@@ -228,12 +274,25 @@ export const API_METHODS = [
   'verifyBackup',
   'restoreBackup',
   'checkRecoveryKey',
+  'pruneExternalStore',
+  'cancelOperation',
   'previewRetention',
   'getSchedule',
+  'getLastRuns',
   'setAutomaticBackups',
   'previewFrequency',
   'getTimeline',
   'listAlerts',
+  'stampGetConnection',
+  'stampConnect',
+  'stampDisconnect',
+  'stampGetEssentials',
+  'stampSaveSettings',
+  'stampSetScheduler',
+  'stampStartBackup',
+  'stampListOperations',
+  'stampListBackups',
+  'stampPrune',
 ] as const satisfies readonly ApiMethod[];
 
 /** Compiles only when `Missing` is empty; the error names what is missing. */
@@ -261,6 +320,8 @@ export interface PickedFile {
 /** Desktop-only facilities the preload adds: native dialogs run in main, which reads/writes the file. */
 export const IPC_PICK_FILE_CHANNEL = 'ibc:pick-file';
 export const IPC_SAVE_FILE_CHANNEL = 'ibc:save-file';
+/** The folder a restore writes into: main shows the dialog and returns the chosen path (null when cancelled). */
+export const IPC_PICK_FOLDER_CHANNEL = 'ibc:pick-folder';
 export type PickFileKind = 'certificate' | 'pfx';
 
 /** What the preload exposes as `window.backupConsole`: the typed API only, never raw ipcRenderer. */
@@ -269,4 +330,5 @@ export interface PreloadBridge {
   onEvent(listener: (event: ApiEvent) => void): () => void;
   pickFile(kind: PickFileKind): Promise<ApiResult<PickedFile | null>>;
   saveFile(suggestedName: string, base64: string): Promise<ApiResult<boolean>>;
+  pickFolder(): Promise<ApiResult<string | null>>;
 }

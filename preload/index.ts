@@ -3,6 +3,7 @@ import {
   API_METHODS,
   IPC_EVENT_CHANNEL,
   IPC_PICK_FILE_CHANNEL,
+  IPC_PICK_FOLDER_CHANNEL,
   IPC_SAVE_FILE_CHANNEL,
   ipcChannel,
   type ApiEvent,
@@ -29,6 +30,7 @@ const bridge: PreloadBridge = {
   },
   pickFile: (kind) => ipcRenderer.invoke(IPC_PICK_FILE_CHANNEL, kind),
   saveFile: (suggestedName, base64) => ipcRenderer.invoke(IPC_SAVE_FILE_CHANNEL, suggestedName, base64),
+  pickFolder: () => ipcRenderer.invoke(IPC_PICK_FOLDER_CHANNEL),
 };
 
 contextBridge.exposeInMainWorld('backupConsole', bridge);

@@ -87,10 +87,19 @@ export const recoveryKeyInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('legacy-key'), keyBase64: text(1024) }),
 ]);
 
+/**
+ * Chosen by the caller for a long operation (verify, restore): its progress
+ * events carry it, and cancelOperation names it, before the call returns.
+ */
+const operationId = z.string().min(1).max(64);
+
 export const verifyInput = z.strictObject({
   backupId,
   /** Absent: verify without the private key (sizes, hashes, structure). Present: deep verify. */
   key: recoveryKeyInput.optional(),
+  operationId: operationId.optional(),
+  /** Accept a backup signed by this public key (base64 of 32 bytes) although this console does not know it: another station's backups, in disaster recovery. */
+  trustSigner: text(128).optional(),
 });
 
 export const restoreInput = z.strictObject({
@@ -100,9 +109,25 @@ export const restoreInput = z.strictObject({
   /** An empty (or absent) local folder; nothing is written outside it. */
   targetFolder: text(4096),
   key: recoveryKeyInput,
+  operationId: operationId.optional(),
+  /** As in verifyInput. */
+  trustSigner: text(128).optional(),
 });
 
+export const operationIdInput = z.strictObject({ operationId });
+
 export const checkRecoveryKeyInput = z.strictObject({ pfxBase64: base64(64 * 1024), password: text(1024) });
+
+/**
+ * Prune the external store (Azure Stack's pruneExternalStore): `DryRun` lists
+ * what is not a backup under MASBackup\ and would go; `Default` removes it.
+ * Entries listed as Unknown go only when named here — the operator's
+ * confirmation, item by item, of what a dry run showed.
+ */
+export const pruneInput = z.strictObject({
+  operation: z.enum(['DryRun', 'Default']),
+  removeUnknown: z.array(text(255)).max(1000).optional(),
+});
 
 export const retentionDaysInput = z.strictObject({ retentionDays: retentionDaysSchema });
 export const automaticBackupsInput = z.strictObject({ enabled: z.boolean() });

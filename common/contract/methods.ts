@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import * as input from './inputs';
 import * as view from './views';
+import { STAMP_CONTRACT, stampEvents } from './stamp';
 
 const method = <I extends z.ZodType, R extends z.ZodType>(inputSchema: I, result: R) => ({ input: inputSchema, result });
 
@@ -45,28 +46,49 @@ export const API_CONTRACT = {
   verifyBackup: method(input.verifyInput, view.verifyResult),
   restoreBackup: method(input.restoreInput, view.restoreResult),
   checkRecoveryKey: method(input.checkRecoveryKeyInput, view.recoveryKeyCheck),
+  pruneExternalStore: method(input.pruneInput, view.pruneResult),
+  /** Stops a verify or restore started with that operationId; the operation then fails with 'cancelled'. */
+  cancelOperation: method(input.operationIdInput, z.void()),
 
   // retention & schedule
   previewRetention: method(input.retentionDaysInput, view.retentionPreview),
   getSchedule: method(input.none, view.scheduleView),
+  getLastRuns: method(input.none, view.lastRuns),
   setAutomaticBackups: method(input.automaticBackupsInput, view.scheduleView),
   previewFrequency: method(input.frequencyHoursInput, view.scheduleView),
 
   // timeline & alerts
   getTimeline: method(input.timelineQuery, z.array(view.timelineEvent)),
   listAlerts: method(input.none, z.array(view.alert)),
+
+  // an Azure Stack Hub stamp's own infrastructure backup (common/contract/stamp.ts)
+  ...STAMP_CONTRACT,
 };
 
 /** What the engine pushes to every front door (IPC event channel, HTTP event stream). */
 export const apiEvent = z.discriminatedUnion('type', [
+  /** A job was accepted and will run; its first progress. Followed by job-progress events and exactly one job-finished. */
+  z.strictObject({ type: z.literal('job-started'), progress: view.jobProgress }),
   z.strictObject({ type: z.literal('job-progress'), progress: view.jobProgress }),
-  z.strictObject({ type: z.literal('job-finished'), backup: view.backupSummary.nullable(), error: view.apiError.nullable() }),
+  /** The job `jobId` ended: its backup as recorded, and the failure (null when it succeeded). */
+  z.strictObject({
+    type: z.literal('job-finished'),
+    jobId: z.string(),
+    backup: view.backupSummary.nullable(),
+    error: view.apiError.nullable(),
+  }),
+  /** Retention started deleting these backups (the list shows them as deleting until backups-deleted). */
+  z.strictObject({ type: z.literal('backups-deleting'), backupIds: z.array(z.string()) }),
+  /** Retention finished: `backupIds` are gone from the share; `failed` could not be deleted (an alert says why). */
+  z.strictObject({ type: z.literal('backups-deleted'), backupIds: z.array(z.string()), failed: z.array(z.string()) }),
+  z.strictObject({ type: z.literal('operation-progress'), progress: view.operationProgress }),
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),
   z.strictObject({ type: z.literal('timeline-appended'), event: view.timelineEvent }),
   // Desktop: the engine's process died and was started again; `notice` is what the window shows.
   z.strictObject({ type: z.literal('engine-restarted'), notice: view.apiError, interruptedBackupId: z.string().nullable() }),
+  ...stampEvents,
 ]);
 
 export type ContractMethod = keyof typeof API_CONTRACT;

@@ -6,7 +6,7 @@
  * result through its schema.
  */
 import { z } from 'zod';
-import { ALERT_KINDS, BACKUP_STATES, ERROR_CODES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../preload/api';
+import { ALERT_KINDS, BACKUP_STATES, ERROR_CODES, JOB_STATES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../preload/api';
 import { backupLocationDocumentSchema } from '../settings-schema';
 
 const timestamp = z.string();
@@ -62,6 +62,8 @@ export const settingsView = z.strictObject({
   retentionDays: z.number(),
   automaticBackups: z.boolean(),
   encryption: encryptionView,
+  /** The public half of the station key that signs this console's backups (base64 of 32 bytes); null until configured. */
+  signingPublicKey: z.string().nullable(),
 });
 
 export const certificateHistoryEntry = z.strictObject({
@@ -75,6 +77,8 @@ export const certificateHistoryEntry = z.strictObject({
   backupIds: z.array(z.string()),
   /** The operator proved they hold the matching .pfx ("Check my recovery key"). */
   pfxConfirmed: z.boolean(),
+  /** Station signing keys (public) that signed backups encrypted to this certificate. */
+  signingPublicKeys: z.array(z.string()),
 });
 
 /** Azure Stack's BackupLocation resource shape, for import/export (one schema: common/settings-schema.ts). */
@@ -115,10 +119,18 @@ export const shareTestResult = z.strictObject({
   failure: apiError.optional(),
 });
 
+/**
+ * The share's free capacity as last read, and when. After a failed reading the
+ * figures are unknown (null) and `readFailure` says why — never an older
+ * figure shown as if it were current.
+ */
 export const capacityView = z.strictObject({
   freeBytes: z.number().nullable(),
   totalBytes: z.number().nullable(),
+  /** When the figures were read; null when they are unknown. */
   measuredAt: timestamp.nullable(),
+  /** The last reading failed (e.g. the share is unreachable): when, and how. */
+  readFailure: z.strictObject({ at: timestamp, message: z.string(), category: shareFailureCategory.optional() }).nullable(),
 });
 
 // ───────────────────────────── sources ─────────────────────────────
@@ -158,8 +170,24 @@ export const backupSummary = z.strictObject({
   certificateThumbprint: z.string().nullable(),
   encryptionMode: z.enum(['certificate', 'legacy-key']),
   recoveryReady: z.boolean(),
-  /** When retention will delete it (null for the newest successful backup, which is always kept). */
+  /**
+   * When retention will delete it: null for the backup kept as the newest
+   * successful one of its certificate, for backups encrypted to a certificate
+   * or key this console does not know (never deleted), and for Unknown entries.
+   */
   expiresAt: timestamp.nullable(),
+  /** Backwards-compatibility mode: the id of the legacy key it was made with (the certificate's thumbprint is null). */
+  legacyKeyId: z.string().optional(),
+  /** The public key (base64) of the station whose signature on the manifest verifies; null or absent when unsigned. */
+  signedBy: z.string().nullable().optional(),
+  /**
+   * State Unknown only: why this entry is not a backup. For an Unknown entry
+   * `backupId` is the name on the share (escape it before printing), and only
+   * `createdAt` (from the name, when it has one) besides means anything.
+   */
+  problem: z.string().optional(),
+  /** Present while retention is deleting it (between backups-deleting and backups-deleted). */
+  deleting: z.literal(true).optional(),
 });
 
 export const backupDetail = backupSummary.extend({
@@ -171,7 +199,7 @@ export const jobProgress = z.strictObject({
   jobId: z.string(),
   backupId: z.string(),
   trigger: backupTrigger,
-  state: backupState,
+  state: z.enum(JOB_STATES),
   component: z.string().nullable(),
   bytesDone: z.number(),
   bytesTotal: z.number().nullable(),
@@ -180,16 +208,39 @@ export const jobProgress = z.strictObject({
   startedAt: timestamp,
 });
 
+/** A verify or restore under way: bytes read from the share so far, of the total it will read. */
+export const operationProgress = z.strictObject({
+  operationId: z.string(),
+  kind: z.enum(['verify', 'restore']),
+  backupId: z.string(),
+  component: z.string().nullable(),
+  bytesDone: z.number(),
+  bytesTotal: z.number().nullable(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+
+/** Who wrote a backup (docs/BACKUP-FORMAT.md § What verify proves). */
+export const backupSigner = z.strictObject({
+  status: z.enum(['this-console', 'trusted-key', 'unknown-key', 'bad-signature', 'unsigned-before-signing', 'unsigned']),
+  /** The signer's public key (base64 of 32 bytes), when the backup is signed. */
+  publicKey: z.string().nullable(),
+  /** One sentence for the operator: "signed by this console", "signed by an unknown key …", … */
+  detail: z.string(),
+});
+
 export const verifyResult = z.strictObject({
   backupId: z.string(),
   deep: z.boolean(),
   ok: z.boolean(),
+  signer: backupSigner,
   components: z.array(z.strictObject({ name: z.string(), ok: z.boolean(), detail: z.string() })),
 });
 
 export const restoreResult = z.strictObject({
   backupId: z.string(),
   targetFolder: z.string(),
+  signer: backupSigner,
   components: z.array(z.strictObject({ name: z.string(), files: z.number(), bytes: z.number() })),
 });
 
@@ -200,14 +251,43 @@ export const recoveryKeyCheck = z.strictObject({
   detail: z.string(),
 });
 
+// ───────────────────────────── prune ─────────────────────────────
+
+/** One entry under MASBackup\ that is not a complete backup, and what prune does (or would do) with it. */
+export const pruneItem = z.strictObject({
+  /** Its name under MASBackup\, as the share reports it (escape it before printing). */
+  name: z.string(),
+  /** partial: an unfinished backup; deleting: a deletion that did not finish; temporary: a write that never finished; lock: the share lock's files; unknown: anything else. */
+  kind: z.enum(['partial', 'deleting', 'temporary', 'lock', 'unknown']),
+  /** What it is, in the operator's words. */
+  reason: z.string(),
+  /** DryRun: would-remove or kept. Default: removed, kept or failed. */
+  action: z.enum(['would-remove', 'removed', 'kept', 'failed']),
+  /** Why it is kept, or why removing it failed. */
+  detail: z.string().optional(),
+});
+
+export const pruneResult = z.strictObject({
+  operation: z.enum(['DryRun', 'Default']),
+  items: z.array(pruneItem),
+  /** Entries this run did not examine (one listing looks at a bounded number): run prune again for them. */
+  notExamined: z.number(),
+});
+
 // ───────────────────────────── retention, schedule ─────────────────────────────
 
 export const retentionPreview = z.strictObject({
   retentionDays: z.number(),
   /** Exactly the backups that would be deleted, like pruneExternalStore DryRun. */
   toDelete: z.array(z.strictObject({ backupId: z.string(), completedAt: timestamp.nullable(), state: backupState })),
-  /** Kept although older than the period: the newest successful backup. */
+  /** Kept although older than the period: the newest successful backup (of the newest key, when several are kept). */
   keptNewestSuccessful: z.string().nullable(),
+  /**
+   * Every backup older than the period that is kept, and why: the newest
+   * successful backup of each certificate or key this console knows, and the
+   * backups of keys it does not know (another console's: never deleted).
+   */
+  kept: z.array(z.strictObject({ backupId: z.string(), reason: z.string() })),
 });
 
 export const scheduleView = z.strictObject({
@@ -217,8 +297,24 @@ export const scheduleView = z.strictObject({
   frequencyHours: z.number(),
   anchor: timestamp.nullable(),
   nextBackupTime: timestamp.nullable(),
-  lastBackupTime: timestamp.nullable(),
   upcoming: z.array(timestamp),
+});
+
+/** How one backup run ended (from the run log: this console's runs, kept across restarts). */
+export const runOutcome = z.strictObject({
+  backupId: z.string(),
+  trigger: backupTrigger,
+  state: backupState,
+  finishedAt: timestamp,
+  /** Why it failed or was cancelled, in the operator's words. */
+  reason: z.string().optional(),
+  category: shareFailureCategory.optional(),
+});
+
+/** The last successful backup and the last attempt, whatever its outcome: two facts, shown apart. */
+export const lastRuns = z.strictObject({
+  lastSuccessfulBackup: runOutcome.nullable(),
+  lastAttempt: runOutcome.nullable(),
 });
 
 // ───────────────────────────── timeline, alerts ─────────────────────────────
@@ -265,7 +361,7 @@ export const essentialsView = z.strictObject({
   settings: settingsView,
   schedule: scheduleView,
   capacity: capacityView,
-  lastBackup: backupSummary.nullable(),
+  ...lastRuns.shape,
   activeJob: jobProgress.nullable(),
   alertCount: z.number(),
 });

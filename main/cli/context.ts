@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { ApiError, ApiInput, ApiMethod, ApiOutput } from '../../preload/api';
 import { dispatch } from '../engine/dispatch';
 import { createEngine, type Engine, type EngineDeps } from '../engine/service';
@@ -10,6 +11,24 @@ import type { CliIo } from './io';
 export class CliApiError extends Error {
   constructor(readonly apiError: ApiError) {
     super(apiError.message);
+  }
+}
+
+/**
+ * A command stopped by SIGINT/SIGTERM once it had undone what it started (a
+ * backup cancelled): it exits as a shell reports a process ended by that
+ * signal, 128 + its number (130 for Ctrl-C).
+ */
+export class CliInterrupted extends CliApiError {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    apiError: ApiError,
+  ) {
+    super(apiError);
+  }
+
+  get exitCode(): number {
+    return 128 + (constants.signals[this.signal] ?? 0);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ApiError, ErrorCode } from '../../preload/api';
 import { EngineError } from '../engine/errors';
+import { escapeForTerminal } from './output';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -19,6 +20,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'settings-corrupt':
       return EXIT.invalidInput;
     case 'share':
+    case 'stamp':
       return EXIT.share;
     case 'backup-failed':
     case 'verify-failed':
@@ -26,6 +28,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'wrong-key':
     case 'backup-running':
     case 'cancelled':
+    case 'operation-failed':
       return EXIT.operationFailed;
     case 'internal':
       return EXIT.unexpected;
@@ -37,7 +40,8 @@ export function formatError(error: ApiError): string {
   if (error.field) lines.push(`field: ${error.field}`);
   if (error.category) lines.push(`category: ${error.category}`);
   lines.push(`what to do: ${error.remediation}`);
-  return lines.join('\n') + '\n';
+  // A message may quote a name from the share: it must not forge lines of its own.
+  return lines.map(escapeForTerminal).join('\n') + '\n';
 }
 
 /** No password, .pfx password or legacy key comes near this; past it, standard input is not read any further (`yes | …` ends). */

@@ -2,12 +2,15 @@ import { Command, CommanderError } from 'commander';
 import type { ApiError } from '../../preload/api';
 import { APP_VERSION } from '../version';
 import { toEngineError } from '../engine/errors';
-import { CliApiError, CliContext, type GlobalOptions } from './context';
+import { CliApiError, CliContext, CliInterrupted, type GlobalOptions } from './context';
 import { EXIT, exitCodeFor, formatError, type CliIo } from './io';
 import { registerConfigCommands } from './commands/config';
 import { registerKeyCommands } from './commands/keys';
 import { registerOperationCommands } from './commands/operations';
 import { registerHostCommands } from './commands/hosts';
+import { registerPruneCommand } from './commands/prune';
+import { registerAlertCommands } from './commands/alerts';
+import { registerStampCommands } from './commands/stamp';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('infra-backup')
@@ -21,8 +24,11 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerConfigCommands(program, ctx);
   registerOperationCommands(program, ctx);
+  registerPruneCommand(program, ctx);
   registerKeyCommands(program, ctx);
+  registerAlertCommands(program, ctx);
   registerHostCommands(program, ctx);
+  registerStampCommands(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
     for (const sub of command.commands)
@@ -55,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (ctx.json) io.stderr(JSON.stringify({ error: apiError }) + '\n');
     else io.stderr(formatError(apiError));
-    return exitCodeFor(apiError.code);
+    return error instanceof CliInterrupted ? error.exitCode : exitCodeFor(apiError.code);
   } finally {
     await ctx.close();
   }

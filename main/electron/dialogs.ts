@@ -1,5 +1,12 @@
 import { basename } from 'node:path';
-import { IPC_PICK_FILE_CHANNEL, IPC_SAVE_FILE_CHANNEL, type ApiResult, type PickedFile, type PickFileKind } from '../../preload/api';
+import {
+  IPC_PICK_FILE_CHANNEL,
+  IPC_PICK_FOLDER_CHANNEL,
+  IPC_SAVE_FILE_CHANNEL,
+  type ApiResult,
+  type PickedFile,
+  type PickFileKind,
+} from '../../preload/api';
 import { EngineError, invalidInput, toEngineError } from '../engine/errors';
 import { CERTIFICATE_FILE, PFX_FILE, readInputFile } from '../engine/app/input-file';
 import { replaceFile } from '../engine/app/output-file';
@@ -61,7 +68,23 @@ export function registerDialogHandlers(ipcMain: IpcMainLike, dialog: DialogLike,
       }
     },
   );
+  // The restore's target folder: the path goes back to the renderer, which hands it to restoreBackup (validated there).
+  ipcMain.handle(IPC_PICK_FOLDER_CHANNEL, async (event: IpcInvokeEventLike): Promise<ApiResult<string | null>> => {
+    if (!trust.isTrusted(event)) return { ok: false, error: UNTRUSTED_SENDER_ERROR };
+    try {
+      const result = await dialog.showOpenDialog({
+        title: 'Choose an empty folder to restore into',
+        properties: ['openDirectory', 'createDirectory'],
+        filters: [],
+      });
+      const path = result.filePaths[0];
+      return { ok: true, value: result.canceled || !path ? null : path };
+    } catch (error) {
+      return { ok: false, error: toEngineError(error).toApiError() };
+    }
+  });
   return () => {
+    ipcMain.removeHandler(IPC_PICK_FOLDER_CHANNEL);
     ipcMain.removeHandler(IPC_PICK_FILE_CHANNEL);
     ipcMain.removeHandler(IPC_SAVE_FILE_CHANNEL);
   };

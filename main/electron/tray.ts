@@ -1,4 +1,4 @@
-import type { ApiEvent, BackupSummary, ScheduleView } from '../../preload/api';
+import type { ApiEvent, RunOutcome, ScheduleView } from '../../preload/api';
 import { PRODUCT_NAME } from '../engine/app/config-dir';
 import type { EngineConnection } from './engine-process';
 
@@ -31,9 +31,9 @@ export interface TrayActions {
 
 const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
 
-/** The tray line: the last result and the next time, so the operator sees both without the window. */
-export function trayStatus(last: BackupSummary | null, schedule: ScheduleView | null): { lastLine: string; nextLine: string } {
-  const lastLine = last ? `Last backup: ${last.state}, ${when(last.completedAt ?? last.createdAt)}` : 'Last backup: none yet';
+/** The tray line: the last result (the last attempt, whatever its outcome) and the next time. */
+export function trayStatus(last: RunOutcome | null, schedule: ScheduleView | null): { lastLine: string; nextLine: string } {
+  const lastLine = last ? `Last backup: ${last.state}, ${when(last.finishedAt)}` : 'Last backup: none yet';
   const nextLine = schedule?.enabled ? `Next backup: ${when(schedule.nextBackupTime)}` : 'Automatic backups: disabled';
   return { lastLine, nextLine };
 }
@@ -47,7 +47,7 @@ export function trayStatus(last: BackupSummary | null, schedule: ScheduleView | 
  */
 export function installTray(parts: TrayParts, engine: Pick<EngineConnection, 'call' | 'onEvent'>, actions: TrayActions): () => void {
   const tray = parts.createTray();
-  let last: BackupSummary | null = null;
+  let last: RunOutcome | null = null;
   let schedule: ScheduleView | null = null;
   const render = (): void => {
     const { lastLine, nextLine } = trayStatus(last, schedule);
@@ -78,14 +78,14 @@ export function installTray(parts: TrayParts, engine: Pick<EngineConnection, 'ca
   const load = (): void =>
     void engine.call('getEssentials').then((result) => {
       if (!result.ok) return;
-      last = result.value.lastBackup;
+      last = result.value.lastAttempt;
       schedule = result.value.schedule;
       render();
     });
   const onEvent = (event: ApiEvent): void => {
-    if (event.type === 'job-finished') last = event.backup;
+    // The engine's run log knows the finished job by the time its event arrives.
+    if (event.type === 'job-finished' || event.type === 'engine-restarted') return load();
     else if (event.type === 'schedule-changed') schedule = event.schedule;
-    else if (event.type === 'engine-restarted') return load();
     else return;
     render();
   };

@@ -14,6 +14,8 @@ export interface EngineContext {
   events: EventHub;
   settings: OpenedSettings;
   sources: SourceStore;
+  /** Opens a driver for a location (openFileShare; tests wrap it). */
+  openShare: typeof openFileShare;
 }
 
 export function notConfigured(): EngineError {
@@ -28,7 +30,7 @@ export function notConfigured(): EngineError {
 export function openConfiguredShare(ctx: EngineContext): FileShare {
   const settings = ctx.settings.service.stored();
   if (!settings.configured) throw notConfigured();
-  return openFileShare({
+  return ctx.openShare({
     location: settings.location,
     username: settings.username,
     password: ctx.settings.service.sharePassword() ?? '',

@@ -1,4 +1,4 @@
-import type { AppInfo, BackupConsoleApi, EssentialsView, ScheduleView } from '../../preload/api';
+import type { AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
 import { EventHub, type EventListener } from './app/events';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
@@ -11,14 +11,24 @@ import { openSettings } from './settings';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
 import { stationSources, type StationSources } from './sources/station-sources';
-import { systemClock, type Clock } from './clock';
+import { processClock, type Clock } from './clock';
 import { BackupManager } from './backup/backup-manager';
 import { backupFormat } from './backup/backup-format';
-import type { BackupSummary } from '../../preload/api';
-import { Automation } from './automation';
-import { lineNotifier, type Notifier } from './alerts';
+import { catalogCacheFor } from './backup/catalog-cache';
+import { pruneExternalStore } from './retention/prune';
+import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
+import { HistoryStore, historyFileIn, RunLog } from './history';
+import { RetentionRunner, ownKeysOf, withExpiry } from './retention';
+import { Scheduler, scheduleFileStore } from './schedule';
+import { withConfiguredShare } from './context';
+import { CapacityMonitor } from './maintenance/capacity-monitor';
+import { MaintenanceService } from './maintenance/maintenance-service';
+import { ShareSnapshot } from './maintenance/share-snapshot';
 import { scheduleMethods } from './methods/schedule';
+import { openFileShare } from './share/open-share';
+import { NO_CANCEL } from './share/abort';
 import { timelineMethods } from './methods/timeline';
+import { StampService, stampMethods, type StampTiming, type RetryPolicy } from './stamp';
 
 /** What the host (desktop, web host, CLI) gives the engine. Nothing here is Electron-specific. */
 export interface EngineDeps {
@@ -32,76 +42,165 @@ export interface EngineDeps {
   clock?: Clock;
   /** Desktop notifications (Electron Notification); headless: a log line. */
   notifier?: Notifier;
+  /** How the configured share is opened (tests wrap the driver, e.g. to count calls). */
+  openShare?: typeof openFileShare;
+  /** A stamp's retries and polls: how they wait (tests record the waits), and how often they retry. */
+  stamp?: { timing?: StampTiming; retry?: RetryPolicy; env?: NodeJS.ProcessEnv };
 }
 
 export interface Engine extends BackupConsoleApi {
   onEvent(listener: EventListener): () => void;
   /** Outside the contract: only the CLI on the station reaches these (command sources). */
   station: StationSources;
-  /** Hosts that stay up (desktop, web host, service) run the scheduler; one-shot CLI commands do not. */
+  /** Hosts that stay up (desktop, web host, service) run the scheduler and the maintenance timer; one-shot CLI commands do not. */
   startAutomation(): Promise<void>;
   /** The machine woke up (Electron powerMonitor 'resume'): a missed slot runs once, as a catch-up. */
   resumeFromSleep(): Promise<void>;
-  /** Stops the scheduler and cancels a running job (it leaves only a .partial for the next run to clean). */
+  /** Stops the timers and cancels a running job (it leaves only a .partial for the next run to clean). */
   shutdown(): Promise<void>;
+  /** Stops the timers and waits for the running job and everything that follows it (records, retention, alerts). */
   close(): Promise<void>;
+  /** Resolves when the running job (if any) and everything it set off have finished; the timers keep running. */
+  whenIdle(): Promise<void>;
+  /** Resolves when every stamp operation this engine follows (a backup it started) has ended. */
+  whenStampIdle(): Promise<void>;
 }
 
 /**
- * The one implementation of the contract, composed of method groups that
- * share an EngineContext. Every front door is a thin adapter over the object
- * this returns.
+ * The one implementation of the contract. Its parts are built in order, each
+ * from the parts before it — nothing refers forward — and talk through the
+ * engine's events: the backup manager publishes a job's start and end; the
+ * run log records them; the maintenance service lists the share, runs
+ * retention and evaluates alerts in response. Every front door is a thin
+ * adapter over the object this returns.
  */
 export function createEngine(deps: EngineDeps): Engine {
   const events = new EventHub();
   const logger = deps.logger ?? createLogger();
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? processClock();
   const now = (): Date => clock.now();
   const settings = openSettings({
     configDir: deps.configDir,
     now,
     ...(deps.safeStorage ? { safeStorage: deps.safeStorage } : {}),
   });
-  const ctx: EngineContext = { configDir: deps.configDir, now, logger, events, settings, sources: new SourceStore(deps.configDir) };
+  const ctx: EngineContext = {
+    configDir: deps.configDir,
+    now,
+    logger,
+    events,
+    settings,
+    sources: new SourceStore(deps.configDir),
+    openShare: deps.openShare ?? openFileShare,
+  };
   if (settings.secretStorageWarning) logger.warn(settings.secretStorageWarning);
+  const warnInvalid = (what: string) => (reason: string) => logger.warn({ reason }, `${what} was unreadable and was reset`);
 
-  const share = shareMethods(ctx);
-  let lastBackup: BackupSummary | null = null;
-  const automation: Automation = new Automation({
-    ctx,
+  const history = new HistoryStore({
+    file: historyFileIn(deps.configDir),
     clock,
-    backups: () => backups,
-    notifier: deps.notifier ?? lineNotifier((line) => logger.warn(line)),
-    freeBytes: () => share.lastCapacity().freeBytes,
-    secretStorageWarning: settings.secretStorageWarning,
+    onAppend: (event) => events.publish({ type: 'timeline-appended', event }),
   });
-  const backups: BackupManager = new BackupManager({
-    ctx,
-    format: backupFormat,
+  // Subscribed first: when a front door hears that a job finished, the run log already knows.
+  const runLog = new RunLog({ history, events, clock, logger });
+  const backups = new BackupManager({ ctx, format: backupFormat, clock });
+  const scheduler = new Scheduler({
     clock,
-    onStarted: (job) => void automation.recordStarted(job).catch((error: unknown) => logger.warn({ err: error }, 'timeline append failed')),
-    onFinished: async (job) => {
-      if (job.summary.state !== 'Failed') lastBackup = job.summary;
-      await automation.recordFinished(job);
+    store: scheduleFileStore(deps.configDir, warnInvalid('schedule.json')),
+    timeline: history,
+    runBackup: async (trigger) => {
+      await backups.start(trigger);
+      await backups.whenIdle();
+    },
+    isJobRunning: () => backups.isRunning(),
+    onChange: (schedule) => events.publish({ type: 'schedule-changed', schedule }),
+    onError: (error, where) => logger.error({ err: error, where }, 'scheduler error'),
+  });
+  const snapshot = new ShareSnapshot({ ctx, backups, clock });
+  const capacity = new CapacityMonitor({ ctx, clock });
+  const retention = new RetentionRunner({
+    clock,
+    timeline: history,
+    target: {
+      rename: (from, to) => withConfiguredShare(ctx, (share) => share.rename(from, to, NO_CANCEL)),
+      deleteTree: (path) => withConfiguredShare(ctx, (share) => share.deleteTree(path, NO_CANCEL)),
+    },
+    listBackups: () => snapshot.current(),
+    listLeftovers: () => snapshot.leftovers(),
+    retentionDays: () => settings.service.stored().retentionDays,
+    ownKeys: () => ownKeysOf(settings.service),
+    onDeleting: (backupIds) => {
+      snapshot.markDeleting(backupIds);
+      events.publish({ type: 'backups-deleting', backupIds });
+    },
+    onDeleted: (outcome) => {
+      snapshot.deleted(outcome.deleted);
+      events.publish({ type: 'backups-deleted', backupIds: outcome.deleted, failed: outcome.failures.map((failure) => failure.target) });
     },
   });
-  const getSchedule = async (): Promise<ScheduleView> => automation.scheduler.current();
+  const alerts = new AlertCenter({
+    store: alertFileStore(deps.configDir, warnInvalid('alerts.json')),
+    notifier: deps.notifier ?? lineNotifier((line) => logger.warn(line)),
+    onChange: (active) => events.publish({ type: 'alerts-changed', alerts: active }),
+    onError: (error) => logger.warn({ err: error }, 'notification failed'),
+  });
+  const maintenance = new MaintenanceService({
+    ctx,
+    clock,
+    snapshot,
+    capacity,
+    retention,
+    alerts,
+    scheduler,
+    runLog,
+    secretStorageWarning: settings.secretStorageWarning,
+  });
+  const core = { history, scheduler, snapshot, retention, maintenance };
+  const stamp = new StampService({
+    configDir: deps.configDir,
+    now,
+    logger,
+    secrets: settings.secrets,
+    publish: (event) => events.publish(event),
+    ...deps.stamp,
+  });
+  const stopTimers = (): void => {
+    scheduler.stop();
+    maintenance.stop();
+  };
+  const settled = async (): Promise<void> => {
+    await backups.whenIdle();
+    await scheduler.whenIdle();
+    await runLog.whenIdle();
+    await maintenance.whenIdle();
+  };
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
     station: stationSources(ctx.sources),
-    startAutomation: () => automation.start(),
-    resumeFromSleep: () => automation.scheduler.onResume(),
+    startAutomation: async () => {
+      await scheduler.follow(settings.service.stored());
+      await scheduler.start();
+      await maintenance.start();
+    },
+    resumeFromSleep: async () => {
+      await scheduler.onResume();
+      await maintenance.onResume();
+    },
     shutdown: async () => {
-      automation.stop();
-      if (backups.isRunning()) await backups.cancel().catch(() => undefined);
-      await backups.whenIdle();
+      stopTimers();
+      await stamp.close();
+      if (backups.isRunning()) await backups.cancel('shutdown').catch(() => undefined);
+      await settled();
     },
     close: async () => {
-      automation.stop();
-      await backups.whenIdle();
+      stopTimers();
+      await stamp.close();
+      await settled();
       logger.flush();
     },
+    whenIdle: settled,
+    whenStampIdle: () => stamp.whenIdle(),
 
     getAppInfo: async () => ({
       productName: PRODUCT_NAME,
@@ -113,29 +212,48 @@ export function createEngine(deps: EngineDeps): Engine {
     }),
     getEssentials: async (): Promise<EssentialsView> => ({
       settings: settings.service.view(),
-      schedule: await getSchedule(),
-      capacity: await share.getCapacity(),
-      lastBackup: lastBackup ?? automation.newestListed(),
+      schedule: await scheduler.current(),
+      capacity: await capacity.refresh(),
+      ...(await runLog.view()),
       activeJob: backups.activeJob(),
-      alertCount: (await automation.alerts.list()).length,
+      alertCount: (await alerts.list()).length,
     }),
 
-    ...settingsMethods(ctx, automation),
+    ...settingsMethods(ctx, core),
     ...keyMethods(now),
-    testShare: share.testShare,
-    getCapacity: share.getCapacity,
+    ...shareMethods(ctx, capacity),
     ...sourceMethods(ctx),
 
     startBackup: () => backups.start('on-demand'),
     cancelBackup: () => backups.cancel(),
     getActiveJob: async () => backups.activeJob(),
-    listBackups: async () => automation.withExpiry(await backups.list()),
+    listBackups: async () =>
+      snapshot.withDeletions(withExpiry(await snapshot.refresh(), settings.service.stored().retentionDays, ownKeysOf(settings.service))),
     getBackup: ({ backupId }) => backups.detail(backupId),
     verifyBackup: (input) => backups.verify(input),
     restoreBackup: (input) => backups.restore(input),
-    checkRecoveryKey: (input) => backups.checkRecoveryKey(input),
-    ...scheduleMethods(ctx, automation),
-    ...timelineMethods(automation),
+    checkRecoveryKey: async (input) => {
+      const check = await backups.checkRecoveryKey(input);
+      // A confirmed .pfx closes the unconfirmed-recovery-key alert before the operator hears the result.
+      await maintenance.refreshAlerts();
+      return check;
+    },
+    cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),
+    pruneExternalStore: (input) =>
+      withConfiguredShare(ctx, (share) =>
+        pruneExternalStore(
+          {
+            share,
+            format: backupFormat,
+            clock,
+            cache: catalogCacheFor(ctx.configDir, settings.service.stored(), (reason) => logger.warn(reason)),
+          },
+          input,
+        ),
+      ),
+    ...scheduleMethods(ctx, core),
+    ...timelineMethods(core, runLog, alerts),
+    ...stampMethods(stamp),
   };
   return engine;
 }

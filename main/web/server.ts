@@ -106,10 +106,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(res, 200, 'application/json', JSON.stringify(result));
     }
     if (req.method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
-    const file = await readStaticFile(options.staticDir, url.pathname);
+    const file = await readStaticFile(options.staticDir, url.pathname, req.headers['accept-encoding']);
     if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
-    if (file.contentType.startsWith('text/html')) res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    return send(res, 200, file.contentType, file.body);
+    if (file.headers['Content-Type']?.startsWith('text/html')) res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.writeHead(200, file.headers);
+    res.end(file.body);
   }
 
   function openEventStream(res: ServerResponse): void {

@@ -37,6 +37,7 @@ describe.skipIf(!binary)('the desktop app through Playwright _electron', () => {
         'api',
         'onEvent',
         'pickFile',
+        'pickFolder',
         'saveFile',
       ]);
     } finally {

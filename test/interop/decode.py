@@ -5,10 +5,12 @@ Written from docs/BACKUP-FORMAT.md alone (not from the TypeScript engine), with
 the Python standard library and Debian's python3-cryptography. Run it with
 /usr/bin/python3:
 
-    printf '%s' "$PFX_PASSWORD" | /usr/bin/python3 decode.py BACKUP_FOLDER KEY.pfx OUT_DIR
+    printf '%s' "$PFX_PASSWORD" | /usr/bin/python3 decode.py BACKUP_FOLDER KEY.pfx OUT_DIR [SIGNER_PUBLIC_KEY]
 
 Writes OUT_DIR/<component>.tar (folder sources) or OUT_DIR/<component>.raw
-(command sources). Exits 1 with a message on any integrity failure.
+(command sources). Checks the station signature of a version-2 manifest and
+prints its signer; with SIGNER_PUBLIC_KEY (base64 of 32 bytes) it also
+requires that signer. Exits 1 with a message on any integrity failure.
 """
 import base64
 import gzip
@@ -21,6 +23,7 @@ import sys
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -55,8 +58,29 @@ def unwrap_data_key(manifest: dict, private_key) -> bytes:
         raise IntegrityError(f"wrong key: the .pfx does not open this backup (recipient {enc['recipientThumbprint']})") from error
 
 
+def check_signature(manifest: dict, expected_signer):
+    """Version 2: Ed25519 over "ibc-manifest-signature-v2\\0" + canonical(manifest without "signature")."""
+    signature = manifest.get("signature")
+    if manifest["formatVersion"] == 1 and signature is None:
+        if expected_signer:
+            raise IntegrityError("unsigned (version 1) manifest, but a signer was required")
+        return "unsigned (made before signing)"
+    if signature is None or signature.get("algorithm") != "Ed25519":
+        raise IntegrityError("version 2 manifest without an Ed25519 signature")
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    message = b"ibc-manifest-signature-v2\x00" + canonical(body).encode("utf-8")
+    raw_key = base64.b64decode(signature["publicKey"], validate=True)
+    try:
+        Ed25519PublicKey.from_public_bytes(raw_key).verify(base64.b64decode(signature["value"], validate=True), message)
+    except Exception as error:
+        raise IntegrityError("bad signature: the manifest does not verify with its signer's key") from error
+    if expected_signer and signature["publicKey"] != expected_signer:
+        raise IntegrityError(f"unknown signer {signature['publicKey']} (expected {expected_signer})")
+    return f"signed by {signature['publicKey']}"
+
+
 def check_mac(manifest: dict, data_key: bytes) -> None:
-    body = {k: v for k, v in manifest.items() if k != "mac"}
+    body = {k: v for k, v in manifest.items() if k not in ("mac", "signature")}
     key = hkdf(data_key, manifest["backupId"].encode("utf-8"), b"ibc-manifest-v1")
     expected = hmac.new(key, canonical(body).encode("utf-8"), hashlib.sha256).digest()
     if not hmac.compare_digest(expected, base64.b64decode(manifest["mac"])):
@@ -98,17 +122,19 @@ def decrypt_stream(data: bytes, key: bytes, component: dict) -> bytes:
 
 
 def main() -> int:
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         print(__doc__, file=sys.stderr)
         return 2
-    folder, pfx_path, out_dir = sys.argv[1:]
+    folder, pfx_path, out_dir = sys.argv[1:4]
+    expected_signer = sys.argv[4] if len(sys.argv) == 5 else None
     password = sys.stdin.read().rstrip("\r\n").encode("utf-8")
     with open(pfx_path, "rb") as handle:
         private_key, _certificate, _extra = pkcs12.load_key_and_certificates(handle.read(), password)
     with open(os.path.join(folder, "manifest.json"), "rb") as handle:
         manifest = json.loads(handle.read().decode("utf-8"))
-    if manifest.get("formatVersion") != 1:
+    if manifest.get("formatVersion") not in (1, 2):
         raise IntegrityError("unsupported formatVersion")
+    print(check_signature(manifest, expected_signer))
     data_key = unwrap_data_key(manifest, private_key)
     check_mac(manifest, data_key)
     os.makedirs(out_dir, exist_ok=True)

@@ -14,15 +14,18 @@ export function flushAsync(): Promise<void> {
 }
 
 /**
- * A deterministic clock for tests. Two timelines, like a real machine:
- * wall time (`now()`) and monotonic time (what timers count). `advance`
- * moves both and fires due timers in order, letting async work settle after
- * each; `sleep` moves only wall time, so timers fire late as after a real
- * suspend/resume; `setWallTime` jumps wall time (closed app, clock change).
+ * A deterministic clock for tests. Three timelines, like a real machine:
+ * wall time (`now()`), monotonic time (what timers count) and elapsed time
+ * (monotonic plus time asleep: `elapsedMs()`). `advance` moves all three and
+ * fires due timers in order, letting async work settle after each; `sleep`
+ * moves wall and elapsed time but not timers, as a real suspend/resume;
+ * `setWallTime` and `stepWallTime` move only wall time (a closed app, or a
+ * clock step seen by a running process).
  */
 export class FakeClock implements Clock {
   private wallMs: number;
   private monotonicMs = 0;
+  private sleptMs = 0;
   private nextId = 1;
   private timers: PendingTimer[] = [];
   /**
@@ -38,6 +41,10 @@ export class FakeClock implements Clock {
 
   now(): Date {
     return new Date(this.wallMs);
+  }
+
+  elapsedMs(): number {
+    return this.monotonicMs + this.sleptMs;
   }
 
   setTimer(ms: number, fn: () => void): TimerHandle {
@@ -72,14 +79,20 @@ export class FakeClock implements Clock {
     await flushAsync();
   }
 
-  /** The machine sleeps for `ms`: wall time jumps, no timer fires and timers do not count the gap. */
+  /** The machine sleeps for `ms`: wall and elapsed time move on, no timer fires and timers do not count the gap. */
   sleep(ms: number): void {
     this.wallMs += ms;
+    this.sleptMs += ms;
   }
 
-  /** Sets wall time directly (e.g. the console was closed for three days). */
+  /** Sets wall time directly (e.g. the console was closed for three days); elapsed time does not move. */
   setWallTime(at: Date | string): void {
     this.wallMs = new Date(at).getTime();
+  }
+
+  /** The wall clock steps by `ms` (either way) while the process runs; elapsed and monotonic time do not. */
+  stepWallTime(ms: number): void {
+    this.wallMs += ms;
   }
 
   private add(ms: number, fn: () => void, repeatMs: number | null): TimerHandle {

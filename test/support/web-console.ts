@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export interface RunningWebConsole {
   url: string;
@@ -61,9 +61,16 @@ export async function startWebConsole(configDir: string, env: NodeJS.ProcessEnv 
   };
 }
 
-/** Opens the console as an operator would and collects every console error and failed request. */
-export async function openConsole(browser: Browser, console: RunningWebConsole, hash = ''): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
+/**
+ * Opens the console as an operator would, in a context the caller keeps (a viewport, a colour
+ * scheme: a suite starts one browser and reuses it), and collects every console error and failed request.
+ */
+export async function openConsoleIn(
+  context: BrowserContext,
+  console: RunningWebConsole,
+  hash = '',
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -76,4 +83,10 @@ export async function openConsole(browser: Browser, console: RunningWebConsole, 
   await page.goto(await console.takeSignInUrl());
   if (hash) await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
   return { page, problems };
+}
+
+/** Goes to a section the way a link would, and waits for its heading (every page has one h1). */
+export async function goTo(page: Page, hash: string): Promise<void> {
+  await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
+  await page.locator('main h1').waitFor();
 }

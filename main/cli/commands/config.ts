@@ -23,8 +23,8 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .command('show')
     .description('print the configuration (the password is never shown, only whether one is set)')
     .action(async () => {
-      const [settings, schedule] = [await ctx.call('getSettings'), await ctx.call('getSchedule')];
-      printData(ctx.io, ctx.json, { ...settings, nextBackupTime: schedule.nextBackupTime, lastBackupTime: schedule.lastBackupTime });
+      const [settings, schedule, lastRuns] = [await ctx.call('getSettings'), await ctx.call('getSchedule'), await ctx.call('getLastRuns')];
+      printData(ctx.io, ctx.json, { ...settings, nextBackupTime: schedule.nextBackupTime, ...lastRuns });
     });
 
   addShareOptions(config.command('set').description('change settings; secrets only from standard input'))

@@ -8,23 +8,30 @@ import { parseWholeNumber } from '../parse';
 const stoppingLine = (signal: NodeJS.Signals): string =>
   `${signal} received: stopping (a running backup is cancelled; its .partial folder is removed by the next run)`;
 
-/** Resolves when the process is asked to stop; `stopListening` gives SIGINT/SIGTERM back (a host that failed to start). */
+/**
+ * Resolves when the process is asked to stop (SIGINT, SIGTERM), and keeps the
+ * process alive until then: a pending promise alone holds nothing, and the
+ * engine's timers are unref'd (a one-shot command must never wait for them),
+ * so without this an idle host ends with Node's "unsettled top-level await"
+ * status 13. `stopListening` gives the signals back (a host that failed to start).
+ */
 function listenForStop(): { signal: Promise<NodeJS.Signals>; stopListening: () => void } {
   let stopListening = (): void => undefined;
   const signal = new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (received: NodeJS.Signals): void => resolve(received);
+    const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+    const stop = (received: NodeJS.Signals): void => {
+      stopListening();
+      resolve(received);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     stopListening = () => {
+      clearInterval(keepAlive);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     };
   });
   return { signal, stopListening };
-}
-
-function untilStopSignal(): Promise<NodeJS.Signals> {
-  return listenForStop().signal;
 }
 
 export function registerHostCommands(program: Command, ctx: CliContext): void {
@@ -46,30 +53,42 @@ export function registerHostCommands(program: Command, ctx: CliContext): void {
     .command('service')
     .description('run the scheduler and retention in the foreground (headless stations)')
     .action(async () => {
-      const log = (line: string): void => ctx.io.stdout(`${new Date().toISOString()} ${line}\n`);
-      // Headless, a notification is a log line (once per newly raised alert).
-      const engine = ctx.getEngine({ notifier: lineNotifier(log) });
-      engine.onEvent((event) => {
-        if (event.type === 'job-finished')
-          log(
-            event.error
-              ? `backup ${event.backup?.backupId ?? ''} failed: ${event.error.message}${event.error.category ? ` [${event.error.category}]` : ''}`
-              : `backup ${event.backup?.backupId} ${event.backup?.state}`,
-          );
-        if (event.type === 'timeline-appended') log(event.event.summary);
-        if (event.type === 'alerts-changed')
-          log(`alerts: ${event.alerts.length === 0 ? 'none' : event.alerts.map((a) => a.title).join(' | ')}`);
-      });
-      await engine.startAutomation();
-      const schedule = await engine.getSchedule();
-      log(
-        `service started (config ${ctx.configDir}); automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`,
-      );
-      const signal = await untilStopSignal();
-      log(stoppingLine(signal));
-      await engine.shutdown();
-      log('service stopped');
+      // Listen first: a SIGTERM during start-up stops it gracefully too.
+      const stop = listenForStop();
+      try {
+        await runServiceUntilStopped(ctx, stop.signal);
+      } finally {
+        stop.stopListening();
+      }
     });
+}
+
+async function runServiceUntilStopped(ctx: CliContext, stopSignal: Promise<NodeJS.Signals>): Promise<void> {
+  const log = (line: string): void => ctx.io.stdout(`${new Date().toISOString()} ${line}\n`);
+  // Headless, a notification is a log line (once per newly raised alert).
+  const engine = ctx.getEngine({ notifier: lineNotifier(log) });
+  engine.onEvent((event) => {
+    if (event.type === 'job-finished')
+      log(
+        event.backup?.state === 'Cancelled'
+          ? `backup ${event.backup.backupId} Cancelled: ${event.error?.message ?? ''}`
+          : event.error
+            ? `backup ${event.backup?.backupId ?? ''} failed: ${event.error.message}${event.error.category ? ` [${event.error.category}]` : ''}`
+            : `backup ${event.backup?.backupId} ${event.backup?.state}`,
+      );
+    if (event.type === 'timeline-appended') log(event.event.summary);
+    if (event.type === 'alerts-changed')
+      log(`alerts: ${event.alerts.length === 0 ? 'none' : event.alerts.map((a) => a.title).join(' | ')}`);
+  });
+  await engine.startAutomation();
+  const schedule = await engine.getSchedule();
+  log(
+    `service started (config ${ctx.configDir}); automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`,
+  );
+  const signal = await stopSignal;
+  log(stoppingLine(signal));
+  await engine.shutdown();
+  log('service stopped');
 }
 
 async function serveUntilStopped(ctx: CliContext, options: { port?: string }, stopSignal: Promise<NodeJS.Signals>): Promise<void> {

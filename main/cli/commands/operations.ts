@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { BackupSummary, RecoveryKeyInput, TimelineKind } from '../../../preload/api';
+import type { ApiEvent, RecoveryKeyInput, TimelineKind } from '../../../preload/api';
 import { TIMELINE_KINDS } from '../../../preload/api';
 import { EngineError, invalidInput } from '../../engine/errors';
 import type { CliContext } from '../context';
-import { CliApiError } from '../context';
+import { CliApiError, CliInterrupted } from '../context';
 import { readSecretFromStdin } from '../io';
 import { printData } from '../output';
 import { addShareOptions, shareCandidate, testShareOrFail, type ShareOptions } from '../share-options';
@@ -84,32 +84,9 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
   const backup = program.command('backup').description('take, list, verify and restore backups');
   backup
     .command('start')
-    .description('start an on-demand backup (does not move the next scheduled backup)')
-    .option('--wait', 'wait until it finishes; exit 4 if it failed')
-    .action(async (options: { wait?: boolean }) => {
-      const engine = ctx.getEngine();
-      const finished = options.wait
-        ? new Promise<BackupSummary | null>((resolvePromise, reject) => {
-            const stop = engine.onEvent((event) => {
-              if (event.type !== 'job-finished') return;
-              stop();
-              if (event.error) reject(new CliApiError(event.error));
-              else resolvePromise(event.backup);
-            });
-          })
-        : null;
-      const job = await ctx.call('startBackup');
-      if (!finished) return printData(ctx.io, ctx.json, job);
-      const summary = await finished;
-      printData(ctx.io, ctx.json, summary);
-      if (summary && summary.state !== 'Succeeded') {
-        throw new EngineError({
-          code: 'backup-failed',
-          message: `Backup ${summary.backupId} finished as ${summary.state}.`,
-          remediation: 'See `infra-backup backup list` and the alerts for the failed components.',
-        });
-      }
-    });
+    .description('start an on-demand backup (does not move the next scheduled backup); Ctrl-C cancels it')
+    .option('--wait', 'wait until it finishes and print it; exit 4 if it failed (3 for a share failure)')
+    .action((options: { wait?: boolean }) => startBackup(ctx, options.wait === true));
   backup
     .command('list')
     .description('list backups on the share')
@@ -120,9 +97,14 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--pfx <file>', '.pfx holding the certificate private key')
     .option('--pfx-password-stdin', 'read the .pfx password from standard input')
     .option('--key-stdin', 'read the legacy key from standard input')
-    .action(async (id: string, options: KeyOptions) => {
+    .option('--trust-signer <key>', "accept a backup signed by this public key (another station's, shown in its settings)")
+    .action(async (id: string, options: KeyOptions & { trustSigner?: string }) => {
       const key = await recoveryKeyFrom(ctx, options, false);
-      const result = await ctx.call('verifyBackup', key ? { backupId: id, key } : { backupId: id });
+      const result = await ctx.call('verifyBackup', {
+        backupId: id,
+        ...(key ? { key } : {}),
+        ...(options.trustSigner ? { trustSigner: options.trustSigner } : {}),
+      });
       printData(ctx.io, ctx.json, result);
       if (!result.ok)
         throw new EngineError({
@@ -139,13 +121,15 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--pfx <file>', '.pfx holding the certificate private key')
     .option('--pfx-password-stdin', 'read the .pfx password from standard input')
     .option('--key-stdin', 'read the legacy key from standard input')
-    .action(async (id: string, options: KeyOptions & { out: string; component?: string }) => {
+    .option('--trust-signer <key>', "accept a backup signed by this public key (another station's, shown in its settings)")
+    .action(async (id: string, options: KeyOptions & { out: string; component?: string; trustSigner?: string }) => {
       const key = (await recoveryKeyFrom(ctx, options, true)) as RecoveryKeyInput;
       const input = {
         backupId: id,
         targetFolder: resolve(options.out),
         key,
         ...(options.component ? { component: options.component } : {}),
+        ...(options.trustSigner ? { trustSigner: options.trustSigner } : {}),
       };
       printData(ctx.io, ctx.json, await ctx.call('restoreBackup', input));
     });
@@ -182,4 +166,60 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
         await ctx.call('getTimeline', { ...(kinds ? { kinds: kinds as TimelineKind[] } : {}), ...(limit !== undefined ? { limit } : {}) }),
       );
     });
+}
+
+type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
+
+/**
+ * `backup start [--wait]`. The process lives as long as the job (a one-shot
+ * console cannot leave it running), so SIGINT or SIGTERM meanwhile cancels
+ * the job — nothing half-written is kept — and exits 128 + the signal (130
+ * for Ctrl-C) once it has ended.
+ */
+async function startBackup(ctx: CliContext, wait: boolean): Promise<void> {
+  const engine = ctx.getEngine();
+  let interruptedBy: NodeJS.Signals | null = null;
+  const cancel = (): void => void engine.cancelBackup().catch(() => undefined);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interruptedBy) return;
+    interruptedBy = signal;
+    cancel();
+  };
+  const ended: JobFinished[] = [];
+  const stopListening = engine.onEvent((event) => {
+    if (event.type === 'job-finished') ended.push(event);
+  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const job = await ctx.call('startBackup');
+    // A signal that came while the job was being set up finds it now.
+    if (interruptedBy) cancel();
+    if (!wait) printData(ctx.io, ctx.json, job);
+    await engine.whenIdle();
+    const end = ended.find((event) => event.jobId === job.jobId);
+    if (!end) throw new Error(`backup ${job.backupId} ended without a result`);
+    if (interruptedBy && end.backup?.state === 'Cancelled') {
+      if (wait) printData(ctx.io, ctx.json, end.backup);
+      throw new CliInterrupted(interruptedBy, end.error ?? { code: 'cancelled', message: 'The backup was cancelled.', remediation: '' });
+    }
+    if (!wait) return;
+    // The run as recorded, whatever its outcome; then why it did not succeed, and the exit status that goes with it.
+    printData(ctx.io, ctx.json, end.backup);
+    if (end.error && end.backup?.state !== 'Cancelled') throw new CliApiError(end.error);
+    if (end.backup && end.backup.state !== 'Succeeded') {
+      throw new EngineError({
+        code: end.backup.state === 'Cancelled' ? 'cancelled' : 'backup-failed',
+        message: `Backup ${end.backup.backupId} finished as ${end.backup.state}.`,
+        remediation:
+          end.backup.state === 'Cancelled'
+            ? 'It was cancelled from another front door; start a new backup when ready.'
+            : 'See `infra-backup backup list` and the alerts for the failed components.',
+      });
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    stopListening();
+  }
 }

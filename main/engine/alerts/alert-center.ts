@@ -1,4 +1,5 @@
-import type { Alert } from '../../../preload/api';
+import type { Alert, AlertKind } from '../../../preload/api';
+import { ALERT_KINDS } from '../../../preload/api';
 import { scrubSecrets } from '../redact';
 import type { AlertFacts, EvaluatedAlert } from './evaluate-alerts';
 import { evaluateAlerts } from './evaluate-alerts';
@@ -58,8 +59,13 @@ export class AlertCenter {
     },
   ) {}
 
-  update(facts: AlertFacts): Promise<AlertUpdate> {
-    const result = this.chain.then(() => this.apply(evaluateAlerts(facts)));
+  /**
+   * Re-evaluates the rules. Kinds in `keep` stay as they are (active or not):
+   * their facts are unknown this time (e.g. the share has not been listed
+   * since a restart), which is no reason to close or raise them.
+   */
+  update(facts: AlertFacts, keep: readonly AlertKind[] = []): Promise<AlertUpdate> {
+    const result = this.chain.then(() => this.apply(evaluateAlerts(facts), new Set(keep)));
     this.chain = result.catch(() => undefined);
     return result;
   }
@@ -69,22 +75,27 @@ export class AlertCenter {
     return [...(await this.load())];
   }
 
-  private async apply(evaluated: EvaluatedAlert[]): Promise<AlertUpdate> {
+  private async apply(evaluated: EvaluatedAlert[], keep: ReadonlySet<AlertKind>): Promise<AlertUpdate> {
     const previous = await this.load();
     const byKind = new Map(previous.map((a) => [a.kind, a]));
     const raised: Alert[] = [];
-    const next: Alert[] = evaluated.map((e) => {
-      const prior = byKind.get(e.kind);
-      const alert: Alert = {
-        ...e,
-        title: scrubSecrets(e.title),
-        id: prior?.id ?? `${e.kind}@${e.raisedAt}`,
-        raisedAt: prior?.raisedAt ?? e.raisedAt,
-      };
-      if (e.detail !== undefined) alert.detail = scrubSecrets(e.detail);
-      if (!prior) raised.push(alert);
-      return alert;
-    });
+    const kept = previous.filter((a) => keep.has(a.kind));
+    const fresh: Alert[] = evaluated
+      .filter((e) => !keep.has(e.kind))
+      .map((e) => {
+        const prior = byKind.get(e.kind);
+        const alert: Alert = {
+          ...e,
+          title: scrubSecrets(e.title),
+          id: prior?.id ?? `${e.kind}@${e.raisedAt}`,
+          raisedAt: prior?.raisedAt ?? e.raisedAt,
+        };
+        if (e.detail !== undefined) alert.detail = scrubSecrets(e.detail);
+        if (!prior) raised.push(alert);
+        return alert;
+      });
+    const order = (a: Alert): number => ALERT_KINDS.indexOf(a.kind);
+    const next = [...fresh, ...kept].sort((a, b) => order(a) - order(b));
     const stillActive = new Set(next.map((a) => a.kind));
     const closed = previous.filter((a) => !stillActive.has(a.kind));
     const changed = JSON.stringify(previous) !== JSON.stringify(next);

@@ -12,6 +12,12 @@ export interface AlertFacts {
   lastRun: { state: BackupState; finishedAt: string; category?: ShareFailureCategory | null; message?: string | null } | null;
   /** When the newest Succeeded backup completed (PartialSucceeded does not count). */
   lastSuccessAt: string | null;
+  /**
+   * How long ago that was in real time (elapsed clock), when known: the
+   * no-recent-backup rule uses it rather than wall time, so a clock step
+   * cannot keep the alert from firing.
+   */
+  msSinceLastSuccess?: number | null;
   schedule: { enabled: boolean; disabledSince: string | null; frequencyHours: number; anchor: string | null };
   retentionDays: number;
   /** Free space on the share (null: unknown), and bytes our retained backups already use there. */
@@ -25,6 +31,12 @@ export interface AlertFacts {
   encryptionMode: 'none' | 'certificate' | 'legacy-key';
   /** Set when the share password could not be protected by the OS keychain. */
   secretStorageFallback?: string | null;
+  /** Complete backups on the share encrypted to keys this console does not know, by key ("certificate <thumbprint>"). */
+  foreignBackups?: ReadonlyMap<string, readonly string[]>;
+  /** Names under MASBackup\ that are not backups (Unknown entries), as listed. */
+  unknownEntries?: readonly string[];
+  /** MASBackup\.lock, when it cannot be read as a lock: backups are blocked until it goes stale. */
+  unreadableLock?: { path: string; reason: string; staleAt: string } | null;
 }
 
 /** An alert as the rules produce it; the AlertCenter gives it an id and keeps its first raisedAt. */
@@ -73,8 +85,14 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
 
   if (facts.configured) {
     const reference = facts.lastSuccessAt ?? facts.schedule.anchor;
+    const sinceMs =
+      facts.lastSuccessAt !== null && facts.msSinceLastSuccess != null
+        ? facts.msSinceLastSuccess
+        : reference !== null
+          ? facts.now.getTime() - Date.parse(reference)
+          : null;
     const windowHours = 2 * facts.schedule.frequencyHours;
-    if (reference !== null && facts.now.getTime() - Date.parse(reference) > windowHours * HOUR_MS) {
+    if (sinceMs !== null && sinceMs > windowHours * HOUR_MS) {
       add(
         'no-recent-backup',
         'warning',
@@ -118,8 +136,8 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
     add(
       'retention-delete-failed',
       'warning',
-      `Retention could not delete ${failures.length} expired backup folder${failures.length === 1 ? '' : 's'}.`,
-      'Check that the backup account may delete in the backup folder; the console retries on its next tick.',
+      `Retention could not delete ${failures.length} folder${failures.length === 1 ? '' : 's'} in the backup folder (expired backups, or leftovers of unfinished ones).`,
+      'Check that the backup account may delete in the backup folder. After a lost connection the file server may keep a file of an unfinished backup open for up to an hour; the console retries on every pass (backups go on meanwhile). If it stays, close the open file on the server (Shared Folders → Open Files) or run `infra-backup prune`.',
       failures.map((f) => `${f.target}: ${f.message}`).join('; '),
     );
   }
@@ -130,6 +148,40 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
       'warning',
       'Backups are encrypted with a legacy symmetric key (backwards-compatibility mode).',
       'Switch to a certificate: generate one under Keys, keep its .pfx safe, and configure the .cer. Existing backups stay readable with the key.',
+    );
+  }
+
+  const foreign = [...(facts.foreignBackups ?? new Map<string, readonly string[]>())];
+  if (foreign.length > 0) {
+    add(
+      'foreign-backups',
+      'warning',
+      'Another console writes to this location.',
+      "Backups this console did not make are in its backup folder: signed by another station, or unsigned and encrypted to a certificate it does not know. Retention never deletes them, and this console cannot vouch for them. Give each console its own folder on the share (\\\\server\\share\\<console>). If they are this console's own from before a reinstall, delete them on the share once they are not needed.",
+      foreign.map(([key, ids]) => `${key}: ${ids.length} backup${ids.length === 1 ? '' : 's'}`).join('; '),
+    );
+  }
+
+  const unknown = facts.unknownEntries ?? [];
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 5).map((name) => JSON.stringify(name));
+    add(
+      'unknown-share-content',
+      'warning',
+      `The backup folder holds ${unknown.length} entr${unknown.length === 1 ? 'y' : 'ies'} that ${unknown.length === 1 ? 'is' : 'are'} not a backup.`,
+      'They are listed as Unknown with the reason (Available backups, `infra-backup backup list`); retention never deletes them. Find out who put them there, then remove what is not needed with `infra-backup prune --remove-unknown NAME` or on the share.',
+      `${shown.join(', ')}${unknown.length > shown.length ? `, and ${unknown.length - shown.length} more` : ''}`,
+    );
+  }
+
+  if (facts.unreadableLock) {
+    const lock = facts.unreadableLock;
+    add(
+      'unreadable-lock',
+      'warning',
+      `The share's lock file ${lock.path} cannot be read; no backup can start until ${lock.staleAt}.`,
+      `If no console is backing up to this location, delete ${lock.path} on the share. Otherwise it is treated as abandoned at ${lock.staleAt} and the next backup takes it over.`,
+      `${lock.path}: ${lock.reason}`,
     );
   }
 

@@ -11,6 +11,8 @@ export interface InputFileKind {
 export const CERTIFICATE_FILE: InputFileKind = { what: 'certificate (.cer/.crt)', maxBytes: 64 * 1024 };
 export const PFX_FILE: InputFileKind = { what: '.pfx file', maxBytes: 64 * 1024 };
 export const BACKUP_LOCATION_FILE: InputFileKind = { what: 'BackupLocation document', maxBytes: 1024 * 1024 };
+/** An enterprise root CA file: a few PEM certificates. */
+export const ROOT_CA_FILE: InputFileKind = { what: 'root CA certificate file (PEM)', maxBytes: 256 * 1024 };
 
 const PIECE_BYTES = 64 * 1024;
 

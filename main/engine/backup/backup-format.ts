@@ -8,21 +8,23 @@ import {
   timingSafeEqual,
   createCipheriv,
   createDecipheriv,
+  createPublicKey,
   hkdfSync,
+  sign,
+  verify,
 } from 'node:crypto';
-import * as nodeStream from 'node:stream';
-import type { Duplex } from 'node:stream';
-import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import { BACKUP_STATES } from '../../../preload/api';
 import { EngineError } from '../errors';
-import { ChunkDecryptor, componentKey, DEFAULT_CHUNK_BYTES } from './chunked-aead';
+import type { StationSigner } from '../secrets/station-signing-key';
+import { ChunkDecryptor, componentKey, DEFAULT_CHUNK_BYTES, type CompressionName } from './chunked-aead';
 import { ComponentEncryptor } from './component-encryptor';
 import type {
   BackupFormat,
   BackupSealer,
   ComponentPayload,
   ComponentRecord,
+  EncryptedComponent,
   ManifestDraft,
   OpeningKey,
   ReadManifest,
@@ -30,10 +32,12 @@ import type {
 } from './codec-port';
 import { extractTar, packFolder } from './folder-archive';
 
-export const FORMAT_VERSION = 1;
+/** The version this console writes: 2 adds the station signature (docs/BACKUP-FORMAT.md). Version 1 is still read. */
+export const FORMAT_VERSION = 2;
+const SIGNATURE_CONTEXT = 'ibc-manifest-signature-v2\0';
 
-// stream.compose exists in Node 20 (since 16.9) but @types/node 20 does not declare it.
-const compose = (nodeStream as unknown as { compose(...streams: NodeJS.ReadWriteStream[]): Duplex }).compose;
+/** How far a restored component may exceed its manifest's sourceBytes before it is stopped as a decompression bomb. */
+export const OUTPUT_MARGIN_BYTES = 1024 * 1024;
 
 function manifestKey(dataKey: Buffer, backupId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, Buffer.from(backupId, 'utf8'), Buffer.from('ibc-manifest-v1', 'utf8'), 32));
@@ -85,8 +89,14 @@ const encryptionSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+const signatureSchema = z.object({
+  algorithm: z.literal('Ed25519'),
+  publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
+});
+
 const manifestSchema = z.object({
-  formatVersion: z.literal(FORMAT_VERSION),
+  formatVersion: z.union([z.literal(1), z.literal(FORMAT_VERSION)]),
   backupId: z.string(),
   createdAt: z.string(),
   completedAt: z.string(),
@@ -99,6 +109,7 @@ const manifestSchema = z.object({
   components: z.array(componentSchema),
   encryption: encryptionSchema,
   mac: z.string(),
+  signature: signatureSchema.optional(),
 });
 type StoredManifest = z.infer<typeof manifestSchema>;
 
@@ -136,6 +147,7 @@ class Sealer implements BackupSealer {
   constructor(
     private readonly backupId: string,
     target: Parameters<BackupFormat['newSealer']>[1],
+    private readonly signer: StationSigner | null,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {
     if (target.mode === 'certificate') {
@@ -164,30 +176,69 @@ class Sealer implements BackupSealer {
     this.encryptionMode = target.mode;
   }
 
-  encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string } {
+  encryptComponent(component: string, payload: ComponentPayload): EncryptedComponent {
     const encryptor = new ComponentEncryptor(componentKey(this.dataKey, this.backupId, component), payload, this.chunkBytes);
-    return { stream: encryptor, compression: () => encryptor.decided ?? 'none' };
+    return {
+      stream: encryptor,
+      compression: () => encryptor.decided ?? 'none',
+      sha256: () => encryptor.sha256(),
+      storedBytes: () => encryptor.storedBytes,
+    };
   }
 
   sealManifest(draft: ManifestDraft): Buffer {
     const body = {
       ...draft,
-      formatVersion: FORMAT_VERSION,
+      formatVersion: this.signer ? FORMAT_VERSION : 1,
       timeTakenToCreate: isoDuration(draft.durationSeconds),
       encryption: this.encryption,
     };
     const mac = createHmac('sha256', manifestKey(this.dataKey, this.backupId)).update(canonicalJson(body)).digest('base64');
-    return Buffer.from(JSON.stringify({ ...body, mac }, null, 2) + '\n', 'utf8');
+    if (!this.signer) return Buffer.from(JSON.stringify({ ...body, mac }, null, 2) + '\n', 'utf8');
+    const signed = { ...body, mac };
+    const value = sign(null, signedBytes(signed), this.signer.privateKey).toString('base64');
+    const signature = { algorithm: 'Ed25519' as const, publicKey: this.signer.publicKey, value };
+    return Buffer.from(JSON.stringify({ ...signed, signature }, null, 2) + '\n', 'utf8');
   }
 
-  packFolder(dir: string) {
-    return packFolder(dir);
+  packFolder(dir: string, onFileBytes?: (delta: number) => void) {
+    return packFolder(dir, onFileBytes);
   }
 }
 
-/** A sealer with a smaller chunk size (the format allows 1 KiB–64 MiB): test vectors stay small. */
-export function createSealer(backupId: string, target: Parameters<BackupFormat['newSealer']>[1], chunkBytes: number): BackupSealer {
-  return new Sealer(backupId, target, chunkBytes);
+/**
+ * A sealer with a chosen chunk size (the format allows 1 KiB–64 MiB: test vectors stay small) and
+ * signer (null: an unsigned version-1 manifest, as consoles wrote before signing).
+ */
+export function createSealer(
+  backupId: string,
+  target: Parameters<BackupFormat['newSealer']>[1],
+  chunkBytes: number,
+  signer: StationSigner | null = null,
+): BackupSealer {
+  return new Sealer(backupId, target, signer, chunkBytes);
+}
+
+/** What the signature covers: a context string, then the canonical manifest without `signature` (so `mac` and every hash are covered). */
+function signedBytes(manifestWithoutSignature: unknown): Buffer {
+  return Buffer.from(SIGNATURE_CONTEXT + canonicalJson(manifestWithoutSignature), 'utf8');
+}
+
+/** The manifest's signature: its public key and whether it verifies (with that key, over the manifest as stored). */
+function checkSignature(stored: StoredManifest): ReadManifest['signature'] {
+  if (!stored.signature) return null;
+  const { signature, ...rest } = stored;
+  let valid = false;
+  try {
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(signature.publicKey, 'base64').toString('base64url') },
+      format: 'jwk',
+    });
+    valid = verify(null, signedBytes(rest), key, Buffer.from(signature.value, 'base64'));
+  } catch {
+    valid = false;
+  }
+  return { publicKey: signature.publicKey, valid };
 }
 
 function parseManifest(bytes: Buffer): StoredManifest {
@@ -208,6 +259,7 @@ function parseManifest(bytes: Buffer): StoredManifest {
 function toReadManifest(stored: StoredManifest): ReadManifest {
   return {
     formatVersion: stored.formatVersion,
+    signature: checkSignature(stored),
     backupId: stored.backupId,
     createdAt: stored.createdAt,
     completedAt: stored.completedAt,
@@ -220,6 +272,7 @@ function toReadManifest(stored: StoredManifest): ReadManifest {
     encryption: {
       mode: stored.encryption.mode,
       recipientThumbprint: stored.encryption.mode === 'certificate' ? stored.encryption.recipientThumbprint : null,
+      ...(stored.encryption.mode === 'legacy-key' ? { legacyKeyId: stored.encryption.keyId } : {}),
     },
   };
 }
@@ -255,25 +308,24 @@ function unwrapDataKey(stored: StoredManifest, key: OpeningKey): Buffer {
 }
 
 export const backupFormat: BackupFormat = {
-  newSealer: (backupId, target) => new Sealer(backupId, target),
+  newSealer: (backupId, target, signer) => new Sealer(backupId, target, signer),
   readManifest: (bytes) => toReadManifest(parseManifest(bytes)),
   unlock(manifestBytes, key): UnlockedBackup {
     const stored = parseManifest(manifestBytes);
     const dataKey = unwrapDataKey(stored, key);
-    const { mac, ...body } = stored;
+    // The MAC covers the manifest without `mac` and without `signature` (which is made after it).
+    const { mac, signature: _signature, ...body } = stored;
     const expected = createHmac('sha256', manifestKey(dataKey, stored.backupId)).update(canonicalJson(body)).digest();
     const presented = Buffer.from(mac, 'base64');
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
       throw manifestFailure('its authentication code does not match (the manifest was altered)');
     return {
-      decryptComponent(component) {
-        const decryptor = new ChunkDecryptor(componentKey(dataKey, stored.backupId, component.name));
-        decryptor.once('header', (header: { compression: string; payload: string }) => {
-          if (header.compression !== component.compression || header.payload !== component.payload)
-            decryptor.destroy(manifestFailure(`${component.file} does not match the manifest's compression or payload`));
+      decryptComponent(component, options = {}) {
+        return new ChunkDecryptor(componentKey(dataKey, stored.backupId, component.name), {
+          expect: { compression: component.compression as CompressionName, payload: component.payload },
+          onMismatch: () => manifestFailure(`${component.file} does not match the manifest's compression or payload`),
+          ...(options.boundOutput ? { maxOutputBytes: component.sourceBytes + OUTPUT_MARGIN_BYTES } : {}),
         });
-        if (component.compression !== 'gzip') return decryptor;
-        return compose(decryptor, createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 256 * 1024 }));
       },
     };
   },

@@ -1,5 +1,3 @@
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BackupTrigger, JobProgress, ShareFailureCategory } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
@@ -7,14 +5,14 @@ import { scrubSecrets } from '../redact';
 import type { FileShare } from '../share/file-share';
 import { checkFolderSource, openCommandSource, SourceFailure } from '../sources/open-source';
 import type { SourceDefinition } from '../sources/source';
-import { BACKUP_ROOT, isPartialFolder, PARTIAL_SUFFIX } from './backup-id';
+import { BACKUP_ROOT, PARTIAL_SUFFIX } from './backup-id';
 import type { BackupSealer, ComponentRecord, ManifestDraft } from './codec-port';
 import type { Clock } from './job-clock';
-import { ByteCounter, etaSeconds, RateMeter, Sha256Tap } from './progress';
-import { acquireShareLock } from './share-lock';
+import { countFolderBytes } from './folder-archive';
+import { ByteCounter, etaSeconds, RateMeter } from './progress';
+import { acquireShareLock, sweepLockLitter, type LockRecord } from './share-lock';
+import { classifyListing, listBackupRoot, MANIFEST_FILE } from './catalog';
 import { NO_CANCEL } from '../share/abort';
-
-export const MANIFEST_FILE = 'manifest.json';
 
 export interface BackupJobRequest {
   jobId: string;
@@ -31,6 +29,15 @@ export interface BackupJobOutcome {
   manifest: ManifestDraft;
   /** Set when the job failed as a whole (share failure, cancel). */
   failure: { category?: ShareFailureCategory; message: string; technicalCause?: string } | null;
+  /** Leftovers of dead jobs the job could not remove (and went on without): for the log. */
+  leftoversKept: LeftoverFailure[];
+}
+
+export interface LeftoverFailure {
+  /** The folder under MASBackup\, e.g. `<id>.partial`. */
+  target: string;
+  /** Scrubbed technical reason. */
+  message: string;
 }
 
 export interface BackupJobDeps {
@@ -39,12 +46,23 @@ export interface BackupJobDeps {
   lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
 }
 
+function lockLost(): EngineError {
+  return new EngineError({
+    code: 'share',
+    category: 'general',
+    message: "The backup was not published: another console took over the share's lock while it ran.",
+    remediation:
+      'Check that only one console writes to this location, and that the share stays reachable during a backup; then start a new backup.',
+  });
+}
+
 function cancelled(): EngineError {
   return new EngineError({ code: 'cancelled', message: 'The backup was cancelled.', remediation: 'Start a new backup when ready.' });
 }
 
 /**
- * Runs one full backup: lock the share, clean dead jobs' `.partial` folders,
+ * Runs one full backup: lock the share, clean dead jobs' `.partial` folders
+ * and lock litter (skipping, and reporting, what the server will not delete),
  * write every component under `<id>.partial/`, the manifest last, then
  * publish by renaming the folder to `<id>`. A crash at any point leaves only
  * a `.partial`, which is never listed and is removed by the next run.
@@ -58,7 +76,12 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
   const started = clock.now();
   const partialDir = `${BACKUP_ROOT}/${request.backupId}${PARTIAL_SUFFIX}`;
   const components: ComponentRecord[] = [];
-  const sourceTotal = await estimateSourceBytes(request.sources);
+  // Counted while the backup runs; unknown until then. A source that grew meanwhile makes it unknown again: never "42 KB of 26 KB".
+  let sourceTotal: number | null = null;
+  void totalSourceBytes(request.sources).then(
+    (total) => (sourceTotal = total),
+    () => undefined,
+  );
   const meter = new RateMeter();
   let bytesDone = 0;
   let currentComponent: string | null = null;
@@ -69,6 +92,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     if (!force && now - lastEmit < 250) return;
     lastEmit = now;
     const rate = meter.sample(now, bytesDone);
+    const total = sourceTotal !== null && sourceTotal >= bytesDone ? sourceTotal : null;
     request.onProgress({
       jobId: request.jobId,
       backupId: request.backupId,
@@ -76,9 +100,9 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
       state: 'Creating',
       component: currentComponent,
       bytesDone,
-      bytesTotal: sourceTotal,
+      bytesTotal: total,
       bytesPerSecond: Math.round(rate),
-      etaSeconds: etaSeconds(bytesDone, sourceTotal, rate),
+      etaSeconds: etaSeconds(bytesDone, total, rate),
       startedAt: started.toISOString(),
     });
   };
@@ -104,8 +128,9 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     { dir: BACKUP_ROOT, clock, ...deps.lock },
     { jobId: request.jobId, backupId: request.backupId },
   );
+  let leftoversKept: LeftoverFailure[] = [];
   try {
-    await removeDeadPartials(share, request.signal);
+    leftoversKept = await removeLeftovers(share, lock.record, request.signal);
     await share.mkdirp(partialDir, request.signal);
     emit(true);
     for (const source of request.sources) {
@@ -123,11 +148,13 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     const state: ManifestDraft['state'] = succeeded === components.length ? 'Succeeded' : succeeded > 0 ? 'PartialSucceeded' : 'Failed';
     const manifest = draft(state);
     if (request.signal.aborted) throw cancelled();
+    // Never publish without the lock: if another console took it over (our heartbeats stopped reaching the share), it owns the location now.
+    if (!(await lock.stillHeld())) throw lockLost();
     await writeBuffer(share, `${partialDir}/${MANIFEST_FILE}`, request.sealer.sealManifest(manifest), request.signal);
     await share.rename(partialDir, `${BACKUP_ROOT}/${request.backupId}`, request.signal);
     currentComponent = null;
     emit(true);
-    return { manifest, failure: null };
+    return { manifest, failure: null, leftoversKept };
   } catch (error) {
     // Nothing half-written may look like a backup: drop the .partial now if we can
     // (if the share is gone, the next run removes it).
@@ -136,6 +163,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     const engineError = isEngineError(error) ? error : null;
     return {
       manifest: draft('Failed'),
+      leftoversKept,
       failure: {
         message: engineError ? engineError.message : scrubSecrets(error instanceof Error ? error.message : String(error)),
         ...(engineError?.category ? { category: engineError.category } : {}),
@@ -164,7 +192,7 @@ async function writeComponent(
   try {
     if (source.kind === 'folder') {
       await checkFolderSource(source);
-      plaintext = request.sealer.packFolder(source.folder);
+      plaintext = request.sealer.packFolder(source.folder, onSourceBytes);
     } else {
       const opened = openCommandSource(source);
       plaintext = opened.stream;
@@ -181,15 +209,17 @@ async function writeComponent(
     plaintext.destroy(cancelled());
   };
   request.signal.addEventListener('abort', onAbort, { once: true });
-  const counter = new ByteCounter(onSourceBytes);
-  const { stream: encrypt, compression } = request.sealer.encryptComponent(source.name, payload);
-  const tap = new Sha256Tap();
+  // A folder's progress counts its files' bytes (packFolder reports them); a command's, its output.
+  const counter = new ByteCounter(source.kind === 'command' ? onSourceBytes : undefined);
+  const encrypted = request.sealer.encryptComponent(source.name, payload);
+  const encrypt = encrypted.stream;
   // A source error must surface as the source's failure, not as a share failure.
   let sourceError: unknown = null;
   plaintext.once('error', (error) => (sourceError = error));
-  const stored = plaintext.pipe(counter).pipe(encrypt).pipe(tap);
+  const stored = plaintext.pipe(counter).pipe(encrypt);
+  // A cancel can destroy it before the share's driver listens: the driver reads the failure from `errored`.
+  stored.on('error', () => undefined);
   plaintext.once('error', (error) => stored.destroy(error));
-  encrypt.once('error', (error) => stored.destroy(error));
   try {
     await share.writeStream(`${dir}/${file}`, stored, request.signal);
     if (commandFinished) await commandFinished;
@@ -198,9 +228,9 @@ async function writeComponent(
       ...base,
       state: 'Succeeded',
       sourceBytes: counter.bytes,
-      storedBytes: tap.bytes,
-      sha256: tap.digest(),
-      compression: compression(),
+      storedBytes: encrypted.storedBytes(),
+      sha256: encrypted.sha256(),
+      compression: encrypted.compression(),
     };
   } catch (error) {
     if (request.signal.aborted) throw cancelled();
@@ -216,6 +246,9 @@ async function writeComponent(
   } finally {
     request.signal.removeEventListener('abort', onAbort);
     kill?.();
+    // A write that failed leaves the source unread: destroy it, or a folder
+    // reader's worker thread waits for the next read and keeps the process alive.
+    plaintext.destroy();
   }
 }
 
@@ -227,25 +260,32 @@ async function writeBuffer(share: FileShare, path: string, bytes: Buffer, signal
   await share.writeStream(path, Readable.from([bytes]), signal);
 }
 
-/** `.partial` folders of other jobs: we hold the share lock, so their jobs are dead. */
-async function removeDeadPartials(share: FileShare, signal: AbortSignal): Promise<void> {
-  for (const entry of await share.list(BACKUP_ROOT, signal)) {
-    if (entry.kind === 'directory' && isPartialFolder(entry.name)) await share.deleteTree(entry.path, signal);
+/**
+ * Under the share lock every other job is dead: their `.partial` folders and
+ * the litter of their locks go. A folder the server will not delete now —
+ * after a network loss it may hold the dead session's handle for an hour —
+ * is skipped and reported, and the backup goes on: retention retries it on
+ * every pass, and alerts while it stays.
+ */
+async function removeLeftovers(share: FileShare, held: LockRecord, signal: AbortSignal): Promise<LeftoverFailure[]> {
+  const entries = await listBackupRoot(share, signal);
+  const kept: LeftoverFailure[] = [];
+  for (const id of classifyListing(entries).partials) {
+    try {
+      await share.deleteTree(`${BACKUP_ROOT}/${id}${PARTIAL_SUFFIX}`, signal);
+    } catch (error) {
+      if (signal.aborted) throw cancelled();
+      kept.push({ target: `${id}${PARTIAL_SUFFIX}`, message: scrubSecrets(error instanceof Error ? error.message : String(error)) });
+    }
   }
+  await sweepLockLitter(share, held, entries, signal);
+  return kept;
 }
 
-async function estimateSourceBytes(sources: readonly SourceDefinition[]): Promise<number | null> {
+/** The folders' file bytes, or null (unknown) when a command's output is part of the backup. */
+async function totalSourceBytes(sources: readonly SourceDefinition[]): Promise<number | null> {
+  if (sources.some((source) => source.kind !== 'folder')) return null;
   let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) total += (await lstat(path)).size;
-    }
-  };
-  for (const source of sources) {
-    if (source.kind !== 'folder') return null;
-    await walk(source.folder).catch(() => undefined);
-  }
+  for (const source of sources) if (source.kind === 'folder') total += await countFolderBytes(source.folder).catch(() => 0);
   return total;
 }

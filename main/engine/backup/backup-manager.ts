@@ -19,28 +19,45 @@ import { shareError } from '../share/share-errors';
 import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineContext } from '../context';
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
-import { detailOf, listCatalog, readBackup, summaryOf, unreadableSummary, type CatalogEntry } from './catalog';
+import { detailOf, listCatalog, listingSummaries, readBackup, summaryOf } from './catalog';
+import { catalogCacheFor } from './catalog-cache';
+import { NO_CANCEL } from '../share/abort';
 import type { BackupFormat, OpeningKey } from './codec-port';
 import type { Clock } from './job-clock';
+import { OperationRegistry } from './operations';
 import { restoreBackup } from './restore';
 import { verifyBackup } from './verify';
-
-export interface FinishedJob {
-  jobId: string;
-  trigger: BackupTrigger;
-  summary: BackupSummary;
-  failure: ApiError | null;
-  startedAt: string;
-}
+import { FORMAT_VERSION } from './backup-format';
+import { judgeSigner, refuseSigner, signerView } from './signer-policy';
 
 export interface BackupManagerDeps {
   ctx: EngineContext;
   format: BackupFormat;
   clock: Clock;
-  /** Called after every job (schedule, history, alerts, retention hook in here). */
-  onFinished?: (job: FinishedJob) => Promise<void> | void;
-  onStarted?: (job: { jobId: string; backupId: string; trigger: BackupTrigger; at: string }) => void;
   lock?: { heartbeatEveryMs?: number; staleAfterMs?: number };
+}
+
+/** Who cancelled a job: the operator (Cancel, Ctrl-C), or a host that is stopping (SIGTERM, quitting). */
+export type CancelReason = 'operator' | 'shutdown';
+
+const CANCELLED: Record<CancelReason, ApiError> = {
+  operator: {
+    code: 'cancelled',
+    message: 'The backup was cancelled by the operator; nothing of it was kept.',
+    remediation: 'Start a new backup when ready.',
+  },
+  shutdown: {
+    code: 'cancelled',
+    message: 'The backup was cancelled because the console was stopping; nothing of it was kept.',
+    remediation: 'The next scheduled backup runs as usual; start one now if you need it sooner.',
+  },
+};
+
+interface ActiveJob {
+  progress: JobProgress;
+  abort: AbortController;
+  done: Promise<void>;
+  cancelledBy: CancelReason | null;
 }
 
 function alreadyRunning(): EngineError {
@@ -55,15 +72,22 @@ function alreadyRunning(): EngineError {
  * Owns the console's single backup job (one at a time per console; the share
  * lock covers other consoles), and the read side: list, details, verify,
  * restore, recovery-key check.
+ *
+ * It knows nothing of what happens around a job: it publishes `job-started`,
+ * `job-progress` and exactly one `job-finished` per job on the engine's
+ * events, and whoever cares (the run log, the maintenance service, the front
+ * doors) subscribes.
  */
 export class BackupManager {
-  private active: { progress: JobProgress; abort: AbortController; done: Promise<void> } | null = null;
+  private active: ActiveJob | null = null;
   private starting = false;
-  /** Manifests already read, by backup id, per configured location. */
-  private readonly manifests = new Map<string, CatalogEntry>();
-  private manifestsLocation = '';
 
-  constructor(private readonly deps: BackupManagerDeps) {}
+  /** Verify and restore under way: progress events and cancel by operation id. */
+  private readonly operations: OperationRegistry;
+
+  constructor(private readonly deps: BackupManagerDeps) {
+    this.operations = new OperationRegistry((event) => deps.ctx.events.publish(event), deps.clock);
+  }
 
   isRunning(): boolean {
     return this.active !== null || this.starting;
@@ -100,11 +124,13 @@ export class BackupManager {
     const startedAt = clock.now();
     const jobId = randomUUID();
     const backupId = newBackupId(startedAt);
+    const signer = ctx.settings.service.stationSigner();
     const sealer = format.newSealer(
       backupId,
       target.mode === 'certificate'
         ? { mode: 'certificate', thumbprint: target.thumbprint, publicKey: target.publicKey }
         : { mode: 'legacy-key', key: target.key },
+      signer,
     );
     const abort = new AbortController();
     const progress: JobProgress = {
@@ -119,10 +145,9 @@ export class BackupManager {
       etaSeconds: null,
       startedAt: startedAt.toISOString(),
     };
-    const record: { progress: JobProgress; abort: AbortController; done: Promise<void> } = { progress, abort, done: Promise.resolve() };
+    const record: ActiveJob = { progress, abort, done: Promise.resolve(), cancelledBy: null };
     this.active = record;
-    this.deps.onStarted?.({ jobId, backupId, trigger, at: startedAt.toISOString() });
-    ctx.events.publish({ type: 'job-progress', progress });
+    ctx.events.publish({ type: 'job-started', progress });
 
     record.done = (async () => {
       let outcome: BackupJobOutcome;
@@ -140,8 +165,9 @@ export class BackupManager {
               signal: abort.signal,
               stamp: { console: 'Infrastructure Backup Console' },
               onProgress: (next) => {
-                record.progress = next;
-                ctx.events.publish({ type: 'job-progress', progress: next });
+                // Once cancelled, the job says so until it has ended, whatever step it is still finishing.
+                record.progress = record.cancelledBy ? { ...next, state: 'Cancelling' } : next;
+                ctx.events.publish({ type: 'job-progress', progress: record.progress });
               },
             },
           );
@@ -164,38 +190,39 @@ export class BackupManager {
             stamp: {},
           },
           failure: { message: engineError.message, ...(engineError.category ? { category: engineError.category } : {}) },
+          leftoversKept: [],
         };
         if (engineError.code === 'backup-running') outcome.failure = { message: engineError.message };
       }
-      await this.finish(
-        jobId,
-        trigger,
-        startedAt.toISOString(),
-        outcome,
-        sealer.recipientThumbprint,
-        sealer.encryptionMode,
-        abort.signal.aborted,
-      );
+      this.finish(jobId, outcome, sealer.recipientThumbprint, sealer.encryptionMode, record.cancelledBy, signer.publicKey);
     })();
     return progress;
   }
 
-  private async finish(
+  private finish(
     jobId: string,
-    trigger: BackupTrigger,
-    startedAt: string,
     outcome: BackupJobOutcome,
     thumbprint: string | null,
     encryptionMode: 'certificate' | 'legacy-key',
-    cancelled: boolean,
-  ): Promise<void> {
+    cancelledBy: CancelReason | null,
+    signingPublicKey: string,
+  ): void {
     const { ctx } = this.deps;
-    const summary: BackupSummary = {
-      ...summaryOf({ ...outcome.manifest, formatVersion: 1, encryption: { mode: encryptionMode, recipientThumbprint: thumbprint } }, null),
-    };
+    // A job that ended because it was cancelled is Cancelled, not Failed; one that published before the cancel took effect stands.
+    const cancelled = cancelledBy !== null && outcome.failure !== null;
+    const recorded = summaryOf(
+      {
+        ...outcome.manifest,
+        formatVersion: FORMAT_VERSION,
+        signature: null,
+        encryption: { mode: encryptionMode, recipientThumbprint: thumbprint },
+      },
+      null,
+    );
+    const summary: BackupSummary = cancelled ? { ...recorded, state: 'Cancelled', recoveryReady: false } : recorded;
     const failure: ApiError | null = outcome.failure
-      ? cancelled
-        ? { code: 'cancelled', message: 'The backup was cancelled; nothing of it was kept.', remediation: 'Start a new backup when ready.' }
+      ? cancelledBy && cancelled
+        ? CANCELLED[cancelledBy]
         : outcome.failure.category
           ? { ...shareError(outcome.failure.category, undefined).toApiError(), message: outcome.failure.message }
           : {
@@ -203,46 +230,62 @@ export class BackupManager {
               message: outcome.failure.message,
               remediation: 'See the timeline and the log for details, then try again.',
             }
-      : null;
-    if (outcome.failure)
+      : summary.state === 'Failed'
+        ? componentsFailed(outcome.manifest.components)
+        : null;
+    for (const leftover of outcome.leftoversKept)
+      ctx.logger.warn(
+        { target: leftover.target, cause: leftover.message },
+        'a leftover of a dead job could not be removed; the backup went on',
+      );
+    if (outcome.failure && !cancelled)
       ctx.logger.warn(
         { backupId: summary.backupId, category: outcome.failure.category, cause: outcome.failure.technicalCause },
         outcome.failure.message,
       );
-    if (thumbprint && summary.state !== 'Failed') ctx.settings.service.markCertificateUsed(thumbprint);
+    if (thumbprint && (summary.state === 'Succeeded' || summary.state === 'PartialSucceeded'))
+      ctx.settings.service.markCertificateUsed(thumbprint, signingPublicKey);
     this.active = null;
-    try {
-      await this.deps.onFinished?.({ jobId, trigger, summary, failure, startedAt });
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'recording the finished job failed');
+    ctx.events.publish({ type: 'job-finished', jobId, backup: summary, error: failure });
+  }
+
+  /**
+   * Cancels the running job: its progress says Cancelling at once (published
+   * before this waits), and the job ends as Cancelled, leaving at most a
+   * `.partial` folder the next run removes. Resolves when it has ended.
+   */
+  async cancel(reason: CancelReason = 'operator'): Promise<void> {
+    const job = this.active;
+    if (!job) throw invalidInput('job', 'No backup is running.', 'Nothing to cancel.');
+    if (job.cancelledBy === null) {
+      job.cancelledBy = reason;
+      job.progress = { ...job.progress, state: 'Cancelling' };
+      this.deps.ctx.events.publish({ type: 'job-progress', progress: job.progress });
+      job.abort.abort();
     }
-    ctx.events.publish({ type: 'job-finished', backup: summary, error: failure });
+    await job.done;
   }
 
-  async cancel(): Promise<void> {
-    if (!this.active) throw invalidInput('job', 'No backup is running.', 'Nothing to cancel.');
-    this.active.abort.abort();
-    await this.active.done;
-  }
-
+  /** Every entry under MASBackup\ as the contract's rows (expiry not set): backups newest first, then Unknown entries. */
   async list(): Promise<BackupSummary[]> {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      const location = ctx.settings.service.stored().location;
-      if (location !== this.manifestsLocation) {
-        this.manifests.clear();
-        this.manifestsLocation = location;
-      }
-      // Expiry is retention's to say (Automation.withExpiry); the catalog knows only what is on the share.
-      const entries = await listCatalog(share, format, this.manifests);
-      return entries.map((entry) => ('manifest' in entry ? summaryOf(entry.manifest, null) : unreadableSummary(entry.backupId)));
+      const settings = ctx.settings.service.stored();
+      const cache = catalogCacheFor(ctx.configDir, settings, (reason) => ctx.logger.warn(reason));
+      const listing = await listCatalog(share, format, { cache, signal: NO_CANCEL });
+      if (listing.overLimit > 0)
+        ctx.logger.warn(
+          { notListed: listing.overLimit },
+          `MASBackup holds more entries than one listing examines; ${listing.overLimit} were not examined or not listed (the next listings continue)`,
+        );
+      return listingSummaries(listing);
     });
   }
 
   async detail(backupId: string): Promise<BackupDetail> {
     const { ctx, format } = this.deps;
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, backupId);
+      const entry = await readBackup(share, format, backupId, NO_CANCEL);
       return detailOf(entry.manifest, null);
     });
   }
@@ -251,7 +294,8 @@ export class BackupManager {
     const { ctx, format } = this.deps;
     const key = input.key ? openingKey(input.key) : null;
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, input.backupId);
+      const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       let unlocked = null;
       if (key) {
         try {
@@ -262,26 +306,57 @@ export class BackupManager {
               backupId: input.backupId,
               deep: true,
               ok: false,
+              signer: signerView(signer),
               components: [{ name: 'manifest', ok: false, detail: error.message }],
             };
           }
           throw error;
         }
       }
-      return verifyBackup(share, entry, unlocked);
+      const operation = {
+        operationId: input.operationId,
+        kind: 'verify' as const,
+        backupId: input.backupId,
+        bytesTotal: storedBytes(entry.manifest.components.filter((component) => component.state === 'Succeeded')),
+      };
+      return this.operations.run(operation, (reporter) => verifyBackup(share, entry, unlocked, signer, reporter));
     });
+  }
+
+  /** Cancel: the verify or restore fails with 'cancelled' and leaves nothing behind. */
+  cancelOperation(operationId: string): void {
+    this.operations.cancel(operationId);
   }
 
   async restore(input: RestoreInput): Promise<RestoreResult> {
     const { ctx, format } = this.deps;
     const key = openingKey(input.key);
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, input.backupId);
+      const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
+      // Who wrote it is decided before anything is decrypted: a refused backup is never opened.
+      const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
+      if (!signer.acceptable) throw refuseSigner(entry.manifest.backupId, signer);
       const unlocked = format.unlock(entry.manifestBytes, key);
-      return restoreBackup(share, format, entry, unlocked, {
-        targetFolder: input.targetFolder,
-        ...(input.component ? { component: input.component } : {}),
-      });
+      const wanted = entry.manifest.components.filter((component) =>
+        input.component ? component.name === input.component : component.state === 'Succeeded',
+      );
+      const operation = {
+        operationId: input.operationId,
+        kind: 'restore' as const,
+        backupId: input.backupId,
+        bytesTotal: storedBytes(wanted),
+      };
+      return this.operations.run(operation, (reporter) =>
+        restoreBackup(
+          share,
+          format,
+          entry,
+          unlocked,
+          { targetFolder: input.targetFolder, ...(input.component ? { component: input.component } : {}) },
+          signer,
+          reporter,
+        ),
+      );
     });
   }
 
@@ -297,8 +372,9 @@ export class BackupManager {
       : 'This .pfx does not belong to the configured encryption certificate.';
     try {
       await withConfiguredShare(ctx, async (share) => {
-        const newest = (await listCatalog(share, format)).find((entry) => 'manifest' in entry && entry.manifest.state !== 'Failed');
-        if (!newest || !('manifest' in newest)) return;
+        const newestListed = (await this.list()).find((backup) => backup.state === 'Succeeded' || backup.state === 'PartialSucceeded');
+        if (!newestListed) return;
+        const newest = await readBackup(share, format, newestListed.backupId, NO_CANCEL);
         try {
           format.unlock(newest.manifestBytes, { kind: 'private-key', privateKey: opened.privateKey });
           opensNewestBackup = true;
@@ -315,6 +391,19 @@ export class BackupManager {
     return { matchesCurrentCertificate, thumbprint, opensNewestBackup, detail };
   }
 }
+
+/** A job whose every component failed (the share worked; the sources did not): why, per component. */
+function componentsFailed(components: ReadonlyArray<{ name: string; error?: string }>): ApiError {
+  const reasons = components.map((component) => `${component.name}: ${component.error ?? 'failed'}`).join('; ');
+  return {
+    code: 'backup-failed',
+    message: `No component could be backed up (${reasons || 'no components'}).`,
+    remediation: 'Check the sources (`infra-backup sources list`): a folder must exist and a command must exit 0.',
+  };
+}
+
+const storedBytes = (components: ReadonlyArray<{ storedBytes: number }>): number =>
+  components.reduce((sum, component) => sum + component.storedBytes, 0);
 
 function openingKey(key: RecoveryKeyInput): OpeningKey {
   if (key.kind === 'pfx')

@@ -1,6 +1,9 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { hkdfSync } from 'node:crypto';
+import { once } from 'node:events';
+import { Duplex } from 'node:stream';
+import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
 import { EngineError } from '../errors';
+import { cryptoPool, type CryptoPool } from './crypto-pool';
 
 /**
  * The encrypted stream of one component (docs/BACKUP-FORMAT.md § Stream):
@@ -67,45 +70,12 @@ export function decodeHeader(header: Buffer): { compression: CompressionName; pa
   return { compression, payload, chunkBytes };
 }
 
-function nonce(counter: number, last: boolean): Buffer {
-  const bytes = Buffer.alloc(12);
-  // 2^53 chunks of 1 MiB is far beyond any backup; the top bytes stay zero.
-  bytes.writeUIntBE(Math.floor(counter / 2 ** 32), 3, 4);
-  bytes.writeUInt32BE(counter >>> 0, 7);
-  bytes[11] = last ? 1 : 0;
-  return bytes;
-}
-
-/** Seals one chunk given as consecutive parts: GCM runs over them in turn, so they are never concatenated. */
-function sealChunk(key: Buffer, header: Buffer, counter: number, last: boolean, plaintext: Buffer[]): Buffer[] {
-  const cipher = createCipheriv('aes-256-gcm', key, nonce(counter, last));
-  cipher.setAAD(header);
-  const sealed = plaintext.map((part) => cipher.update(part));
-  const final = cipher.final();
-  if (final.length > 0) sealed.push(final);
-  sealed.push(cipher.getAuthTag());
-  return sealed;
-}
-
-function openChunk(key: Buffer, header: Buffer, counter: number, last: boolean, sealed: Buffer): Buffer | null {
-  const decipher = createDecipheriv('aes-256-gcm', key, nonce(counter, last));
-  decipher.setAAD(header);
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  try {
-    const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
-    decipher.final();
-    return body;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Collects incoming buffers and hands out exact-size runs of them as views,
  * never copies: a copy per chunk would double the memory traffic, and the
  * garbage it makes is what drives the collector in a long backup.
  */
-class ByteQueue {
+export class ByteQueue {
   private parts: Buffer[] = [];
   length = 0;
   push(chunk: Buffer): void {
@@ -138,10 +108,95 @@ class ByteQueue {
   }
 }
 
+/** Chunks sealed or opened on the pool but not yet handed on, per stream: beyond it, writes wait. */
+const IN_FLIGHT_CHUNKS = 8;
+
+/**
+ * A Duplex whose output is the results of jobs run on the crypto pool, in the
+ * order they were started however they finish. Writes wait while
+ * IN_FLIGHT_CHUNKS are pending, and results wait while the readable side is
+ * full, so memory stays bounded. A stream destroyed mid-way (cancel) drops whatever is still on the
+ * pool: the jobs finish there and their results are thrown away.
+ */
+export abstract class OrderedJobs extends Duplex {
+  private outputTail: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private waiting: (() => void) | null = null;
+  private readWanted: (() => void) | null = null;
+
+  constructor(highWaterMark: number) {
+    super({ readableHighWaterMark: highWaterMark, writableHighWaterMark: highWaterMark });
+  }
+
+  /** Takes written bytes; may start jobs with `enqueue`. */
+  protected abstract accept(chunk: Buffer): Promise<void> | void;
+  /** The input has ended: start the last jobs. */
+  protected abstract finish(): Promise<void> | void;
+  /** Hands one finished job's output on (push, or an inner stream); may wait. */
+  protected abstract handOn(parts: Buffer[]): Promise<void> | void;
+  /** Everything was emitted. */
+  protected afterLast(): Promise<void> | void {}
+
+  protected enqueue(result: Promise<Buffer[]>): void {
+    this.inFlight += 1;
+    result.catch(() => undefined); // reported in order, below
+    this.outputTail = this.outputTail.then(async () => {
+      const parts = await result;
+      if (this.destroyed) return;
+      await this.handOn(parts);
+      // The readable side is full: hold the next result until it is read from.
+      if (this.readableLength >= this.readableHighWaterMark) await new Promise<void>((resolve) => (this.readWanted = resolve));
+      this.inFlight -= 1;
+      this.wakeWriter();
+    });
+    this.outputTail.catch((error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  protected wakeWriter(): void {
+    if (this.waiting && this.inFlight < IN_FLIGHT_CHUNKS) {
+      const next = this.waiting;
+      this.waiting = null;
+      next();
+    }
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    Promise.resolve()
+      .then(() => this.accept(chunk))
+      .then(
+        () => {
+          if (this.inFlight < IN_FLIGHT_CHUNKS) callback();
+          else this.waiting = () => callback();
+        },
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    Promise.resolve()
+      .then(() => this.finish())
+      .then(() => this.outputTail)
+      .then(() => this.afterLast())
+      .then(
+        () => {
+          this.push(null);
+          callback();
+        },
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+  }
+
+  override _read(): void {
+    const wanted = this.readWanted;
+    this.readWanted = null;
+    wanted?.();
+  }
+}
+
 /**
  * plaintext → header ‖ sealed chunks, as a plain object rather than a stream,
- * so one Transform can run compression and sealing together without a
- * stream between them (ComponentEncryptor).
+ * so one stream can run compression and sealing together without a stream
+ * between them (ComponentEncryptor). Chunks are sealed on the crypto pool.
  */
 export class ChunkSealer {
   private readonly queue = new ByteQueue();
@@ -153,95 +208,161 @@ export class ChunkSealer {
     /** Read when the first chunk is sealed: the compression is decided by then. */
     private readonly header: () => Buffer,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+    private readonly pool: CryptoPool = cryptoPool(),
   ) {}
 
-  private sendHeader(out: (sealed: Buffer) => void): void {
+  private sendHeader(out: (sealed: Promise<Buffer[]>) => void): void {
     if (!this.headerSent) {
-      out(this.header());
+      out(Promise.resolve([this.header()]));
       this.headerSent = true;
     }
   }
 
-  write(chunk: Buffer, out: (sealed: Buffer) => void): void {
+  write(chunk: Buffer, out: (sealed: Promise<Buffer[]>) => void): void {
     this.queue.push(chunk);
     // Strictly more than one chunk buffered: the chunk being sealed is known not to be the last.
     while (this.queue.length > this.chunkBytes) {
       this.sendHeader(out);
-      for (const part of sealChunk(this.key, this.header(), this.counter++, false, this.queue.take(this.chunkBytes))) out(part);
+      out(this.pool.seal(this.key, this.header(), this.counter++, false, this.queue.take(this.chunkBytes)));
     }
   }
 
-  end(out: (sealed: Buffer) => void): void {
+  end(out: (sealed: Promise<Buffer[]>) => void): void {
     this.sendHeader(out);
-    for (const part of sealChunk(this.key, this.header(), this.counter++, true, this.queue.take(this.queue.length))) out(part);
+    out(this.pool.seal(this.key, this.header(), this.counter++, true, this.queue.take(this.queue.length)));
   }
 }
 
-/** header ‖ sealed chunks → plaintext; any integrity failure is a StreamIntegrityError naming its class. */
-export class ChunkDecryptor extends Transform {
+export interface DecryptOptions {
+  /** Expected compression and payload (the manifest's); a header that differs fails the stream. */
+  expect?: { compression: CompressionName; payload: PayloadName };
+  /** The most plaintext (after decompression) the stream may produce; beyond it, it fails (a decompression bomb). */
+  maxOutputBytes?: number;
+  onMismatch?: (header: { compression: CompressionName; payload: PayloadName }) => Error;
+}
+
+export class OutputLimitExceeded extends EngineError {
+  constructor(limit: number) {
+    super({
+      code: 'verify-failed',
+      message: `The component expands to more than the ${limit} bytes its manifest records (a decompression bomb, or a forged manifest); it was stopped.`,
+      remediation: 'Do not rely on this backup: verify it, and restore an earlier one.',
+    });
+  }
+}
+
+/**
+ * header ‖ sealed chunks → plaintext, decompressed when the header says gzip;
+ * any integrity failure is a StreamIntegrityError naming its class. Chunks
+ * are opened on the crypto pool; decompression runs in the same stream
+ * (stream.compose would concatenate everything it buffered).
+ */
+export class ChunkDecryptor extends OrderedJobs {
   private readonly queue = new ByteQueue();
   private header: Buffer | null = null;
   private chunkBytes = 0;
   private counter = 0;
+  private gunzip: Gunzip | null = null;
+  private produced = 0;
   compression: CompressionName = 'none';
   payload: PayloadName = 'tar';
 
-  constructor(private readonly key: Buffer) {
-    super({ highWaterMark: DEFAULT_CHUNK_BYTES });
+  constructor(
+    private readonly key: Buffer,
+    private readonly options: DecryptOptions = {},
+    private readonly pool: CryptoPool = cryptoPool(),
+  ) {
+    super(DEFAULT_CHUNK_BYTES);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  private out(bytes: Buffer): void {
+    this.produced += bytes.length;
+    const limit = this.options.maxOutputBytes;
+    if (limit !== undefined && this.produced > limit) throw new OutputLimitExceeded(limit);
+    if (!this.push(bytes)) this.gunzip?.pause();
+  }
+
+  override _read(): void {
+    this.gunzip?.resume();
+    super._read();
+  }
+
+  private open(counter: number, last: boolean, sealed: Buffer[]): Promise<Buffer[]> {
+    return this.pool.open(this.key, this.header!, counter, last, sealed).then((opened) => {
+      if ('plaintext' in opened) return [opened.plaintext];
+      if (last && opened.asOther)
+        throw new StreamIntegrityError('truncated', 'The component stream is truncated: it ends without its final chunk.');
+      if (!last && opened.asOther) throw new StreamIntegrityError('trailing-data', 'There are bytes after the final chunk.');
+      throw new StreamIntegrityError(
+        'bad-tag',
+        last
+          ? `The final chunk (${counter}) failed authentication.`
+          : `Chunk ${counter} failed authentication (altered, reordered or from another file).`,
+      );
+    });
+  }
+
+  protected accept(chunk: Buffer): void {
     this.queue.push(chunk);
-    try {
-      if (!this.header) {
-        if (this.queue.length < HEADER_BYTES) return callback();
-        this.header = this.queue.takeBuffer(HEADER_BYTES);
-        const decoded = decodeHeader(this.header);
-        this.chunkBytes = decoded.chunkBytes;
-        this.compression = decoded.compression;
-        this.payload = decoded.payload;
-        this.emit('header', decoded);
+    if (!this.header) {
+      if (this.queue.length < HEADER_BYTES) return;
+      this.header = this.queue.takeBuffer(HEADER_BYTES);
+      const decoded = decodeHeader(this.header);
+      const expected = this.options.expect;
+      if (expected && (expected.compression !== decoded.compression || expected.payload !== decoded.payload))
+        throw (
+          this.options.onMismatch?.(decoded) ?? new StreamIntegrityError('bad-header', 'The stream header does not match the manifest.')
+        );
+      this.chunkBytes = decoded.chunkBytes;
+      this.compression = decoded.compression;
+      this.payload = decoded.payload;
+      if (decoded.compression === 'gzip') {
+        const gunzip = createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 256 * 1024 });
+        gunzip.on('data', (data: Buffer) => {
+          try {
+            this.out(data);
+          } catch (error) {
+            this.destroy(error as Error);
+          }
+        });
+        gunzip.on('error', (error) => this.destroy(error));
+        this.gunzip = gunzip;
       }
-      const sealedBytes = this.chunkBytes + TAG_BYTES;
-      while (this.queue.length > sealedBytes) {
-        const sealed = this.queue.takeBuffer(sealedBytes);
-        const plaintext = openChunk(this.key, this.header, this.counter, false, sealed);
-        if (!plaintext) {
-          if (openChunk(this.key, this.header, this.counter, true, sealed))
-            throw new StreamIntegrityError('trailing-data', 'There are bytes after the final chunk.');
-          throw new StreamIntegrityError(
-            'bad-tag',
-            `Chunk ${this.counter} failed authentication (altered, reordered or from another file).`,
-          );
-        }
-        this.counter++;
-        this.push(plaintext);
-      }
-      callback();
-    } catch (error) {
-      callback(error as Error);
     }
+    const sealedBytes = this.chunkBytes + TAG_BYTES;
+    while (this.queue.length > sealedBytes) this.enqueue(this.open(this.counter++, false, this.queue.take(sealedBytes)));
   }
 
-  override _flush(callback: TransformCallback): void {
+  protected finish(): void {
     if (!this.header)
-      return callback(
-        new StreamIntegrityError(
-          this.queue.length === 0 ? 'truncated' : 'bad-header',
-          'The component stream ends before its header is complete.',
-        ),
+      throw new StreamIntegrityError(
+        this.queue.length === 0 ? 'truncated' : 'bad-header',
+        'The component stream ends before its header is complete.',
       );
     if (this.queue.length < TAG_BYTES)
-      return callback(new StreamIntegrityError('truncated', 'The component stream is truncated: its final chunk is missing.'));
-    const sealed = this.queue.takeBuffer(this.queue.length);
-    const plaintext = openChunk(this.key, this.header, this.counter, true, sealed);
-    if (plaintext) {
-      this.push(plaintext);
-      return callback();
+      throw new StreamIntegrityError('truncated', 'The component stream is truncated: its final chunk is missing.');
+    this.enqueue(this.open(this.counter++, true, this.queue.take(this.queue.length)));
+  }
+
+  protected async handOn(parts: Buffer[]): Promise<void> {
+    const gunzip = this.gunzip;
+    if (!gunzip) {
+      for (const part of parts) this.out(part);
+      return;
     }
-    // Tell the operator what happened: a stream cut at a chunk boundary ends in a non-final chunk.
-    if (openChunk(this.key, this.header, this.counter, false, sealed))
-      return callback(new StreamIntegrityError('truncated', 'The component stream is truncated: it ends without its final chunk.'));
-    return callback(new StreamIntegrityError('bad-tag', `The final chunk (${this.counter}) failed authentication.`));
+    for (const part of parts) if (!gunzip.write(part)) await once(gunzip, 'drain');
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.gunzip?.destroy();
+    callback(error);
+  }
+
+  protected override async afterLast(): Promise<void> {
+    const gunzip = this.gunzip;
+    if (!gunzip) return;
+    const ended = once(gunzip, 'end');
+    gunzip.end();
+    await ended;
   }
 }

@@ -31,23 +31,36 @@ export interface ManifestDraft {
   stamp: Record<string, string>;
 }
 
+/** One component's encrypting stream, and what the manifest records of its output once it has ended. */
+export interface EncryptedComponent {
+  stream: Duplex;
+  compression(): string;
+  /** Lowercase hex SHA-256 of the stream's output (computed on the crypto pool). */
+  sha256(): string;
+  storedBytes(): number;
+}
+
 /** One backup's sealing context: a fresh data key, wrapped for the recipient. */
 export interface BackupSealer {
   /** The recipient's thumbprint, or null in legacy-key mode. */
   readonly recipientThumbprint: string | null;
   readonly encryptionMode: 'certificate' | 'legacy-key';
   /** plaintext (tar or raw) → compressed (when worthwhile) → encrypted chunks. */
-  encryptComponent(component: string, payload: ComponentPayload): { stream: Duplex; compression: () => string };
+  encryptComponent(component: string, payload: ComponentPayload): EncryptedComponent;
   /** The manifest's bytes, authenticated with the data key. */
   sealManifest(draft: ManifestDraft): Buffer;
-  /** A tar stream of a folder; rejects unsupported entries (symlinks, devices) by failing the stream. */
-  packFolder(dir: string): Readable;
+  /** A tar stream of a folder; rejects unsupported entries (symlinks, devices) by failing the stream. `onFileBytes` counts the files' bytes as they are consumed. */
+  packFolder(dir: string, onFileBytes?: (delta: number) => void): Readable;
 }
 
 /** A manifest as read back from the share (structure checked, not yet authenticated). */
 export interface ReadManifest extends ManifestDraft {
+  /** 1: made before signing (no signature); 2: signed by the station that made it. */
   formatVersion: number;
-  encryption: { mode: 'certificate' | 'legacy-key'; recipientThumbprint: string | null };
+  /** The station signature: its public key (base64 of 32 bytes) and whether it verifies. Null when unsigned. */
+  signature: { publicKey: string; valid: boolean } | null;
+  /** The recipient: a certificate's thumbprint, or (backwards-compatibility mode) the legacy key's id. */
+  encryption: { mode: 'certificate' | 'legacy-key'; recipientThumbprint: string | null; legacyKeyId?: string };
 }
 
 /** Key material for opening a backup: held in memory for one operation. */
@@ -55,14 +68,19 @@ export type OpeningKey = { kind: 'private-key'; privateKey: import('node:crypto'
 
 /** A backup whose data key was unwrapped and whose manifest was authenticated. */
 export interface UnlockedBackup {
-  /** stored bytes → plaintext (tar or raw); errors on any bad tag, truncation or reordering. */
-  decryptComponent(component: ComponentRecord): Duplex;
+  /**
+   * stored bytes → plaintext (tar or raw); errors on any bad tag, truncation or reordering.
+   * `boundOutput`: fail once the output exceeds the component's sourceBytes plus a margin (restore: a decompression bomb must not fill the disk).
+   */
+  decryptComponent(component: ComponentRecord, options?: { boundOutput?: boolean }): Duplex;
 }
 
 export interface BackupFormat {
   newSealer(
     backupId: string,
     target: { mode: 'certificate'; thumbprint: string; publicKey: import('node:crypto').KeyObject } | { mode: 'legacy-key'; key: Buffer },
+    /** The station key the manifest is signed with. */
+    signer: import('../secrets/station-signing-key').StationSigner,
   ): BackupSealer;
   /** Throws EngineError 'verify-failed' naming what is wrong with the manifest. */
   readManifest(bytes: Buffer): ReadManifest;

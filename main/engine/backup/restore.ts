@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { chmod, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { RestoreResult } from '../../../preload/api';
 import { EngineError, invalidInput, isEngineError } from '../errors';
@@ -8,19 +8,32 @@ import type { FileShare } from '../share/file-share';
 import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port';
+import type { OperationReporter } from './operations';
 import { ByteCounter } from './progress';
+import { refuseSigner, signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
 
 /** Where a command source's output lands inside its component folder. */
 export const RAW_OUTPUT_FILE = 'output.bin';
 
-async function prepareTarget(targetFolder: string): Promise<string> {
+/** Written into the restored folder last, only when every component was restored: its presence means "complete". */
+export const RESTORE_COMPLETE_MARKER = '.ibc-restore-complete.json';
+
+const STAGING_PATTERN = /^\.(.+)\.restore-(\d{8}T\d{6}Z-[0-9a-f]{6})\.partial$/;
+
+/** Where a restore into `target` is staged: a hidden 0700 folder beside it, so publishing is one rename. */
+export function stagingFolder(target: string, backupId: string): string {
+  return join(dirname(target), `.${basename(target)}.restore-${backupId}.partial`);
+}
+
+async function checkTarget(targetFolder: string): Promise<string> {
   if (!isAbsolute(targetFolder))
     throw invalidInput('targetFolder', 'The restore folder must be an absolute path.', 'Enter the full path of an empty folder.');
   const target = resolve(targetFolder);
+  if (target === dirname(target))
+    throw invalidInput('targetFolder', 'The restore folder cannot be the root folder.', 'Enter the full path of an empty folder.');
   let existing: string[];
   try {
-    await mkdir(target, { recursive: true });
     // A link planted at that name, or a folder of another user, would let them read or redirect the restored data.
     const info = await lstat(target);
     if (info.isSymbolicLink() || (process.getuid !== undefined && info.uid !== process.getuid()))
@@ -29,24 +42,22 @@ async function prepareTarget(targetFolder: string): Promise<string> {
         `The restore folder ${target} is a link or belongs to another user, who could read or redirect what is restored.`,
         'Choose a folder of your own (or a new path): restored data can hold secrets.',
       );
-    existing = (await readdir(target)).filter((name) => !name.startsWith('.restore-'));
+    existing = await readdir(target);
   } catch (error) {
     if (isEngineError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return target;
     const reason =
-      code === 'EEXIST' || code === 'ENOTDIR'
-        ? 'is a file, not a folder'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'cannot be written by this user'
-          : null;
+      code === 'ENOTDIR' ? 'is a file, not a folder' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read by this user' : null;
     if (reason === null) throw error;
     throw invalidInput(
       'targetFolder',
       `The restore folder ${target} ${reason}.`,
-      'Choose an empty folder: a restore never overwrites files.',
+      'Choose an empty folder, or a folder that does not exist yet.',
     );
   }
-  if (existing.length > 0)
+  // Leftovers of an older console's in-folder staging are removed below; anything else is the operator's.
+  if (existing.some((name) => !name.startsWith('.restore-')))
     throw invalidInput(
       'targetFolder',
       `The restore folder ${target} is not empty.`,
@@ -56,13 +67,76 @@ async function prepareTarget(targetFolder: string): Promise<string> {
 }
 
 /**
- * Restores components into an empty local folder. Everything is first
- * written under `<target>/.restore-<id>.partial/`; only when every requested
- * component decrypted and authenticated to its last chunk are the component
- * folders moved into `<target>`. A failure removes the partial tree, so
- * nothing that looks like a complete restore is left behind. Archive entries
- * that would escape their folder (absolute paths, `..`, links, devices) are
- * refused by the extractor.
+ * Removes staging folders that killed restores into `target` left behind
+ * (decrypted data): only real folders of this user with the staging name —
+ * never a link, never another user's folder.
+ */
+async function sweepStaging(target: string): Promise<void> {
+  const parent = dirname(target);
+  const uid = process.getuid?.();
+  const candidates: string[] = [];
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    const match = STAGING_PATTERN.exec(name);
+    if (match && match[1] === basename(target)) candidates.push(join(parent, name));
+  }
+  for (const name of await readdir(target).catch(() => [] as string[]))
+    if (name.startsWith('.restore-')) candidates.push(join(target, name));
+  for (const path of candidates) {
+    const info = await lstat(path).catch(() => null);
+    if (info?.isDirectory() && (uid === undefined || info.uid === uid)) await rm(path, { recursive: true, force: true });
+  }
+}
+
+/** A fresh 0700 staging folder beside the target, or inside it when its parent cannot be written to. */
+async function createStaging(target: string, backupId: string): Promise<string> {
+  const beside = stagingFolder(target, backupId);
+  try {
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await mkdir(beside, { mode: 0o700 });
+    await chmod(beside, 0o700);
+    return beside;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
+  }
+  await mkdir(target, { recursive: true, mode: 0o700 });
+  const inside = join(target, `.restore-${backupId}.partial`);
+  await mkdir(inside, { mode: 0o700 });
+  await chmod(inside, 0o700);
+  return inside;
+}
+
+/**
+ * Puts the staged tree in place: one rename of the staging folder onto the
+ * target (absent, or an empty folder it replaces). Where that cannot be done
+ * (a mount point, staging inside the target) the entries are moved one by
+ * one, the completion marker last, so the target never looks complete early.
+ */
+async function publish(staging: string, target: string): Promise<void> {
+  try {
+    await rename(staging, target);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!['EBUSY', 'EACCES', 'EPERM', 'EINVAL', 'ENOTEMPTY', 'EEXIST', 'EXDEV'].includes(code ?? '')) throw error;
+  }
+  await mkdir(target, { recursive: true, mode: 0o700 });
+  const names = (await readdir(staging)).filter((name) => name !== RESTORE_COMPLETE_MARKER);
+  for (const name of names) await rename(join(staging, name), join(target, name));
+  await rename(join(staging, RESTORE_COMPLETE_MARKER), join(target, RESTORE_COMPLETE_MARKER));
+  await rm(staging, { recursive: true, force: true });
+}
+
+/**
+ * Restores components into a folder that is empty or does not exist yet.
+ * Everything is first written into a 0700 staging folder
+ * (`<parent>/.<target name>.restore-<id>.partial`); only when every requested
+ * component decrypted and authenticated to its last chunk is the completion
+ * marker written and the staging folder renamed onto the target. A failure
+ * removes the staging folder; a killed restore leaves it, and the next
+ * restore into the same target removes it. Archive entries that would escape
+ * their folder (absolute paths, `..`, links, devices) are refused by the
+ * extractor; each component's output is bounded by its manifest's sourceBytes.
  */
 export async function restoreBackup(
   share: FileShare,
@@ -70,8 +144,11 @@ export async function restoreBackup(
   entry: CatalogEntry,
   unlocked: UnlockedBackup,
   request: { targetFolder: string; component?: string },
+  signer: JudgedSigner,
+  reporter?: OperationReporter,
 ): Promise<RestoreResult> {
   const { manifest } = entry;
+  if (!signer.acceptable) throw refuseSigner(manifest.backupId, signer);
   const wanted = request.component
     ? manifest.components.filter((c) => c.name === request.component)
     : manifest.components.filter((c) => c.state === 'Succeeded');
@@ -95,17 +172,22 @@ export async function restoreBackup(
       remediation: 'Restore it from an earlier backup.',
     });
 
-  const target = await prepareTarget(request.targetFolder);
-  const staging = join(target, `.restore-${manifest.backupId}.partial`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  const target = await checkTarget(request.targetFolder);
+  await sweepStaging(target);
+  const staging = await createStaging(target, manifest.backupId);
   const results: RestoreResult['components'] = [];
   try {
-    for (const component of wanted)
-      results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name)));
-    for (const component of wanted) await rename(join(staging, component.name), join(target, component.name));
-    await rm(staging, { recursive: true, force: true });
-    return { backupId: manifest.backupId, targetFolder: target, components: results };
+    for (const component of wanted) {
+      reporter?.signal.throwIfAborted();
+      reporter?.component(component.name);
+      results.push(await restoreComponent(share, format, manifest.backupId, unlocked, component, join(staging, component.name), reporter));
+    }
+    // A cancel that arrives after the last byte still leaves nothing behind.
+    reporter?.signal.throwIfAborted();
+    const marker = { backupId: manifest.backupId, restoredAt: new Date().toISOString(), signer: signerView(signer), components: results };
+    await writeFile(join(staging, RESTORE_COMPLETE_MARKER), JSON.stringify(marker, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
+    await publish(staging, target);
+    return { backupId: manifest.backupId, targetFolder: target, signer: signerView(signer), components: results };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     if (isEngineError(error)) {
@@ -133,11 +215,20 @@ async function restoreComponent(
   unlocked: UnlockedBackup,
   component: ComponentRecord,
   dir: string,
+  reporter?: OperationReporter,
 ): Promise<{ name: string; files: number; bytes: number }> {
-  await mkdir(dir, { recursive: true });
-  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, NO_CANCEL);
-  const plaintext = stored.pipe(unlocked.decryptComponent(component));
-  stored.once('error', (error) => plaintext.destroy(error));
+  await mkdir(dir, { mode: 0o700 });
+  const stored = await share.readStream(`${BACKUP_ROOT}/${backupId}/${component.file}`, reporter?.signal ?? NO_CANCEL);
+  const counted = stored.pipe(new ByteCounter((delta) => reporter?.bytes(delta)));
+  const plaintext = counted.pipe(unlocked.decryptComponent(component, { boundOutput: true }));
+  const fail = (error: Error): void => {
+    plaintext.destroy(error);
+    stored.destroy();
+  };
+  stored.once('error', fail);
+  counted.once('error', fail);
+  const onAbort = (): void => fail(new Error('cancelled by the operator'));
+  reporter?.signal.addEventListener('abort', onAbort, { once: true });
   try {
     if (component.payload === 'tar') {
       const { files, bytes } = await format.extractTar(dir, plaintext);
@@ -149,5 +240,7 @@ async function restoreComponent(
   } catch (error) {
     if (error instanceof Error && !isEngineError(error)) error.message = `component "${component.name}": ${error.message}`;
     throw error;
+  } finally {
+    reporter?.signal.removeEventListener('abort', onAbort);
   }
 }

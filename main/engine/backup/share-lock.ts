@@ -3,9 +3,10 @@ import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { EngineError } from '../errors';
 import { processIsGone } from '../process-alive';
-import type { FileShare } from '../share/file-share';
+import type { FileShare, ShareEntry } from '../share/file-share';
 import { NO_CANCEL } from '../share/abort';
 import { isNotFound } from '../share/share-errors';
+import { isLockFileName, isTemporaryFileName, readBounded } from './catalog';
 import type { Clock } from './job-clock';
 
 /**
@@ -22,8 +23,16 @@ import type { Clock } from './job-clock';
  * - A lock whose newest heartbeat is older than `staleAfterMs` belongs to a
  *   dead job and is taken over: renamed aside (only one taker's rename can
  *   succeed), checked to be the very lock judged stale, then deleted.
- * Times are the writers' clocks; management stations are expected to be
- * NTP-synchronised, and the stale timeout is generous against skew.
+ * - A `.lock` that cannot be read as a lock (empty, not JSON, not a lock
+ *   record, larger than any lock) has no owner and no heartbeat: it is stale
+ *   `staleAfterMs` after the server last modified it, and taken over the same
+ *   way. Until then it blocks backups, and the error (and an alert) name it.
+ * - Litter of locks — `.lock.stale.*` left by a taker that died, heartbeats
+ *   of dead locks, temporary files of lock writes that never finished — is
+ *   removed by the next holder (`sweepLockLitter`).
+ * Times are the writers' clocks (and, for an unreadable lock, the server's);
+ * management stations are expected to be NTP-synchronised, and the stale
+ * timeout is generous against skew.
  */
 export interface LockRecord {
   lockId: string;
@@ -35,6 +44,9 @@ export interface LockRecord {
 
 export const LOCK_FILE = '.lock';
 const HEARTBEAT_PREFIX = '.lock.hb.';
+const STALE_PREFIX = '.lock.stale.';
+/** A lock record is about 200 bytes; a `.lock` larger than this is not one (and is not read further). */
+const LOCK_BYTES_LIMIT = 16 * 1024;
 
 export interface ShareLockOptions {
   /** Folder on the share that the lock protects (MASBackup). */
@@ -49,16 +61,69 @@ export const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
 
 export interface HeldLock {
   record: LockRecord;
+  /** Whether the lock on the share is still this one (another console takes over a lock whose heartbeats stopped). */
+  stillHeld(): Promise<boolean>;
   release(): Promise<void>;
 }
 
 const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
 
 async function readText(share: FileShare, path: string): Promise<string> {
-  const stream = await share.readStream(path, NO_CANCEL);
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readBounded(share, path, LOCK_BYTES_LIMIT, NO_CANCEL);
+  if (bytes === null) throw new SyntaxError(`larger than ${LOCK_BYTES_LIMIT} bytes`);
+  return bytes.toString('utf8');
+}
+
+/** What `.lock` holds: nothing (free), a lock record, or something that is not one. */
+export type LockState =
+  { state: 'free' } | { state: 'held'; record: LockRecord } | { state: 'unreadable'; reason: string; modifiedAt: Date | null };
+
+function asLockRecord(value: unknown): LockRecord | null {
+  if (value === null || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  const fields = ['lockId', 'owner', 'jobId', 'backupId', 'acquiredAt'] as const;
+  if (!fields.every((field) => typeof v[field] === 'string')) return null;
+  if (!Number.isFinite(Date.parse(v.acquiredAt as string))) return null;
+  return { lockId: v.lockId, owner: v.owner, jobId: v.jobId, backupId: v.backupId, acquiredAt: v.acquiredAt } as LockRecord;
+}
+
+/** Reads `.lock` in `dir`. An unreadable one comes with the server's modification time, by which it goes stale. */
+export async function readLockState(share: FileShare, dir: string): Promise<LockState> {
+  const path = join(dir, LOCK_FILE);
+  let reason: string;
+  try {
+    const text = await readText(share, path);
+    const record = text.length === 0 ? null : asLockRecord(JSON.parse(text));
+    if (record) return { state: 'held', record };
+    reason = text.length === 0 ? 'it is empty' : 'it is not a lock record';
+  } catch (error) {
+    // No lock file (or no folder yet): nobody holds the lock.
+    if (isNotFound(error)) return { state: 'free' };
+    if (!(error instanceof SyntaxError)) throw error;
+    reason = error.message.startsWith('larger than') ? `it is ${error.message}` : 'it is not JSON';
+  }
+  const info = await share.stat(path, NO_CANCEL);
+  if (!info) return { state: 'free' }; // removed while we looked
+  return { state: 'unreadable', reason, modifiedAt: info.modifiedAt };
+}
+
+/** When an unreadable lock goes stale: `staleAfterMs` after the server last modified it (at once when the server gives no time). */
+export function unreadableStaleAt(lock: { modifiedAt: Date | null }, staleAfterMs: number): number {
+  return lock.modifiedAt ? lock.modifiedAt.getTime() + staleAfterMs : Number.NEGATIVE_INFINITY;
+}
+
+/** The share-relative path of the lock, as the operator sees it on the share. */
+export function lockPathForPeople(dir: string): string {
+  return join(dir, LOCK_FILE).replace(/\//g, '\\');
+}
+
+function unreadableLockError(dir: string, lock: { reason: string; modifiedAt: Date | null }, staleAfterMs: number): EngineError {
+  const staleAt = new Date(unreadableStaleAt(lock, staleAfterMs)).toISOString();
+  return new EngineError({
+    code: 'backup-running',
+    message: `The share's lock file ${lockPathForPeople(dir)} cannot be read (${lock.reason}), so it is not known whether a backup is running; it is treated as abandoned from ${staleAt}, ${staleAfterMs / 60_000} minutes after it last changed.`,
+    remediation: `If no console is backing up to this location, delete ${lockPathForPeople(dir)} on the share; otherwise the next backup after ${staleAt} takes it over.`,
+  });
 }
 
 function alreadyRunning(record: LockRecord | null): EngineError {
@@ -73,13 +138,8 @@ function alreadyRunning(record: LockRecord | null): EngineError {
 }
 
 export async function readLock(share: FileShare, dir: string): Promise<LockRecord | null> {
-  try {
-    return JSON.parse(await readText(share, join(dir, LOCK_FILE))) as LockRecord;
-  } catch (error) {
-    // No lock file (or no folder yet): nobody holds the lock. A half-written one counts as none too.
-    if (error instanceof SyntaxError || isNotFound(error)) return null;
-    throw error;
-  }
+  const lock = await readLockState(share, dir);
+  return lock.state === 'held' ? lock.record : null;
 }
 
 /** Newest heartbeat time of a lock (ms since epoch), or the acquisition time when it has none yet. */
@@ -109,17 +169,22 @@ export function ownerIsDeadHere(owner: string): boolean {
   return processIsGone(Number(owner.slice(separator + 1)));
 }
 
-/** True when the lock at `dir` is held by a job whose heartbeat is recent. */
+/**
+ * True when the lock at `dir` may be held by a running job: a record whose
+ * heartbeat is recent, or an unreadable `.lock` younger than `staleAfterMs`.
+ */
 export async function isLockLive(
   share: FileShare,
   dir: string,
   now: number,
   staleAfterMs = DEFAULT_STALE_AFTER_MS,
-): Promise<{ live: boolean; record: LockRecord | null }> {
-  const record = await readLock(share, dir);
-  if (!record) return { live: false, record: null };
-  if (ownerIsDeadHere(record.owner)) return { live: false, record };
-  return { live: now - (await lastHeartbeat(share, dir, record)) < staleAfterMs, record };
+): Promise<{ live: boolean; record: LockRecord | null; unreadable: { reason: string; modifiedAt: Date | null } | null }> {
+  const lock = await readLockState(share, dir);
+  if (lock.state === 'free') return { live: false, record: null, unreadable: null };
+  if (lock.state === 'unreadable') return { live: now < unreadableStaleAt(lock, staleAfterMs), record: null, unreadable: lock };
+  const { record } = lock;
+  if (ownerIsDeadHere(record.owner)) return { live: false, record, unreadable: null };
+  return { live: now - (await lastHeartbeat(share, dir, record)) < staleAfterMs, record, unreadable: null };
 }
 
 async function tryCreate(share: FileShare, dir: string, record: LockRecord): Promise<boolean> {
@@ -156,8 +221,13 @@ export async function acquireShareLock(
 
   if (!(await tryCreate(share, dir, record))) {
     const existing = await isLockLive(share, dir, clock.now().getTime(), staleAfterMs);
-    if (existing.live || !existing.record) throw alreadyRunning(existing.record);
-    await takeOverStale(share, dir, existing.record);
+    if (existing.unreadable) {
+      if (existing.live) throw unreadableLockError(dir, existing.unreadable, staleAfterMs);
+      await takeOverStale(share, dir, null);
+    } else {
+      if (existing.live || !existing.record) throw alreadyRunning(existing.record);
+      await takeOverStale(share, dir, existing.record);
+    }
     if (!(await tryCreate(share, dir, record))) throw alreadyRunning(await readLock(share, dir));
   }
   // Re-read: proves the lock on the share is ours, not a racing taker's.
@@ -188,6 +258,7 @@ export async function acquireShareLock(
 
   return {
     record,
+    stillHeld: async () => (await readLock(share, dir))?.lockId === record.lockId,
     release: async () => {
       timer.cancel();
       await beating;
@@ -198,19 +269,58 @@ export async function acquireShareLock(
   };
 }
 
-async function takeOverStale(share: FileShare, dir: string, stale: LockRecord): Promise<void> {
-  const aside = join(dir, `.lock.stale.${randomUUID()}`);
+/**
+ * Moves the stale lock aside and deletes it. `stale` is the record judged
+ * stale, or null for an unreadable lock: if what was moved turns out to be
+ * another lock — someone took the lock in between — it is put back untouched.
+ */
+async function takeOverStale(share: FileShare, dir: string, stale: LockRecord | null): Promise<void> {
+  const aside = join(dir, `${STALE_PREFIX}${randomUUID()}`);
   try {
     await share.rename(join(dir, LOCK_FILE), aside, NO_CANCEL);
   } catch {
     return; // another console moved it first; our create below decides
   }
-  const moved = JSON.parse(await readText(share, aside)) as LockRecord;
-  if (moved.lockId !== stale.lockId) {
+  let moved: LockRecord | null = null;
+  try {
+    moved = asLockRecord(JSON.parse(await readText(share, aside)));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  if (moved?.lockId !== stale?.lockId) {
     // We moved a fresh lock someone else just took: put it back untouched.
     await share.rename(aside, join(dir, LOCK_FILE), NO_CANCEL).catch(() => undefined);
     throw alreadyRunning(moved);
   }
   await share.deleteTree(aside, NO_CANCEL);
-  await deleteHeartbeats(share, dir, stale.lockId);
+  if (stale) await deleteHeartbeats(share, dir, stale.lockId);
+}
+
+/**
+ * Removes the litter of earlier locks in `dir` — locks moved aside by a taker
+ * that died, heartbeats of dead locks, temporary files of lock writes that
+ * never finished — given the folder's entries. Only the holder of the lock
+ * calls it: every other lock is dead then. Its own files (named by its
+ * lockId) are left alone, and so is everything that is not a lock's. A file
+ * that cannot be deleted is left for the next holder. Returns what was removed.
+ */
+export async function sweepLockLitter(
+  share: FileShare,
+  held: LockRecord,
+  entries: readonly ShareEntry[],
+  signal: AbortSignal,
+): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (entry.kind !== 'file' || entry.name === LOCK_FILE || entry.name.includes(held.lockId)) continue;
+    const lockTemporary = isTemporaryFileName(entry.name) && entry.name.startsWith(`.${LOCK_FILE}.`);
+    if (!isLockFileName(entry.name) && !lockTemporary) continue;
+    try {
+      await share.deleteTree(entry.path, signal);
+      removed.push(entry.name);
+    } catch (error) {
+      if (signal.aborted) throw error;
+    }
+  }
+  return removed;
 }

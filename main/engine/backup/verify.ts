@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VerifyResult } from '../../../preload/api';
@@ -6,7 +7,9 @@ import type { FileShare } from '../share/file-share';
 import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
-import { Sha256Tap } from './progress';
+import type { OperationReporter } from './operations';
+import { ByteCounter, Sha256Tap } from './progress';
+import { signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
 
 const discard = (): Writable =>
@@ -18,14 +21,23 @@ const discard = (): Writable =>
 
 /**
  * Without the private key: every stored file exists, has the size and the
- * SHA-256 the manifest records. With an unlocked backup (deep): every chunk
+ * SHA-256 the manifest records, and the manifest's signer is accepted
+ * (signer-policy.ts). With an unlocked backup (deep): every chunk
  * of every component decrypts and authenticates, to the final chunk.
  * One result per component; a failure names the component and what is wrong.
  */
-export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlocked: UnlockedBackup | null): Promise<VerifyResult> {
+export async function verifyBackup(
+  share: FileShare,
+  entry: CatalogEntry,
+  unlocked: UnlockedBackup | null,
+  signer: JudgedSigner,
+  reporter?: OperationReporter,
+): Promise<VerifyResult> {
   const { manifest } = entry;
   const components: VerifyResult['components'] = [];
+  const signal = reporter?.signal ?? NO_CANCEL;
   for (const component of manifest.components) {
+    signal.throwIfAborted();
     if (component.state !== 'Succeeded') {
       components.push({
         name: component.name,
@@ -49,12 +61,25 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
         });
         continue;
       }
-      const tap = new Sha256Tap();
-      // One read of the stored bytes: hashed, and (deep) decrypted and authenticated.
-      const stream = await share.readStream(path, NO_CANCEL);
-      if (unlocked) await pipeline(stream, tap, unlocked.decryptComponent(component), discard());
-      else await pipeline(stream, tap, discard());
-      const digest = tap.digest();
+      // One read of the stored bytes: counted, hashed, and (deep) decrypted and authenticated.
+      reporter?.component(component.name);
+      const stream = await share.readStream(path, signal);
+      let digest: string;
+      if (unlocked) {
+        const tap = new Sha256Tap();
+        const counter = new ByteCounter((delta) => reporter?.bytes(delta));
+        await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), { signal });
+        digest = tap.digest();
+      } else {
+        // Keyless: the hash is the only work, so it takes the pieces as they come, with no stream in between.
+        const hash = createHash('sha256');
+        for await (const piece of stream) {
+          signal.throwIfAborted();
+          hash.update(piece as Buffer);
+          reporter?.bytes((piece as Buffer).length);
+        }
+        digest = hash.digest('hex');
+      }
       if (digest !== component.sha256) {
         components.push({
           name: component.name,
@@ -69,7 +94,7 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
         detail: unlocked ? 'hash matches; every chunk decrypted and authenticated' : 'size and SHA-256 match the manifest',
       });
     } catch (error) {
-      if (isEngineError(error) && error.code === 'share') throw error;
+      if ((isEngineError(error) && error.code === 'share') || signal.aborted) throw error;
       components.push({
         name: component.name,
         ok: false,
@@ -77,5 +102,12 @@ export async function verifyBackup(share: FileShare, entry: CatalogEntry, unlock
       });
     }
   }
-  return { backupId: manifest.backupId, deep: unlocked !== null, ok: components.every((c) => c.ok), components };
+  // The signature covers the manifest and so every hash checked above: with it, keyless verify also proves who wrote the backup.
+  return {
+    backupId: manifest.backupId,
+    deep: unlocked !== null,
+    ok: signer.acceptable && components.every((c) => c.ok),
+    signer: signerView(signer),
+    components,
+  };
 }

@@ -88,6 +88,17 @@ export class HistoryStore implements TimelineSink {
     });
   }
 
+  /** The newest event (by event time, as `query` orders them) that `matches`, or null. */
+  findNewest(matches: (event: TimelineEvent) => boolean): Promise<TimelineEvent | null> {
+    return this.serial(async () => {
+      let best: TimelineEvent | null = null;
+      for (const event of await this.load()) {
+        if (matches(event) && (best === null || Date.parse(event.at) >= Date.parse(best.at))) best = event;
+      }
+      return best;
+    });
+  }
+
   private async load(): Promise<TimelineEvent[]> {
     if (this.events !== null) return this.events;
     let text = '';

@@ -1,5 +1,5 @@
 import type { BackupConsoleApi, SettingsInput, SettingsView } from '../../../preload/api';
-import type { Automation } from '../automation';
+import type { EngineCore } from '../engine-core';
 import type { EngineContext } from '../context';
 import { EngineError } from '../errors';
 
@@ -12,7 +12,7 @@ type SettingsMethods = Pick<
  * Lowering the retention period deletes backups at the next pass: the
  * operator sees exactly which ones first (a dry run) and must confirm.
  */
-async function confirmRetentionLowering(ctx: EngineContext, automation: Automation, input: SettingsInput): Promise<void> {
+async function confirmRetentionLowering(ctx: EngineContext, core: EngineCore, input: SettingsInput): Promise<void> {
   const current = ctx.settings.service.stored();
   if (
     !current.configured ||
@@ -23,7 +23,8 @@ async function confirmRetentionLowering(ctx: EngineContext, automation: Automati
     return;
   let listing: string;
   try {
-    const preview = await automation.preview(input.retentionDays);
+    await core.snapshot.refresh();
+    const preview = await core.retention.preview(input.retentionDays);
     if (preview.toDelete.length === 0) return;
     listing = `These ${preview.toDelete.length} backup(s) will be deleted: ${preview.toDelete.map((b) => b.backupId).join(', ')}.`;
   } catch {
@@ -37,29 +38,29 @@ async function confirmRetentionLowering(ctx: EngineContext, automation: Automati
   });
 }
 
-export function settingsMethods(ctx: EngineContext, automation: Automation): SettingsMethods {
+export function settingsMethods(ctx: EngineContext, core: EngineCore): SettingsMethods {
   const service = ctx.settings.service;
   const afterChange = async (before: SettingsView, after: SettingsView): Promise<void> => {
     const beforeThumbprint = before.encryption.mode === 'certificate' ? before.encryption.certificate.thumbprint : before.encryption.mode;
     const afterThumbprint = after.encryption.mode === 'certificate' ? after.encryption.certificate.thumbprint : after.encryption.mode;
     if (beforeThumbprint !== afterThumbprint && after.encryption.mode === 'certificate') {
-      await automation.history.append({
+      await core.history.append({
         kind: 'certificate-changed',
         summary: `Encryption certificate set: ${after.encryption.certificate.thumbprint} (${after.encryption.certificate.subject}). Keep its .pfx: new backups need it to restore.`,
       });
     }
-    await automation.history.append({
+    await core.history.append({
       kind: 'settings-changed',
       summary: `Backup settings saved: ${after.location || 'no location'}, every ${after.frequencyHours} h, kept ${after.retentionDays} days, automatic backups ${after.automaticBackups ? 'enabled' : 'disabled'}`,
     });
-    await automation.syncSchedule();
+    await core.scheduler.follow(service.stored());
+    // The maintenance service hears it: a new location is listed, a lowered retention period applied, alerts re-evaluated.
     ctx.events.publish({ type: 'settings-changed', settings: after });
-    await automation.updateAlerts();
   };
   return {
     getSettings: async () => service.view(),
     saveSettings: async (input) => {
-      await confirmRetentionLowering(ctx, automation, input);
+      await confirmRetentionLowering(ctx, core, input);
       const before = service.view();
       const view = service.save(input);
       ctx.logger.info({ fields: Object.keys(input).filter((key) => !/password|key/i.test(key)) }, 'settings saved');
@@ -68,7 +69,10 @@ export function settingsMethods(ctx: EngineContext, automation: Automation): Set
     },
     getCertificateHistory: async () => {
       // Which backups each certificate protects comes from the share (the source of truth), when reachable.
-      const listing = await automation.currentListing();
+      const listing = await core.snapshot.refresh().catch((error: unknown) => {
+        ctx.logger.debug({ err: error }, 'share not listed');
+        return core.snapshot.known() ?? [];
+      });
       return service.certificateHistory().map((entry) => ({
         ...entry,
         backupIds: listing.filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId),

@@ -1,38 +1,23 @@
 import { checkUsername, tryParseUncLocation } from '../../../common/settings-schema';
-import type { BackupConsoleApi, CapacityView, TestShareInput } from '../../../preload/api';
-import { notConfigured, withConfiguredShare, type EngineContext } from '../context';
+import type { BackupConsoleApi, TestShareInput } from '../../../preload/api';
+import { notConfigured, type EngineContext } from '../context';
 import { invalidInput } from '../errors';
+import type { CapacityMonitor } from '../maintenance/capacity-monitor';
 import { NO_CANCEL } from '../share/abort';
 import { openFileShare, type ShareLocationInput } from '../share/open-share';
 import { testShareConnection } from '../share/share-connection-test';
 
 type ShareMethods = Pick<BackupConsoleApi, 'testShare' | 'getCapacity'>;
 
-// Asking an SMB server for its free space costs a connection: Essentials
-// refreshes often, so the figure is kept for a few minutes.
-const CAPACITY_MAX_AGE_MS = 5 * 60_000;
-
-export function shareMethods(
-  ctx: EngineContext,
-): ShareMethods & { rememberCapacity(view: CapacityView): void; lastCapacity(): CapacityView } {
-  let capacity: CapacityView = { freeBytes: null, totalBytes: null, measuredAt: null };
-  // Also after a failed attempt: an unreachable share must not slow every Essentials refresh.
-  let lastAttemptMs = Number.NEGATIVE_INFINITY;
-  const remember = (view: CapacityView): void => {
-    capacity = view;
-    if (view.measuredAt) lastAttemptMs = Date.parse(view.measuredAt);
-  };
+export function shareMethods(ctx: EngineContext, capacity: CapacityMonitor): ShareMethods {
   return {
-    rememberCapacity: remember,
-    lastCapacity: () => capacity,
     testShare: async (input) => {
       const candidate = candidateShare(ctx, input);
       const share = openFileShare(candidate.open);
       try {
         const { result, failure } = await testShareConnection(share, NO_CANCEL);
         // Essentials shows the saved location's capacity: a candidate's is not that.
-        if (candidate.isSaved && result.freeBytes !== null)
-          remember({ freeBytes: result.freeBytes, totalBytes: result.totalBytes, measuredAt: ctx.now().toISOString() });
+        if (candidate.isSaved && result.freeBytes !== null) capacity.remember(result.freeBytes, result.totalBytes);
         if (failure) {
           ctx.logger.warn({ category: failure.category, cause: failure.technicalCause }, 'share test failed');
           return { ...result, failure: failure.toApiError() };
@@ -42,18 +27,7 @@ export function shareMethods(
         await share.close();
       }
     },
-    getCapacity: async () => {
-      if (ctx.now().getTime() - lastAttemptMs < CAPACITY_MAX_AGE_MS || !ctx.settings.service.stored().configured) return capacity;
-      lastAttemptMs = ctx.now().getTime();
-      try {
-        const space = await withConfiguredShare(ctx, (share) => share.freeSpace(NO_CANCEL));
-        remember({ freeBytes: space.freeBytes, totalBytes: space.totalBytes, measuredAt: ctx.now().toISOString() });
-      } catch (error) {
-        // Capacity is informational: an unreachable share shows "—" and the alerts say why.
-        ctx.logger.debug({ err: error }, 'free space not available');
-      }
-      return capacity;
-    },
+    getCapacity: () => capacity.refresh(),
   };
 }
 

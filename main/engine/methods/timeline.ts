@@ -1,12 +1,15 @@
 import type { BackupConsoleApi } from '../../../preload/api';
-import type { Automation } from '../automation';
+import type { AlertCenter } from '../alerts';
+import type { EngineCore } from '../engine-core';
+import type { RunLog } from '../history/run-log';
 
-type TimelineMethods = Pick<BackupConsoleApi, 'getTimeline' | 'listAlerts'>;
+type TimelineMethods = Pick<BackupConsoleApi, 'getTimeline' | 'getLastRuns' | 'listAlerts'>;
 
-/** What happened and what needs the operator: the timeline of runs, skips and deletions, and the active alerts. */
-export function timelineMethods(automation: Automation): TimelineMethods {
+/** What happened and what needs the operator: the timeline of runs, skips and deletions, the last runs, and the active alerts. */
+export function timelineMethods(core: EngineCore, runLog: RunLog, alerts: AlertCenter): TimelineMethods {
   return {
-    getTimeline: (query) => automation.timeline(query),
-    listAlerts: () => automation.alerts.list(),
+    getTimeline: (query) => core.history.query(query),
+    getLastRuns: () => runLog.view(),
+    listAlerts: () => alerts.list(),
   };
 }

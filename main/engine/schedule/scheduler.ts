@@ -1,5 +1,5 @@
 import type { BackupTrigger, ScheduleView } from '../../../preload/api';
-import type { Clock, TimerHandle } from '../clock';
+import { HOUR_MS, type Clock, type TimerHandle } from '../clock';
 import { checkFrequencyHours } from '../../../common/settings-schema';
 import { invalidInput } from '../errors';
 import type { TimelineSink } from '../history/timeline-sink';
@@ -20,18 +20,16 @@ export interface SchedulerDeps {
   runBackup(trigger: ScheduledTrigger): Promise<unknown>;
   /** True while any backup job (on-demand included) runs on this console. */
   isJobRunning(): boolean;
-  /** Runs at the end of every tick and after every scheduler-started backup (retention, alerts). */
-  afterTick?: () => Promise<void> | void;
-  /** The last backup that finished, for the view (the share is the source of truth). */
-  lastBackupTime?: () => string | null;
   onChange?: (view: ScheduleView) => void;
   onError?: (error: unknown, where: string) => void;
-  /** How often the scheduler wakes up (default 60 s). A slot runs at most this late. */
+  /** The longest the scheduler sleeps between wake-ups (default 60 s); it also wakes at every slot. */
   tickIntervalMs?: number;
   /** A slot reached later than this is a catch-up, not an on-time run (default 2 × tick). */
   lateToleranceMs?: number;
-  /** A gap between ticks beyond interval + this means the machine slept (default 5 min). */
+  /** Elapsed time between ticks beyond interval + this means the machine slept (default 5 min). */
   driftToleranceMs?: number;
+  /** Wall time moving more or less than elapsed time between ticks by more than this is a clock step (default 10 s). */
+  stepToleranceMs?: number;
   upcomingCount?: number;
   /** At most this many slot-skipped events per pass; older ones are summarised in one event. */
   maxSkippedEventsPerPass?: number;
@@ -57,6 +55,7 @@ export class Scheduler {
   private state: ScheduleState = unconfiguredState();
   private timer: TimerHandle | null = null;
   private lastTickWallMs = 0;
+  private lastTickElapsedMs = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private inFlight: Promise<void> | null = null;
   private started = false;
@@ -64,11 +63,13 @@ export class Scheduler {
   private readonly tickIntervalMs: number;
   private readonly lateToleranceMs: number;
   private readonly driftToleranceMs: number;
+  private readonly stepToleranceMs: number;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.tickIntervalMs = deps.tickIntervalMs ?? 60_000;
     this.lateToleranceMs = deps.lateToleranceMs ?? 2 * this.tickIntervalMs;
     this.driftToleranceMs = deps.driftToleranceMs ?? 5 * 60_000;
+    this.stepToleranceMs = deps.stepToleranceMs ?? 10_000;
   }
 
   /** Loads the persisted state, runs one catch-up if slots were missed while closed, and starts ticking. */
@@ -77,7 +78,7 @@ export class Scheduler {
     this.started = true;
     await this.serial(async () => {
       await this.ensureLoaded();
-      this.lastTickWallMs = this.deps.clock.now().getTime();
+      this.markTick();
       await this.pass('start');
     });
     this.arm();
@@ -89,24 +90,29 @@ export class Scheduler {
     this.timer = null;
   }
 
-  /** One scheduler wake-up: detects a sleep by timer drift, handles due slots, then runs afterTick. */
+  /**
+   * One scheduler wake-up. Between two wake-ups the timer counted at most one
+   * tick interval of monotonic time; elapsed time (which counts sleep) tells
+   * whether the machine slept, and wall time moving otherwise than elapsed
+   * time tells that the wall clock stepped. Then it handles due slots.
+   */
   tick(): Promise<void> {
     return this.serial(async () => {
-      const now = this.deps.clock.now().getTime();
-      const gap = now - this.lastTickWallMs;
-      this.lastTickWallMs = now;
-      const slept = this.started && gap > this.tickIntervalMs + this.driftToleranceMs;
+      const wallDelta = this.deps.clock.now().getTime() - this.lastTickWallMs;
+      const elapsedDelta = this.deps.clock.elapsedMs() - this.lastTickElapsedMs;
+      this.markTick();
+      const stepMs = wallDelta - elapsedDelta;
+      if (this.started && Math.abs(stepMs) > this.stepToleranceMs) await this.followClockStep(stepMs);
+      const slept = this.started && elapsedDelta > this.tickIntervalMs + this.driftToleranceMs;
       await this.pass(slept ? 'resume' : 'timer');
-      await this.runAfterTick();
     });
   }
 
   /** Electron powerMonitor 'resume' (desktop); headless relies on drift detection in tick(). */
   onResume(): Promise<void> {
     return this.serial(async () => {
-      this.lastTickWallMs = this.deps.clock.now().getTime();
+      this.markTick();
       await this.pass('resume');
-      await this.runAfterTick();
     });
   }
 
@@ -142,6 +148,12 @@ export class Scheduler {
     });
   }
 
+  /** Keeps the schedule in step with the backup settings (the first configuration starts it). */
+  async follow(settings: { configured: boolean; frequencyHours: number; automaticBackups: boolean }): Promise<ScheduleView> {
+    if (!settings.configured) return this.current();
+    return this.configure({ frequencyHours: settings.frequencyHours, enabled: settings.automaticBackups });
+  }
+
   setEnabled(enabled: boolean): Promise<ScheduleView> {
     return this.serial(async () => {
       if (enabled !== this.state.enabled) await this.applyEnabled(enabled);
@@ -173,7 +185,6 @@ export class Scheduler {
       frequencyHours: state.frequencyHours,
       anchor: state.anchor,
       nextBackupTime: active ? nextSlot(anchor, state.frequencyHours, now).toISOString() : null,
-      lastBackupTime: this.deps.lastBackupTime?.() ?? null,
       upcoming: active ? upcomingSlots(anchor, state.frequencyHours, now, this.deps.upcomingCount ?? 5).map((d) => d.toISOString()) : [],
     };
   }
@@ -196,12 +207,27 @@ export class Scheduler {
 
   // ─── internals ───
 
+  /**
+   * The next wake-up: at the next slot, and never later than one tick
+   * interval (sleep and clock-step detection need regular ticks). Armed
+   * before the tick runs, so the following slot is the one after now.
+   */
   private arm(): void {
     if (!this.started) return;
-    this.timer = this.deps.clock.setTimer(this.tickIntervalMs, () => {
+    this.timer = this.deps.clock.setTimer(this.msUntilNextWake(), () => {
       this.arm();
       void this.tick();
     });
+  }
+
+  private msUntilNextWake(): number {
+    const { anchor, frequencyHours, lastSlotHandled } = this.state;
+    if (anchor === null) return this.tickIntervalMs;
+    const now = this.deps.clock.now();
+    const handled = new Date(lastSlotHandled ?? anchor);
+    const after = handled.getTime() > now.getTime() ? handled : now;
+    const untilSlot = nextSlot(new Date(anchor), frequencyHours, after).getTime() - now.getTime();
+    return Math.max(1, Math.min(this.tickIntervalMs, untilSlot));
   }
 
   /** Loads the persisted state once, so a settings change before start() cannot overwrite it. */
@@ -220,8 +246,64 @@ export class Scheduler {
     return result;
   }
 
+  private markTick(): void {
+    this.lastTickWallMs = this.deps.clock.now().getTime();
+    this.lastTickElapsedMs = this.deps.clock.elapsedMs();
+  }
+
+  /**
+   * The wall clock stepped by `stepMs` (either way) while the console ran:
+   * the schedule moves with it, so the next backup happens when it would
+   * have in real time — a forward jump corrected later neither runs a
+   * catch-up for slots that never passed nor stops backups for the jump's
+   * length.
+   */
+  private async followClockStep(stepMs: number): Promise<void> {
+    const { anchor, lastSlotHandled, frequencyHours } = this.state;
+    if (anchor === null) return;
+    const now = this.deps.clock.now();
+    const shifted = new Date(Date.parse(anchor) + stepMs);
+    this.state.anchor = shifted.toISOString();
+    if (lastSlotHandled !== null) this.state.lastSlotHandled = new Date(Date.parse(lastSlotHandled) + stepMs).toISOString();
+    this.state.nextBackupTime = nextSlot(shifted, frequencyHours, now).toISOString();
+    await this.save();
+    await this.record({
+      kind: 'schedule-changed',
+      summary: `The wall clock stepped ${stepMs > 0 ? 'forward' : 'back'} by ${formatStep(Math.abs(stepMs))}; the schedule moved with it, so backups keep their rhythm: next backup at ${this.state.nextBackupTime}`,
+    });
+    this.changed();
+  }
+
+  /**
+   * The schedule's last handled slot (or its anchor) lies ahead of the wall
+   * clock: it went back without a running console seeing the step (while
+   * closed, or on a system that cannot tell). Slots up to now count as
+   * handled and the anchor moves back by whole periods, keeping its phase:
+   * the next backup is the next slot after now, and it runs.
+   */
+  private async catchUpWithClock(now: Date): Promise<void> {
+    const { anchor: anchorIso, frequencyHours, lastSlotHandled } = this.state;
+    if (anchorIso === null) return;
+    const periodMs = frequencyHours * HOUR_MS;
+    let anchorMs = Date.parse(anchorIso);
+    const handledMs = Date.parse(lastSlotHandled ?? anchorIso);
+    if (anchorMs <= now.getTime() && handledMs <= now.getTime()) return;
+    if (anchorMs > now.getTime()) anchorMs -= Math.ceil((anchorMs - now.getTime()) / periodMs) * periodMs;
+    const anchor = new Date(anchorMs);
+    this.state.anchor = anchor.toISOString();
+    this.state.lastSlotHandled = (previousSlot(anchor, frequencyHours, now) ?? anchor).toISOString();
+    this.state.nextBackupTime = nextSlot(anchor, frequencyHours, now).toISOString();
+    await this.save();
+    await this.record({
+      kind: 'schedule-changed',
+      summary: `The wall clock is behind the schedule (it was set back): the schedule continues from now; next backup at ${this.state.nextBackupTime}`,
+    });
+    this.changed();
+  }
+
   /** Handles every slot in (lastSlotHandled, now]: skipped, or one run. Never more than one run. */
   private async pass(cause: PassCause): Promise<void> {
+    await this.catchUpWithClock(this.deps.clock.now());
     const { anchor: anchorIso, frequencyHours } = this.state;
     if (anchorIso === null) return;
     const now = this.deps.clock.now();
@@ -275,7 +357,6 @@ export class Scheduler {
         () => undefined,
         (error: unknown) => this.deps.onError?.(error, `${trigger} backup`),
       )
-      .then(() => this.runAfterTick())
       .finally(() => {
         this.inFlight = null;
       });
@@ -367,14 +448,6 @@ export class Scheduler {
     };
   }
 
-  private async runAfterTick(): Promise<void> {
-    try {
-      await this.deps.afterTick?.();
-    } catch (error) {
-      this.deps.onError?.(error, 'after tick');
-    }
-  }
-
   private async save(): Promise<void> {
     await this.deps.store.save({ ...this.state });
   }
@@ -396,4 +469,12 @@ export class Scheduler {
 export function assertFrequency(frequencyHours: number): void {
   const problem = checkFrequencyHours(frequencyHours);
   if (problem) throw invalidInput('frequencyHours', problem);
+}
+
+function formatStep(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }

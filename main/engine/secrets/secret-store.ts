@@ -17,6 +17,8 @@ export interface SecretStore {
 export const SECRET_NAMES = {
   sharePassword: 'share-password',
   legacyEncryptionKey: 'legacy-encryption-key',
+  /** The station's Ed25519 backup signing key (station-signing-key.ts). */
+  stationSigningKey: 'station-signing-key',
 } as const;
 
 /** A store that forwards to another: the concrete stores differ only in how they build it. */

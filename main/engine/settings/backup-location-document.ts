@@ -51,6 +51,8 @@ export function toBackupLocationDocument(settings: StoredSettings): BackupLocati
         isBackupSchedulerEnabled: settings.automaticBackups,
         backupFrequencyInHours: settings.frequencyHours,
         backupRetentionPeriodInDays: settings.retentionDays,
+        // Not part of Azure Stack's shape: the public key that signs this console's backups, for a station that must trust them (--trust-signer).
+        stationSigningPublicKey: settings.signingKey?.publicKey ?? null,
       },
     },
   };

@@ -27,6 +27,7 @@ export function withCertificate(settings: StoredSettings, certificate: ParsedCer
       firstUsed: at,
       lastUsed: at,
       pfxConfirmed: false,
+      signingPublicKeys: settings.signingKey ? [settings.signingKey.publicKey] : [],
     });
   }
   const stored: StoredCertificate = {
@@ -63,5 +64,25 @@ export function certificateHistoryEntries(settings: StoredSettings): Certificate
     current: record.thumbprint === current,
     backupIds: [],
     pfxConfirmed: record.pfxConfirmed,
+    signingPublicKeys: record.signingPublicKeys,
   }));
+}
+
+/** Records that backups encrypted to `thumbprint` are signed with the station key `publicKey`. */
+export function withSigningKeyUsed(settings: StoredSettings, thumbprint: string, publicKey: string): StoredSettings {
+  return {
+    ...settings,
+    certificateHistory: settings.certificateHistory.map((record) =>
+      record.thumbprint === thumbprint && !record.signingPublicKeys.includes(publicKey)
+        ? { ...record, signingPublicKeys: [...record.signingPublicKeys, publicKey] }
+        : record,
+    ),
+  };
+}
+
+/** Every signing key this console has signed backups with: its backups report "signed by this console". */
+export function consoleSigningKeys(settings: StoredSettings): string[] {
+  const keys = new Set(settings.certificateHistory.flatMap((record) => record.signingPublicKeys));
+  if (settings.signingKey) keys.add(settings.signingKey.publicKey);
+  return [...keys];
 }

@@ -18,8 +18,15 @@ import { EngineError } from '../errors';
 import { registerSecret } from '../redact';
 import { parseCertificate } from '../certificates/inspect-certificate';
 import { SECRET_NAMES, type SecretStore } from '../secrets/secret-store';
+import { generateStationSigningKey, signerFromStored, type StationSigner } from '../secrets/station-signing-key';
 import { checkImportDocument, toBackupLocationDocument } from './backup-location-document';
-import { certificateHistoryEntries, withCertificate, withHistoryRecord } from './certificate-history';
+import {
+  certificateHistoryEntries,
+  consoleSigningKeys,
+  withCertificate,
+  withHistoryRecord,
+  withSigningKeyUsed,
+} from './certificate-history';
 import { fieldError } from './field-errors';
 import { settingsViewOf } from './settings-view';
 import type { SettingsStore } from './settings-store';
@@ -112,6 +119,7 @@ export class SettingsService {
     // Secrets go to the SecretStore before the file says they exist.
     if (input.password !== undefined) this.secrets.set(SECRET_NAMES.sharePassword, input.password);
     if (legacyKey !== null) this.secrets.set(SECRET_NAMES.legacyEncryptionKey, legacyKey);
+    next = this.withSigningKey(next, now);
     this.store.write(next);
     if (removeLegacyKey) this.secrets.delete(SECRET_NAMES.legacyEncryptionKey);
     return this.viewOf(next);
@@ -122,9 +130,12 @@ export class SettingsService {
   }
 
   /** A backup was encrypted to this certificate: its history entry's lastUsed moves to now. */
-  markCertificateUsed(thumbprint: string): void {
+  markCertificateUsed(thumbprint: string, signingPublicKey?: string): void {
     const lastUsed = this.now().toISOString();
-    this.store.update((settings) => withHistoryRecord(settings, thumbprint, { lastUsed }));
+    this.store.update((settings) => {
+      const next = withHistoryRecord(settings, thumbprint, { lastUsed });
+      return signingPublicKey ? withSigningKeyUsed(next, thumbprint, signingPublicKey) : next;
+    });
   }
 
   /** The operator proved they hold this certificate's .pfx ("Check my recovery key"). */
@@ -170,6 +181,7 @@ export class SettingsService {
     // Secrets go to the SecretStore before the file says they exist.
     if (plan.password !== null) this.secrets.set(SECRET_NAMES.sharePassword, plan.password);
     if (plan.legacyKeyBase64 && !certificate) this.secrets.set(SECRET_NAMES.legacyEncryptionKey, plan.legacyKeyBase64);
+    next = this.withSigningKey(next, now);
     this.store.write(next);
     if (certificate && current.encryption.mode === 'legacy-key') this.secrets.delete(SECRET_NAMES.legacyEncryptionKey);
     return this.viewOf(next);
@@ -203,6 +215,44 @@ export class SettingsService {
       return { mode: 'legacy-key', key: Buffer.from(key, 'base64') };
     }
     return { mode: 'none' };
+  }
+
+  /**
+   * The station signing key, made at configuration (or, for a console
+   * configured before signing existed, on its first backup): its private
+   * half in the SecretStore, its public half in the settings file.
+   */
+  private withSigningKey(settings: StoredSettings, now: Date): StoredSettings {
+    if (settings.signingKey && this.secrets.has(SECRET_NAMES.stationSigningKey)) return settings;
+    const { signer, privateKeyText } = generateStationSigningKey();
+    this.secrets.set(SECRET_NAMES.stationSigningKey, privateKeyText);
+    const next = { ...settings, signingKey: { publicKey: signer.publicKey, createdAt: now.toISOString() } };
+    return next.encryption.mode === 'certificate'
+      ? withSigningKeyUsed(next, next.encryption.certificate.thumbprint, signer.publicKey)
+      : next;
+  }
+
+  /** The key new backups are signed with (made now if this console has none yet). For the backup job only. */
+  stationSigner(): StationSigner & { createdAt: string } {
+    let settings = this.store.read();
+    if (!settings.signingKey || !this.secrets.has(SECRET_NAMES.stationSigningKey)) {
+      settings = this.withSigningKey(settings, this.now());
+      this.store.write(settings);
+    }
+    const signer = signerFromStored(this.secrets.get(SECRET_NAMES.stationSigningKey)!);
+    if (signer.publicKey !== settings.signingKey!.publicKey) {
+      // The secrets were replaced behind the settings file's back: trust the key we can sign with.
+      settings = this.withSigningKey({ ...settings, signingKey: null }, this.now());
+      this.store.write(settings);
+      return { ...signerFromStored(this.secrets.get(SECRET_NAMES.stationSigningKey)!), createdAt: settings.signingKey!.createdAt };
+    }
+    return { ...signer, createdAt: settings.signingKey!.createdAt };
+  }
+
+  /** The signing keys whose backups are this console's, and since when it signs (older unsigned backups are its own too). */
+  signingFacts(): { consoleKeys: string[]; signingSince: string | null } {
+    const settings = this.store.read();
+    return { consoleKeys: consoleSigningKeys(settings), signingSince: settings.signingKey?.createdAt ?? null };
   }
 
   private applyAutomaticBackups(next: StoredSettings, enabled: boolean, now: Date): void {

@@ -21,6 +21,7 @@ export function settingsViewOf(settings: StoredSettings, passwordSet: boolean, n
     retentionDays: settings.retentionDays,
     automaticBackups: settings.automaticBackups,
     encryption: encryptionViewOf(settings, now),
+    signingPublicKey: settings.signingKey?.publicKey ?? null,
   };
   if (kind === 'local') view.locationWarning = LOCAL_LOCATION_WARNING;
   return view;

@@ -51,6 +51,8 @@ export const certificateHistoryRecordSchema = z.object({
   /** Last time it was configured, replaced, or used by a backup (markCertificateUsed). */
   lastUsed: z.string(),
   pfxConfirmed: z.boolean().default(false),
+  /** The station signing keys (public, base64) that signed backups encrypted to this certificate. */
+  signingPublicKeys: z.array(z.string()).default([]),
 });
 export type CertificateHistoryRecord = z.infer<typeof certificateHistoryRecordSchema>;
 
@@ -69,6 +71,8 @@ export const storedSettingsSchema = z
     certificateHistory: z.array(certificateHistoryRecordSchema),
     /** When automatic backups were last disabled (for the informational alert). */
     automaticBackupsDisabledSince: z.string().nullable().default(null),
+    /** The station signing key's public half and when it was made (its private half is in the SecretStore). */
+    signingKey: z.object({ publicKey: z.string(), createdAt: z.string() }).nullable().default(null),
   })
   .superRefine((value, context) => {
     if (value.configured) {
@@ -91,5 +95,6 @@ export function defaultStoredSettings(): StoredSettings {
     encryption: { mode: 'none' },
     certificateHistory: [],
     automaticBackupsDisabledSince: null,
+    signingKey: null,
   };
 }

@@ -334,11 +334,14 @@ function execute(
     const source = options.upload?.source;
     const uploadFifo = data?.kind === 'upload' ? data.fifo : undefined;
     if (source && uploadFifo) {
-      source.once('error', (error) => {
+      const sourceFailed = (error: unknown): void => {
         dataInError = error;
         // smbclient sees EOF; the caller deletes the incomplete temporary file.
         upload?.end();
-      });
+      };
+      // A source can fail before this listens (a backup cancelled while the upload was being set up).
+      if (source.errored) sourceFailed(source.errored);
+      else source.once('error', sourceFailed);
       uploadFifo.opened.then(
         (fd) => {
           if (finished) return void closeFd(fd).catch(() => undefined);

@@ -8,5 +8,6 @@ export function electronTransport(bridge: PreloadBridge): Transport {
     subscribe: (listener) => bridge.onEvent(listener),
     pickFile: (kind) => bridge.pickFile(kind),
     saveFile: (name, base64) => bridge.saveFile(name, base64),
+    pickFolder: () => bridge.pickFolder(),
   };
 }

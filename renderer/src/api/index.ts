@@ -2,8 +2,8 @@ import { ApiClient } from './client';
 import { electronTransport } from './electron-transport';
 import { httpTransport } from './http-transport';
 
-export { ApiCallError } from './client';
-export type { ApiClient } from './client';
+export { ApiCallError, asApiError } from './client';
+export type { ApiClient, Connection } from './client';
 
 let client: ApiClient | null = null;
 
@@ -11,4 +11,9 @@ let client: ApiClient | null = null;
 export function useApi(): ApiClient {
   if (!client) client = new ApiClient(window.backupConsole ? electronTransport(window.backupConsole) : httpTransport());
   return client;
+}
+
+/** Puts a client in place before the stores use it: store tests give one over a fake transport. */
+export function installApi(next: ApiClient): void {
+  client = next;
 }

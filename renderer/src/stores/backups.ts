@@ -1,96 +1,152 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type {
-  BackupDetail,
-  BackupSummary,
-  JobProgress,
-  RecoveryKeyCheck,
-  RecoveryKeyInput,
-  RestoreResult,
-  VerifyResult,
-} from '../../../preload/api';
-import { useApi, type ApiCallError } from '../api';
-import { asApiError } from './settings';
+import { computed, ref, watch } from 'vue';
+import type { BackupDetail, BackupSummary, JobProgress } from '../../../preload/api';
+import { asApiError, useApi, type ApiCallError } from '../api';
+import { useEssentialsStore } from './essentials';
 
-/** Backups on the share, the running job, and the verify/restore/check-key operations. */
+/** Backups on the share, the running job (Backup now, Cancel) and one backup's details. */
 export const useBackupsStore = defineStore('backups', () => {
   const backups = ref<BackupSummary[]>([]);
-  const activeJob = ref<JobProgress | null>(null);
-  const lastFinished = ref<{ backup: BackupSummary | null; error: ApiCallError | null } | null>(null);
-  const error = ref<ApiCallError | null>(null);
+  /** The list has been read from the share at least once. */
+  const loaded = ref(false);
   const loading = ref(false);
+  /** Listing failed; not set when backup is simply not configured yet (that is an empty list, not an error). */
+  const error = ref<ApiCallError | null>(null);
+  const activeJob = ref<JobProgress | null>(null);
+  const starting = ref(false);
+  const cancelling = ref(false);
+  /** Shown beside Backup now: why it could not start, or how the last job ended. */
+  const startError = ref<ApiCallError | null>(null);
+  const lastFinished = ref<{ backup: BackupSummary | null; error: ApiCallError | null } | null>(null);
   const detail = ref<BackupDetail | null>(null);
+  const detailError = ref<ApiCallError | null>(null);
+
+  /** Why Backup now cannot be pressed, in words; null when it can. */
+  const backupNowBlocked = computed<string | null>(() => {
+    const essentials = useEssentialsStore();
+    if (essentials.essentials && !essentials.configured) return 'configure backup first.';
+    if (activeJob.value) return 'a backup is running.';
+    return null;
+  });
+
+  const sizes = computed(() => new Map(backups.value.map((backup) => [backup.backupId, backup.sizeBytes])));
 
   async function refresh(): Promise<void> {
     loading.value = true;
+    // The running job is the console's own: known even when the share cannot be listed.
+    const job = useApi()
+      .call('getActiveJob')
+      .then((value) => (activeJob.value = value))
+      .catch(() => undefined);
     try {
       backups.value = await useApi().call('listBackups');
-      activeJob.value = await useApi().call('getActiveJob');
       error.value = null;
     } catch (caught) {
-      error.value = asApiError(caught);
+      const apiError = asApiError(caught);
+      if (apiError.code === 'not-configured') {
+        backups.value = [];
+        error.value = null;
+      } else {
+        error.value = apiError;
+      }
     } finally {
+      await job;
+      loaded.value = true;
       loading.value = false;
     }
   }
 
   async function backupNow(): Promise<void> {
+    starting.value = true;
+    startError.value = null;
     try {
       activeJob.value = await useApi().call('startBackup');
       lastFinished.value = null;
-      error.value = null;
     } catch (caught) {
-      error.value = asApiError(caught);
+      startError.value = asApiError(caught);
+    } finally {
+      starting.value = false;
     }
   }
 
   async function cancel(): Promise<void> {
+    cancelling.value = true;
     try {
       await useApi().call('cancelBackup');
     } catch (caught) {
-      error.value = asApiError(caught);
+      startError.value = asApiError(caught);
+    } finally {
+      cancelling.value = false;
     }
   }
 
   async function openDetail(backupId: string): Promise<void> {
+    detailError.value = null;
     try {
       detail.value = await useApi().call('getBackup', { backupId });
     } catch (caught) {
-      error.value = asApiError(caught);
+      detailError.value = asApiError(caught);
     }
   }
 
-  // The key is passed straight through for one call and never kept in the store.
-  const verify = (backupId: string, key?: RecoveryKeyInput): Promise<VerifyResult> =>
-    useApi().call('verifyBackup', key ? { backupId, key } : { backupId });
-  const restore = (backupId: string, targetFolder: string, key: RecoveryKeyInput, component?: string): Promise<RestoreResult> =>
-    useApi().call('restoreBackup', { backupId, targetFolder, key, ...(component ? { component } : {}) });
-  const checkRecoveryKey = (pfxBase64: string, password: string): Promise<RecoveryKeyCheck> =>
-    useApi().call('checkRecoveryKey', { pfxBase64, password });
+  function closeDetail(): void {
+    detail.value = null;
+    detailError.value = null;
+  }
+
+  // Events bring a job's progress and end; a job that ends while the event
+  // stream is (re)connecting would leave a stale "running" card, so while a job
+  // runs the console also asks now and then.
+  const JOB_CHECK_MS = 3000;
+  let jobCheck: ReturnType<typeof setInterval> | null = null;
+  watch(
+    () => activeJob.value !== null,
+    (running) => {
+      if (jobCheck !== null) clearInterval(jobCheck);
+      jobCheck = running ? setInterval(() => void checkJob(), JOB_CHECK_MS) : null;
+    },
+  );
+  async function checkJob(): Promise<void> {
+    try {
+      if ((await useApi().call('getActiveJob')) !== null || activeJob.value === null) return;
+    } catch {
+      return;
+    }
+    activeJob.value = null;
+    cancelling.value = false;
+    await Promise.all([refresh(), useEssentialsStore().refresh()]);
+  }
 
   function onProgress(progress: JobProgress): void {
     activeJob.value = progress;
   }
+
   function onFinished(backup: BackupSummary | null, finishedError: ApiCallError | null): void {
     activeJob.value = null;
+    cancelling.value = false;
     lastFinished.value = { backup, error: finishedError };
     void refresh();
   }
 
   return {
     backups,
-    activeJob,
-    lastFinished,
-    error,
+    loaded,
     loading,
+    error,
+    activeJob,
+    starting,
+    cancelling,
+    startError,
+    lastFinished,
     detail,
+    detailError,
+    backupNowBlocked,
+    sizes,
     refresh,
     backupNow,
     cancel,
     openDetail,
-    verify,
-    restore,
-    checkRecoveryKey,
+    closeDetail,
     onProgress,
     onFinished,
   };

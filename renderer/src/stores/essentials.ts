@@ -1,12 +1,18 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { EssentialsView } from '../../../preload/api';
-import { useApi, ApiCallError } from '../api';
+import { asApiError, useApi, type ApiCallError } from '../api';
 
+/** The blade's Essentials: health at a glance, and Enable / Disable automatic backups. */
 export const useEssentialsStore = defineStore('essentials', () => {
   const essentials = ref<EssentialsView | null>(null);
   const error = ref<ApiCallError | null>(null);
   const loading = ref(false);
+  const switching = ref(false);
+  /** Shown beside the Enable / Disable command. */
+  const switchError = ref<ApiCallError | null>(null);
+
+  const configured = computed(() => essentials.value?.settings.configured === true);
 
   async function refresh(): Promise<void> {
     loading.value = true;
@@ -14,10 +20,7 @@ export const useEssentialsStore = defineStore('essentials', () => {
       essentials.value = await useApi().call('getEssentials');
       error.value = null;
     } catch (caught) {
-      error.value =
-        caught instanceof ApiCallError
-          ? caught
-          : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+      error.value = asApiError(caught);
     } finally {
       loading.value = false;
     }
@@ -25,16 +28,21 @@ export const useEssentialsStore = defineStore('essentials', () => {
 
   /** Enable / Disable Automatic Backups: settings and schedule are kept either way. */
   async function setAutomaticBackups(enabled: boolean): Promise<void> {
+    switching.value = true;
+    switchError.value = null;
     try {
-      await useApi().call('setAutomaticBackups', { enabled });
+      const schedule = await useApi().call('setAutomaticBackups', { enabled });
+      if (essentials.value) essentials.value.schedule = schedule;
       await refresh();
     } catch (caught) {
-      error.value =
-        caught instanceof ApiCallError
-          ? caught
-          : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+      switchError.value = asApiError(caught);
+    } finally {
+      switching.value = false;
     }
   }
 
-  return { essentials, error, loading, refresh, setAutomaticBackups };
+  /** The newest finished run, whatever its outcome (the engine's run log owns it, as it owns the last success). */
+  const lastAttempt = computed(() => essentials.value?.lastAttempt ?? null);
+
+  return { essentials, lastAttempt, error, loading, switching, switchError, configured, refresh, setAutomaticBackups };
 });

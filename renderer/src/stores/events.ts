@@ -1,32 +1,58 @@
 import { ApiCallError, useApi } from '../api';
-import { useEssentialsStore } from './essentials';
-import { useBackupsStore } from './backups';
 import { useAlertsStore } from './alerts';
 import { useAppStore } from './app';
+import { useBackupsStore } from './backups';
+import { useEssentialsStore } from './essentials';
+import { useRecoveryStore } from './recovery';
+import { useSettingsStore } from './settings';
+import { useTimelineStore } from './timeline';
 
-/** Engine events refresh the stores that show what changed. */
+/** Engine events update the stores that show what changed. */
 export function connectEngineEvents(): () => void {
   const essentials = useEssentialsStore();
   const backups = useBackupsStore();
   const alerts = useAlertsStore();
+  const settings = useSettingsStore();
+  const timeline = useTimelineStore();
+  const recovery = useRecoveryStore();
   const app = useAppStore();
+  const refreshTimeline = (): void => {
+    if (timeline.loaded) void timeline.refresh();
+  };
   return useApi().onEvent((event) => {
     switch (event.type) {
       case 'settings-changed':
+        settings.onSavedElsewhere(event.settings);
+        void essentials.refresh();
+        void backups.refresh();
+        break;
       case 'schedule-changed':
         void essentials.refresh();
+        refreshTimeline();
         break;
       case 'alerts-changed':
-        alerts.alerts = event.alerts;
+        alerts.onChanged(event.alerts);
         void essentials.refresh();
         break;
+      case 'job-started':
       case 'job-progress':
         backups.onProgress(event.progress);
         if (essentials.essentials) essentials.essentials.activeJob = event.progress;
         break;
+      case 'operation-progress':
+        recovery.onOperationProgress(event.progress);
+        break;
       case 'job-finished':
         backups.onFinished(event.backup, event.error ? new ApiCallError(event.error) : null);
         void essentials.refresh();
+        refreshTimeline();
+        break;
+      case 'timeline-appended':
+        refreshTimeline();
+        break;
+      case 'backups-deleting':
+      case 'backups-deleted':
+        void backups.refresh();
         break;
       case 'engine-restarted': {
         // Everything shown may be stale: read it again from the new engine.
@@ -36,10 +62,12 @@ export function connectEngineEvents(): () => void {
         else void backups.refresh();
         void essentials.refresh();
         void alerts.refresh();
+        refreshTimeline();
         break;
       }
-      case 'timeline-appended':
-        // The timeline page subscribes to it itself while it is shown.
+      case 'stamp-sign-in':
+      case 'stamp-operation':
+        // The stamp target's store follows these itself while a stamp is shown.
         break;
     }
   });

@@ -1,16 +1,16 @@
 import { defineStore } from 'pinia';
-import { computed, reactive, ref } from 'vue';
-import type { CertificateInfo, CertificateHistoryEntry, SettingsInput, SettingsView } from '../../../preload/api';
+import { computed, reactive, ref, watch } from 'vue';
+import type { CertificateInfo, RetentionPreview, SettingsInput, SettingsView, ShareTestResult } from '../../../preload/api';
 import {
   FREQUENCY_HOURS,
   RETENTION_DAYS,
   SMB_PORT,
   UNCONFIGURED_CONTEXT,
-  validateSettingsInput,
-  tryParseUncLocation,
   locationWarning,
+  tryParseUncLocation,
+  validateSettingsInput,
 } from '../../../common/settings-schema';
-import { ApiCallError, useApi } from '../api';
+import { asApiError, useApi, type ApiCallError } from '../api';
 
 export interface SettingsForm {
   location: string;
@@ -23,12 +23,43 @@ export interface SettingsForm {
   encryptionKey: string;
 }
 
-export interface PendingConfirmation {
-  kind: 'retention' | 'switch-to-certificate';
-  message: string;
+/** The form's fields in the source document's order (SMB port and the legacy key are ours, last). */
+export const FORM_FIELDS = [
+  'location',
+  'username',
+  'password',
+  'passwordConfirm',
+  'frequencyHours',
+  'retentionDays',
+  'certificate',
+  'encryptionKey',
+  'smbPort',
+] as const;
+export type FormField = (typeof FORM_FIELDS)[number];
+
+export interface CertificateChoice {
+  fileName: string;
+  base64: string;
+  info: CertificateInfo;
 }
 
-function emptyForm(view: SettingsView | null): SettingsForm {
+/** A file refused as the encryption certificate: which file, why, and what to do. */
+export interface CertificateProblem {
+  fileName: string;
+  message: string;
+  remediation: string;
+}
+
+export type Confirmation = { kind: 'retention'; preview: RetentionPreview } | { kind: 'switch-to-certificate'; message: string };
+
+/** Shown next to OK: the outcome of the last attempt. */
+export interface Feedback {
+  tone: 'success' | 'error';
+  text: string;
+  detail?: string;
+}
+
+function formFrom(view: SettingsView | null): SettingsForm {
   return {
     location: view?.location ?? '',
     username: view?.username ?? '',
@@ -42,24 +73,32 @@ function emptyForm(view: SettingsView | null): SettingsForm {
 }
 
 /**
- * The Configuration form's state. Validation is the shared schema's
+ * The configuration panel's state. Validation is the shared schema's
  * (common/settings-schema.ts), the same rules the engine applies; engine
  * errors that name a field land on that field. Secrets live here only while
- * the form is open and are cleared after every save.
+ * the panel is open and are cleared after every attempt to save.
  */
 export const useSettingsStore = defineStore('settings', () => {
   const saved = ref<SettingsView | null>(null);
-  const form = reactive<SettingsForm>(emptyForm(null));
-  const certificate = ref<{ base64: string; info: CertificateInfo; fileName: string } | null>(null);
-  const certificateError = ref<string | null>(null);
-  const history = ref<CertificateHistoryEntry[]>([]);
+  const form = reactive<SettingsForm>(formFrom(null));
+  const certificate = ref<CertificateChoice | null>(null);
+  const certificateProblem = ref<CertificateProblem | null>(null);
+  /** The operator chose "Replace certificate": the picker shows instead of the current thumbprint. */
+  const replacingCertificate = ref(false);
   const touched = reactive(new Set<string>());
   const submitted = ref(false);
   const engineErrors = reactive<Record<string, string>>({});
-  const error = ref<ApiCallError | null>(null);
+  const loadError = ref<ApiCallError | null>(null);
   const saving = ref(false);
-  const pending = ref<PendingConfirmation | null>(null);
-  const savedMessage = ref<string | null>(null);
+  const confirmation = ref<Confirmation | null>(null);
+  const feedback = ref<Feedback | null>(null);
+  const testing = ref(false);
+  const testResult = ref<ShareTestResult | null>(null);
+  const testError = ref<ApiCallError | null>(null);
+  /** The next backup time the typed frequency would give, before saving. */
+  const nextWithFrequency = ref<string | null>(null);
+
+  const context = computed(() => saved.value ?? UNCONFIGURED_CONTEXT);
 
   function input(): SettingsInput {
     const value: SettingsInput = {
@@ -78,17 +117,17 @@ export const useSettingsStore = defineStore('settings', () => {
 
   const schemaErrors = computed<Record<string, string>>(() => {
     const errors: Record<string, string> = {};
-    const empty = (n: number | null) => n === null;
-    for (const problem of validateSettingsInput(saved.value ?? UNCONFIGURED_CONTEXT, input())) errors[problem.field] = problem.message;
-    if (empty(form.frequencyHours))
+    for (const problem of validateSettingsInput(context.value, input())) errors[problem.field] = problem.message;
+    if (form.frequencyHours === null)
       errors.frequencyHours = `Frequency in hours is required (${FREQUENCY_HOURS.min}–${FREQUENCY_HOURS.max}).`;
-    if (empty(form.retentionDays))
+    if (form.retentionDays === null)
       errors.retentionDays = `Retention period in days is required (${RETENTION_DAYS.min}–${RETENTION_DAYS.max}).`;
-    if (certificateError.value) errors.certificate = certificateError.value;
+    const problem = certificateProblem.value;
+    if (problem) errors.certificate = `${problem.fileName} was not accepted: ${problem.message} ${problem.remediation}`.trim();
     return errors;
   });
 
-  /** Errors shown now: as you type for touched fields, all of them after OK. */
+  /** Errors shown now: as you type for touched fields, all of them after OK; engine errors until the field is edited. */
   const fieldErrors = computed<Record<string, string>>(() => {
     const shown: Record<string, string> = {};
     for (const [field, message] of Object.entries(schemaErrors.value)) if (submitted.value || touched.has(field)) shown[field] = message;
@@ -96,125 +135,258 @@ export const useSettingsStore = defineStore('settings', () => {
     return shown;
   });
 
-  const locationNotice = computed(() => {
-    const parsed = tryParseUncLocation(form.location);
-    return parsed.ok ? locationWarning(parsed.location) : undefined;
-  });
+  /** The first field (in form order) that needs attention, for focus after OK. */
+  const firstInvalidField = computed<FormField | null>(() => FORM_FIELDS.find((field) => fieldErrors.value[field]) ?? null);
+
   const isSmb = computed(() => {
     const parsed = tryParseUncLocation(form.location);
     return !parsed.ok || parsed.location.kind === 'smb';
   });
+
+  /**
+   * Which fields must be filled, as the schema decides: a field is required
+   * when leaving it empty is an error. Nothing else carries a required mark.
+   */
+  const requiredFields = computed<ReadonlySet<FormField>>(() => {
+    const current = input();
+    const failsEmpty = (field: string, patch: SettingsInput): boolean =>
+      validateSettingsInput(context.value, { ...current, ...patch }).some((problem) => problem.field === field);
+    const required = new Set<FormField>(['frequencyHours', 'retentionDays']);
+    if (failsEmpty('location', { location: '' })) required.add('location');
+    if (isSmb.value && failsEmpty('username', { username: '' })) required.add('username');
+    if (isSmb.value && failsEmpty('password', { password: '', passwordConfirm: '' })) {
+      required.add('password');
+      required.add('passwordConfirm');
+    }
+    if (failsEmpty('certificate', { certificateBase64: undefined, encryptionKeyBase64: undefined })) required.add('certificate');
+    return required;
+  });
+
+  const locationNotice = computed(() => {
+    const parsed = tryParseUncLocation(form.location);
+    return parsed.ok ? locationWarning(parsed.location) : undefined;
+  });
+
   const retentionLowered = computed(
     () => saved.value?.configured === true && form.retentionDays !== null && form.retentionDays < saved.value.retentionDays,
   );
 
-  function touch(field: string): void {
+  /** Anything typed or chosen that is not saved yet (a typed password included). */
+  const dirty = computed(() => {
+    const stored = formFrom(saved.value);
+    return (
+      (Object.keys(stored) as Array<keyof SettingsForm>).some((key) => form[key] !== stored[key]) ||
+      certificate.value !== null ||
+      certificateProblem.value !== null
+    );
+  });
+
+  function touch(field: FormField): void {
     touched.add(field);
     delete engineErrors[field];
-    savedMessage.value = null;
+    feedback.value = null;
   }
 
+  function clearSecrets(): void {
+    form.password = '';
+    form.passwordConfirm = '';
+    form.encryptionKey = '';
+  }
+
+  /** Back to what is saved: typed values, secrets and a chosen certificate are dropped. */
+  function discard(): void {
+    Object.assign(form, formFrom(saved.value));
+    certificate.value = null;
+    certificateProblem.value = null;
+    replacingCertificate.value = false;
+    touched.clear();
+    submitted.value = false;
+    for (const key of Object.keys(engineErrors)) delete engineErrors[key];
+    confirmation.value = null;
+    feedback.value = null;
+    testResult.value = null;
+    testError.value = null;
+  }
+
+  /** Reads the saved settings; typed changes are kept (the panel may be reopened while dirty). */
   async function load(): Promise<void> {
     try {
-      saved.value = await useApi().call('getSettings');
-      Object.assign(form, emptyForm(saved.value));
-      history.value = await useApi().call('getCertificateHistory');
-      error.value = null;
+      const view = await useApi().call('getSettings');
+      const wasDirty = dirty.value;
+      saved.value = view;
+      if (!wasDirty) Object.assign(form, formFrom(view));
+      loadError.value = null;
     } catch (caught) {
-      error.value = asApiError(caught);
+      loadError.value = asApiError(caught);
     }
   }
 
-  async function useCertificateFile(fileName: string, base64: string): Promise<void> {
+  /** Saved elsewhere (another window, the CLI): adopt it unless the operator is editing. */
+  function onSavedElsewhere(view: SettingsView): void {
+    const wasDirty = dirty.value;
+    saved.value = view;
+    if (!wasDirty) Object.assign(form, formFrom(view));
+  }
+
+  async function chooseCertificateFile(fileName: string, base64: string): Promise<void> {
     touch('certificate');
     certificate.value = null;
-    certificateError.value = null;
+    certificateProblem.value = null;
     try {
       const info = await useApi().call('inspectCertificate', { certificateBase64: base64 });
       certificate.value = { base64, info, fileName };
     } catch (caught) {
-      certificateError.value = asApiError(caught).message;
+      const apiError = asApiError(caught);
+      certificateProblem.value = { fileName, message: apiError.message, remediation: apiError.remediation };
     }
   }
 
-  async function save(confirmations: { retention?: boolean; switchToCertificate?: boolean } = {}): Promise<boolean> {
+  function replaceCertificate(): void {
+    replacingCertificate.value = true;
+  }
+
+  function keepCurrentCertificate(): void {
+    replacingCertificate.value = false;
+    certificate.value = null;
+    certificateProblem.value = null;
+    delete engineErrors.certificate;
+  }
+
+  /** OK: validates every field, shows what a lower retention would delete, then saves. */
+  async function save(): Promise<boolean> {
     submitted.value = true;
+    feedback.value = null;
     for (const key of Object.keys(engineErrors)) delete engineErrors[key];
-    if (Object.keys(schemaErrors.value).length > 0) return false;
+    const problems = Object.keys(schemaErrors.value).length;
+    if (problems > 0) {
+      feedback.value = {
+        tone: 'error',
+        text: `${problems === 1 ? 'One field needs' : `${problems} fields need`} attention before saving.`,
+      };
+      return false;
+    }
+    if (retentionLowered.value && form.retentionDays !== null) {
+      try {
+        const preview = await useApi().call('previewRetention', { retentionDays: form.retentionDays });
+        if (preview.toDelete.length > 0) {
+          confirmation.value = { kind: 'retention', preview };
+          return false;
+        }
+      } catch (caught) {
+        feedback.value = errorFeedback(asApiError(caught));
+        return false;
+      }
+    }
+    return send({ retention: retentionLowered.value });
+  }
+
+  async function send(confirm: { retention?: boolean; switchToCertificate?: boolean }): Promise<boolean> {
     saving.value = true;
+    confirmation.value = null;
     try {
       const value = input();
-      if (confirmations.retention) value.confirmRetentionDeletion = true;
-      if (confirmations.switchToCertificate) value.confirmSwitchToCertificate = true;
+      if (confirm.retention) value.confirmRetentionDeletion = true;
+      if (confirm.switchToCertificate) value.confirmSwitchToCertificate = true;
       saved.value = await useApi().call('saveSettings', value);
-      Object.assign(form, emptyForm(saved.value));
+      Object.assign(form, formFrom(saved.value));
       certificate.value = null;
+      replacingCertificate.value = false;
       touched.clear();
       submitted.value = false;
-      pending.value = null;
-      error.value = null;
-      savedMessage.value = 'Backup settings saved.';
-      history.value = await useApi().call('getCertificateHistory');
+      feedback.value = { tone: 'success', text: 'Backup settings saved.' };
       return true;
     } catch (caught) {
       const apiError = asApiError(caught);
-      if (apiError.code === 'confirmation-required') {
-        pending.value = {
-          kind: apiError.field === 'confirmSwitchToCertificate' ? 'switch-to-certificate' : 'retention',
-          message: `${apiError.message} ${apiError.remediation}`,
-        };
-      } else if (apiError.field) {
+      if (apiError.code === 'confirmation-required' && apiError.field === 'confirmSwitchToCertificate') {
+        confirmation.value = { kind: 'switch-to-certificate', message: apiError.message };
+      } else if (apiError.field && (FORM_FIELDS as readonly string[]).includes(apiError.field)) {
         engineErrors[apiError.field] = apiError.message;
+        feedback.value = { tone: 'error', text: 'The settings were not saved.', detail: apiError.message };
       } else {
-        error.value = apiError;
+        feedback.value = errorFeedback(apiError);
       }
       return false;
     } finally {
       saving.value = false;
-      // Never keep a typed password longer than the attempt that used it.
-      if (!pending.value) {
-        form.password = '';
-        form.passwordConfirm = '';
-      }
+      // Never keep a typed secret longer than the attempt that used it (unless a confirmation is pending).
+      if (!confirmation.value) clearSecrets();
     }
   }
 
-  async function confirmPending(): Promise<boolean> {
-    const kind = pending.value?.kind;
-    pending.value = null;
-    return save(kind === 'retention' ? { retention: true } : { switchToCertificate: true, retention: true });
+  async function confirm(): Promise<boolean> {
+    const pending = confirmation.value;
+    if (!pending) return false;
+    return send(pending.kind === 'retention' ? { retention: true } : { retention: true, switchToCertificate: true });
   }
 
-  function cancelPending(): void {
-    pending.value = null;
-    form.password = '';
-    form.passwordConfirm = '';
+  function cancelConfirmation(): void {
+    confirmation.value = null;
+    clearSecrets();
+    feedback.value = { tone: 'error', text: 'Nothing was saved.' };
   }
+
+  /** Test connection: reachability, credentials, write permission and capacity of the saved share. */
+  async function testConnection(): Promise<void> {
+    testing.value = true;
+    testResult.value = null;
+    testError.value = null;
+    try {
+      testResult.value = await useApi().call('testShare', {});
+    } catch (caught) {
+      testError.value = asApiError(caught);
+    } finally {
+      testing.value = false;
+    }
+  }
+
+  watch(
+    () => form.frequencyHours,
+    async (hours) => {
+      nextWithFrequency.value = null;
+      if (!saved.value?.configured || hours === null || hours === saved.value.frequencyHours || schemaErrors.value.frequencyHours) return;
+      try {
+        nextWithFrequency.value = (await useApi().call('previewFrequency', { frequencyHours: hours })).nextBackupTime;
+      } catch {
+        nextWithFrequency.value = null;
+      }
+    },
+  );
 
   return {
     saved,
     form,
     certificate,
-    history,
+    certificateProblem,
+    replacingCertificate,
     fieldErrors,
-    error,
+    firstInvalidField,
+    requiredFields,
+    loadError,
     saving,
-    pending,
-    savedMessage,
-    locationNotice,
+    confirmation,
+    feedback,
+    testing,
+    testResult,
+    testError,
+    nextWithFrequency,
     isSmb,
+    locationNotice,
     retentionLowered,
+    dirty,
     touch,
+    discard,
     load,
-    useCertificateFile,
+    onSavedElsewhere,
+    chooseCertificateFile,
+    replaceCertificate,
+    keepCurrentCertificate,
     save,
-    confirmPending,
-    cancelPending,
+    confirm,
+    cancelConfirmation,
+    testConnection,
   };
 });
 
-export function asApiError(caught: unknown): ApiCallError {
-  return caught instanceof ApiCallError
-    ? caught
-    : new ApiCallError({ code: 'internal', message: String(caught), remediation: 'Reload the console.' });
+function errorFeedback(error: ApiCallError): Feedback {
+  return { tone: 'error', text: error.message, detail: error.remediation };
 }

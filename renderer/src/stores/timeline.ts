@@ -1,35 +1,54 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { BackupSummary, ScheduleView, TimelineEvent, TimelineKind } from '../../../preload/api';
-import { useApi, type ApiCallError } from '../api';
-import { asApiError } from './settings';
+import { computed, ref } from 'vue';
+import type { BackupSummary, ScheduleView, TimelineEvent } from '../../../preload/api';
+import { asApiError, useApi, type ApiCallError } from '../api';
+import { TIMELINE_FILTERS, timelineRows, type TimelineFilter } from '../format/timeline-rows';
+import { useBackupsStore } from './backups';
 
-/** Past events (history), the upcoming slots (schedule) and each backup's retention expiry (share). */
+/** Past runs and events (history), upcoming slots (schedule) and each backup's retention expiry (share). */
 export const useTimelineStore = defineStore('timeline', () => {
   const events = ref<TimelineEvent[]>([]);
   const schedule = ref<ScheduleView | null>(null);
+  /** The backups on the share: their sizes for the run rows, their expiry for the upcoming list. */
   const backups = ref<BackupSummary[]>([]);
-  const kinds = ref<TimelineKind[]>([]);
+  const filter = ref<TimelineFilter>('all');
+  const loaded = ref(false);
   const error = ref<ApiCallError | null>(null);
-  const backupsError = ref<ApiCallError | null>(null);
+
+  const rows = computed(() =>
+    timelineRows(events.value, {
+      sizes: new Map(backups.value.map((backup) => [backup.backupId, backup.sizeBytes])),
+      runningBackupId: useBackupsStore().activeJob?.backupId ?? null,
+    }),
+  );
+  const expiring = computed(() => backups.value.filter((backup) => backup.state !== 'Failed' && backup.state !== 'Unknown'));
 
   async function refresh(): Promise<void> {
+    const kinds = TIMELINE_FILTERS.find((entry) => entry.value === filter.value)?.kinds ?? [];
     try {
-      events.value = await useApi().call('getTimeline', kinds.value.length > 0 ? { kinds: kinds.value, limit: 500 } : { limit: 500 });
-      schedule.value = await useApi().call('getSchedule');
+      const [past, next] = await Promise.all([
+        useApi().call('getTimeline', kinds.length > 0 ? { kinds, limit: 500 } : { limit: 500 }),
+        useApi().call('getSchedule'),
+      ]);
+      events.value = past;
+      schedule.value = next;
       error.value = null;
     } catch (caught) {
       error.value = asApiError(caught);
     }
     try {
       backups.value = await useApi().call('listBackups');
-      backupsError.value = null;
-    } catch (caught) {
-      // Unconfigured or unreachable share: the past and the schedule still show.
-      backupsError.value = asApiError(caught);
+    } catch {
+      // Unconfigured or unreachable share: the past and the schedule still show, without sizes.
       backups.value = [];
     }
+    loaded.value = true;
   }
 
-  return { events, schedule, backups, kinds, error, backupsError, refresh };
+  async function setFilter(next: TimelineFilter): Promise<void> {
+    filter.value = next;
+    await refresh();
+  }
+
+  return { events, schedule, backups, filter, loaded, error, rows, expiring, refresh, setFilter };
 });

@@ -1,5 +1,3 @@
-import { formatBytes as formatSize } from '../../../common/format-bytes';
-
 /** File bytes as base64, in the browser (no Node Buffer in the renderer). */
 export async function fileToBase64(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -21,7 +19,3 @@ export function downloadBase64(fileName: string, base64: string, type = 'applica
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-
-export const formatBytes = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? '—' : formatSize(bytes));
-
-export const formatTime = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');

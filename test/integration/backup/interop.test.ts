@@ -13,8 +13,14 @@ const DECODER = resolve(import.meta.dirname, '..', '..', 'interop', 'decode.py')
 // Debian's interpreter, which has python3-cryptography; the first python3 on PATH may be another build.
 const PYTHON = '/usr/bin/python3';
 
-function decode(folder: string, pfx: string, out: string, password: string): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(PYTHON, [DECODER, folder, pfx, out], { input: password, encoding: 'utf8' });
+function decode(
+  folder: string,
+  pfx: string,
+  out: string,
+  password: string,
+  signer?: string,
+): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(PYTHON, [DECODER, folder, pfx, out, ...(signer ? [signer] : [])], { input: password, encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -61,6 +67,30 @@ describe('an independent Python decoder, written from docs/BACKUP-FORMAT.md, dec
     expect(raw.length).toBe(`raw export ${MARKER}`.length + 3_000_000);
   });
 
+  it('checks the station signature: names this console as the signer, refuses another', async () => {
+    const signer = (await engine.getSettings()).signingPublicKey!;
+    const run = decode(folder, pfx, join(temp.path, 'signed-out'), PFX_PASSWORD, signer);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`signed by ${signer}`);
+    const other = Buffer.alloc(32, 9).toString('base64');
+    const refused = decode(folder, pfx, join(temp.path, 'other-out'), PFX_PASSWORD, other);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/unknown signer/);
+  });
+
+  it('decodes the signature vectors as test/vectors/vectors.json says', async () => {
+    const vectors = resolve(import.meta.dirname, '..', '..', 'vectors');
+    const index = JSON.parse(await readFile(join(vectors, 'vectors.json'), 'utf8')) as { signer: string };
+    const run = (name: string, signer?: string) =>
+      decode(join(vectors, name), join(vectors, 'key.pfx'), join(temp.path, `vector-${name}`), 'test vectors only', signer);
+    expect(run('good-signed', index.signer).status).toBe(0);
+    expect(run('bad-signature', index.signer).stderr).toMatch(/bad signature/);
+    expect(run('unknown-signer', index.signer).stderr).toMatch(/unknown signer/);
+    const before = run('good');
+    expect(before.status).toBe(0);
+    expect(before.stdout).toContain('unsigned (made before signing)');
+  });
+
   it('fails on a wrong password, a tampered manifest and a flipped chunk byte', async () => {
     expect(decode(folder, pfx, join(temp.path, 'o1'), 'wrong password').status).not.toBe(0);
     const manifestPath = join(folder, 'manifest.json');
@@ -68,7 +98,8 @@ describe('an independent Python decoder, written from docs/BACKUP-FORMAT.md, dec
     await writeFile(manifestPath, manifest.replace('"trigger": "on-demand"', '"trigger": "scheduled"'));
     const tampered = decode(folder, pfx, join(temp.path, 'o2'), PFX_PASSWORD);
     expect(tampered.status).toBe(1);
-    expect(tampered.stderr).toMatch(/manifest tampered/);
+    // The station signature covers the whole manifest: a change is caught there, before the MAC.
+    expect(tampered.stderr).toMatch(/bad signature/);
     await writeFile(manifestPath, manifest);
     const bin = join(folder, 'files.bin');
     const original = await readFile(bin);

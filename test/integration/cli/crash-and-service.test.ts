@@ -1,16 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateRoot } from '../../../main/engine/share/smbclient-private-dir';
 import { cli } from '../../support/cli';
-import { startSamba, type SambaServer } from '../../support/samba';
+import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer } from '../../support/samba';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
 import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
 
-function spawnCli(args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The built CLI as a service manager starts it: standard input is /dev/null. */
+function spawnCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; detached?: boolean } = {},
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+    detached: options.detached ?? false,
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -33,8 +42,41 @@ const exited = (child: ChildProcess): Promise<{ code: number | null; signal: Nod
       : child.once('exit', (code, signal) => resolve({ code, signal })),
   );
 
+let server: SambaServer;
+beforeAll(async () => {
+  server = await startSamba();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function configure(config: string, cer: string, folder?: string): Promise<void> {
+  if (folder) {
+    await mkdir(join(server.shareDir, folder));
+    execFileSync('chown', [SAMBA_TEST_UNIX_USER, join(server.shareDir, folder)]);
+  }
+  const set = await cli(
+    [
+      '--config-dir',
+      config,
+      'config',
+      'set',
+      '--path',
+      folder ? `${server.uncPath}\\${folder}` : server.uncPath,
+      '--username',
+      `${server.workgroup}\\${server.username}`,
+      '--password-stdin',
+      '--smb-port',
+      String(server.port),
+      '--cert',
+      cer,
+    ],
+    server.password,
+  );
+  expect(set.code, set.err).toBe(0);
+}
+
 describe('crashes and the headless service, with the built CLI against real Samba', () => {
-  let server: SambaServer;
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
   let config: string;
   const masBackup = () => join(server.shareDir, 'MASBackup');
@@ -49,36 +91,16 @@ describe('crashes and the headless service, with the built CLI against real Samb
   };
 
   beforeAll(async () => {
-    server = await startSamba();
     temp = await makeTempDir();
     config = join(temp.path, 'config');
     const source = join(temp.path, 'source');
     await makeSourceTree(source, 400 * 1024 * 1024);
     const cer = join(temp.path, 'backup.cer');
     await writeFile(cer, testCertificate().cerDer);
-    const set = await cli(
-      [
-        '--config-dir',
-        config,
-        'config',
-        'set',
-        '--path',
-        server.uncPath,
-        '--username',
-        `${server.workgroup}\\${server.username}`,
-        '--password-stdin',
-        '--smb-port',
-        String(server.port),
-        '--cert',
-        cer,
-      ],
-      server.password,
-    );
-    expect(set.code, set.err).toBe(0);
+    await configure(config, cer);
     expect((await cli(['--config-dir', config, 'sources', 'add', 'files', '--folder', source])).code).toBe(0);
   });
   afterAll(async () => {
-    await server?.stop();
     await temp?.remove();
   });
 
@@ -133,5 +155,106 @@ describe('crashes and the headless service, with the built CLI against real Samb
     }>;
     expect(timeline.filter((event) => event.kind === 'catch-up')).toHaveLength(1);
     expect(timeline.some((event) => event.kind === 'run-started' && event.trigger === 'catch-up')).toBe(true);
+  });
+});
+
+/** Resolves with the exit status if the process ends within `ms`, else with null (it is still running). */
+async function exitWithin(child: ChildProcess, ms: number): Promise<{ code: number | null } | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const still = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  const result = await Promise.race([exited(child), still]);
+  clearTimeout(timer);
+  return result;
+}
+
+describe('infra-backup service as a service manager runs it (stdin closed), with the built CLI', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    temp = await makeTempDir();
+  });
+  afterAll(async () => {
+    await temp?.remove();
+  });
+
+  for (const mode of [
+    { name: 'in the foreground, stopped by SIGTERM', detached: false, signal: 'SIGTERM' as const },
+    { name: 'in the background (own process group, no terminal), stopped by SIGINT', detached: true, signal: 'SIGINT' as const },
+  ]) {
+    it(`idle ${mode.name}: keeps running, then exits 0 with "service stopped"`, async () => {
+      const config = join(temp.path, `idle-${mode.signal}`);
+      const service = spawnCli(['--config-dir', config, 'service'], { detached: mode.detached });
+      await waitFor(async () => /service started/.test(service.output()), 30_000, 'the service to start');
+      // Nothing is scheduled: before the fix the process ended here with status 13 (an unsettled top-level await).
+      expect(await exitWithin(service.child, 3_000), service.output()).toBeNull();
+      service.child.kill(mode.signal);
+      expect((await exited(service.child)).code, service.output()).toBe(0);
+      expect(service.output()).toMatch(new RegExp(`${mode.signal} received`));
+      expect(service.output()).toMatch(/service stopped/);
+    });
+  }
+
+  it('takes a scheduled backup at its slot (engine clock shifted to seconds before the slot), then stops on SIGTERM', async () => {
+    const config = join(temp.path, 'scheduled');
+    const cer = join(temp.path, 'backup.cer');
+    await writeFile(cer, testCertificate().cerDer);
+    await configure(config, cer);
+    expect((await cli(['--config-dir', config, 'config', 'set', '--frequency', '4'])).code).toBe(0);
+    const { nextBackupTime } = JSON.parse((await cli(['--json', '--config-dir', config, 'config', 'show'])).out) as {
+      nextBackupTime: string;
+    };
+    // Test only (NODE_ENV=test): the process's engine clock runs 5 s before the first slot, four hours ahead.
+    const offsetMs = Date.parse(nextBackupTime) - Date.now() - 5_000;
+    const service = spawnCli(['--config-dir', config, 'service'], { env: { IBC_TEST_CLOCK_OFFSET_MS: String(offsetMs) } });
+    await waitFor(async () => /backup \S+ Succeeded/.test(service.output()), 60_000, 'the scheduled backup');
+    service.child.kill('SIGTERM');
+    expect((await exited(service.child)).code, service.output()).toBe(0);
+    const timeline = JSON.parse((await cli(['--json', '--config-dir', config, 'timeline', '--kind', 'run-started'])).out) as Array<{
+      trigger: string;
+      at: string;
+    }>;
+    expect(timeline.map((event) => event.trigger)).toEqual(['scheduled']);
+    // It ran at its slot (the shifted clock's time), not at start-up as a catch-up.
+    expect(Date.parse(timeline[0]!.at)).toBeGreaterThanOrEqual(Date.parse(nextBackupTime));
+    const listed = JSON.parse((await cli(['--json', '--config-dir', config, 'backup', 'list'])).out) as Array<{ trigger: string }>;
+    expect(listed.map((backup) => backup.trigger)).toContain('scheduled');
+  });
+});
+
+describe('Ctrl-C on backup start --wait, with the built CLI against real Samba', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    temp = await makeTempDir();
+  });
+  afterAll(async () => {
+    await temp?.remove();
+  });
+
+  it('cancels the job and exits 130; the run is Cancelled, nothing is kept, no alert', async () => {
+    const config = join(temp.path, 'config');
+    const cer = join(temp.path, 'backup.cer');
+    await writeFile(cer, testCertificate().cerDer);
+    await configure(config, cer, 'ctrl-c');
+    // A source that waits keeps the job running until it is cancelled, however loaded the machine.
+    expect((await cli(['--config-dir', config, 'sources', 'add', 'waits', '--command', 'sleep 600'])).code).toBe(0);
+    const masBackup = join(server.shareDir, 'ctrl-c', 'MASBackup');
+    const partials = async (): Promise<string[]> => (await readdir(masBackup).catch(() => [])).filter((name) => name.endsWith('.partial'));
+
+    const run = spawnCli(['--config-dir', config, 'backup', 'start', '--wait']);
+    await waitFor(async () => (await partials()).length > 0, 30_000, 'the backup to start writing');
+    run.child.kill('SIGINT');
+    expect((await exited(run.child)).code, run.output()).toBe(130);
+    expect(run.output()).toMatch(/Cancelled/);
+    expect(run.output()).toMatch(/cancelled by the operator/);
+
+    expect(await partials()).toEqual([]);
+    const [finished] = JSON.parse((await cli(['--json', '--config-dir', config, 'timeline', '--kind', 'run-finished'])).out) as Array<{
+      state: string;
+    }>;
+    expect(finished?.state).toBe('Cancelled');
+    expect(JSON.parse((await cli(['--json', '--config-dir', config, 'backup', 'list'])).out)).toEqual([]);
+    const alerts = JSON.parse(await readFile(join(config, 'alerts.json'), 'utf8').catch(() => '{"active":[]}')) as {
+      active: Array<{ kind: string }>;
+    };
+    expect(alerts.active.map((a) => a.kind)).not.toContain('general');
   });
 });

@@ -7,6 +7,7 @@ import { createEngine, type Engine } from '../../../main/engine/service';
 import { createLogger } from '../../../main/engine/app/logger';
 import { backupNow, makeSourceTree, PFX_PASSWORD, succeeded, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
+import { startStampMock, type StampMock } from '../../support/stamp-mock';
 
 /**
  * Results are built by the engine and not re-checked at run time; this runs
@@ -19,6 +20,7 @@ describe('every method answers what its result schema says', () => {
   let engine: Engine;
   const events: ApiEvent[] = [];
   let backupId = '';
+  let stamp: StampMock;
 
   beforeAll(async () => {
     temp = await makeTempDir();
@@ -29,7 +31,9 @@ describe('every method answers what its result schema says', () => {
       version: 'test',
       frontDoor: 'cli',
       logger: createLogger({ level: 'silent' }),
+      stamp: { timing: { wait: async () => undefined } },
     });
+    stamp = await startStampMock();
     engine.onEvent((event) => events.push(event));
     await engine.saveSettings({ location: join(temp.path, 'share'), certificateBase64: testCertificate().cerDer.toString('base64') });
     await engine.addSource({ name: 'files', folder: source });
@@ -37,6 +41,7 @@ describe('every method answers what its result schema says', () => {
   });
   afterAll(async () => {
     await engine?.close();
+    await stamp?.close();
     await temp?.remove();
   });
 
@@ -82,12 +87,51 @@ describe('every method answers what its result schema says', () => {
     verifyBackup: () => call('verifyBackup', { backupId, key: { kind: 'pfx', ...pfx() } }),
     restoreBackup: () => call('restoreBackup', { backupId, targetFolder: join(temp.path, 'restored'), key: { kind: 'pfx', ...pfx() } }),
     checkRecoveryKey: () => call('checkRecoveryKey', pfx()),
+    pruneExternalStore: () => call('pruneExternalStore', { operation: 'DryRun' }),
+    cancelOperation: async () => {
+      // Cancelled from its first progress event, before the restore has read anything.
+      const operationId = 'results-cancel';
+      let cancelled: Promise<unknown> | null = null;
+      const stop = engine.onEvent((event) => {
+        if (event.type === 'operation-progress' && event.progress.operationId === operationId)
+          cancelled ??= call('cancelOperation', { operationId });
+      });
+      try {
+        const restore = { backupId, targetFolder: join(temp.path, 'cancelled'), key: { kind: 'pfx', ...pfx() }, operationId };
+        const outcome = await dispatch(engine, 'restoreBackup', restore);
+        expect(outcome.ok ? 'restored' : outcome.error.code).toBe('cancelled');
+        return await cancelled;
+      } finally {
+        stop();
+      }
+    },
     previewRetention: () => call('previewRetention', { retentionDays: 2 }),
     getSchedule: () => call('getSchedule', undefined),
+    getLastRuns: () => call('getLastRuns', undefined),
     setAutomaticBackups: () => call('setAutomaticBackups', { enabled: false }),
     previewFrequency: () => call('previewFrequency', { frequencyHours: 6 }),
     getTimeline: () => call('getTimeline', {}),
     listAlerts: () => call('listAlerts', undefined),
+    stampConnect: () =>
+      call('stampConnect', {
+        adminEndpoint: stamp.url,
+        region: stamp.region,
+        signIn: { method: 'device-code' },
+        trust: { source: 'pem', pem: stamp.pki.caPem },
+      }),
+    stampGetConnection: () => call('stampGetConnection', undefined),
+    stampGetEssentials: () => call('stampGetEssentials', undefined),
+    stampSaveSettings: () => call('stampSaveSettings', { backupRetentionPeriodInDays: 5 }),
+    stampSetScheduler: () => call('stampSetScheduler', { isBackupSchedulerEnabled: true }),
+    stampStartBackup: async () => {
+      const operation = await call('stampStartBackup', undefined);
+      await engine.whenStampIdle();
+      return operation;
+    },
+    stampListOperations: () => call('stampListOperations', undefined),
+    stampListBackups: () => call('stampListBackups', undefined),
+    stampPrune: () => call('stampPrune', { operationType: 'DryRun' }),
+    stampDisconnect: () => call('stampDisconnect', undefined),
   };
 
   /** Through dispatch, as every front door calls; the result is checked against the method's own schema. */
@@ -106,7 +150,18 @@ describe('every method answers what its result schema says', () => {
 
   it('every event the engine published matches the event schema', () => {
     expect(new Set(events.map((event) => event.type))).toEqual(
-      new Set(['job-progress', 'job-finished', 'settings-changed', 'schedule-changed', 'alerts-changed', 'timeline-appended']),
+      new Set([
+        'job-started',
+        'job-progress',
+        'job-finished',
+        'operation-progress',
+        'settings-changed',
+        'schedule-changed',
+        'alerts-changed',
+        'timeline-appended',
+        'stamp-sign-in',
+        'stamp-operation',
+      ]),
     );
     for (const event of events) expect(apiEvent.safeParse(event).error?.issues ?? [], event.type).toEqual([]);
   });

@@ -107,7 +107,7 @@ describe('the engine in its own process: the built engine-host entry, forked, be
     expect(electron.encrypted).toHaveLength(1);
     expect(electron.encrypted[0]).not.toContain(server.password);
     // and the password it sealed opens the share
-    expect(await call<ShareTestResult>('testShare')).toMatchObject({ authenticated: true, writable: true });
+    expect(await call<ShareTestResult>('testShare', {})).toMatchObject({ authenticated: true, writable: true });
     // the engine process logs each failure with its cause to the config folder's log file, never the password
     const log = readFileSync(logFilePath(config), 'utf8');
     expect(log).toMatch(/"method":"listBackups","code":"not-configured"/);
@@ -144,7 +144,9 @@ describe('the engine in its own process: the built engine-host entry, forked, be
     expect(await call('getActiveJob')).toBeNull();
     // The killed engine's smbclient finishes its cut-off upload once its input closes; let it go first.
     await waitUntil(() => orphans.every(hasExited), "the killed engine's child processes to end");
-    expect(await readdir(masBackup())).toEqual(expect.arrayContaining([partial, LOCK_FILE]));
+    // The restarted engine's first maintenance pass may already have removed the dead job's .partial
+    // (its lock's owner is gone); the lock stays until the next run takes it over.
+    expect(await readdir(masBackup())).toEqual(expect.arrayContaining([LOCK_FILE]));
     expect(await call<BackupSummary[]>('listBackups')).toEqual([]);
 
     // The next run, through the restarted engine (its password unsealed with main's help), takes over

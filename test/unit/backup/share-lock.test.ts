@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalShare } from '../../../main/engine/share/local-share';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
-import { acquireShareLock, isLockLive, LOCK_FILE } from '../../../main/engine/backup/share-lock';
+import { utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { acquireShareLock, isLockLive, LOCK_FILE, sweepLockLitter } from '../../../main/engine/backup/share-lock';
 import type { Clock } from '../../../main/engine/backup/job-clock';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -81,5 +83,53 @@ describe('share lock (on a real folder)', () => {
     expect(beats).toEqual([`.lock.hb.${held.record.lockId}.00000003`]);
     await held.release();
     expect(await share.list('MASBackup', NO_CANCEL)).toEqual([]);
+  });
+
+  describe('an empty or unparsable MASBackup\\.lock', () => {
+    const at = Date.parse('2026-11-24T10:00:00Z');
+    it.each([
+      ['empty', '', 'it is empty'],
+      ['not JSON', '{"lockId": "half', 'it is not JSON'],
+      ['not a lock record', '{"hello":"world"}', 'it is not a lock record'],
+      ['larger than any lock', 'x'.repeat(20_000), 'it is larger than 16384 bytes'],
+    ])('(%s) blocks, naming the file, until it is stale by its server time; then it is taken over', async (_what, content, reason) => {
+      const lockPath = join(temp.path, 'MASBackup', LOCK_FILE);
+      await writeFile(lockPath, content);
+      await utimes(lockPath, new Date(at), new Date(at));
+      const clock = new SteppedClock(at + 9 * 60_000);
+      // Before: every attempt fails (the old code failed forever), saying which file, why and until when.
+      await expect(acquireShareLock(share, { dir: 'MASBackup', clock }, { jobId: 'j', backupId: 'B' })).rejects.toMatchObject({
+        code: 'backup-running',
+        message: expect.stringMatching(new RegExp(`MASBackup\\\\\\.lock cannot be read \\(${reason}\\).*from 2026-11-24T10:10:00.000Z`)),
+      });
+      const live = await isLockLive(share, 'MASBackup', clock.ms);
+      expect(live).toMatchObject({ live: true, record: null, unreadable: { reason } });
+      // After the window (10 minutes after the server last changed it): taken over.
+      clock.ms = at + 10 * 60_000 + 1;
+      const held = await acquireShareLock(share, { dir: 'MASBackup', clock }, { jobId: 'j', backupId: 'B' });
+      expect((await isLockLive(share, 'MASBackup', clock.ms)).record?.lockId).toBe(held.record.lockId);
+      await held.release();
+      expect(await share.list('MASBackup', NO_CANCEL)).toEqual([]);
+    });
+  });
+
+  it('lock litter (locks moved aside, dead heartbeats, unfinished lock writes) is swept by the next holder; its own files and foreign files stay', async () => {
+    const clock = new SteppedClock(Date.parse('2026-11-24T10:00:00Z'));
+    const litter = [
+      '.lock.stale.3f2a',
+      '.lock.hb.deadbeef.00000007',
+      '..lock.9c1d.partial-write',
+      '..lock.hb.deadbeef.00000008.77aa.partial-write',
+    ];
+    for (const name of litter) await writeFile(join(temp.path, 'MASBackup', name), '');
+    await writeFile(join(temp.path, 'MASBackup', 'notes.txt'), "the operator's");
+    const held = await acquireShareLock(share, { dir: 'MASBackup', clock }, { jobId: 'a', backupId: 'A' });
+    clock.ms += 30_000;
+    await clock.fireTimers(); // a heartbeat of its own
+    const removed = await sweepLockLitter(share, held.record, await share.list('MASBackup', NO_CANCEL), NO_CANCEL);
+    expect(removed.sort()).toEqual([...litter].sort());
+    const left = (await share.list('MASBackup', NO_CANCEL)).map((e) => e.name).sort();
+    expect(left).toEqual(['.lock', `.lock.hb.${held.record.lockId}.00000001`, 'notes.txt']);
+    await held.release();
   });
 });

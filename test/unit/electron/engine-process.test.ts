@@ -166,7 +166,7 @@ describe('the engine process, seen from main', () => {
     const first = hostSide(forker.latest);
     first.post({ kind: 'ready' });
     first.post({ kind: 'event', event: { type: 'job-progress', progress: progress('20261124T100000Z-abcdef') } });
-    first.post({ kind: 'event', event: { type: 'job-finished', backup: null, error: null } });
+    first.post({ kind: 'event', event: { type: 'job-finished', jobId: 'j', backup: null, error: null } });
     await settle();
     expect(events).toHaveLength(2);
     forker.latest.exit(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiEvent, ApiMethod, BackupSummary, EssentialsView, ScheduleView } from '../../../preload/api';
+import type { ApiEvent, ApiMethod, BackupSummary, EssentialsView, RunOutcome, ScheduleView } from '../../../preload/api';
 import type { EngineConnection } from '../../../main/electron/engine-process';
 import { installTray, trayStatus, type MenuItemTemplate, type TrayLike } from '../../../main/electron/tray';
 
@@ -9,7 +9,6 @@ const schedule: ScheduleView = {
   frequencyHours: 12,
   anchor: '2026-11-24T00:00:00Z',
   nextBackupTime: '2026-11-24T12:00:00Z',
-  lastBackupTime: null,
   upcoming: [],
 };
 
@@ -26,8 +25,15 @@ const backup = (state: BackupSummary['state'], completedAt: string): BackupSumma
   expiresAt: null,
 });
 
+const attempt = (state: RunOutcome['state'], finishedAt: string): RunOutcome => ({
+  backupId: 'b',
+  trigger: 'scheduled',
+  state,
+  finishedAt,
+});
+
 /** The engine's process as the tray reaches it: calls answered from `essentials`, events pushed by the test. */
-function engineStandIn(essentials: () => Pick<EssentialsView, 'lastBackup' | 'schedule'>) {
+function engineStandIn(essentials: () => Pick<EssentialsView, 'lastAttempt' | 'schedule'>) {
   let listener: ((event: ApiEvent) => void) | null = null;
   const calls: ApiMethod[] = [];
   const connection: Pick<EngineConnection, 'call' | 'onEvent'> = {
@@ -43,7 +49,8 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 
 describe('tray', () => {
   it('shows the last result and the next time, and keeps them current from engine events', async () => {
-    const engine = engineStandIn(() => ({ lastBackup: null, schedule }));
+    let essentials: Pick<EssentialsView, 'lastAttempt' | 'schedule'> = { lastAttempt: null, schedule };
+    const engine = engineStandIn(() => essentials);
     const tips: string[] = [];
     let menu: MenuItemTemplate[] = [];
     let keep = true;
@@ -63,7 +70,9 @@ describe('tray', () => {
     await settle();
     expect(tips.at(-1)).toContain('Last backup: none yet');
     expect(tips.at(-1)).toContain('Next backup:');
-    engine.push({ type: 'job-finished', backup: backup('Succeeded', '2026-11-24T01:05:00Z'), error: null });
+    essentials = { lastAttempt: attempt('Succeeded', '2026-11-24T01:05:00Z'), schedule };
+    engine.push({ type: 'job-finished', jobId: 'j', backup: backup('Succeeded', '2026-11-24T01:05:00Z'), error: null });
+    await settle();
     expect(tips.at(-1)).toContain('Last backup: Succeeded');
     engine.push({ type: 'schedule-changed', schedule: { ...schedule, enabled: false } });
     expect(tips.at(-1)).toContain('Automatic backups: disabled');
@@ -77,7 +86,7 @@ describe('tray', () => {
   });
 
   it("after the engine's process restarts, reads the last result and the schedule again from the new engine", async () => {
-    let essentials: Pick<EssentialsView, 'lastBackup' | 'schedule'> = { lastBackup: null, schedule };
+    let essentials: Pick<EssentialsView, 'lastAttempt' | 'schedule'> = { lastAttempt: null, schedule };
     const engine = engineStandIn(() => essentials);
     const tips: string[] = [];
     const tray: TrayLike = {
@@ -95,7 +104,7 @@ describe('tray', () => {
     await settle();
     expect(tips.at(-1)).toContain('Last backup: none yet');
     // the new engine knows a result the tray never saw as an event (it finished in the dead process's place)
-    essentials = { lastBackup: backup('Failed', '2026-11-24T02:00:00Z'), schedule };
+    essentials = { lastAttempt: attempt('Failed', '2026-11-24T02:00:00Z'), schedule };
     engine.push({ type: 'engine-restarted', notice: { code: 'internal', message: 'm', remediation: 'r' }, interruptedBackupId: 'b' });
     await settle();
     expect(engine.calls.filter((method) => method === 'getEssentials')).toHaveLength(2);

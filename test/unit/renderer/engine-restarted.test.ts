@@ -26,6 +26,7 @@ function bridgeStandIn(answers: Partial<Record<ApiMethod, unknown>>) {
     onEvent: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
     pickFile: async () => ({ ok: true, value: null }),
     saveFile: async () => ({ ok: true, value: false }),
+    pickFolder: async () => ({ ok: true, value: null }),
   };
   return { bridge, calls, push: (event: ApiEvent) => listeners.forEach((listener) => listener(event)) };
 }

@@ -10,6 +10,7 @@ function fakeShare(clock: FakeClock) {
   const backups = new Map<string, RetainedBackup>();
   const partials = new Map<string, PartialFolder>();
   const failing = new Set<string>();
+  const deleting = new Map<string, RetainedBackup>();
   const deletedPaths: string[] = [];
   let n = 0;
   const add = (daysAgo: number, state: RetainedBackup['state'] = 'Succeeded'): string => {
@@ -18,7 +19,7 @@ function fakeShare(clock: FakeClock) {
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d{3}Z$/, 'Z')}-${(n++).toString(16).padStart(6, '0')}`;
-    backups.set(id, { backupId: id, createdAt: at.toISOString(), completedAt: at.toISOString(), state });
+    backups.set(id, { backupId: id, createdAt: at.toISOString(), completedAt: at.toISOString(), state, certificateThumbprint: 'AB' });
     return id;
   };
   return {
@@ -28,11 +29,18 @@ function fakeShare(clock: FakeClock) {
     deletedPaths,
     add,
     target: {
+      rename: async (from: string, to: string) => {
+        const name = from.split('/').pop() ?? '';
+        if (failing.has(name)) throw new Error('NT_STATUS_SHARING_VIOLATION');
+        const moved = backups.get(name);
+        backups.delete(name);
+        if (moved) deleting.set(to.split('/').pop() ?? '', moved);
+      },
       deleteTree: async (path: string) => {
         const name = path.split('/').pop() ?? '';
         if (failing.has(name)) throw new Error('NT_STATUS_SHARING_VIOLATION');
         deletedPaths.push(path);
-        backups.delete(name);
+        deleting.delete(name);
         partials.delete(name.replace(/\.partial$/, ''));
       },
     },
@@ -55,8 +63,9 @@ describe('RetentionRunner', () => {
       timeline: { append: (e) => void events.push(`${e.kind}:${e.backupId}`) },
       target: share.target,
       listBackups: async () => [...share.backups.values()],
-      listPartials: async () => [...share.partials.values()],
+      listLeftovers: async () => ({ partials: [...share.partials.values()], deleting: [], unreadableLock: null }),
       retentionDays: () => days,
+      ownKeys: () => ({ thumbprints: new Set(['AB']), legacyKeyIds: new Set() }),
     });
 
     const preview = await runner.preview(7);

@@ -18,7 +18,6 @@ export interface Harness {
   /** When set, scheduler-started runs stay running until this is resolved. */
   holdRuns: boolean;
   releaseRuns(): void;
-  afterTicks: number;
   /** A new scheduler over the same clock and store: the console restarted. */
   restart(): Harness;
 }
@@ -39,7 +38,6 @@ export function makeHarness(
     runs: [],
     externalJobRunning: false,
     holdRuns: false,
-    afterTicks: 0,
     releaseRuns: () => pending.splice(0).forEach((resolve) => resolve()),
     scheduler: undefined as unknown as Scheduler,
     restart: () => {
@@ -56,9 +54,6 @@ export function makeHarness(
       return h.holdRuns ? new Promise<void>((resolve) => pending.push(resolve)) : Promise.resolve();
     },
     isJobRunning: () => h.externalJobRunning,
-    afterTick: () => {
-      h.afterTicks++;
-    },
     ...overrides,
   });
   return h;

@@ -40,7 +40,20 @@ describe('Scheduler', () => {
       expect(late).toBeLessThanOrEqual(60_000);
     });
     expect(kinds(h, 'catch-up')).toEqual([]);
-    expect(h.afterTicks).toBeGreaterThan(24 * 60 - 5);
+  });
+
+  it('a slot runs at its time, not at the next 60 s tick after it', async () => {
+    const h = makeHarness(T0);
+    await h.scheduler.start();
+    // Configured 25 s after the scheduler started: its slots fall between two ticks.
+    await h.clock.advance(25_000);
+    await h.scheduler.configure({ frequencyHours: 4, enabled: true });
+    await h.clock.advance(8 * H);
+    const slot = (k: number) => new Date(Date.parse(T0) + 25_000 + k * 4 * H).toISOString();
+    expect(h.runs).toEqual([
+      { trigger: 'scheduled', at: slot(1) },
+      { trigger: 'scheduled', at: slot(2) },
+    ]);
   });
 
   it('upcoming lists the next slots of the schedule', async () => {
@@ -277,5 +290,63 @@ describe('Scheduler', () => {
     expect(skipped[50]?.at).toBe(new Date(Date.parse(T0) + 14 * 24 * H).toISOString());
     expect(new Set(skipped.slice(1).map((e) => e.at)).size).toBe(50);
     expect(h2.runs).toEqual([]);
+  });
+});
+
+describe('Scheduler and wall-clock steps (wall time moves, elapsed time does not)', () => {
+  const at = (hours: number) => new Date(Date.parse(T0) + hours * H).toISOString();
+
+  it('a forward jump seen by the running console, corrected later: no catch-up for slots that never passed, no gap in backups', async () => {
+    const h = await configured(12);
+    await h.clock.advance(H);
+    h.clock.stepWallTime(2 * 24 * H);
+    await h.clock.advance(10 * 60_000);
+    // While the clock is wrong the schedule moves with it: the next backup is still 12 h after configuration in real time.
+    expect(h.scheduler.view().nextBackupTime).toBe(at(48 + 12));
+    h.clock.stepWallTime(-2 * 24 * H);
+    await h.clock.advance(10 * 60_000);
+    expect(h.scheduler.view().nextBackupTime).toBe(at(12));
+    await h.clock.advance(2 * 24 * H);
+    expect(h.runs).toEqual([12, 24, 36, 48].map((k) => ({ trigger: 'scheduled', at: at(k) })));
+    expect(kinds(h, 'catch-up')).toEqual([]);
+    expect(kinds(h, 'schedule-changed').map((e) => e.summary)).toEqual([
+      expect.stringMatching(/^Automatic backups start/),
+      expect.stringMatching(/stepped forward by 2 d 0 h/),
+      expect.stringMatching(/stepped back by 2 d 0 h/),
+    ]);
+  });
+
+  it('a backward step: the next backup comes one frequency after the last one in real time, not the step later', async () => {
+    const h = await configured(12);
+    await h.clock.advance(12 * H + 60_000);
+    expect(h.runs).toHaveLength(1);
+    h.clock.stepWallTime(-6 * H);
+    await h.clock.advance(12 * H);
+    expect(h.runs.map((r) => r.at)).toEqual([at(12), at(24 - 6)]);
+    expect(kinds(h, 'catch-up')).toEqual([]);
+  });
+
+  it('the clock set back while the console was closed: the next backup shown is the one that runs', async () => {
+    const h = await configured(4);
+    await h.clock.advance(9 * H);
+    expect(h.runs).toHaveLength(2);
+    h.scheduler.stop();
+    h.clock.setWallTime(at(1));
+    const h2 = h.restart();
+    await h2.scheduler.start();
+    const next = h2.scheduler.view().nextBackupTime;
+    expect(next).toBe(at(4));
+    await h2.clock.advance(3 * H + 1);
+    expect(h2.runs).toEqual([{ trigger: 'scheduled', at: next }]);
+  });
+
+  it('a sleep is still a sleep: wall and elapsed time both moved, so it is a catch-up, not a step', async () => {
+    const h = await configured(4);
+    await h.clock.advance(H);
+    h.clock.sleep(30 * H);
+    await h.clock.advance(60_000);
+    await h.scheduler.whenIdle();
+    expect(h.runs.map((r) => r.trigger)).toEqual(['catch-up']);
+    expect(kinds(h, 'schedule-changed')).toHaveLength(1);
   });
 });

@@ -212,6 +212,15 @@ describe('validateSettingsInput', () => {
     expect(smb).toEqual(['username', 'password', 'passwordConfirm', 'certificate']);
   });
 
+  it('an empty or unfinished location flags every missing field of a share at once, not two of five', () => {
+    for (const location of ['', '\\\\fileserver01']) {
+      const fields = validateSettingsInput(UNCONFIGURED_CONTEXT, { location, username: '', password: '', passwordConfirm: '' }).map(
+        (error) => error.field,
+      );
+      expect(fields).toEqual(['location', 'username', 'password', 'passwordConfirm', 'certificate']);
+    }
+  });
+
   it('password and confirmation must match', () => {
     const errors = validateSettingsInput(UNCONFIGURED_CONTEXT, { ...first, passwordConfirm: 'other' });
     expect(errors).toEqual([{ field: 'passwordConfirm', message: 'Confirm password does not match the password.' }]);

@@ -272,7 +272,10 @@ describe('export and import', () => {
       isBackupSchedulerEnabled: true,
       backupFrequencyInHours: 12,
       backupRetentionPeriodInDays: 7,
+      // The station's signing public key (made at configuration), for a station that must trust its backups.
+      stationSigningPublicKey: service.view().signingPublicKey,
     });
+    expect(service.view().signingPublicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     const text = JSON.stringify(document);
     for (const encoded of encodingsOf(PASSWORD)) expect(text).not.toContain(encoded);
     expect(text).not.toContain(certA.cerDer.toString('base64').slice(0, 40));

@@ -1,0 +1,145 @@
+import type { ApiEvent, LastRuns, RunOutcome, TimelineEvent } from '../../../preload/api';
+import type { EventHub } from '../app/events';
+import type { Logger } from '../app/logger';
+import type { Clock } from '../clock';
+import type { HistoryStore } from './history-store';
+import { runFinishedEvent, runStartedEvent } from './run-events';
+
+type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
+
+/**
+ * The one owner of "what ran": it records every job's start and end on the
+ * timeline, and knows the last attempt and the last successful backup. It
+ * learns of jobs from the engine's events (it subscribes before any front
+ * door does, so by the time a window hears `job-finished`, the run log
+ * already answers with that run), and after a restart from the history.
+ */
+export class RunLog {
+  private lastAttempt: RunOutcome | null = null;
+  private lastConclusive: RunOutcome | null = null;
+  private lastSuccess: RunOutcome | null = null;
+  /** How old the last success was when this process learnt of it, and the elapsed-clock reading then. */
+  private successSeen: { ageMs: number; atElapsedMs: number } | null = null;
+  private loading: Promise<void> | null = null;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: { history: HistoryStore; events: EventHub; clock: Clock; logger: Logger }) {
+    deps.events.subscribe((event) => {
+      if (event.type === 'job-started')
+        this.write(runStartedEvent({ backupId: event.progress.backupId, trigger: event.progress.trigger, at: event.progress.startedAt }));
+      else if (event.type === 'job-finished') this.finished(event);
+    });
+  }
+
+  /** Reads the last attempt and the last success from the history, once; runs seen since are newer and kept. */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      const isRun = (e: TimelineEvent): boolean => e.kind === 'run-finished' && e.state !== undefined;
+      const attempt = await this.deps.history.findNewest(isRun);
+      const conclusive = await this.deps.history.findNewest((e) => isRun(e) && e.state !== 'Cancelled');
+      const success = await this.deps.history.findNewest((e) => isRun(e) && e.state === 'Succeeded');
+      this.lastAttempt ??= attempt ? outcomeOf(attempt) : null;
+      this.lastConclusive ??= conclusive ? outcomeOf(conclusive) : null;
+      this.lastSuccess ??= success ? outcomeOf(success) : null;
+      if (this.successSeen === null && this.lastSuccess !== null) {
+        const ageMs = Math.max(0, this.deps.clock.now().getTime() - Date.parse(this.lastSuccess.finishedAt));
+        this.successSeen = { ageMs, atElapsedMs: this.deps.clock.elapsedMs() };
+      }
+    })().catch((error: unknown) => {
+      this.deps.logger.warn({ err: error }, 'history could not be read for the last runs');
+    });
+    return this.loading;
+  }
+
+  /** The newest run, whatever its outcome; null when none ran (since the history began). */
+  async attempt(): Promise<RunOutcome | null> {
+    await this.load();
+    return this.lastAttempt;
+  }
+
+  /**
+   * The newest run that says how the share and the sources behaved: any
+   * outcome but Cancelled. The failure alerts follow it, so cancelling a job
+   * neither raises one nor closes one.
+   */
+  async conclusive(): Promise<RunOutcome | null> {
+    await this.load();
+    return this.lastConclusive;
+  }
+
+  /** The newest Succeeded run. */
+  async success(): Promise<RunOutcome | null> {
+    await this.load();
+    return this.lastSuccess;
+  }
+
+  /**
+   * How long ago the last success was, in real time: measured on the elapsed
+   * clock from when this process learnt of it, so a wall-clock step since
+   * (a success stamped "in the future" after the clock went back) cannot hide
+   * that no backup has succeeded for hours. Null when none ever did.
+   */
+  async successAgeMs(): Promise<number | null> {
+    await this.load();
+    if (this.successSeen === null) return null;
+    return this.successSeen.ageMs + (this.deps.clock.elapsedMs() - this.successSeen.atElapsedMs);
+  }
+
+  /** The last successful backup and the last attempt, for Essentials, `config show` and the tray. */
+  async view(): Promise<LastRuns> {
+    await this.load();
+    return { lastSuccessfulBackup: this.lastSuccess, lastAttempt: this.lastAttempt };
+  }
+
+  /** Resolves when every run seen so far is on the timeline. */
+  async whenIdle(): Promise<void> {
+    await this.writes;
+  }
+
+  private finished(event: JobFinished): void {
+    const backup = event.backup;
+    if (!backup) return;
+    const finishedAt = backup.completedAt ?? this.deps.clock.now().toISOString();
+    const outcome: RunOutcome = { backupId: backup.backupId, trigger: backup.trigger, state: backup.state, finishedAt };
+    if (event.error) {
+      outcome.reason = event.error.message;
+      if (event.error.category) outcome.category = event.error.category;
+    }
+    this.lastAttempt = outcome;
+    if (outcome.state !== 'Cancelled') this.lastConclusive = outcome;
+    if (outcome.state === 'Succeeded') {
+      this.lastSuccess = outcome;
+      this.successSeen = { ageMs: 0, atElapsedMs: this.deps.clock.elapsedMs() };
+    }
+    this.write(
+      runFinishedEvent({
+        backupId: outcome.backupId,
+        trigger: outcome.trigger,
+        state: outcome.state,
+        at: finishedAt,
+        durationSeconds: Math.max(0, (Date.parse(finishedAt) - Date.parse(backup.createdAt)) / 1000),
+        ...(outcome.category ? { category: outcome.category } : {}),
+        ...(outcome.reason ? { message: outcome.reason } : {}),
+      }),
+    );
+  }
+
+  private write(event: Parameters<HistoryStore['append']>[0]): void {
+    this.writes = this.writes
+      .then(() => this.deps.history.append(event))
+      // The history is a record, not a gate: a full disk must not stop backups.
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'timeline append failed'));
+  }
+}
+
+function outcomeOf(event: TimelineEvent): RunOutcome {
+  const outcome: RunOutcome = {
+    backupId: event.backupId ?? '',
+    trigger: event.trigger ?? 'on-demand',
+    state: event.state ?? 'Failed',
+    finishedAt: event.at,
+  };
+  if (event.reason !== undefined) outcome.reason = event.reason;
+  if (event.category !== undefined) outcome.category = event.category;
+  return outcome;
+}

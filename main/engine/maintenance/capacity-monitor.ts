@@ -1,0 +1,68 @@
+import type { CapacityView } from '../../../preload/api';
+import type { Clock } from '../clock';
+import { locationKey } from './location-key';
+import { withConfiguredShare, type EngineContext } from '../context';
+import { toEngineError } from '../errors';
+import { NO_CANCEL } from '../share/abort';
+
+/**
+ * Asking an SMB server for its free space costs a connection: a reading (or
+ * a failed attempt, so an unreachable share does not slow every refresh) is
+ * reused for this long unless the caller asks for a fresh one.
+ */
+export const CAPACITY_MAX_AGE_MS = 5 * 60_000;
+
+const NOT_READ: CapacityView = { freeBytes: null, totalBytes: null, measuredAt: null, readFailure: null };
+
+/**
+ * The one owner of the share's free capacity as last read. A reading carries
+ * its time; a failed one makes the figures unknown and says why, so an
+ * unreachable share never shows the capacity it had before.
+ */
+export class CapacityMonitor {
+  private view: CapacityView = NOT_READ;
+  private attemptedAtMs = Number.NEGATIVE_INFINITY;
+  private location = '';
+
+  constructor(private readonly deps: { ctx: EngineContext; clock: Clock }) {}
+
+  current(): CapacityView {
+    return this.location === this.currentLocation() ? this.view : NOT_READ;
+  }
+
+  /** A reading taken elsewhere (the connection test). */
+  remember(freeBytes: number, totalBytes: number | null): void {
+    this.view = { freeBytes, totalBytes, measuredAt: this.deps.clock.now().toISOString(), readFailure: null };
+    this.attemptedAtMs = this.deps.clock.elapsedMs();
+    this.location = this.currentLocation();
+  }
+
+  /** Reads the free space when the last attempt is older than `maxAgeMs` (or was for another location); never throws. */
+  async refresh(maxAgeMs = CAPACITY_MAX_AGE_MS): Promise<CapacityView> {
+    const { ctx, clock } = this.deps;
+    if (!ctx.settings.service.stored().configured) return NOT_READ;
+    if (this.location === this.currentLocation() && clock.elapsedMs() - this.attemptedAtMs < maxAgeMs) return this.view;
+    try {
+      const space = await withConfiguredShare(ctx, (share) => share.freeSpace(NO_CANCEL));
+      this.remember(space.freeBytes, space.totalBytes);
+    } catch (error) {
+      const failure = toEngineError(error);
+      ctx.logger.debug({ err: error }, 'free space not available');
+      this.view = {
+        ...NOT_READ,
+        readFailure: {
+          at: clock.now().toISOString(),
+          message: failure.message,
+          ...(failure.category ? { category: failure.category } : {}),
+        },
+      };
+      this.attemptedAtMs = clock.elapsedMs();
+      this.location = this.currentLocation();
+    }
+    return this.view;
+  }
+
+  private currentLocation(): string {
+    return locationKey(this.deps.ctx.settings.service.stored());
+  }
+}

@@ -1,0 +1,48 @@
+import type { BackupState, BackupTrigger, JobProgress, ShareFailureCategory } from '../../../preload/api';
+
+type JobState = JobProgress['state'];
+
+/** The engine's identifiers in operator words. */
+export const STATE_WORDS: Record<BackupState | JobState, string> = {
+  Queued: 'Queued',
+  Creating: 'Running',
+  Cancelling: 'Cancelling',
+  Succeeded: 'Succeeded',
+  PartialSucceeded: 'Partially succeeded',
+  Failed: 'Failed',
+  Cancelled: 'Cancelled',
+  Unknown: 'Not a backup',
+};
+
+export const TRIGGER_WORDS: Record<BackupTrigger, string> = {
+  scheduled: 'Scheduled',
+  'on-demand': 'On demand',
+  'catch-up': 'Catch-up',
+};
+
+export const CATEGORY_WORDS: Record<ShareFailureCategory, string> = {
+  capacity: 'the file share is out of capacity',
+  connectivity: 'the file share could not be reached',
+  path: 'the path of the file share is not valid',
+  authentication: 'the file share refused the credentials',
+  general: 'a general fault of the file share',
+};
+
+export type Tone = 'success' | 'warning' | 'error' | 'info' | 'neutral';
+
+export function stateTone(state: BackupState): Tone {
+  if (state === 'Succeeded') return 'success';
+  if (state === 'Failed') return 'error';
+  if (state === 'PartialSucceeded' || state === 'Cancelled' || state === 'Unknown') return 'warning';
+  return 'info';
+}
+
+/** "1 backup", "3 backups". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The first and last characters of a thumbprint, for dense tables (the whole value is a hover away). */
+export function shortThumbprint(thumbprint: string): string {
+  return thumbprint.length <= 12 ? thumbprint : `${thumbprint.slice(0, 6)}…${thumbprint.slice(-4)}`;
+}

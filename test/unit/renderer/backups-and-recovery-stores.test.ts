@@ -1,0 +1,181 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BackupDetail } from '../../../preload/api';
+import { useBackupsStore } from '../../../renderer/src/stores/backups';
+import { useEssentialsStore } from '../../../renderer/src/stores/essentials';
+import { useRecoveryStore } from '../../../renderer/src/stores/recovery';
+import { connectEngineEvents } from '../../../renderer/src/stores/events';
+import { freshStores, type FakeTransport } from './fake-transport';
+import { CONFIGURED, UNCONFIGURED, backup, essentialsOf } from './views';
+
+describe('backups store', () => {
+  let engine: FakeTransport;
+  beforeEach(() => {
+    engine = freshStores();
+  });
+
+  it('an unconfigured console has no backups and no error, and Backup now says why it cannot run', async () => {
+    engine
+      .answer('getEssentials', () => essentialsOf(UNCONFIGURED))
+      .answer('getTimeline', () => [])
+      .fail('listBackups', { code: 'not-configured', message: 'Backup is not configured yet.' })
+      .answer('getActiveJob', () => null);
+    const backups = useBackupsStore();
+    await useEssentialsStore().refresh();
+    await backups.refresh();
+    expect(backups.backups).toEqual([]);
+    expect(backups.error).toBeNull();
+    expect(backups.backupNowBlocked).toBe('configure backup first.');
+  });
+
+  it('a listing failure of a configured console is shown; Backup now is blocked while a job runs', async () => {
+    const job = {
+      jobId: 'j',
+      backupId: '20261129T000000Z-abcdef',
+      trigger: 'on-demand' as const,
+      state: 'Creating' as const,
+      component: null,
+      bytesDone: 0,
+      bytesTotal: null,
+      bytesPerSecond: 0,
+      etaSeconds: null,
+      startedAt: '2026-11-29T00:00:00.000Z',
+    };
+    engine
+      .answer('getEssentials', () => essentialsOf(CONFIGURED))
+      .answer('getTimeline', () => [])
+      .fail('listBackups', { code: 'share', category: 'connectivity', message: 'The file share cannot be reached.' })
+      .answer('getActiveJob', () => job);
+    const backups = useBackupsStore();
+    await useEssentialsStore().refresh();
+    await backups.refresh();
+    expect(backups.error?.message).toBe('The file share cannot be reached.');
+    expect(backups.backupNowBlocked).toBe('a backup is running.');
+  });
+});
+
+describe('a job that ends unseen', () => {
+  it('is noticed without its event: while a job runs the store asks, and refreshes when it has ended', async () => {
+    vi.useFakeTimers();
+    try {
+      const engine = freshStores();
+      const job = {
+        jobId: 'j',
+        backupId: '20261129T000000Z-abcdef',
+        trigger: 'on-demand' as const,
+        state: 'Queued' as const,
+        component: null,
+        bytesDone: 0,
+        bytesTotal: null,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+        startedAt: '2026-11-29T00:00:00.000Z',
+      };
+      engine
+        .answer('startBackup', () => job)
+        .answer('getActiveJob', () => null)
+        .answer('listBackups', () => [backup(job.backupId)])
+        .answer('getEssentials', () => essentialsOf(CONFIGURED))
+        .answer('getTimeline', () => []);
+      const backups = useBackupsStore();
+      await backups.backupNow();
+      expect(backups.activeJob).toEqual(job);
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(backups.activeJob).toBeNull();
+      expect(backups.backups.map((entry) => entry.backupId)).toEqual([job.backupId]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('recovery store: verify and restore with progress and cancel', () => {
+  let engine: FakeTransport;
+  const detail: BackupDetail = {
+    ...backup('20261120T100000Z-abcdef'),
+    durationSeconds: 180,
+    components: [
+      { name: 'identity', state: 'Succeeded', sourceBytes: 10, storedBytes: 12 },
+      { name: 'keyvault', state: 'Failed', sourceBytes: 0, storedBytes: 0, error: 'exit 1' },
+    ],
+  };
+  beforeEach(() => {
+    engine = freshStores();
+    engine.answer('getBackup', () => detail);
+  });
+
+  it('offers only components that hold data', async () => {
+    const recovery = useRecoveryStore();
+    await recovery.prepare('restore', detail.backupId);
+    expect(recovery.restorableComponents.map((component) => component.name)).toEqual(['identity']);
+  });
+
+  it("follows the restore's progress by the id it chose, cancels it by that id, and keeps no key", async () => {
+    let finish: (error: boolean) => void = () => undefined;
+    engine.answer(
+      'restoreBackup',
+      () =>
+        new Promise((resolve, reject) => {
+          finish = (cancelled) =>
+            cancelled
+              ? reject(new Error('unreachable'))
+              : resolve({
+                  backupId: detail.backupId,
+                  targetFolder: '/srv/restore',
+                  signer: { status: 'this-console', publicKey: 'AAAA', detail: 'signed by this console' },
+                  components: [],
+                });
+        }),
+    );
+    engine.fail('cancelOperation', { code: 'invalid-input' });
+    const recovery = useRecoveryStore();
+    const stop = connectEngineEvents();
+    await recovery.prepare('restore', detail.backupId);
+    const running = recovery.restore({
+      backupId: detail.backupId,
+      targetFolder: ' /srv/restore ',
+      component: 'identity',
+      key: { kind: 'pfx', pfxBase64: 'UEZY', password: 'pfx password' },
+    });
+    const sent = engine.inputsOf('restoreBackup')[0]!;
+    expect(sent).toMatchObject({ targetFolder: '/srv/restore', component: 'identity' });
+    expect(sent.operationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(recovery.phase).toBe('running');
+
+    const progress = {
+      operationId: sent.operationId!,
+      kind: 'restore' as const,
+      backupId: detail.backupId,
+      component: 'identity',
+      bytesDone: 6,
+      bytesTotal: 12,
+      bytesPerSecond: 3,
+      etaSeconds: 2,
+    };
+    engine.emit({ type: 'operation-progress', progress: { ...progress, operationId: 'someone-else' } });
+    expect(recovery.progress).toBeNull();
+    engine.emit({ type: 'operation-progress', progress });
+    expect(recovery.progress).toEqual(progress);
+
+    engine.answer('cancelOperation', () => undefined);
+    await recovery.cancel();
+    expect(engine.inputsOf('cancelOperation')).toEqual([{ operationId: sent.operationId }]);
+    expect(recovery.cancelling).toBe(true);
+    expect(JSON.stringify(recovery.$state)).not.toContain('pfx password');
+
+    finish(false);
+    await running;
+    expect(recovery.phase).toBe('done');
+    expect(recovery.cancelling).toBe(false);
+    stop();
+  });
+
+  it('a cancelled verify ends as failed with the engine saying so', async () => {
+    engine.fail('verifyBackup', { code: 'cancelled', message: 'The verification was cancelled.' });
+    const recovery = useRecoveryStore();
+    await recovery.prepare('verify', detail.backupId);
+    await recovery.verify(detail.backupId);
+    expect(recovery.phase).toBe('failed');
+    expect(recovery.error?.code).toBe('cancelled');
+    expect(engine.inputsOf('verifyBackup')[0]).toEqual({ backupId: detail.backupId, operationId: expect.any(String) });
+  });
+});
