@@ -17,12 +17,14 @@
  * Requests run one at a time, in order. Each has the operation deadline; a
  * request that reaches it, or is cancelled while smbclient works on it,
  * ends the process (a half-done command cannot be taken back), and the next
- * request starts a new one. A session unused for `idleMs` is closed. When
+ * request starts a new one. So does a request whose output reports a lost
+ * connection: smbclient never reconnects, so a retry must not meet it again. A session unused for `idleMs` is closed. When
  * stdbuf is missing (not Linux), `available()` is false and the driver runs
  * a one-shot smbclient per operation, as before.
  */
 import type { ChildProcess } from 'node:child_process';
 import { scrubSecrets } from '../redact';
+import { reportsConnectivityFailure } from './share-errors';
 import type { PrivateDir } from './smbclient-private-dir';
 import { prepareAuthFile, resolveProgram, spawnSmbclient, splitSegments, type SmbclientResult, type SmbEndpoint } from './smbclient-runner';
 
@@ -150,7 +152,8 @@ export class SmbclientSession {
       check();
     });
     holdProcessOpen(running.child, false);
-    if (running.exited) await this.stop();
+    // smbclient does not reconnect: after the connection dropped every later command would fail the same way.
+    if (running.exited || reportsConnectivityFailure(outcome.transcript)) await this.stop();
     else this.idleTimer = setTimeout(() => void this.stop(), this.idleMs).unref();
     return outcome;
   }

@@ -189,6 +189,21 @@ describe('one smbclient session for the small operations of a share', () => {
     await share.close();
   });
 
+  it('never lets a name inject a command into the session: line breaks and quotes are refused before anything is sent', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'one-session-injection', spawn: recorder.spawn }));
+    await share.mkdirp('MASBackup/a', NO_CANCEL);
+    for (const name of ['x\nmkdir injected', 'x\rmkdir injected', 'x"\nmkdir injected', 'x\u0000y']) {
+      await expect(share.rename('MASBackup/a', `MASBackup/${name}`, NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(share.list(`MASBackup/${name}`, NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(share.deleteTree(`MASBackup/${name}`, NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+    }
+    expect((await share.list('MASBackup', NO_CANCEL)).map((entry) => entry.name)).toEqual(['a']);
+    expect(await share.stat('injected', NO_CANCEL)).toBeNull();
+    expect(recorder.calls).toHaveLength(1);
+    await share.close();
+  });
+
   it('a cancelled operation ends the session; the next operation gets a new one', async () => {
     const recorder = recordingSpawn();
     const share = new SmbShare(options({ folder: 'one-session-cancel', spawn: recorder.spawn }));
