@@ -209,6 +209,15 @@ describe('no smbclient outlives the console (SIGKILL)', () => {
     await killConsoleAndCheck(console_.pid!);
   });
 
+  // An idle session's smbclient also ends at EOF on its commands; one blocked in a command is ended by
+  // the parent-death signal, which it gets through the same spawn as a transfer's (proven mid-upload above).
+  it("with the small operations' session open and idle", async () => {
+    const console_ = startShareConsole({ mode: 'session', share: shareOptions() });
+    started.push(console_.pid!);
+    await new Promise<void>((resolve) => console_.stdout?.once('data', () => resolve()));
+    await killConsoleAndCheck(console_.pid!);
+  });
+
   it('between smbclient opening the remote file and opening the upload FIFO', async () => {
     const fifo = path.join(work, 'never-written');
     execFileSync('mkfifo', [fifo]);
