@@ -29,6 +29,7 @@ import path from 'node:path';
 import { Transform, type PassThrough, type Readable, type Writable } from 'node:stream';
 import { scrubSecrets } from '../redact';
 import { closeFd, createUploadFifo, openDownloadPipe, type PipeEnds, type UploadFifo } from './data-pipe';
+import { readDownloadPipe } from './download-reader';
 import { createPrivateDir, privateRoot, type PrivateDir } from './smbclient-private-dir';
 import { spawnTied, type SpawnFunction } from './tied-child';
 
@@ -369,9 +370,8 @@ function execute(
     }
 
     if (download && options.dataOut) {
-      const socket = new net.Socket({ fd: download.ourEnd, readable: true, writable: false });
+      const socket = readDownloadPipe(download.ourEnd, options.dataOut);
       dataSocket = socket;
-      socket.pipe(options.dataOut, { end: false });
       socket.on('error', () => undefined);
     }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -227,6 +227,27 @@ describe('SmbShare streaming and secrecy', () => {
     const read = await sha256Of(await share.readStream('256MiB.bin', NO_CANCEL));
     expect(read).toEqual({ bytes: 256 << 20, sha256: data.sha256() });
     await share.deleteTree('256MiB.bin', NO_CANCEL);
+  });
+
+  it('hands a download on in pieces of about 1 MiB, byte for byte, and a small file in a piece of its own', async () => {
+    const share = new SmbShare(options({ folder: 'pieces' }));
+    await share.mkdirp('', NO_CANCEL);
+    // Random throughout (no repeated block), so a piece overwritten or out of order changes the hash.
+    const data = randomBytes(16 << 20);
+    await share.writeStream('16MiB.bin', bytesSource(data), NO_CANCEL);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await share.readStream('16MiB.bin', NO_CANCEL)) chunks.push(chunk as Buffer);
+    expect(createHash('sha256').update(Buffer.concat(chunks)).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    // Node's own pipe reads are at most 64 KiB: 256 pieces or more for 16 MiB.
+    expect(chunks.length).toBeLessThanOrEqual(32);
+
+    await share.writeStream('small.json', bytesSource('{"small":true}'), NO_CANCEL);
+    const small: Buffer[] = [];
+    for await (const chunk of await share.readStream('small.json', NO_CANCEL)) small.push(chunk as Buffer);
+    expect(Buffer.concat(small).toString()).toBe('{"small":true}');
+    // Not a view into a large read buffer that a caller keeping it would keep alive.
+    for (const chunk of small) expect(chunk.buffer.byteLength).toBeLessThan(64 << 10);
+    await share.close();
   });
 
   it('never puts the password on any smbclient command line, in errors, or leaves the auth file behind', async () => {
