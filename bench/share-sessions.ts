@@ -10,7 +10,7 @@
  *   against raw `smbclient get <file> /dev/null`.
  */
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger } from '../main/engine/app/logger';
 import { createEngine } from '../main/engine/service';
@@ -82,6 +82,26 @@ async function sessionsPerBackup(server: SambaServer, work: string): Promise<voi
     counts.push((await readFile(log, 'utf8')).split('\n').filter(Boolean).length);
   }
   console.log(`smbclient processes per backup of a small folder (one component), ${RUNS} backups in a row: ${counts.join(', ')}`);
+
+  // backup list at 100 backups: copies of the newest under fresh ids (a listing reads manifests, not data).
+  const masBackup = path.join(server.shareDir, 'sessions', 'MASBackup');
+  const kept = (await readdir(masBackup)).filter((name) => /^\d{8}T\d{6}Z-[0-9a-f]{6}$/.test(name)).sort();
+  const newest = kept.at(-1)!;
+  const manifest = await readFile(path.join(masBackup, newest, 'manifest.json'), 'utf8');
+  for (let i = kept.length; i < 100; i++) {
+    const id = `20200101T${String(i).padStart(6, '0')}Z-${String(i).padStart(6, '0')}`;
+    await mkdir(path.join(masBackup, id));
+    await writeFile(path.join(masBackup, id, 'manifest.json'), manifest.replaceAll(newest, id));
+  }
+  const lists: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await writeFile(log, '');
+    await runNode(['--child', configDir, 'list'], { PATH: `${wrappers}:${process.env.PATH ?? ''}`, IBC_SMBCLIENT_LOG: log });
+    lists.push((await readFile(log, 'utf8')).split('\n').filter(Boolean).length);
+  }
+  console.log(
+    `smbclient processes per backup list with 100 backups on the share, ${RUNS} in a row (the first after 97 appeared): ${lists.join(', ')}`,
+  );
 }
 
 async function smallOperations(shareOptions: SmbShareOptions): Promise<void> {
