@@ -6,11 +6,11 @@
  */
 import { spawn as nodeSpawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { defaultConfigDir } from '../app/config-dir';
 import { EngineError, invalidInput, isEngineError } from '../errors';
 import { registerSecret } from '../redact';
-import { abortError, throwIfAborted } from './abort';
+import { abortError, NO_CANCEL, throwIfAborted } from './abort';
 import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
 import { classifyShareFailure, firstNtStatus, notFoundError, shareError, ShareError } from './share-errors';
@@ -29,6 +29,7 @@ import {
 } from './smbclient-runner';
 import { parseAccount } from './smb-account';
 import { SmbclientSession } from './smbclient-session';
+import { readIfSmall } from './small-source';
 import { uncHost, type HostAddress } from '../../../common/host-address';
 
 export interface SmbShareOptions {
@@ -56,6 +57,9 @@ export interface SmbShareOptions {
   /** A new smbclient for every small operation instead of one long-lived session (the bench compares both). */
   oneSessionPerOperation?: boolean;
 }
+
+/** Files up to this size travel in the share's session (a lock, a manifest); larger ones stream through their own smbclient. */
+const SMALL_FILE_BYTES = 1 << 20;
 
 /** What smbclient answers for a name that is not there (the last component, or a folder on the way). */
 const NOT_FOUND = new Set(['NO_SUCH_FILE', 'OBJECT_NAME_NOT_FOUND', 'OBJECT_PATH_NOT_FOUND']);
@@ -208,12 +212,27 @@ export class SmbShare implements FileShare {
     let mayHaveTemporary = false;
     try {
       throwIfAborted(signal);
-      // The size check runs in the upload's own session.
-      const result = await this.run({
-        upload: { source, remote: temporaryRemote },
-        commands: [`ls ${quoteArgument(temporaryRemote)}`],
-        signal,
-      });
+      // A small file (a lock, a manifest) goes through the share's session; a larger one gets its own
+      // smbclient, streaming. The size check runs in the same session as the put either way.
+      const taken = this.persistent ? await readIfSmall(source, SMALL_FILE_BYTES, signal) : { stream: source };
+      const sizeCheck = `ls ${quoteArgument(temporaryRemote)}`;
+      const result =
+        'small' in taken && this.persistent
+          ? {
+              ...(
+                await this.persistent.runWithLocalFile(
+                  taken.small,
+                  (localFile) => [`put ${quoteArgument(localFile)} ${quoteArgument(temporaryRemote)}`, sizeCheck],
+                  signal,
+                )
+              ).result,
+              bytesIn: taken.small.length,
+            }
+          : await this.run({
+              upload: { source: 'stream' in taken ? taken.stream : source, remote: temporaryRemote },
+              commands: [sizeCheck],
+              signal,
+            });
       mayHaveTemporary = true;
       // What the server said comes first: when it goes away mid-upload, our pipe into
       // smbclient breaks too, but the operator needs "connectivity", not a broken pipe.
@@ -243,7 +262,8 @@ export class SmbShare implements FileShare {
     } catch (error) {
       source.destroy();
       // A write that failed half-way (disk full, lost connection, cancelled) leaves a partial file: remove it.
-      if (mayHaveTemporary) await this.run({ commands: [`del ${quoteArgument(temporaryRemote)}`] }).catch(() => undefined);
+      // Not cancellable: a cancelled write must still clean up (the session has its deadline).
+      if (mayHaveTemporary) await this.session([`del ${quoteArgument(temporaryRemote)}`], '', NO_CANCEL).catch(() => undefined);
       throw error;
     }
   }
@@ -255,14 +275,29 @@ export class SmbShare implements FileShare {
    */
   async readStream(sharePath: string, signal: AbortSignal): Promise<Readable> {
     throwIfAborted(signal);
-    const output = new PassThrough();
     const remote = this.remotePath(sharePath);
+    if (this.persistent) {
+      // Its size first (a round trip in the session): a small file (a lock, a manifest) comes through the session too.
+      const entry = await this.stat(sharePath, signal);
+      if (!entry) throw notFoundError(sharePath, '');
+      if (entry.kind === 'directory') throw shareError('path', `"${sharePath}" is a folder, not a file.`);
+      if (entry.kind === 'file' && entry.size <= SMALL_FILE_BYTES) {
+        const { result, content } = await this.persistent.runWithLocalFile(
+          null,
+          (localFile) => [`get ${quoteArgument(remote)} ${quoteArgument(localFile)}`],
+          signal,
+        );
+        const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`, signal);
+        this.throwIfReadFailed(sharePath, segment);
+        return Readable.from([content ?? Buffer.alloc(0)], { objectMode: false });
+      }
+    }
+    const output = new PassThrough();
     const finished = this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output, signal }).then(async (result) => {
       const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`, signal);
       const status = firstNtStatus(segment);
       if (status && NOT_FOUND.has(status)) throw await this.absent(sharePath, segment, signal);
-      if (status === 'FILE_IS_A_DIRECTORY') throw shareError('path', `"${sharePath}" is a folder, not a file.`, segment);
-      if (status) throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
+      this.throwIfReadFailed(sharePath, segment);
     });
     let onReadable = (): void => undefined;
     const firstBytes = new Promise<void>((resolve) => {
@@ -284,6 +319,15 @@ export class SmbShare implements FileShare {
       (error: unknown) => output.destroy(asShareError(error, `Reading "${sharePath}" failed.`)),
     );
     return output;
+  }
+
+  /** The failure a `get` reported, other than a name not found (which needs a look at the backup folder). */
+  private throwIfReadFailed(sharePath: string, segment: string): void {
+    const status = firstNtStatus(segment);
+    if (!status) return;
+    if (NOT_FOUND.has(status)) throw notFoundError(sharePath, segment);
+    if (status === 'FILE_IS_A_DIRECTORY') throw shareError('path', `"${sharePath}" is a folder, not a file.`, segment);
+    throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
   }
 
   async rename(from: string, to: string, signal: AbortSignal): Promise<void> {

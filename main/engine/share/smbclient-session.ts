@@ -23,6 +23,9 @@
  * a one-shot smbclient per operation, as before.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { scrubSecrets } from '../redact';
 import { reportsConnectivityFailure } from './share-errors';
 import type { PrivateDir } from './smbclient-private-dir';
@@ -49,7 +52,6 @@ export class SmbclientSession {
   private starting: Promise<Running> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
-  private closed = false;
 
   constructor(
     private readonly endpoint: SmbEndpoint,
@@ -63,20 +65,49 @@ export class SmbclientSession {
 
   /** Runs `commands` in the session, after the requests before it; one segment of output per command. */
   run(commands: string[], signal: AbortSignal): Promise<SmbclientResult> {
-    const result = this.queue.then(() => this.execute(commands, signal));
+    return this.enqueue(async () => this.execute(await this.start(), commands, signal));
+  }
+
+  /**
+   * Runs the commands `commandsFor(localFile)` with a file of the session's
+   * private folder that smbclient `put`s from (holding `data`) or `get`s into:
+   * a small file travels in the session instead of a transfer's own smbclient.
+   * Resolves with the file's content after the commands (null when there is
+   * none); the file is removed either way.
+   */
+  runWithLocalFile(
+    data: Buffer | null,
+    commandsFor: (localFile: string) => string[],
+    signal: AbortSignal,
+  ): Promise<{ result: SmbclientResult; content: Buffer | null }> {
+    return this.enqueue(async () => {
+      const running = await this.start();
+      if (running instanceof Error) return { result: await this.execute(running, [], signal), content: null };
+      const localFile = path.join(running.privateDir.path, `file-${randomBytes(6).toString('hex')}`);
+      try {
+        if (data) await writeFile(localFile, data, { mode: 0o600, flag: 'wx' });
+        const result = await this.execute(running, commandsFor(localFile), signal);
+        return { result, content: await readFile(localFile).catch(() => null) };
+      } finally {
+        await rm(localFile, { force: true });
+      }
+    });
+  }
+
+  private enqueue<T>(request: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(request);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
   /** Ends the session's smbclient (it is started again by the next request). */
   async close(): Promise<void> {
-    this.closed = true;
     clearTimeout(this.idleTimer);
     await this.queue;
     await this.stop();
   }
 
-  private async execute(commands: string[], signal: AbortSignal): Promise<SmbclientResult> {
+  private async execute(started: Running | Error, commands: string[], signal: AbortSignal): Promise<SmbclientResult> {
     clearTimeout(this.idleTimer);
     const empty = (overrides: Partial<SmbclientResult>): SmbclientResult => ({
       exitCode: null,
@@ -90,13 +121,8 @@ export class SmbclientSession {
       ...overrides,
     });
     if (signal.aborted) return empty({ aborted: true });
-    if (this.closed) this.closed = false; // a share used after close gets a new session
-    let running: Running;
-    try {
-      running = await this.start();
-    } catch (error) {
-      return empty({ spawnError: error instanceof Error ? error.message : String(error) });
-    }
+    if (started instanceof Error) return empty({ spawnError: started.message });
+    const running = started;
     // Between requests, an idle session must not keep the process alive (a CLI command that is done exits, and smbclient with it).
     holdProcessOpen(running.child, true);
     const outcome = await new Promise<SmbclientResult>((resolve) => {
@@ -158,7 +184,16 @@ export class SmbclientSession {
     return outcome;
   }
 
-  private async start(): Promise<Running> {
+  /** The running session, started if need be; an Error when smbclient cannot be started. */
+  private async start(): Promise<Running | Error> {
+    try {
+      return await this.startOrThrow();
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  private async startOrThrow(): Promise<Running> {
     if (this.running && !this.running.exited) return this.running;
     if (this.running) await this.stop();
     this.starting ??= (async () => {

@@ -17,6 +17,7 @@ import {
   expectNotFound,
   expectShareError,
   generatedData,
+  readAll,
   sha256Of,
 } from './conformance';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
@@ -180,6 +181,13 @@ describe('one smbclient session for the small operations of a share', () => {
       await share.rename('MASBackup/b', 'MASBackup/a', NO_CANCEL);
       await share.freeSpace(NO_CANCEL);
     }
+    // Small files (a lock, a manifest) too: written, read back, and missing.
+    await share.writeStream('MASBackup/a/manifest.json', bytesSource('{"id":1}'), NO_CANCEL);
+    expect((await readAll(await share.readStream('MASBackup/a/manifest.json', NO_CANCEL))).toString()).toBe('{"id":1}');
+    await share.writeStream('MASBackup/a/empty', bytesSource(''), NO_CANCEL);
+    expect(await readAll(await share.readStream('MASBackup/a/empty', NO_CANCEL))).toEqual(Buffer.alloc(0));
+    await expectNotFound(share.readStream('MASBackup/a/missing.json', NO_CANCEL));
+    await expectShareError(share.writeStream('MASBackup/a/manifest.json', bytesSource('again'), NO_CANCEL), 'general');
     await share.deleteTree('MASBackup/a', NO_CANCEL);
     expect((await share.list('MASBackup', NO_CANCEL)).map((entry) => entry.name)).toEqual([]);
     expect(recorder.calls).toHaveLength(1);
@@ -256,6 +264,9 @@ describe('SmbShare streaming and secrecy', () => {
     await share.mkdirp('a;b', NO_CANCEL);
     await share.writeStream('a;b/file', bytesSource('x'), NO_CANCEL);
     await sha256Of(await share.readStream('a;b/file', NO_CANCEL));
+    // Larger than a small file: a transfer of its own each way.
+    await share.writeStream('a;b/large', generatedData(2 << 20).stream, NO_CANCEL);
+    await sha256Of(await share.readStream('a;b/large', NO_CANCEL));
     await share.freeSpace(NO_CANCEL);
     const wrong = new SmbShare(options({ password: `${server.password}-but-wrong`, spawn: recorder.spawn }));
     const error = await expectShareError(wrong.list('', NO_CANCEL), 'authentication');
@@ -311,9 +322,11 @@ describe('SmbShare streaming and secrecy', () => {
     await share.mkdirp('', NO_CANCEL);
     let finishSource = (): void => undefined;
     const held = new Promise<void>((resolve) => (finishSource = resolve));
+    // Its first part larger than a small file (which would travel in the session): a transfer of its own.
+    const firstPart = Buffer.alloc(2 << 20, 'first part ');
     const slowSource = Readable.from(
       (async function* () {
-        yield Buffer.from('first part ');
+        yield firstPart;
         await held;
         yield Buffer.from('second part');
       })(),
@@ -327,10 +340,10 @@ describe('SmbShare streaming and secrecy', () => {
     // Gone while the upload still waits for the rest of its data: a process killed now leaves no password on disk.
     await until(() => !existsSync(authFile));
     finishSource();
-    await expect(writing).resolves.toEqual({ bytes: 22 });
+    await expect(writing).resolves.toEqual({ bytes: firstPart.length + 11 });
     expect(await sha256Of(await share.readStream('slow.txt', NO_CANCEL))).toEqual({
-      sha256: createHash('sha256').update('first part second part').digest('hex'),
-      bytes: 22,
+      sha256: createHash('sha256').update(firstPart).update('second part').digest('hex'),
+      bytes: firstPart.length + 11,
     });
   });
 
