@@ -6,7 +6,9 @@
  *  - engine backup → loopback Samba vs raw `smbclient put <file>` (goal:
  *    client CPU ≤ 2.5× the raw put's), and keyless verify over SMB (goal
  *    ≤ 1.0 client core-s/GiB);
- *  - restore vs backup, local folder (goal: restore at least as fast);
+ *  - restore vs backup, local folder (goal: restore at least as fast, and
+ *    at no more CPU), keyless verify of the same folder (hashing without the
+ *    SMB download), and what a fresh engine process costs before any byte;
  *  - `backup list` with 1 and 100 backups on the share.
  * Data and share live on a tmpfs where one can be mounted (ram-disk.ts).
  */
@@ -118,21 +120,32 @@ async function benchLocal(work: string, file: string, rows: string[]): Promise<v
         await rm(target, { recursive: true, force: true });
         return leg;
       },
+      verify: () => engineChild([config, 'verify']),
+      // What every leg pays before its first byte: a fresh process, the engine, the catalog.
+      list: () => engineChild([config, 'list']),
     },
     RUNS,
   );
   rows.push(`1 GiB, local folder:`);
   rows.push(`  engine backup:  ${describeLeg(runs.backup, 1)}`);
   rows.push(`  engine restore: ${describeLeg(runs.restore, 1)}`);
+  rows.push(`  keyless verify: ${describeLeg(runs.verify, 1)} (goal ≤ 1.0 core-s/GiB)`);
+  rows.push(
+    `  fixed cost of a fresh engine process (backup list, in every figure above): client CPU ${best(runs.list).clientCpu.toFixed(2)} (median ${medianOf(runs.list, (m) => m.clientCpu).toFixed(2)}) core-s`,
+  );
   rows.push(
     `  restore speed / backup speed: best ${(best(runs.backup).seconds / best(runs.restore).seconds).toFixed(2)}, median ${(medianOf(runs.backup, (m) => m.seconds) / medianOf(runs.restore, (m) => m.seconds)).toFixed(2)} (goal ≥ 1.0)`,
   );
+  rows.push(
+    `  restore CPU / backup CPU: best ${(best(runs.restore).clientCpu / best(runs.backup).clientCpu).toFixed(2)}, median ${(medianOf(runs.restore, (m) => m.clientCpu) / medianOf(runs.backup, (m) => m.clientCpu)).toFixed(2)} (goal ≤ 1.0)`,
+  );
   const rss = (legs: Array<{ result: { maxRssBytes: number } }>): string =>
     `${(Math.max(...legs.map((leg) => leg.result.maxRssBytes)) / 2 ** 20).toFixed(0)} MB`;
-  rows.push(`  peak RSS: backup ${rss(runs.backup)}, restore ${rss(runs.restore)}`);
+  rows.push(`  peak RSS: backup ${rss(runs.backup)}, restore ${rss(runs.restore)}, verify ${rss(runs.verify)}`);
 }
 
-export async function benchBackup(): Promise<void> {
+/** `local`: only the local-folder legs (`npm run bench -- backup:local`), a quicker loop while working on the pipeline. */
+export async function benchBackup(scope: 'all' | 'local' = 'all'): Promise<void> {
   const ram = await benchArea(6 * 1024);
   const rows: string[] = [];
   try {
@@ -140,8 +153,10 @@ export async function benchBackup(): Promise<void> {
     await mkdir(path.join(work, 'source'), { recursive: true });
     const file = path.join(work, 'source', 'random.bin');
     await writeRandomFile(file, GiB);
-    await benchSmb(ram.path, work, file, rows);
-    await rm(path.join(ram.path, 'share'), { recursive: true, force: true });
+    if (scope === 'all') {
+      await benchSmb(ram.path, work, file, rows);
+      await rm(path.join(ram.path, 'share'), { recursive: true, force: true });
+    }
     await benchLocal(work, file, rows);
   } finally {
     await ram.release();

@@ -11,9 +11,16 @@
 import { z } from 'zod';
 import type { SettingsInput, SettingsView } from '../preload/api';
 import { isDnsName } from './host-address';
-import { LOCAL_LOCATION_WARNING, tryParseUncLocation, type ParsedLocation } from './unc-location';
+import { LOCAL_LOCATION_WARNING, tryParseUncLocation, type LocalPathStyle, type ParsedLocation } from './unc-location';
 
-export { LOCAL_LOCATION_WARNING, parseUncLocation, tryParseUncLocation, type ParsedLocation } from './unc-location';
+export {
+  LOCAL_LOCATION_WARNING,
+  localPathStyleOf,
+  parseUncLocation,
+  tryParseUncLocation,
+  type LocalPathStyle,
+  type ParsedLocation,
+} from './unc-location';
 
 export const FREQUENCY_HOURS = { min: 4, max: 12, default: 12 } as const;
 export const RETENTION_DAYS = { min: 2, max: 14, default: 7 } as const;
@@ -70,8 +77,9 @@ export function checkSmbPort(value: unknown): string | null {
   return null;
 }
 
-export function checkLocation(value: string): string | null {
-  const result = tryParseUncLocation(value);
+/** `localPaths`: the station's style of local folder (see tryParseUncLocation); absent: either. */
+export function checkLocation(value: string, localPaths?: LocalPathStyle): string | null {
+  const result = tryParseUncLocation(value, localPaths);
   return result.ok ? null : result.message;
 }
 
@@ -184,8 +192,10 @@ export function normalizeSettingsInput(input: SettingsInput): SettingsInput {
  * Certificate contents are checked by the engine (the renderer cannot parse
  * X.509); confirmations (switching a legacy key to a certificate) are asked
  * for by the engine with code 'confirmation-required', not reported here.
+ * `localPaths` is the station's style of local folder: the engine passes its
+ * platform's, the window the one getAppInfo reports, so both refuse the same.
  */
-export function validateSettingsInput(current: SettingsContext, rawInput: SettingsInput): FieldError[] {
+export function validateSettingsInput(current: SettingsContext, rawInput: SettingsInput, localPaths?: LocalPathStyle): FieldError[] {
   const input = normalizeSettingsInput(rawInput);
   const errors: FieldError[] = [];
   const add = (field: SettingsField, message: string | null): void => {
@@ -197,7 +207,7 @@ export function validateSettingsInput(current: SettingsContext, rawInput: Settin
   // its credentials are flagged in the same pass rather than one by one.
   let kind: 'smb' | 'local' | 'unset' = current.locationKind;
   if (input.location !== undefined) {
-    const result = tryParseUncLocation(input.location);
+    const result = tryParseUncLocation(input.location, localPaths);
     if (result.ok) kind = result.location.kind;
     else {
       add('location', result.message);

@@ -14,8 +14,13 @@
  * - no `.` or `..` segment, none of the characters SMB forbids in names
  *   (`" * ? < > | :` and `/`), no control characters, no name ending in a
  *   space or dot (the server would silently strip it).
- * - a local absolute folder (`/srv/backups`, `D:\backups`) is accepted as kind
- *   'local' and always carries LOCAL_LOCATION_WARNING.
+ * - a local absolute folder is accepted as kind 'local' and always carries
+ *   LOCAL_LOCATION_WARNING — in the station's own form: `D:\backups` on Windows,
+ *   `/srv/backups` elsewhere. The other form is refused, because it is not an
+ *   absolute folder there (Linux would take `C:\Backups` for a file name in the
+ *   working folder). The engine passes its platform's style, the window the
+ *   style getAppInfo reports, so both refuse the same; without a style either
+ *   form passes (the contract's shape check, before the engine's).
  */
 
 import { parseHostAddress, uncHost, type HostAddress } from './host-address';
@@ -38,11 +43,23 @@ export const LOCAL_LOCATION_WARNING =
 
 export const SMB_FORBIDDEN_CHARACTERS = ['"', '*', '?', '<', '>', '|', ':', '/'] as const;
 
+/** How a station writes an absolute local folder: a drive path on Windows, a `/` path elsewhere. */
+export type LocalPathStyle = 'windows' | 'posix';
+
+/** The local path style of a Node platform name (`process.platform`). */
+export function localPathStyleOf(platform: string): LocalPathStyle {
+  return platform === 'win32' ? 'windows' : 'posix';
+}
+
 const UNC_EXAMPLE = '\\\\fileserver01.contoso.com\\AzSBackups\\contoso.com\\nyc';
 const MAX_LOCATION_LENGTH = 1024;
 
-/** Parses a storage location; returns an operator message naming the rule when it is not valid. */
-export function tryParseUncLocation(input: string): LocationParseResult {
+/**
+ * Parses a storage location; returns an operator message naming the rule when
+ * it is not valid. `localPaths`: the station's style of local folder (absent:
+ * either is accepted).
+ */
+export function tryParseUncLocation(input: string, localPaths?: LocalPathStyle): LocationParseResult {
   const text = input.trim();
   if (text.length === 0) return fail(`Backup storage location is required: enter a UNC path such as ${UNC_EXAMPLE}.`);
   if (text.length > MAX_LOCATION_LENGTH) return fail(`Backup storage location is too long (at most ${MAX_LOCATION_LENGTH} characters).`);
@@ -52,13 +69,24 @@ export function tryParseUncLocation(input: string): LocationParseResult {
   if (text.startsWith('//')) {
     return fail(`Backup storage location: write UNC paths with backslashes, for example ${UNC_EXAMPLE}.`);
   }
-  if (text.startsWith('/') || /^[A-Za-z]:[\\/]/.test(text)) return parseLocal(text);
+  const drivePath = /^[A-Za-z]:[\\/]/.test(text);
+  if (text.startsWith('/') || drivePath) {
+    if (localPaths === 'posix' && drivePath)
+      return fail(
+        `Backup storage location: ${text} is a Windows folder path, and this station does not run Windows. Enter a UNC path such as ${UNC_EXAMPLE} (or, for a trial, a local folder such as /srv/backups).`,
+      );
+    if (localPaths === 'windows' && !drivePath)
+      return fail(
+        `Backup storage location: ${text} is not a Windows folder path. Enter a UNC path such as ${UNC_EXAMPLE} (or, for a trial, a local folder such as D:\\Backups).`,
+      );
+    return parseLocal(text);
+  }
   return fail(`Backup storage location must be a UNC path \\\\server\\share[\\folder…], for example ${UNC_EXAMPLE}.`);
 }
 
 /** Like tryParseUncLocation, but throws an Error carrying the operator message. */
-export function parseUncLocation(input: string): ParsedLocation {
-  const result = tryParseUncLocation(input);
+export function parseUncLocation(input: string, localPaths?: LocalPathStyle): ParsedLocation {
+  const result = tryParseUncLocation(input, localPaths);
   if (!result.ok) throw new Error(result.message);
   return result.location;
 }

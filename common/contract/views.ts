@@ -353,6 +353,8 @@ export const appInfo = z.strictObject({
   configDir: z.string(),
   /** How the share password is protected at rest, in one sentence. */
   secretStorage: z.string(),
+  /** How this station writes a local folder location (`D:\\Backups` on Windows, `/srv/backups` elsewhere): the form refuses the other, as the engine does. */
+  localPathStyle: z.enum(['windows', 'posix']),
   /** Startup findings the operator should see (e.g. settings file kept aside). */
   notices: z.array(z.string()),
 });

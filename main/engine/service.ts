@@ -208,6 +208,7 @@ export function createEngine(deps: EngineDeps): Engine {
       frontDoor: deps.frontDoor,
       configDir: deps.configDir,
       secretStorage: settings.secretStorage,
+      localPathStyle: settings.service.localPaths,
       notices: [...settings.service.notices(), ...(settings.secretStorageWarning ? [settings.secretStorageWarning] : [])],
     }),
     getEssentials: async (): Promise<EssentialsView> => ({

@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -185,26 +185,19 @@ describe('every page and dialog: axe-core (light and dark) and screenshots at 13
     await writeFile(cer, testCertificate().cerDer);
     const set = await cli(['--config-dir', config, 'config', 'set', '--path', share, '--cert', cer, '--retention', '14']);
     expect(set.code, set.err).toBe(0);
+    // One backup ten days old, so that a shorter retention period has something to delete: made by
+    // this console (signed by its station key) under a clock ten days behind, then two of today.
+    process.env.IBC_TEST_CLOCK_OFFSET_MS = String(-10 * DAY_MS);
+    try {
+      const aged = await cli(['--config-dir', config, 'backup', 'start', '--wait']);
+      expect(aged.code, aged.err).toBe(0);
+    } finally {
+      delete process.env.IBC_TEST_CLOCK_OFFSET_MS;
+    }
     for (let i = 0; i < 2; i++) {
       const backup = await cli(['--config-dir', config, 'backup', 'start', '--wait']);
       expect(backup.code, backup.err).toBe(0);
     }
-    // One backup ten days old, so that a shorter retention period has something to delete: a copy
-    // of a real backup under an older id and dates (still kept by the 14-day period until then).
-    const root = join(share, 'MASBackup');
-    const [first] = await readdir(root);
-    const at = new Date(Date.now() - 10 * DAY_MS);
-    const agedId = `${at
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d{3}Z$/, 'Z')}-0a0b0c`;
-    await cp(join(root, first!), join(root, agedId), { recursive: true });
-    const manifestPath = join(root, agedId, 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
-    await writeFile(
-      manifestPath,
-      JSON.stringify({ ...manifest, backupId: agedId, createdAt: at.toISOString(), completedAt: at.toISOString() }),
-    );
     running = await startWebConsole(config);
     browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });

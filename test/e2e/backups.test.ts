@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { goTo, openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { cli } from '../support/cli';
 import { PFX_PASSWORD, testCertificate } from '../support/backup-fixtures';
@@ -51,11 +51,29 @@ describe('Backups in Chromium: Backup now, the grid, verify and restore with pro
     await page.getByTestId('verify-run').click();
     await page.getByTestId('verify-result').waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('verify-result').textContent()).resolves.toContain('Backup verified');
+    await expect(page.getByTestId('verify-signer').textContent()).resolves.toBe('Signer: Signed by this console.');
     for (const component of ['identity', 'certificate-authority', 'resource-manager', 'keyvault', 'rbac'])
       await dialog.getByText(component, { exact: true }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'verify-result-1366x768.png') });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("the station's signing public key is shown beside the certificate and on the keys page, as the engine has it", async () => {
+    const { page, problems } = await openConsoleIn(context, running, '#/configuration');
+    const shown = page.getByTestId('signing-public-key');
+    await shown.waitFor({ timeout: 15_000 });
+    const settings = JSON.parse((await cli(['--json', '--config-dir', join(temp.path, 'config'), 'config', 'show'])).out) as {
+      signingPublicKey: string;
+    };
+    expect(settings.signingPublicKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    await expect(shown.textContent()).resolves.toContain(settings.signingPublicKey);
+    await page.getByTestId('cancel-configuration').click();
+    await goTo(page, '#/keys');
+    await expect(page.getByTestId('keys-signing-public-key').textContent()).resolves.toContain(settings.signingPublicKey);
+    await expect(page.getByTestId('certificate-history').textContent()).resolves.toContain('Signed by');
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -94,6 +112,7 @@ describe('Backups in Chromium: Backup now, the grid, verify and restore with pro
     await page.screenshot({ path: join(SCREENSHOTS, 'restore-confirm-1366x768.png') });
     await page.getByTestId('restore-confirm-run').click();
     await page.getByTestId('restore-result').waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('restore-signer').textContent()).resolves.toBe('Signer: Signed by this console.');
     await page.screenshot({ path: join(SCREENSHOTS, 'restore-result-1366x768.png') });
     // The one component, and the restore's completion marker beside it.
     expect((await readdir(target)).filter((name) => !name.startsWith('.'))).toEqual(['keyvault']);

@@ -108,6 +108,11 @@ describe('Configuration in Chromium (steps 3–10 of the source document), with 
     await tabTo(page, (focus) => focus.id === 'cfg-smb-port');
     await tabTo(page, (focus) => focus.testId === 'save');
     await page.keyboard.press('Enter');
+    // OK tests a new share first: this one does not exist, so the panel asks; Save anyway saves it as typed.
+    const failedTest = page.getByRole('dialog', { name: 'Save settings that failed the connection test?' });
+    await failedTest.waitFor({ timeout: 60_000 });
+    await failedTest.getByTestId('confirm-save').focus();
+    await page.keyboard.press('Enter');
     await page.getByTestId('saved').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'configuration-saved-1366x768.png') });
 

@@ -19,7 +19,7 @@ import { shareError } from '../share/share-errors';
 import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineContext } from '../context';
 import { newBackupId } from './backup-id';
 import { runBackupJob, type BackupJobOutcome } from './backup-job';
-import { detailOf, listCatalog, listingSummaries, readBackup, summaryOf } from './catalog';
+import { detailOf, listCatalog, listingSummaries, readBackup, readBackupFolder, summaryOf } from './catalog';
 import { catalogCacheFor } from './catalog-cache';
 import { NO_CANCEL } from '../share/abort';
 import type { BackupFormat, OpeningKey } from './codec-port';
@@ -219,7 +219,9 @@ export class BackupManager {
       },
       null,
     );
-    const summary: BackupSummary = cancelled ? { ...recorded, state: 'Cancelled', recoveryReady: false } : recorded;
+    // A job that ended without a failure of its own published a manifest signed with this console's key.
+    const signed = { ...recorded, signedBy: outcome.failure === null ? signingPublicKey : null };
+    const summary: BackupSummary = cancelled ? { ...signed, state: 'Cancelled', recoveryReady: false } : signed;
     const failure: ApiError | null = outcome.failure
       ? cancelledBy && cancelled
         ? CANCELLED[cancelledBy]
@@ -294,8 +296,18 @@ export class BackupManager {
     const { ctx, format } = this.deps;
     const key = input.key ? openingKey(input.key) : null;
     return withConfiguredShare(ctx, async (share) => {
-      const entry = await readBackup(share, format, input.backupId, NO_CANCEL);
+      const { entry, problem } = await readBackupFolder(share, format, input.backupId, NO_CANCEL);
       const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
+      if (problem !== null) {
+        // A changed or forged manifest is what verify exists to find: a failed verification, not an error.
+        return {
+          backupId: input.backupId,
+          deep: key !== null,
+          ok: false,
+          signer: signerView(signer),
+          components: [{ name: 'manifest', ok: false, detail: `The manifest breaks the rules of a backup: ${problem}.` }],
+        };
+      }
       let unlocked = null;
       if (key) {
         try {

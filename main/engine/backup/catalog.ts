@@ -361,6 +361,22 @@ export interface CatalogEntry {
  * share (verify must see what is there now), under the same rules as a listing.
  */
 export async function readBackup(share: FileShare, format: BackupFormat, backupId: string, signal: AbortSignal): Promise<CatalogEntry> {
+  const judged = await readBackupFolder(share, format, backupId, signal);
+  if (judged.problem !== null) throw notABackup(backupId, judged.problem);
+  return judged.entry;
+}
+
+/**
+ * A backup folder's manifest and, when it breaks the rules, why (null when it
+ * keeps them). Verify reports a changed or forged manifest as a failed
+ * verification of that backup; everything else refuses it as not a backup.
+ */
+export async function readBackupFolder(
+  share: FileShare,
+  format: BackupFormat,
+  backupId: string,
+  signal: AbortSignal,
+): Promise<{ entry: CatalogEntry; problem: string | null }> {
   if (!isBackupId(backupId)) throw backupNotFound(backupId);
   const folder = await share.stat(`${BACKUP_ROOT}/${backupId}`, signal);
   if (!folder || folder.kind !== 'directory') throw backupNotFound(backupId);
@@ -374,8 +390,7 @@ export async function readBackup(share: FileShare, format: BackupFormat, backupI
   if (manifestBytes === null) throw notABackup(backupId, `${MANIFEST_FILE} is larger than ${MANIFEST_BYTES_LIMIT / 1024} KiB`);
   const manifest = format.readManifest(manifestBytes);
   const judged = judgeManifest(backupId, manifest);
-  if ('problem' in judged) throw notABackup(backupId, judged.problem);
-  return { manifest, manifestBytes };
+  return { entry: { manifest, manifestBytes }, problem: 'problem' in judged ? judged.problem : null };
 }
 
 function notABackup(backupId: string, problem: string): EngineError {

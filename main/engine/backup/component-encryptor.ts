@@ -1,18 +1,20 @@
-import { once } from 'node:events';
-import { createGzip, gzipSync, type Gzip } from 'node:zlib';
-import { ChunkSealer, encodeHeader, OrderedJobs, type CompressionName, type PayloadName } from './chunked-aead';
+import { ByteQueue, ChunkSealer, encodeHeader, OrderedJobs, type CompressionName, type PayloadName } from './chunked-aead';
 import { cryptoPool, type CryptoPool, type PooledHash } from './crypto-pool';
+import { GzipSegments, SEGMENT_BYTES, worthCompressing } from './gzip-segments';
 
-/** Compression is skipped when the first bytes of a component shrink by less than 10%. */
+/** Compression is decided on the first bytes of a component (gzip-segments.ts says what is worthwhile). */
 const PROBE_BYTES = 256 * 1024;
-const WORTHWHILE_RATIO = 0.9;
+/** Segments being compressed at once, per stream: beyond it, writes wait. */
+const SEGMENTS_IN_FLIGHT = 4;
 
 /**
- * Plaintext → gzip (level 1, when the first 256 KiB shrink by 10% or more) →
- * sealed chunks, in one stream, with the SHA-256 and size of what it
+ * Plaintext → gzip (when the first 256 KiB shrink to 80% or less at level 1)
+ * → sealed chunks, in one stream, with the SHA-256 and size of what it
  * produces (the manifest's `sha256`, `storedBytes`). Level 1: infrastructure
  * data (JSON, databases) compresses well at it, and higher levels cost
- * several times the CPU for a few percent.
+ * several times the CPU for a few percent. A compressed component is one
+ * gzip member made of 1 MiB segments compressed in parallel, each stored
+ * instead when it does not compress (gzip-segments.ts).
  *
  * Sealing and hashing run on the crypto pool (crypto-pool.ts): chunks are
  * sealed in parallel, hashed in order on one worker, and handed on in order.
@@ -24,7 +26,11 @@ export class ComponentEncryptor extends OrderedJobs {
   storedBytes = 0;
   private probe: Buffer[] = [];
   private probeBytes = 0;
-  private gzip: Gzip | null = null;
+  private gzip: GzipSegments | null = null;
+  private readonly segments = new ByteQueue();
+  private compressedTail: Promise<void> = Promise.resolve();
+  private compressing = 0;
+  private compressedOne: (() => void) | null = null;
   private readonly sealer: ChunkSealer;
   private readonly hash: PooledHash;
   private digest: string | null = null;
@@ -52,22 +58,46 @@ export class ComponentEncryptor extends OrderedJobs {
   private decide(): Buffer {
     const sample = Buffer.concat(this.probe);
     this.probe = [];
-    this.decided = sample.length > 0 && gzipSync(sample, { level: 1 }).length <= sample.length * WORTHWHILE_RATIO ? 'gzip' : 'none';
+    this.decided = worthCompressing(sample) ? 'gzip' : 'none';
     if (this.decided === 'gzip') {
-      const gzip = createGzip({ level: 1, chunkSize: 256 * 1024 });
-      gzip.on('data', (data: Buffer) => this.sealer.write(data, this.submit));
-      gzip.on('error', (error) => this.destroy(error));
-      this.gzip = gzip;
+      this.gzip = new GzipSegments();
+      this.sealer.write(this.gzip.header(), this.submit);
     }
     return sample;
   }
 
+  /** Starts compressing one segment; its blocks go to the sealer in segment order. */
+  private compress(gzip: GzipSegments, segment: Buffer): void {
+    const deflated = gzip.segment(segment);
+    deflated.catch(() => undefined); // reported in order, below
+    this.compressing += 1;
+    this.compressedTail = this.compressedTail.then(async () => {
+      try {
+        const blocks = await deflated;
+        if (!this.destroyed) for (const block of blocks) this.sealer.write(block, this.submit);
+      } finally {
+        this.compressing -= 1;
+        this.wakeCompressor();
+      }
+    });
+    this.compressedTail.catch((error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  private wakeCompressor(): void {
+    const wake = this.compressedOne;
+    this.compressedOne = null;
+    wake?.();
+  }
+
   private async forward(chunk: Buffer): Promise<void> {
-    if (!this.gzip) {
+    const gzip = this.gzip;
+    if (!gzip) {
       this.sealer.write(chunk, this.submit);
       return;
     }
-    if (!this.gzip.write(chunk)) await once(this.gzip, 'drain');
+    this.segments.push(chunk);
+    while (this.segments.length >= SEGMENT_BYTES) this.compress(gzip, this.segments.takeBuffer(SEGMENT_BYTES));
+    while (this.compressing >= SEGMENTS_IN_FLIGHT && !this.destroyed) await new Promise<void>((resolve) => (this.compressedOne = resolve));
   }
 
   protected async accept(chunk: Buffer): Promise<void> {
@@ -84,9 +114,9 @@ export class ComponentEncryptor extends OrderedJobs {
     }
     const gzip = this.gzip;
     if (gzip) {
-      const ended = once(gzip, 'end');
-      gzip.end();
-      await ended;
+      if (this.segments.length > 0) this.compress(gzip, this.segments.takeBuffer(this.segments.length));
+      await this.compressedTail;
+      this.sealer.write(gzip.trailer(), this.submit);
     }
     this.sealer.end(this.submit);
   }
@@ -104,7 +134,7 @@ export class ComponentEncryptor extends OrderedJobs {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.gzip?.destroy();
+    this.wakeCompressor();
     if (this.digest === null) this.hash.drop();
     callback(error);
   }

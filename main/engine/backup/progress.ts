@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
 /** Counts bytes flowing through, without copying them. */
@@ -31,21 +30,4 @@ export class RateMeter {
 export function etaSeconds(bytesDone: number, bytesTotal: number | null, bytesPerSecond: number): number | null {
   if (bytesTotal === null || bytesPerSecond <= 0) return null;
   return Math.max(0, Math.round((bytesTotal - bytesDone) / bytesPerSecond));
-}
-
-/** Hashes (SHA-256) and counts bytes flowing through, without copying them. */
-export class Sha256Tap extends Transform {
-  private readonly hash = createHash('sha256');
-  bytes = 0;
-  constructor() {
-    super({ highWaterMark: 1024 * 1024 });
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    callback(null, chunk);
-  }
-  digest(): string {
-    return this.hash.digest('hex');
-  }
 }

@@ -8,7 +8,6 @@ import { BACKUP_ROOT } from './backup-id';
 import type { CatalogEntry } from './catalog';
 import type { UnlockedBackup } from './codec-port';
 import type { OperationReporter } from './operations';
-import { ByteCounter, Sha256Tap } from './progress';
 import { signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
 
@@ -61,25 +60,23 @@ export async function verifyBackup(
         });
         continue;
       }
-      // One read of the stored bytes: counted, hashed, and (deep) decrypted and authenticated.
+      // One read of the stored bytes: counted and hashed as they come (beside the pipe, not through more streams), and (deep) decrypted and authenticated.
       reporter?.component(component.name);
       const stream = await share.readStream(path, signal);
-      let digest: string;
+      const hash = createHash('sha256');
+      const tally = (piece: Buffer): void => {
+        hash.update(piece);
+        reporter?.bytes(piece.length);
+      };
       if (unlocked) {
-        const tap = new Sha256Tap();
-        const counter = new ByteCounter((delta) => reporter?.bytes(delta));
-        await pipeline(stream, counter, tap, unlocked.decryptComponent(component), discard(), { signal });
-        digest = tap.digest();
-      } else {
-        // Keyless: the hash is the only work, so it takes the pieces as they come, with no stream in between.
-        const hash = createHash('sha256');
+        stream.on('data', tally);
+        await pipeline(stream, unlocked.decryptComponent(component), discard(), { signal });
+      } else
         for await (const piece of stream) {
           signal.throwIfAborted();
-          hash.update(piece as Buffer);
-          reporter?.bytes((piece as Buffer).length);
+          tally(piece as Buffer);
         }
-        digest = hash.digest('hex');
-      }
+      const digest = hash.digest('hex');
       if (digest !== component.sha256) {
         components.push({
           name: component.name,

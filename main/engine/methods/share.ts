@@ -43,7 +43,7 @@ function candidateShare(ctx: EngineContext, input: TestShareInput): { open: Shar
     if (!stored.configured && Object.keys(input).length === 0) throw notConfigured();
     throw invalidInput('location', 'Backup storage location is required to test the connection.', 'Enter the UNC path of the share.');
   }
-  const parsed = tryParseUncLocation(location);
+  const parsed = tryParseUncLocation(location, ctx.settings.service.localPaths);
   if (!parsed.ok) throw invalidInput('location', parsed.message);
   const smb = parsed.location.kind === 'smb';
   const username = (input.username ?? (stored.configured ? stored.username : '')).trim();

@@ -32,7 +32,8 @@ export interface PruneDeps {
 /** The lock that holds while prune looks: none, another job's (lockId null: unreadable, whose job is unknown), or prune's own. */
 type LockView = { live: false } | { live: true; lockId: string | null; backupId: string | null; ours: boolean };
 
-const CONFIRM = 'not a backup, and not a name this console writes: removed only when you confirm it by name (prune --remove-unknown NAME)';
+const CONFIRM =
+  'not a backup, and not a name this console writes: removed only when you name it (tick it in the console, or `prune --remove-unknown NAME`)';
 
 export async function pruneExternalStore(deps: PruneDeps, input: PruneInput): Promise<PruneResult> {
   const { share, clock } = deps;

@@ -14,6 +14,7 @@ import {
   tryParseUncLocation,
   zodFieldErrors,
   type FieldError,
+  type LocalPathStyle,
 } from '../../../common/settings-schema';
 import { EngineError } from '../errors';
 import { registerSecret } from '../redact';
@@ -78,7 +79,11 @@ export type ImportCheck = { ok: true; plan: ImportPlan } | { ok: false; errors: 
  * a key only where no certificate is configured (key → certificate is
  * one-way), and a certificate (or key) when the configuration has none.
  */
-export function checkImportDocument(document: unknown, currentEncryption: StoredEncryption['mode']): ImportCheck {
+export function checkImportDocument(
+  document: unknown,
+  currentEncryption: StoredEncryption['mode'],
+  localPaths?: LocalPathStyle,
+): ImportCheck {
   registerSecret(secretField(document, 'password'));
   registerSecret(secretField(document, 'encryptionKeyBase64'));
   const parsed = backupLocationDocumentSchema.safeParse(document);
@@ -96,7 +101,7 @@ export function checkImportDocument(document: unknown, currentEncryption: Stored
   const add = (field: string, message: string | null): void => {
     if (message) errors.push({ field, message });
   };
-  add('location', checkLocation(store.path));
+  add('location', checkLocation(store.path, localPaths));
   const location = tryParseUncLocation(store.path);
   if (location.ok && location.location.kind === 'smb') add('username', checkUsername(store.userName));
   if (store.password !== null) add('password', checkPassword(store.password));

@@ -7,12 +7,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { BackupLocationDocument, CertificateHistoryEntry, SettingsInput, SettingsView } from '../../../preload/api';
 import {
+  localPathStyleOf,
   normalizeSettingsInput,
   settingsInputSchema,
   tryParseUncLocation,
   validateSettingsInput,
   zodFieldErrors,
   type FieldError,
+  type LocalPathStyle,
 } from '../../../common/settings-schema';
 import { EngineError } from '../errors';
 import { registerSecret } from '../redact';
@@ -42,17 +44,22 @@ export interface SettingsServiceDeps {
   store: SettingsStore;
   secrets: SecretStore;
   now?: () => Date;
+  /** The station's platform, which decides how a local folder is written (default: this process's). */
+  platform?: NodeJS.Platform;
 }
 
 export class SettingsService {
   private readonly store: SettingsStore;
   private readonly secrets: SecretStore;
   private readonly now: () => Date;
+  /** How this station writes a local folder (`D:\Backups` or `/srv/backups`): the other form is refused. */
+  readonly localPaths: LocalPathStyle;
 
   constructor(deps: SettingsServiceDeps) {
     this.store = deps.store;
     this.secrets = deps.secrets;
     this.now = deps.now ?? (() => new Date());
+    this.localPaths = localPathStyleOf(deps.platform ?? process.platform);
   }
 
   /** Startup findings (settings file kept aside, migrations). */
@@ -81,7 +88,7 @@ export class SettingsService {
       throw fieldError(mapFields(zodFieldErrors(shape.error), { certificateBase64: 'certificate', encryptionKeyBase64: 'encryptionKey' }));
     const current = this.store.read();
     const currentView = this.viewOf(current);
-    const errors = validateSettingsInput(currentView, input);
+    const errors = validateSettingsInput(currentView, input, this.localPaths);
     if (errors.length > 0) throw fieldError(errors);
 
     const now = this.now();
@@ -160,7 +167,7 @@ export class SettingsService {
    */
   importDocument(document: unknown): SettingsView {
     const current = this.store.read();
-    const check = checkImportDocument(document, current.encryption.mode);
+    const check = checkImportDocument(document, current.encryption.mode, this.localPaths);
     if (!check.ok) throw fieldError(check.errors);
     const { plan } = check;
     const now = this.now();

@@ -6,7 +6,7 @@
  * nothing else. The location is parsed by the one parser the settings schema
  * uses (common/unc-location.ts).
  */
-import { tryParseUncLocation } from '../../../common/unc-location';
+import { localPathStyleOf, tryParseUncLocation } from '../../../common/unc-location';
 import { invalidInput } from '../errors';
 import type { FileShare } from './file-share';
 import { LocalShare } from './local-share';
@@ -40,11 +40,12 @@ export function openFileShare(input: ShareLocationInput): FileShare {
 }
 
 function openDriver(input: ShareLocationInput): FileShare {
-  const parsed = tryParseUncLocation(input.location);
+  const platform = input.platform ?? process.platform;
+  const parsed = tryParseUncLocation(input.location, localPathStyleOf(platform));
   if (!parsed.ok) throw invalidInput('location', parsed.message, 'Enter the path as \\\\server\\share\\folder.');
   const location = parsed.location;
   if (location.kind === 'local') return new LocalShare(location.path);
-  if ((input.platform ?? process.platform) === 'win32') {
+  if (platform === 'win32') {
     if ((input.smbPort ?? 445) !== 445) {
       throw invalidInput(
         'smbPort',

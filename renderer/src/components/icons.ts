@@ -17,6 +17,7 @@ export const ICON_PATHS = {
   upload: 'M10 14V4M6 8l4-4 4 4M4 16h12',
   key: 'M12.5 3.5a4 4 0 1 1-3.2 6.4L3.5 15.7V17h2.5v-1.5h1.5V14H9l1.7-1.7A4 4 0 0 1 12.5 3.5z',
   shield: 'M10 2.5l6 2.5v4.5c0 3.8-2.6 6.6-6 8-3.4-1.4-6-4.2-6-8V5z',
+  trash: 'M3.5 5.5h13M8 5.5V3.5h4v2M5.5 5.5l1 11h7l1-11M8.5 8.5v5M11.5 8.5v5',
 } as const;
 
 export type IconName = keyof typeof ICON_PATHS;

@@ -53,3 +53,14 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** An ISO 8601 duration as the stamp's API gives it ("PT20M48.59S") in words ("21 min"); the text itself when it is not one. */
+export function formatIsoDuration(text: string | null | undefined): string {
+  if (!text) return '—';
+  const match = ISO_DURATION.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) return text;
+  const [, days, hours, minutes, seconds] = match;
+  return formatDuration(Number(days ?? 0) * 86_400 + Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60 + Number(seconds ?? 0));
+}

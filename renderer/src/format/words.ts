@@ -1,4 +1,4 @@
-import type { BackupState, BackupTrigger, JobProgress, ShareFailureCategory } from '../../../preload/api';
+import type { BackupState, BackupTrigger, JobProgress, PruneItem, ShareFailureCategory } from '../../../preload/api';
 
 type JobState = JobProgress['state'];
 
@@ -11,7 +11,7 @@ export const STATE_WORDS: Record<BackupState | JobState, string> = {
   PartialSucceeded: 'Partially succeeded',
   Failed: 'Failed',
   Cancelled: 'Cancelled',
-  Unknown: 'Not a backup',
+  Unknown: 'Unknown',
 };
 
 export const TRIGGER_WORDS: Record<BackupTrigger, string> = {
@@ -46,3 +46,19 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function shortThumbprint(thumbprint: string): string {
   return thumbprint.length <= 12 ? thumbprint : `${thumbprint.slice(0, 6)}…${thumbprint.slice(-4)}`;
 }
+
+/** What prune found, by kind, in operator words. */
+export const PRUNE_KIND_WORDS: Record<PruneItem['kind'], string> = {
+  partial: 'Unfinished backup',
+  deleting: 'Unfinished deletion',
+  temporary: 'Temporary file',
+  lock: 'Lock file',
+  unknown: 'Unknown',
+};
+
+export const PRUNE_ACTION_WORDS: Record<PruneItem['action'], string> = {
+  'would-remove': 'Removed by prune',
+  removed: 'Removed',
+  kept: 'Kept',
+  failed: 'Not removed',
+};

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref, watch } from 'vue';
+import { computed, nextTick, ref, watch } from 'vue';
 import type { BackupDetail, BackupSummary, JobProgress } from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
 import { useEssentialsStore } from './essentials';
@@ -20,6 +20,8 @@ export const useBackupsStore = defineStore('backups', () => {
   const lastFinished = ref<{ backup: BackupSummary | null; error: ApiCallError | null } | null>(null);
   const detail = ref<BackupDetail | null>(null);
   const detailError = ref<ApiCallError | null>(null);
+  /** The details drawer of an entry that is not a backup. */
+  const unknownEntry = ref<BackupSummary | null>(null);
 
   /** Why Backup now cannot be pressed, in words; null when it can. */
   const backupNowBlocked = computed<string | null>(() => {
@@ -29,9 +31,22 @@ export const useBackupsStore = defineStore('backups', () => {
     return null;
   });
 
+  /** Cancel was accepted (here, or from another front door): the job is stopping. */
+  const jobCancelling = computed(() => cancelling.value || activeJob.value?.state === 'Cancelling');
+
+  /** The last job was cancelled: an outcome the operator chose, not a failure. */
+  const lastCancelled = computed(() => {
+    const finished = lastFinished.value;
+    return finished !== null && (finished.backup?.state === 'Cancelled' || finished.error?.code === 'cancelled');
+  });
+
   const sizes = computed(() => new Map(backups.value.map((backup) => [backup.backupId, backup.sizeBytes])));
 
+  /** Counts listings: a slow one that ends after a newer one must not bring back rows the newer one dropped. */
+  let listings = 0;
+
   async function refresh(): Promise<void> {
+    const listing = ++listings;
     loading.value = true;
     // The running job is the console's own: known even when the share cannot be listed.
     const job = useApi()
@@ -39,9 +54,12 @@ export const useBackupsStore = defineStore('backups', () => {
       .then((value) => (activeJob.value = value))
       .catch(() => undefined);
     try {
-      backups.value = await useApi().call('listBackups');
+      const listed = await useApi().call('listBackups');
+      if (listing !== listings) return;
+      backups.value = listed;
       error.value = null;
     } catch (caught) {
+      if (listing !== listings) return;
       const apiError = asApiError(caught);
       if (apiError.code === 'not-configured') {
         backups.value = [];
@@ -51,8 +69,10 @@ export const useBackupsStore = defineStore('backups', () => {
       }
     } finally {
       await job;
-      loaded.value = true;
-      loading.value = false;
+      if (listing === listings) {
+        loaded.value = true;
+        loading.value = false;
+      }
     }
   }
 
@@ -82,6 +102,12 @@ export const useBackupsStore = defineStore('backups', () => {
 
   async function openDetail(backupId: string): Promise<void> {
     detailError.value = null;
+    // An Unknown entry has no manifest to read: its row already says all that is known, and why it is not a backup.
+    const row = backups.value.find((backup) => backup.backupId === backupId);
+    if (row?.state === 'Unknown') {
+      unknownEntry.value = row;
+      return;
+    }
     try {
       detail.value = await useApi().call('getBackup', { backupId });
     } catch (caught) {
@@ -91,6 +117,7 @@ export const useBackupsStore = defineStore('backups', () => {
 
   function closeDetail(): void {
     detail.value = null;
+    unknownEntry.value = null;
     detailError.value = null;
   }
 
@@ -121,6 +148,33 @@ export const useBackupsStore = defineStore('backups', () => {
     activeJob.value = progress;
   }
 
+  /** Retention started deleting these: their rows say so at once, before the list is read again. */
+  function onDeleting(backupIds: readonly string[]): void {
+    const deleting = new Set(backupIds);
+    backups.value = backups.value.map((backup) => (deleting.has(backup.backupId) ? { ...backup, deleting: true } : backup));
+    void refresh();
+  }
+
+  /**
+   * Retention finished: the deleted rows go at once; those it could not delete
+   * stay, no longer pending. A quick deletion's two events can arrive in one
+   * read of the event stream: the pending rows are rendered first (assistive
+   * technology announces them), then removed.
+   */
+  async function onDeleted(backupIds: readonly string[], failed: readonly string[]): Promise<void> {
+    await nextTick();
+    const deleted = new Set(backupIds);
+    const kept = new Set(failed);
+    backups.value = backups.value
+      .filter((backup) => !deleted.has(backup.backupId))
+      .map((backup) => {
+        if (!kept.has(backup.backupId) || !backup.deleting) return backup;
+        const { deleting: _deleting, ...rest } = backup;
+        return rest;
+      });
+    void refresh();
+  }
+
   function onFinished(backup: BackupSummary | null, finishedError: ApiCallError | null): void {
     activeJob.value = null;
     cancelling.value = false;
@@ -136,10 +190,13 @@ export const useBackupsStore = defineStore('backups', () => {
     activeJob,
     starting,
     cancelling,
+    jobCancelling,
+    lastCancelled,
     startError,
     lastFinished,
     detail,
     detailError,
+    unknownEntry,
     backupNowBlocked,
     sizes,
     refresh,
@@ -149,5 +206,7 @@ export const useBackupsStore = defineStore('backups', () => {
     closeDetail,
     onProgress,
     onFinished,
+    onDeleting,
+    onDeleted,
   };
 });

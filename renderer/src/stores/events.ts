@@ -51,8 +51,11 @@ export function connectEngineEvents(): () => void {
         refreshTimeline();
         break;
       case 'backups-deleting':
+        backups.onDeleting(event.backupIds);
+        break;
       case 'backups-deleted':
-        void backups.refresh();
+        void backups.onDeleted(event.backupIds, event.failed);
+        refreshTimeline();
         break;
       case 'engine-restarted': {
         // Everything shown may be stale: read it again from the new engine.

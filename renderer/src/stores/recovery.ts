@@ -18,6 +18,8 @@ export interface RestoreRequest {
   targetFolder: string;
   component: string | null;
   key: RecoveryKeyInput;
+  /** A signer's public key the operator trusts although this console does not know it; empty: none. */
+  trustSigner?: string;
 }
 
 /**
@@ -68,6 +70,9 @@ export const useRecoveryStore = defineStore('recovery', () => {
     cancelling.value = false;
     phase.value = 'running';
     error.value = null;
+    // Every run starts clean: an old result never stands beside a new one.
+    verifyResult.value = null;
+    restoreResult.value = null;
     try {
       await work(id);
       phase.value = 'done';
@@ -80,9 +85,18 @@ export const useRecoveryStore = defineStore('recovery', () => {
     }
   }
 
-  const verify = (backupId: string, key?: RecoveryKeyInput): Promise<void> =>
+  /** The trusted signer as the contract takes it: absent when none is typed. */
+  const trusting = (trustSigner: string | undefined): { trustSigner?: string } =>
+    trustSigner?.trim() ? { trustSigner: trustSigner.trim() } : {};
+
+  const verify = (backupId: string, key?: RecoveryKeyInput, trustSigner?: string): Promise<void> =>
     operate(async (id) => {
-      verifyResult.value = await useApi().call('verifyBackup', key ? { backupId, key, operationId: id } : { backupId, operationId: id });
+      verifyResult.value = await useApi().call('verifyBackup', {
+        backupId,
+        operationId: id,
+        ...(key ? { key } : {}),
+        ...trusting(trustSigner),
+      });
     });
 
   const restore = (request: RestoreRequest): Promise<void> =>
@@ -93,6 +107,7 @@ export const useRecoveryStore = defineStore('recovery', () => {
         key: request.key,
         operationId: id,
         ...(request.component ? { component: request.component } : {}),
+        ...trusting(request.trustSigner),
       });
     });
 

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
-import type { CertificateInfo, RetentionPreview, SettingsInput, SettingsView, ShareTestResult } from '../../../preload/api';
+import type { CertificateInfo, RetentionPreview, SettingsInput, SettingsView, ShareTestResult, TestShareInput } from '../../../preload/api';
 import {
   FREQUENCY_HOURS,
   RETENTION_DAYS,
@@ -10,7 +10,8 @@ import {
   tryParseUncLocation,
   validateSettingsInput,
 } from '../../../common/settings-schema';
-import { asApiError, useApi, type ApiCallError } from '../api';
+import { ApiCallError, asApiError, useApi } from '../api';
+import { useAppStore } from './app';
 
 export interface SettingsForm {
   location: string;
@@ -37,6 +38,9 @@ export const FORM_FIELDS = [
 ] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
+/** The fields that say which share, as whom: Test connection tries them as typed, and OK tests them first when they changed. */
+const SHARE_FIELDS: ReadonlySet<FormField> = new Set(['location', 'username', 'password', 'smbPort']);
+
 export interface CertificateChoice {
   fileName: string;
   base64: string;
@@ -50,11 +54,14 @@ export interface CertificateProblem {
   remediation: string;
 }
 
-export type Confirmation = { kind: 'retention'; preview: RetentionPreview } | { kind: 'switch-to-certificate'; message: string };
+export type Confirmation =
+  | { kind: 'share-test'; result: ShareTestResult }
+  | { kind: 'retention'; preview: RetentionPreview }
+  | { kind: 'switch-to-certificate'; message: string };
 
-/** Shown next to OK: the outcome of the last attempt. */
+/** Shown next to OK: the outcome of the last attempt, or what it is doing. */
 export interface Feedback {
-  tone: 'success' | 'error';
+  tone: 'success' | 'error' | 'info';
   text: string;
   detail?: string;
 }
@@ -99,6 +106,9 @@ export const useSettingsStore = defineStore('settings', () => {
   const nextWithFrequency = ref<string | null>(null);
 
   const context = computed(() => saved.value ?? UNCONFIGURED_CONTEXT);
+  /** The station's way of writing a local folder, as the engine checks it (until the app info is read: either). */
+  const localPaths = computed(() => useAppStore().info?.localPathStyle);
+  const validate = (value: SettingsInput) => validateSettingsInput(context.value, value, localPaths.value);
 
   function input(): SettingsInput {
     const value: SettingsInput = {
@@ -117,7 +127,7 @@ export const useSettingsStore = defineStore('settings', () => {
 
   const schemaErrors = computed<Record<string, string>>(() => {
     const errors: Record<string, string> = {};
-    for (const problem of validateSettingsInput(context.value, input())) errors[problem.field] = problem.message;
+    for (const problem of validate(input())) errors[problem.field] = problem.message;
     if (form.frequencyHours === null)
       errors.frequencyHours = `Frequency in hours is required (${FREQUENCY_HOURS.min}–${FREQUENCY_HOURS.max}).`;
     if (form.retentionDays === null)
@@ -150,7 +160,7 @@ export const useSettingsStore = defineStore('settings', () => {
   const requiredFields = computed<ReadonlySet<FormField>>(() => {
     const current = input();
     const failsEmpty = (field: string, patch: SettingsInput): boolean =>
-      validateSettingsInput(context.value, { ...current, ...patch }).some((problem) => problem.field === field);
+      validate({ ...current, ...patch }).some((problem) => problem.field === field);
     const required = new Set<FormField>(['frequencyHours', 'retentionDays']);
     if (failsEmpty('location', { location: '' })) required.add('location');
     if (isSmb.value && failsEmpty('username', { username: '' })) required.add('username');
@@ -165,6 +175,23 @@ export const useSettingsStore = defineStore('settings', () => {
   const locationNotice = computed(() => {
     const parsed = tryParseUncLocation(form.location);
     return parsed.ok ? locationWarning(parsed.location) : undefined;
+  });
+
+  /**
+   * OK tests the share first when it is a new one: on first save, or when the
+   * location, port or account changed (a typed password is a changed account).
+   */
+  const shareChanged = computed(() => {
+    const view = saved.value;
+    if (!view?.configured) return true;
+    const typed = tryParseUncLocation(form.location);
+    const location = typed.ok ? typed.location.normalized : form.location.trim();
+    return (
+      location !== view.location ||
+      (isSmb.value && form.username.trim() !== view.username) ||
+      form.password !== '' ||
+      (form.smbPort ?? SMB_PORT.default) !== view.smbPort
+    );
   });
 
   const retentionLowered = computed(
@@ -185,6 +212,11 @@ export const useSettingsStore = defineStore('settings', () => {
     touched.add(field);
     delete engineErrors[field];
     feedback.value = null;
+    // A test result speaks of the values it tried: once they change, it would speak of others.
+    if (SHARE_FIELDS.has(field)) {
+      testResult.value = null;
+      testError.value = null;
+    }
   }
 
   function clearSecrets(): void {
@@ -252,7 +284,10 @@ export const useSettingsStore = defineStore('settings', () => {
     delete engineErrors.certificate;
   }
 
-  /** OK: validates every field, shows what a lower retention would delete, then saves. */
+  /**
+   * OK: validates every field, tests a new share (a failure asks "Save
+   * anyway" or "Back"), shows what a lower retention would delete, then saves.
+   */
   async function save(): Promise<boolean> {
     submitted.value = true;
     feedback.value = null;
@@ -265,6 +300,30 @@ export const useSettingsStore = defineStore('settings', () => {
       };
       return false;
     }
+    if (shareChanged.value) {
+      saving.value = true;
+      feedback.value = { tone: 'info', text: 'Testing the connection before saving…' };
+      const result = await testConnection();
+      saving.value = false;
+      feedback.value = null;
+      if (!result) {
+        feedback.value = {
+          tone: 'error',
+          text: 'Nothing was saved: the connection could not be tested.',
+          detail: testError.value?.message,
+        };
+        return false;
+      }
+      if (result.failure) {
+        confirmation.value = { kind: 'share-test', result };
+        return false;
+      }
+    }
+    return saveTested();
+  }
+
+  /** The rest of OK, once the share passed its test (or the operator chose to save anyway). */
+  async function saveTested(): Promise<boolean> {
     if (retentionLowered.value && form.retentionDays !== null) {
       try {
         const preview = await useApi().call('previewRetention', { retentionDays: form.retentionDays });
@@ -316,24 +375,63 @@ export const useSettingsStore = defineStore('settings', () => {
   async function confirm(): Promise<boolean> {
     const pending = confirmation.value;
     if (!pending) return false;
+    if (pending.kind === 'share-test') {
+      confirmation.value = null;
+      return saveTested();
+    }
     return send(pending.kind === 'retention' ? { retention: true } : { retention: true, switchToCertificate: true });
   }
 
   function cancelConfirmation(): void {
+    const pending = confirmation.value;
     confirmation.value = null;
+    if (pending?.kind === 'share-test') {
+      // Back to the form as typed (the password too), to correct what the test found.
+      feedback.value = { tone: 'error', text: 'Nothing was saved.', detail: 'Correct the settings, then select OK again.' };
+      return;
+    }
     clearSecrets();
     feedback.value = { tone: 'error', text: 'Nothing was saved.' };
   }
 
-  /** Test connection: reachability, credentials, write permission and capacity of the saved share. */
-  async function testConnection(): Promise<void> {
-    testing.value = true;
+  /** The share as typed: a password only when one is typed (otherwise the engine tries the stored one). */
+  function shareCandidate(): TestShareInput {
+    const candidate: TestShareInput = { location: form.location };
+    if (isSmb.value) candidate.username = form.username;
+    if (form.password !== '') candidate.password = form.password;
+    if (form.smbPort !== null) candidate.smbPort = form.smbPort;
+    return candidate;
+  }
+
+  /**
+   * Test connection: reachability, credentials, write permission and capacity
+   * of the share as typed, saved or not. Returns the result (null when the
+   * test could not run: a field to correct, or an engine error).
+   */
+  async function testConnection(): Promise<ShareTestResult | null> {
     testResult.value = null;
     testError.value = null;
+    const fields: FormField[] = ['location', 'username', 'smbPort'];
+    if (form.password !== '') fields.push('password');
+    const unfit = fields.filter((field) => schemaErrors.value[field]);
+    if (unfit.length > 0) {
+      for (const field of unfit) touched.add(field);
+      testError.value = new ApiCallError({
+        code: 'invalid-input',
+        message: 'The connection was not tested: correct the marked fields first.',
+        remediation: '',
+      });
+      return null;
+    }
+    testing.value = true;
     try {
-      testResult.value = await useApi().call('testShare', {});
+      testResult.value = await useApi().call('testShare', shareCandidate());
+      return testResult.value;
     } catch (caught) {
-      testError.value = asApiError(caught);
+      const apiError = asApiError(caught);
+      if (apiError.field && (FORM_FIELDS as readonly string[]).includes(apiError.field)) engineErrors[apiError.field] = apiError.message;
+      testError.value = apiError;
+      return null;
     } finally {
       testing.value = false;
     }
@@ -372,6 +470,7 @@ export const useSettingsStore = defineStore('settings', () => {
     isSmb,
     locationNotice,
     retentionLowered,
+    shareChanged,
     dirty,
     touch,
     discard,

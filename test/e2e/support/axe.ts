@@ -1,5 +1,6 @@
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
+import { animationsEnded } from './screenshot';
 
 /** axe-core's own build, as it ships it for injection into pages. */
 const AXE_SOURCE = axe.source;
@@ -21,14 +22,7 @@ export interface AxeFinding {
  */
 export async function axeViolations(page: Page): Promise<AxeFinding[]> {
   // A dialog fading in has, for a moment, too little contrast: measure what stays.
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
-        .map((animation) => animation.finished.catch(() => undefined)),
-    ),
-  );
+  await animationsEnded(page);
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
   const findings = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<AxeResults> } }).axe;

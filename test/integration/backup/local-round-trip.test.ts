@@ -65,6 +65,7 @@ describe('backup → list → verify → restore on a local-folder location', ()
     expect(restored.components.map((c) => c.name).sort()).toEqual(['export', 'files']);
     expect(await treeDigest(join(target, 'files'))).toEqual(await treeDigest(source));
     expect(await readFile(join(target, 'export', 'output.bin'), 'utf8')).toBe(`command output ${MARKER}`);
+    expect(restored.components.find((c) => c.name === 'export')).toMatchObject({ files: 1, bytes: `command output ${MARKER}`.length });
   });
 
   it('refuses a wrong .pfx password with a clear wrong-key error and writes nothing', async () => {

@@ -84,7 +84,10 @@ describe('signed backups: who wrote this backup (issue 18)', () => {
     engine = createEngine({ configDir, version: 'test', frontDoor: 'cli', logger: createLogger({ level: 'silent' }) });
     await engine.saveSettings({ location: store, certificateBase64: testCertificate().cerDer.toString('base64') });
     await engine.addSource({ name: 'files', folder: source });
-    ownId = succeeded(await backupNow(engine)).backupId;
+    const own = succeeded(await backupNow(engine));
+    ownId = own.backupId;
+    // The run's own report says who signed it, as the listing will.
+    expect(own.signedBy).toBe((await engine.getSettings()).signingPublicKey);
     const now = new Date()
       .toISOString()
       .replace(/[-:]/g, '')

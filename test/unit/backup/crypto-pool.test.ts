@@ -1,4 +1,5 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,20 @@ describe('crypto pool: sealing and hashing on worker threads', () => {
       own.sha256().drop();
       await own.idle();
       expect(referenced()).toBe(before);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('is sized to the cores but one by default (the event loop keeps one busy), and starts workers only as jobs need them', async () => {
+    const own = new CryptoPool();
+    try {
+      expect(own.started()).toBe(0);
+      const key = randomBytes(32);
+      const header = encodeHeader('none', 'raw', CHUNK);
+      const sealing = Array.from({ length: 8 }, (_, i) => own.seal(key, header, i, false, [randomBytes(CHUNK)]));
+      expect(own.started()).toBe(Math.max(1, availableParallelism() - 1));
+      await Promise.all(sealing);
     } finally {
       await own.close();
     }

@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { nextTick } from 'vue';
 import type { BackupDetail } from '../../../preload/api';
 import { useBackupsStore } from '../../../renderer/src/stores/backups';
 import { useEssentialsStore } from '../../../renderer/src/stores/essentials';
 import { useRecoveryStore } from '../../../renderer/src/stores/recovery';
 import { connectEngineEvents } from '../../../renderer/src/stores/events';
+import { ApiCallError } from '../../../renderer/src/api';
 import { freshStores, type FakeTransport } from './fake-transport';
 import { CONFIGURED, UNCONFIGURED, backup, essentialsOf } from './views';
 
@@ -50,6 +52,84 @@ describe('backups store', () => {
     await backups.refresh();
     expect(backups.error?.message).toBe('The file share cannot be reached.');
     expect(backups.backupNowBlocked).toBe('a backup is running.');
+  });
+});
+
+describe('a cancelled backup', () => {
+  it('says Cancelling from the job state, and ends as cancelled, not as a failure', async () => {
+    const engine = freshStores();
+    engine.answer('listBackups', () => []).answer('getActiveJob', () => null);
+    const backups = useBackupsStore();
+    const job = {
+      jobId: 'j',
+      backupId: '20261129T000000Z-abcdef',
+      trigger: 'on-demand' as const,
+      state: 'Creating' as const,
+      component: 'identity',
+      bytesDone: 10,
+      bytesTotal: 100,
+      bytesPerSecond: 1,
+      etaSeconds: 90,
+      startedAt: '2026-11-29T00:00:00.000Z',
+    };
+    backups.onProgress(job);
+    expect(backups.jobCancelling).toBe(false);
+    // Cancel accepted by another front door: the job's own state says so.
+    backups.onProgress({ ...job, state: 'Cancelling' });
+    expect(backups.jobCancelling).toBe(true);
+    backups.onFinished(
+      { ...backup(job.backupId, 0, 'Cancelled') },
+      new ApiCallError({
+        code: 'cancelled',
+        message: 'The backup was cancelled by the operator; nothing of it was kept.',
+        remediation: '',
+      }),
+    );
+    expect(backups.activeJob).toBeNull();
+    expect(backups.jobCancelling).toBe(false);
+    expect(backups.lastCancelled).toBe(true);
+
+    backups.onFinished(null, new ApiCallError({ code: 'share', message: 'The file share cannot be reached.', remediation: '' }));
+    expect(backups.lastCancelled).toBe(false);
+  });
+});
+
+describe('deletions by retention', () => {
+  it('mark the rows Deleting at once, drop them at once when done, and a slow older listing does not bring them back', async () => {
+    const engine = freshStores();
+    const [newest, old1, old2] = ['20261129T000000Z-aaaaaa', '20261119T000000Z-bbbbbb', '20261118T000000Z-cccccc'];
+    engine.answer('getActiveJob', () => null).answer('listBackups', () => [backup(newest), backup(old1), backup(old2)]);
+    const backups = useBackupsStore();
+    await backups.refresh();
+    connectEngineEvents();
+
+    // The listing started by backups-deleting answers only after the one started by backups-deleted.
+    let answerSlowListing: () => void = () => undefined;
+    engine.answer(
+      'listBackups',
+      () =>
+        new Promise((resolve) => {
+          answerSlowListing = () => resolve([backup(newest), { ...backup(old1), deleting: true }, { ...backup(old2), deleting: true }]);
+        }),
+    );
+    engine.emit({ type: 'backups-deleting', backupIds: [old1, old2] });
+    expect(backups.backups.map((row) => [row.backupId, row.deleting ?? false])).toEqual([
+      [newest, false],
+      [old1, true],
+      [old2, true],
+    ]);
+
+    engine.answer('listBackups', () => [backup(newest), backup(old2)]);
+    engine.emit({ type: 'backups-deleted', backupIds: [old1], failed: [old2] });
+    await nextTick();
+    expect(backups.backups.map((row) => [row.backupId, row.deleting ?? false])).toEqual([
+      [newest, false],
+      [old2, false],
+    ]);
+    await vi.waitFor(() => expect(backups.loading).toBe(false));
+    answerSlowListing();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(backups.backups.map((row) => row.backupId)).toEqual([newest, old2]);
   });
 });
 
@@ -177,5 +257,39 @@ describe('recovery store: verify and restore with progress and cancel', () => {
     expect(recovery.phase).toBe('failed');
     expect(recovery.error?.code).toBe('cancelled');
     expect(engine.inputsOf('verifyBackup')[0]).toEqual({ backupId: detail.backupId, operationId: expect.any(String) });
+  });
+
+  it('every run clears the previous result, and sends a trusted signer only when one is typed', async () => {
+    const signer = { status: 'this-console' as const, publicKey: 'S'.repeat(43) + '=', detail: 'Signed by this console.' };
+    engine.answer('verifyBackup', () => ({ backupId: detail.backupId, deep: false, ok: true, signer, components: [] }));
+    const recovery = useRecoveryStore();
+    await recovery.prepare('verify', detail.backupId);
+    await recovery.verify(detail.backupId);
+    expect(recovery.verifyResult?.ok).toBe(true);
+
+    let fail: () => void = () => undefined;
+    engine.answer('verifyBackup', () => new Promise((_resolve, reject) => (fail = () => reject(new Error('share gone')))));
+    const second = recovery.verify(detail.backupId, undefined, `  ${signer.publicKey} `);
+    // While the second run runs, the first run's green result is gone.
+    expect(recovery.verifyResult).toBeNull();
+    expect(engine.inputsOf('verifyBackup')[1]).toEqual({
+      backupId: detail.backupId,
+      operationId: expect.any(String),
+      trustSigner: signer.publicKey,
+    });
+    fail();
+    await second;
+    expect(recovery.phase).toBe('failed');
+    expect(recovery.verifyResult).toBeNull();
+
+    engine.answer('restoreBackup', () => ({ backupId: detail.backupId, targetFolder: '/srv/r', signer, components: [] }));
+    await recovery.restore({
+      backupId: detail.backupId,
+      targetFolder: '/srv/r',
+      component: null,
+      key: { kind: 'pfx', pfxBase64: 'UEZY', password: 'p' },
+      trustSigner: ' ',
+    });
+    expect(engine.inputsOf('restoreBackup')[0]).not.toHaveProperty('trustSigner');
   });
 });

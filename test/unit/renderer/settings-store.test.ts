@@ -1,12 +1,62 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useSettingsStore } from '../../../renderer/src/stores/settings';
 import { freshStores, type FakeTransport } from './fake-transport';
-import { CONFIGURED, UNCONFIGURED, backup } from './views';
+import { useAppStore } from '../../../renderer/src/stores/app';
+import type { ShareTestResult, TestShareInput } from '../../../preload/api';
+import { CONFIGURED, UNCONFIGURED, appInfo, backup } from './views';
+
+const TYPO = '\\\\127.0.0.1\\nosuchshare\\typo';
+
+/** What the engine answers for a share whose name does not exist: a path failure, naming the location it tried. */
+function pathFailure(input: TestShareInput): ShareTestResult {
+  return {
+    location: `${input.location ?? ''} (port ${input.smbPort ?? 445})`,
+    reachable: true,
+    authenticated: false,
+    writable: false,
+    dialect: null,
+    encrypted: false,
+    freeBytes: null,
+    totalBytes: null,
+    steps: [{ step: 'reachability', ok: false, detail: 'The share nosuchshare does not exist.' }],
+    failure: {
+      code: 'share',
+      category: 'path',
+      message: 'The backup storage location cannot be found.',
+      remediation: 'Check the share and folder names.',
+    },
+  };
+}
+
+function passedTest(input: TestShareInput): ShareTestResult {
+  const { failure: _failure, ...rest } = pathFailure(input);
+  return { ...rest, reachable: true, authenticated: true, writable: true, steps: [] };
+}
+
+/** A first configuration typed in full, with a certificate chosen. */
+async function typedFirstConfiguration(engine: FakeTransport): Promise<ReturnType<typeof useSettingsStore>> {
+  engine.answer('getSettings', () => UNCONFIGURED).answer('inspectCertificate', () => CONFIGURED_CERTIFICATE);
+  const store = useSettingsStore();
+  await store.load();
+  Object.assign(store.form, {
+    location: TYPO,
+    username: 'CONTOSO\\backup',
+    password: 'typed secret',
+    passwordConfirm: 'typed secret',
+    smbPort: 4455,
+  });
+  await store.chooseCertificateFile('backup.cer', 'AAAA');
+  return store;
+}
+
+const CONFIGURED_CERTIFICATE = CONFIGURED.encryption.mode === 'certificate' ? CONFIGURED.encryption.certificate : null!;
 
 describe('configuration panel store', () => {
   let engine: FakeTransport;
   beforeEach(() => {
     engine = freshStores();
+    // A share that passes its test, unless a test says otherwise.
+    engine.answer('testShare', passedTest);
   });
 
   it('OK on an empty first configuration flags every missing field at once, and sends nothing', async () => {
@@ -119,5 +169,100 @@ describe('configuration panel store', () => {
     expect(await store.save()).toBe(false);
     expect(store.fieldErrors.location).toBe('The location must be an absolute path on this station.');
     expect(store.feedback).toMatchObject({ tone: 'error', text: 'The settings were not saved.' });
+  });
+
+  it.each([
+    ['posix', 'C:\\Backups', /C:\\Backups is a Windows folder path, and this station does not run Windows/, '/srv/backups'],
+    ['windows', '/srv/backups', /\/srv\/backups is not a Windows folder path/, 'D:\\Backups'],
+  ] as const)(
+    "on a %s station the form refuses the other platform's local folder, as the engine does",
+    async (style, foreign, why, own) => {
+      engine.answer('getSettings', () => UNCONFIGURED).answer('getAppInfo', () => appInfo(style));
+      await useAppStore().load();
+      const store = useSettingsStore();
+      await store.load();
+      store.form.location = foreign;
+      store.touch('location');
+      expect(store.fieldErrors.location).toMatch(why);
+      expect(await store.save()).toBe(false);
+      expect(engine.inputsOf('saveSettings')).toEqual([]);
+      store.form.location = own;
+      expect(store.fieldErrors.location).toBeUndefined();
+    },
+  );
+
+  it('Test connection sends the form as typed, before the first save too, and names the location it tested', async () => {
+    engine.answer('getSettings', () => UNCONFIGURED).answer('testShare', pathFailure);
+    const store = useSettingsStore();
+    await store.load();
+    Object.assign(store.form, { location: TYPO, username: 'CONTOSO\\backup', password: 'typed secret', smbPort: 4455 });
+    const result = await store.testConnection();
+    expect(engine.inputsOf('testShare')).toEqual([
+      { location: TYPO, username: 'CONTOSO\\backup', password: 'typed secret', smbPort: 4455 },
+    ]);
+    expect(result?.location).toBe(`${TYPO} (port 4455)`);
+    expect(store.testResult?.failure?.category).toBe('path');
+
+    // The result speaks of the values it tried: editing one of them takes it away.
+    store.form.location = '\\\\127.0.0.1\\backup';
+    store.touch('location');
+    expect(store.testResult).toBeNull();
+  });
+
+  it('Test connection without a typed password lets the engine use the stored one; a field to correct is flagged, not sent', async () => {
+    engine.answer('getSettings', () => CONFIGURED).answer('testShare', pathFailure);
+    const store = useSettingsStore();
+    await store.load();
+    await store.testConnection();
+    expect(engine.inputsOf('testShare')).toEqual([{ location: CONFIGURED.location, username: CONFIGURED.username, smbPort: 445 }]);
+
+    store.form.location = '\\\\fileserver01\\bad?name';
+    expect(await store.testConnection()).toBeNull();
+    expect(store.fieldErrors.location).toMatch(/character \?/);
+    expect(store.testError?.message).toBe('The connection was not tested: correct the marked fields first.');
+    expect(engine.inputsOf('testShare')).toHaveLength(1);
+  });
+
+  it('OK on a first configuration tests the share first; a failure asks Save anyway or Back, and Back saves nothing', async () => {
+    engine.answer('testShare', pathFailure).answer('saveSettings', () => CONFIGURED);
+    const store = await typedFirstConfiguration(engine);
+    expect(store.shareChanged).toBe(true);
+    expect(await store.save()).toBe(false);
+    expect(engine.inputsOf('testShare')).toEqual([
+      { location: TYPO, username: 'CONTOSO\\backup', password: 'typed secret', smbPort: 4455 },
+    ]);
+    expect(store.confirmation).toMatchObject({ kind: 'share-test', result: { failure: { category: 'path' } } });
+    expect(engine.inputsOf('saveSettings')).toEqual([]);
+
+    store.cancelConfirmation();
+    expect(store.confirmation).toBeNull();
+    expect(engine.inputsOf('saveSettings')).toEqual([]);
+    expect(store.feedback).toMatchObject({ tone: 'error', text: 'Nothing was saved.' });
+    // Back to the form as typed, to correct it.
+    expect(store.form).toMatchObject({ location: TYPO, password: 'typed secret' });
+
+    expect(await store.save()).toBe(false);
+    expect(await store.confirm()).toBe(true);
+    expect(engine.inputsOf('saveSettings')).toEqual([expect.objectContaining({ location: TYPO, password: 'typed secret' })]);
+  });
+
+  it('OK saves at once when the share passes, and does not test when neither the share nor the account changed', async () => {
+    engine.answer('saveSettings', () => CONFIGURED);
+    const store = await typedFirstConfiguration(engine);
+    expect(await store.save()).toBe(true);
+    expect(engine.inputsOf('testShare')).toHaveLength(1);
+
+    engine.answer('getSettings', () => CONFIGURED).answer('saveSettings', () => ({ ...CONFIGURED, frequencyHours: 8 }));
+    await store.load();
+    store.form.frequencyHours = 8;
+    expect(store.shareChanged).toBe(false);
+    expect(await store.save()).toBe(true);
+    expect(engine.inputsOf('testShare')).toHaveLength(1);
+
+    store.form.username = 'CONTOSO\\other';
+    expect(store.shareChanged).toBe(true);
+    store.form.username = CONFIGURED.username;
+    store.form.password = 'a new password';
+    expect(store.shareChanged).toBe(true);
   });
 });

@@ -1,4 +1,16 @@
-import type { BackupSummary, EssentialsView, ScheduleView, SettingsView } from '../../../preload/api';
+import type { AppInfo, BackupSummary, EssentialsView, ScheduleView, SettingsView } from '../../../preload/api';
+
+export function appInfo(localPathStyle: AppInfo['localPathStyle']): AppInfo {
+  return {
+    productName: 'Infrastructure Backup Console',
+    version: '0.1.0',
+    frontDoor: 'web',
+    configDir: '/var/lib/infra-backup',
+    secretStorage: 'A 0600 key file.',
+    localPathStyle,
+    notices: [],
+  };
+}
 
 export const UNCONFIGURED: SettingsView = {
   configured: false,

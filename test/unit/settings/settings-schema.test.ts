@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   UNCONFIGURED_CONTEXT,
   checkFrequencyHours,
+  checkLocation,
   checkRetentionDays,
   checkSmbPort,
   checkUsername,
   generateCertificateInputSchema,
+  localPathStyleOf,
   parseUncLocation,
   settingsInputSchema,
   tryParseUncLocation,
   validateSettingsInput,
+  type LocalPathStyle,
   type SettingsContext,
 } from '../../../common/settings-schema';
 
@@ -147,6 +150,30 @@ describe('UNC locations', () => {
     expect(parseUncLocation('/srv/backups/')).toEqual({ kind: 'local', path: '/srv/backups', normalized: '/srv/backups' });
     expect(parseUncLocation('D:\\backups')).toMatchObject({ kind: 'local', path: 'D:\\backups' });
     expect(validateSettingsInput(UNCONFIGURED_CONTEXT, { location: '/srv/backups', certificateBase64: 'AAAA' })).toEqual([]);
+  });
+
+  it("a local folder must be written as the station's platform writes one: C:\\Backups on Linux and /srv/backups on Windows are refused", () => {
+    const posix = localPathStyleOf('linux');
+    const windows = localPathStyleOf('win32');
+    expect([posix, windows, localPathStyleOf('darwin')]).toEqual(['posix', 'windows', 'posix']);
+    const locationError = (location: string, style: LocalPathStyle) =>
+      validateSettingsInput(UNCONFIGURED_CONTEXT, { location, certificateBase64: 'AAAA' }, style).find(
+        (error) => error.field === 'location',
+      )?.message;
+
+    expect(locationError('C:\\Backups', posix)).toBe(
+      'Backup storage location: C:\\Backups is a Windows folder path, and this station does not run Windows. Enter a UNC path such as \\\\fileserver01.contoso.com\\AzSBackups\\contoso.com\\nyc (or, for a trial, a local folder such as /srv/backups).',
+    );
+    expect(checkLocation('d:/backups', posix)).toMatch(/is a Windows folder path/);
+    expect(locationError('/srv/backups', posix)).toBeUndefined();
+    expect(locationError('/srv/backups', windows)).toMatch(/^Backup storage location: \/srv\/backups is not a Windows folder path\./);
+    expect(locationError('C:\\Backups', windows)).toBeUndefined();
+    // A share is a share on either platform.
+    expect(locationError('\\\\fileserver01\\AzSBackups', posix)).toBeUndefined();
+    expect(locationError('\\\\fileserver01\\AzSBackups', windows)).toBeUndefined();
+    // Without a style (the contract's shape check) either form passes; the engine then applies its own.
+    expect(checkLocation('C:\\Backups')).toBeNull();
+    expect(checkLocation('/srv/backups')).toBeNull();
   });
 });
 

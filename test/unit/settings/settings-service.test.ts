@@ -258,6 +258,28 @@ describe('backwards-compatibility mode', () => {
   });
 });
 
+describe("a local folder in the station's own form", () => {
+  it('on Linux C:\\Backups is refused (it is no absolute folder there), on save and on import, and nothing is stored', () => {
+    const linux = new SettingsService({ store: new SettingsStore({ configDir: dir, secrets }), secrets, platform: 'linux' });
+    expect(linux.localPaths).toBe('posix');
+    const error = failure(() => linux.save(firstSave({ location: 'C:\\Backups' })));
+    expect(error).toMatchObject({ code: 'invalid-input', field: 'location' });
+    expect(error.message).toMatch(/C:\\Backups is a Windows folder path, and this station does not run Windows/);
+    const document = legacyDocument();
+    document.properties.externalStoreDefault.path = 'C:\\Backups';
+    expect(failure(() => linux.importDocument(document)).message).toMatch(/is a Windows folder path/);
+    expect(linux.view().configured).toBe(false);
+    expect(linux.save(firstSave({ location: '/srv/backups' })).location).toBe('/srv/backups');
+  });
+
+  it('on Windows D:\\Backups is a local folder and /srv/backups is refused', () => {
+    const windows = new SettingsService({ store: new SettingsStore({ configDir: dir, secrets }), secrets, platform: 'win32' });
+    expect(windows.localPaths).toBe('windows');
+    expect(failure(() => windows.save(firstSave({ location: '/srv/backups' }))).message).toMatch(/is not a Windows folder path/);
+    expect(windows.save(firstSave({ location: 'D:\\Backups' }))).toMatchObject({ location: 'D:\\Backups', locationKind: 'local' });
+  });
+});
+
 describe('export and import', () => {
   it('export never carries secrets or the certificate file', () => {
     service.save(firstSave());

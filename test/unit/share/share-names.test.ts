@@ -61,6 +61,9 @@ describe('UNC paths and accounts', () => {
     expect(() => openFileShare({ location: 'relative/dir', ...credentials })).toThrow(EngineError);
     // The one parser: what the settings refuse, the drivers refuse with the same words.
     expect(() => openFileShare({ location: '//nas/share', ...credentials })).toThrow(/backslashes/);
+    // A stored location in the other platform's local form (C:\\Backups on Linux) is no folder here: refused, not created.
+    expect(() => openFileShare({ location: 'C:\\Backups', ...credentials })).toThrow(/is a Windows folder path/);
+    expect(openFileShare({ location: 'C:\\Backups', ...credentials, platform: 'win32' }).kind).toBe('local');
     expect(openFileShare({ location: '\\\\[FD00::5]\\share', ...credentials }).describe()).toBe('\\\\[fd00::5]\\share');
     expect(openFileShare({ location: '\\\\fd00--5.ipv6-literal.net\\share', ...credentials }).capabilities().server).toEqual({
       address: { kind: 'ipv6', host: 'fd00::5' },
