@@ -10,6 +10,7 @@ type Benchmark = { name: string; run: () => Promise<void>; onlyWhenNamed?: boole
 
 const benchmarks: Benchmark[] = [
   { name: 'share', run: async () => (await import('./share')).benchShare() },
+  { name: 'share-sessions', run: async () => (await import('./share-sessions')).benchShareSessions() },
   { name: 'backup', run: async () => (await import('./backup')).benchBackup() },
   { name: 'backup:local', run: async () => (await import('./backup')).benchBackup('local'), onlyWhenNamed: true },
   { name: 'ui', run: async () => (await import('./ui')).benchUi() },

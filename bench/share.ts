@@ -50,7 +50,7 @@ export async function benchShare(): Promise<void> {
     const upload: Record<Leg, (name: string) => Promise<number>> = {
       raw: (name) => timed(() => rawSmbclientPut(server, work, file, name, false)),
       piped: (name) => timed(() => rawSmbclientPut(server, work, file, name, true)),
-      driver: (name) => driverWriteInChild({ share: shareOptions, file, name }),
+      driver: (name) => driverWriteInChild({ mode: 'write', share: shareOptions, file, name }),
     };
     const times: Record<Leg, number[]> = { raw: [], piped: [], driver: [] };
     const legs: Leg[] = ['raw', 'piped', 'driver'];

@@ -5,7 +5,9 @@
  * - upload: streams an endless, slow source into `slow.bin`;
  * - fifo-window: has smbclient `put` from a FIFO nobody ever writes — the
  *   state smbclient is in between opening the remote file and the upload
- *   FIFO, when a console dies there.
+ *   FIFO, when a console dies there;
+ * - session: lists the share once and keeps its long-lived smbclient session
+ *   (smbclient-session.ts) open and idle.
  * Its instructions arrive in IBC_TEST_CONSOLE (never argv).
  */
 import { Readable } from 'node:stream';
@@ -14,7 +16,7 @@ import { quoteArgument } from '../../main/engine/share/smbclient-runner';
 import { SmbShare, type SmbShareOptions } from '../../main/engine/share/smb-share';
 
 export interface ConsoleInstructions {
-  mode: 'upload' | 'fifo-window';
+  mode: 'upload' | 'fifo-window' | 'session';
   share: SmbShareOptions;
   /** fifo-window: the FIFO to put from, and the remote name. */
   fifo?: string;
@@ -32,6 +34,8 @@ if (instructions.mode === 'upload') {
     },
   });
   void share.writeStream('slow.bin', source, NO_CANCEL);
+} else if (instructions.mode === 'session') {
+  await share.list('', NO_CANCEL);
 } else {
   void share.run({ commands: [`put ${quoteArgument(instructions.fifo ?? '')} ${quoteArgument(instructions.remote ?? '')}`] });
 }

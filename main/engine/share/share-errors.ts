@@ -191,6 +191,11 @@ function classifyText(text: string): ShareFailureCategory {
   return 'general';
 }
 
+/** Whether any NT_STATUS in `text` says the connection is gone or unusable (a session that printed one is not used again). */
+export function reportsConnectivityFailure(text: string): boolean {
+  return [...text.matchAll(/NT_STATUS_([A-Z0-9_]+)/g)].some((match) => categoryOfStatus(match[1] ?? '', text) === 'connectivity');
+}
+
 function categoryOfStatus(status: string, text: string): ShareFailureCategory | undefined {
   for (const [category, codes] of NT_STATUS_CATEGORY) if (codes.includes(status)) return category;
   // smbclient reports an unresolvable host name as a failed connect with

@@ -6,11 +6,11 @@
  */
 import { spawn as nodeSpawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { defaultConfigDir } from '../app/config-dir';
 import { EngineError, invalidInput, isEngineError } from '../errors';
 import { registerSecret } from '../redact';
-import { abortError, throwIfAborted } from './abort';
+import { abortError, NO_CANCEL, throwIfAborted } from './abort';
 import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
 import { classifyShareFailure, firstNtStatus, notFoundError, shareError, ShareError } from './share-errors';
@@ -28,6 +28,8 @@ import {
   type SpawnFunction,
 } from './smbclient-runner';
 import { parseAccount } from './smb-account';
+import { SmbclientSession } from './smbclient-session';
+import { readIfSmall } from './small-source';
 import { uncHost, type HostAddress } from '../../../common/host-address';
 
 export interface SmbShareOptions {
@@ -52,7 +54,12 @@ export interface SmbShareOptions {
   spawn?: SpawnFunction;
   /** The console's config folder (default: the desktop app's): where smbclient's private folders go unless XDG_RUNTIME_DIR is private. */
   configDir?: string;
+  /** A new smbclient for every small operation instead of one long-lived session (the bench compares both). */
+  oneSessionPerOperation?: boolean;
 }
+
+/** Files up to this size travel in the share's session (a lock, a manifest); larger ones stream through their own smbclient. */
+const SMALL_FILE_BYTES = 1 << 20;
 
 /** What smbclient answers for a name that is not there (the last component, or a folder on the way). */
 const NOT_FOUND = new Set(['NO_SUCH_FILE', 'OBJECT_NAME_NOT_FOUND', 'OBJECT_PATH_NOT_FOUND']);
@@ -64,6 +71,8 @@ export class SmbShare implements FileShare {
   private readonly rootComponents: string[];
   /** Measured once, on the first folder whose `..` lacks the stamp (see deleteTree). */
   private dotDotReportsParent: Promise<boolean> | undefined;
+  /** The session small operations share; null where stdbuf is missing (one smbclient per operation then). */
+  private readonly persistent: SmbclientSession | null;
 
   constructor(options: SmbShareOptions) {
     registerSecret(options.password);
@@ -91,6 +100,10 @@ export class SmbShare implements FileShare {
       spawn: options.spawn ?? nodeSpawn,
       configDir: options.configDir ?? defaultConfigDir(),
     };
+    this.persistent =
+      options.oneSessionPerOperation || !SmbclientSession.available(this.endpoint.smbclientPath)
+        ? null
+        : new SmbclientSession(this.endpoint);
   }
 
   /** Logged or printed, a share shows where it points — never its credentials. */
@@ -199,12 +212,27 @@ export class SmbShare implements FileShare {
     let mayHaveTemporary = false;
     try {
       throwIfAborted(signal);
-      // The size check runs in the upload's own session.
-      const result = await this.run({
-        upload: { source, remote: temporaryRemote },
-        commands: [`ls ${quoteArgument(temporaryRemote)}`],
-        signal,
-      });
+      // A small file (a lock, a manifest) goes through the share's session; a larger one gets its own
+      // smbclient, streaming. The size check runs in the same session as the put either way.
+      const taken = this.persistent ? await readIfSmall(source, SMALL_FILE_BYTES, signal) : { stream: source };
+      const sizeCheck = `ls ${quoteArgument(temporaryRemote)}`;
+      const result =
+        'small' in taken && this.persistent
+          ? {
+              ...(
+                await this.persistent.runWithLocalFile(
+                  taken.small,
+                  (localFile) => [`put ${quoteArgument(localFile)} ${quoteArgument(temporaryRemote)}`, sizeCheck],
+                  signal,
+                )
+              ).result,
+              bytesIn: taken.small.length,
+            }
+          : await this.run({
+              upload: { source: 'stream' in taken ? taken.stream : source, remote: temporaryRemote },
+              commands: [sizeCheck],
+              signal,
+            });
       mayHaveTemporary = true;
       // What the server said comes first: when it goes away mid-upload, our pipe into
       // smbclient breaks too, but the operator needs "connectivity", not a broken pipe.
@@ -234,7 +262,8 @@ export class SmbShare implements FileShare {
     } catch (error) {
       source.destroy();
       // A write that failed half-way (disk full, lost connection, cancelled) leaves a partial file: remove it.
-      if (mayHaveTemporary) await this.run({ commands: [`del ${quoteArgument(temporaryRemote)}`] }).catch(() => undefined);
+      // Not cancellable: a cancelled write must still clean up (the session has its deadline).
+      if (mayHaveTemporary) await this.session([`del ${quoteArgument(temporaryRemote)}`], '', NO_CANCEL).catch(() => undefined);
       throw error;
     }
   }
@@ -246,14 +275,29 @@ export class SmbShare implements FileShare {
    */
   async readStream(sharePath: string, signal: AbortSignal): Promise<Readable> {
     throwIfAborted(signal);
-    const output = new PassThrough();
     const remote = this.remotePath(sharePath);
+    if (this.persistent) {
+      // Its size first (a round trip in the session): a small file (a lock, a manifest) comes through the session too.
+      const entry = await this.stat(sharePath, signal);
+      if (!entry) throw notFoundError(sharePath, '');
+      if (entry.kind === 'directory') throw shareError('path', `"${sharePath}" is a folder, not a file.`);
+      if (entry.kind === 'file' && entry.size <= SMALL_FILE_BYTES) {
+        const { result, content } = await this.persistent.runWithLocalFile(
+          null,
+          (localFile) => [`get ${quoteArgument(remote)} ${quoteArgument(localFile)}`],
+          signal,
+        );
+        const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`, signal);
+        this.throwIfReadFailed(sharePath, segment);
+        return Readable.from([content ?? Buffer.alloc(0)], { objectMode: false });
+      }
+    }
+    const output = new PassThrough();
     const finished = this.run({ commands: [`get ${quoteArgument(remote)} /dev/fd/3`], dataOut: output, signal }).then(async (result) => {
       const [segment = ''] = this.segmentsOrThrow(result, 1, `Reading "${sharePath}" failed.`, signal);
       const status = firstNtStatus(segment);
       if (status && NOT_FOUND.has(status)) throw await this.absent(sharePath, segment, signal);
-      if (status === 'FILE_IS_A_DIRECTORY') throw shareError('path', `"${sharePath}" is a folder, not a file.`, segment);
-      if (status) throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
+      this.throwIfReadFailed(sharePath, segment);
     });
     let onReadable = (): void => undefined;
     const firstBytes = new Promise<void>((resolve) => {
@@ -275,6 +319,15 @@ export class SmbShare implements FileShare {
       (error: unknown) => output.destroy(asShareError(error, `Reading "${sharePath}" failed.`)),
     );
     return output;
+  }
+
+  /** The failure a `get` reported, other than a name not found (which needs a look at the backup folder). */
+  private throwIfReadFailed(sharePath: string, segment: string): void {
+    const status = firstNtStatus(segment);
+    if (!status) return;
+    if (NOT_FOUND.has(status)) throw notFoundError(sharePath, segment);
+    if (status === 'FILE_IS_A_DIRECTORY') throw shareError('path', `"${sharePath}" is a folder, not a file.`, segment);
+    throw shareError(classifyShareFailure(segment), `Reading "${sharePath}" failed.`, segment);
   }
 
   async rename(from: string, to: string, signal: AbortSignal): Promise<void> {
@@ -421,9 +474,11 @@ export class SmbShare implements FileShare {
     throw shareError(classifyShareFailure(segments.join('\n')), 'The server did not report its free space.', segments.join('\n'));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.persistent?.close();
+  }
 
-  /** Runs smbclient with this endpoint. */
+  /** Runs a one-shot smbclient with this endpoint. */
   run(options: SmbclientRunOptions): Promise<SmbclientResult> {
     return runSmbclient(this.endpoint, options);
   }
@@ -455,9 +510,14 @@ export class SmbShare implements FileShare {
     return result.segments;
   }
 
+  /** Small operations go through the share's one long-lived smbclient where the system allows it (smbclient-session.ts). */
   private async session(commands: string[], detail: string, signal: AbortSignal): Promise<string[]> {
     throwIfAborted(signal);
-    return this.segmentsOrThrow(await this.run({ commands, signal }), commands.length, detail, signal);
+    if (!this.persistent) return this.segmentsOrThrow(await this.run({ commands, signal }), commands.length, detail, signal);
+    // smbclient resolves every path against its current folder: a `cd` (a check that a folder
+    // exists) must not outlive its request in a session that serves the next ones.
+    const all = commands.some((command) => command.startsWith('cd ')) ? [...commands, `cd ${quoteArgument('\\')}`] : commands;
+    return this.segmentsOrThrow(await this.persistent.run(all, signal), all.length, detail, signal).slice(0, commands.length);
   }
 
   /** A session whose every command must succeed (any NT_STATUS fails it). */

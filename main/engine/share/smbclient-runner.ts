@@ -21,6 +21,7 @@
  *   `put` from a FIFO, followed in the same session by any other commands;
  *   a download is `get <name> /dev/fd/3`.
  */
+import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -28,7 +29,8 @@ import path from 'node:path';
 import { Transform, type PassThrough, type Readable, type Writable } from 'node:stream';
 import { scrubSecrets } from '../redact';
 import { closeFd, createUploadFifo, openDownloadPipe, type PipeEnds, type UploadFifo } from './data-pipe';
-import { createPrivateDir, privateRoot } from './smbclient-private-dir';
+import { readDownloadPipe } from './download-reader';
+import { createPrivateDir, privateRoot, type PrivateDir } from './smbclient-private-dir';
 import { spawnTied, type SpawnFunction } from './tied-child';
 
 export type { SpawnFunction };
@@ -144,20 +146,9 @@ export async function runSmbclient(endpoint: SmbEndpoint, options: SmbclientRunO
       aborted: false,
     };
   }
-  // The private folder lives as long as smbclient; the auth file in it only
-  // until smbclient has read it: its first output, or its opening the upload
-  // FIFO, both come after it parsed its arguments. Deleting it then keeps the
-  // password off the disk even if this process is killed mid-transfer.
-  const privateDir = await createPrivateDir(await privateRootOf(endpoint.configDir));
-  const authFile = path.join(privateDir.path, 'auth');
-  let authFileGone = false;
-  const authFileRead = (): void => {
-    if (authFileGone) return;
-    authFileGone = true;
-    void rm(authFile, { force: true }).catch(() => undefined);
-  };
+  // The private folder lives as long as smbclient; the auth file in it only until smbclient has read it.
+  const { privateDir, authFile, authFileRead } = await prepareAuthFile(endpoint);
   try {
-    await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
     const data: DataChannel | undefined = options.upload
       ? { kind: 'upload', fifo: await createUploadFifo(privateDir.path, authFileRead) }
       : options.dataOut
@@ -203,6 +194,71 @@ export function passwordNeedsPipe(password: string): boolean {
 export const PASSWORD_PIPE_MAX_BYTES = 127;
 const PASSWORD_FD = 4;
 
+/**
+ * Spawns smbclient (tied to our life, tied-child.ts) with its arguments, an
+ * environment without any password in it, and the password pipe when the
+ * password needs one; `fd3` becomes its descriptor 3 (the download pipe).
+ * `lineBuffered` runs it under coreutils' `stdbuf -i0 -oL` (smbclient-session.ts says why).
+ */
+export function spawnSmbclient(
+  endpoint: SmbEndpoint,
+  launch: { program: string; lineBuffered?: string },
+  authFile: string,
+  debugLevel: number,
+  fd3?: number,
+): ChildProcess {
+  // UTC: dates in listings are parsed, and folder stamps written, as UTC (smb-share.ts).
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8', TZ: 'UTC' };
+  // smbclient would take a password from these; ours comes from the auth file, or the pipe named here.
+  delete env.PASSWD;
+  delete env.PASSWD_FD;
+  delete env.PASSWD_FILE;
+  const passwordPipe = passwordNeedsPipe(endpoint.password);
+  if (passwordPipe) env.PASSWD_FD = String(PASSWORD_FD);
+  const args = smbclientArguments(endpoint, authFile, debugLevel);
+  const [command, commandArgs] = launch.lineBuffered
+    ? [launch.lineBuffered, ['-i0', '-oL', launch.program, ...args]]
+    : [launch.program, args];
+  const child = spawnTied(
+    command,
+    commandArgs,
+    { stdio: ['pipe', 'pipe', 'pipe', fd3 ?? 'ignore', passwordPipe ? 'pipe' : 'ignore'], env },
+    endpoint.spawn,
+  );
+  if (passwordPipe) {
+    const pipe = child.stdio[PASSWORD_FD] as Writable | null | undefined;
+    pipe?.on('error', () => undefined);
+    pipe?.end(`${endpoint.password}\n`);
+  }
+  return child;
+}
+
+/**
+ * A private folder with smbclient's auth file in it. `authFileRead` deletes
+ * the file: call it once smbclient has read it (its first output, or its
+ * opening the upload FIFO — both come after it parsed its arguments), which
+ * keeps the credentials off the disk even if this process is killed mid-way.
+ */
+export async function prepareAuthFile(
+  endpoint: SmbEndpoint,
+): Promise<{ privateDir: PrivateDir; authFile: string; authFileRead: () => void }> {
+  const privateDir = await createPrivateDir(await privateRootOf(endpoint.configDir));
+  const authFile = path.join(privateDir.path, 'auth');
+  let authFileGone = false;
+  const authFileRead = (): void => {
+    if (authFileGone) return;
+    authFileGone = true;
+    void rm(authFile, { force: true }).catch(() => undefined);
+  };
+  try {
+    await writeFile(authFile, authFileText(endpoint), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    await privateDir.remove();
+    throw error;
+  }
+  return { privateDir, authFile, authFileRead };
+}
+
 const roots = new Map<string, Promise<string>>();
 function privateRootOf(configDir: string): Promise<string> {
   let root = roots.get(configDir);
@@ -225,26 +281,12 @@ function execute(
   onChildGone: () => void,
 ): Promise<SmbclientResult> {
   return new Promise((resolve) => {
-    // UTC: dates in listings are parsed, and folder stamps written, as UTC (smb-share.ts).
-    const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C.UTF-8', TZ: 'UTC' };
-    // smbclient would take a password from these; ours comes from the auth file, or the pipe named here.
-    delete env.PASSWD;
-    delete env.PASSWD_FD;
-    delete env.PASSWD_FILE;
-    const passwordPipe = passwordNeedsPipe(endpoint.password);
-    if (passwordPipe) env.PASSWD_FD = String(PASSWORD_FD);
-    const args = smbclientArguments(endpoint, authFile, options.debugLevel ?? 1);
     const commands =
       options.upload && data?.kind === 'upload'
         ? [`put ${quoteArgument(data.fifo.path)} ${quoteArgument(options.upload.remote)}`, ...options.commands]
         : options.commands;
     const download = data?.kind === 'download' ? data.ends : undefined;
-    const child = spawnTied(
-      program,
-      args,
-      { stdio: ['pipe', 'pipe', 'pipe', download ? download.childEnd : 'ignore', passwordPipe ? 'pipe' : 'ignore'], env },
-      endpoint.spawn,
-    );
+    const child = spawnSmbclient(endpoint, { program }, authFile, options.debugLevel ?? 1, download?.childEnd);
     // Our copy of the child's end must close, or EOF would never come.
     if (download) void closeFd(download.childEnd).catch(() => undefined);
 
@@ -288,11 +330,6 @@ function execute(
       authFileRead();
       stderr += chunk.toString('utf8');
     });
-    if (passwordPipe) {
-      const pipe = child.stdio[PASSWORD_FD] as Writable | null | undefined;
-      pipe?.on('error', () => undefined);
-      pipe?.end(`${endpoint.password}\n`);
-    }
     child.stdin?.on('error', () => undefined); // smbclient may exit before reading all commands
     child.stdin?.end(commands.map((command) => `${command}\n${MARKER_COMMAND}\n`).join(''));
     const source = options.upload?.source;
@@ -333,9 +370,8 @@ function execute(
     }
 
     if (download && options.dataOut) {
-      const socket = new net.Socket({ fd: download.ourEnd, readable: true, writable: false });
+      const socket = readDownloadPipe(download.ourEnd, options.dataOut);
       dataSocket = socket;
-      socket.pipe(options.dataOut, { end: false });
       socket.on('error', () => undefined);
     }
 
@@ -443,7 +479,7 @@ class Watchdog {
 const foundPrograms = new Map<string, string>();
 
 /** The program's path when it exists and is executable (absolute, or looked up on the PATH); null otherwise. */
-function resolveProgram(program: string): string | null {
+export function resolveProgram(program: string): string | null {
   const known = foundPrograms.get(program);
   if (known !== undefined) return known;
   const candidates = program.includes('/')

@@ -105,6 +105,65 @@ describe('share operations end when the server goes away', () => {
   });
 });
 
+describe('a live smbclient session when the server goes away', () => {
+  // A fresh server per test: each one kills or stops it.
+  let server: SambaServer;
+  beforeEach(async () => {
+    server = await startSamba();
+  });
+  afterEach(async () => server?.stop());
+
+  /** A share whose smbclients are counted, its session already open (one operation done). */
+  async function shareWithLiveSession(deadlines?: SmbShareOptions['deadlines']): Promise<{ share: SmbShare; spawned: () => number }> {
+    let count = 0;
+    const share = new SmbShare({
+      address: server.address,
+      port: server.port,
+      share: server.shareName,
+      username: server.username,
+      password: server.password,
+      ...(deadlines ? { deadlines } : {}),
+      spawn: (command, args, spawnOptions) => {
+        if (args.some((arg) => arg.endsWith('smbclient'))) count++;
+        return spawn(command, [...args], spawnOptions);
+      },
+    });
+    await share.mkdirp('live', NO_CANCEL);
+    expect(await share.list('live', NO_CANCEL)).toEqual([]);
+    expect(count).toBe(1);
+    return { share, spawned: () => count };
+  }
+
+  it('smbd killed: the next small operation rejects with connectivity instead of hanging', async () => {
+    const { share } = await shareWithLiveSession();
+    await server.signal('SIGKILL', { daemon: true });
+    await expectShareError(share.list('live', NO_CANCEL), 'connectivity');
+    await expectShareError(share.mkdirp('live/after', NO_CANCEL), 'connectivity');
+    await share.close();
+  });
+
+  it("the session's connection dropped (smbd serving it killed, the server still up): connectivity once, then a new session works", async () => {
+    const { share, spawned } = await shareWithLiveSession();
+    await server.signal('SIGKILL');
+    await expectShareError(share.list('live', NO_CANCEL), 'connectivity');
+    // A retry (RetryingShare's, or the next job step) must not meet the dead connection again.
+    expect(await share.list('live', NO_CANCEL)).toEqual([]);
+    expect(spawned()).toBe(2);
+    await share.close();
+  });
+
+  it('smbd stops answering: the small operation ends at its deadline with connectivity, and its smbclient with it', async () => {
+    const { share, spawned } = await shareWithLiveSession({ operationMs: 2_000 });
+    await server.signal('SIGSTOP', { daemon: true });
+    const error = await expectShareError(share.list('live', NO_CANCEL), 'connectivity');
+    expect(error.message).toMatch(/did not answer in time/);
+    await server.signal('SIGCONT', { daemon: true });
+    expect(await share.list('live', NO_CANCEL)).toEqual([]);
+    expect(spawned()).toBe(2);
+    await share.close();
+  });
+});
+
 describe('no smbclient outlives the console (SIGKILL)', () => {
   let server: SambaServer;
   let work: string;
@@ -147,6 +206,15 @@ describe('no smbclient outlives the console (SIGKILL)', () => {
       return false;
     };
     await eventually(uploading, 'the upload under way');
+    await killConsoleAndCheck(console_.pid!);
+  });
+
+  // An idle session's smbclient also ends at EOF on its commands; one blocked in a command is ended by
+  // the parent-death signal, which it gets through the same spawn as a transfer's (proven mid-upload above).
+  it("with the small operations' session open and idle", async () => {
+    const console_ = startShareConsole({ mode: 'session', share: shareOptions() });
+    started.push(console_.pid!);
+    await new Promise<void>((resolve) => console_.stdout?.once('data', () => resolve()));
     await killConsoleAndCheck(console_.pid!);
   });
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,7 +10,16 @@ import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-s
 import { RetryingShare } from '../../../main/engine/share/wrappers/retrying-share';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { mountTmpfs, type MountedTmpfs } from '../../support/tmpfs';
-import { bytesSource, describeShareConformance, expectShareError, generatedData, sha256Of } from './conformance';
+import {
+  bytesSource,
+  describeShareConformance,
+  expectCancelled,
+  expectNotFound,
+  expectShareError,
+  generatedData,
+  readAll,
+  sha256Of,
+} from './conformance';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
 
 let server: SambaServer;
@@ -159,6 +168,63 @@ describe('SmbShare failures land in the right category', () => {
   });
 });
 
+describe('one smbclient session for the small operations of a share', () => {
+  it('runs every small operation in one smbclient, survives failing commands, and starts again after close', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'one-session', spawn: recorder.spawn }));
+    await share.mkdirp('MASBackup/a', NO_CANCEL);
+    for (let round = 0; round < 5; round++) {
+      expect(await share.stat('MASBackup/a', NO_CANCEL)).toMatchObject({ kind: 'directory' });
+      expect(await share.stat('MASBackup/missing', NO_CANCEL)).toBeNull();
+      await expectNotFound(share.list('MASBackup/missing', NO_CANCEL));
+      await share.rename('MASBackup/a', 'MASBackup/b', NO_CANCEL);
+      await share.rename('MASBackup/b', 'MASBackup/a', NO_CANCEL);
+      await share.freeSpace(NO_CANCEL);
+    }
+    // Small files (a lock, a manifest) too: written, read back, and missing.
+    await share.writeStream('MASBackup/a/manifest.json', bytesSource('{"id":1}'), NO_CANCEL);
+    expect((await readAll(await share.readStream('MASBackup/a/manifest.json', NO_CANCEL))).toString()).toBe('{"id":1}');
+    await share.writeStream('MASBackup/a/empty', bytesSource(''), NO_CANCEL);
+    expect(await readAll(await share.readStream('MASBackup/a/empty', NO_CANCEL))).toEqual(Buffer.alloc(0));
+    await expectNotFound(share.readStream('MASBackup/a/missing.json', NO_CANCEL));
+    await expectShareError(share.writeStream('MASBackup/a/manifest.json', bytesSource('again'), NO_CANCEL), 'general');
+    await share.deleteTree('MASBackup/a', NO_CANCEL);
+    expect((await share.list('MASBackup', NO_CANCEL)).map((entry) => entry.name)).toEqual([]);
+    expect(recorder.calls).toHaveLength(1);
+    await share.close();
+    await share.stat('MASBackup', NO_CANCEL);
+    expect(recorder.calls).toHaveLength(2);
+    await share.close();
+  });
+
+  it('never lets a name inject a command into the session: line breaks and quotes are refused before anything is sent', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'one-session-injection', spawn: recorder.spawn }));
+    await share.mkdirp('MASBackup/a', NO_CANCEL);
+    for (const name of ['x\nmkdir injected', 'x\rmkdir injected', 'x"\nmkdir injected', 'x\u0000y']) {
+      await expect(share.rename('MASBackup/a', `MASBackup/${name}`, NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(share.list(`MASBackup/${name}`, NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(share.deleteTree(`MASBackup/${name}`, NO_CANCEL)).rejects.toMatchObject({ code: 'invalid-input' });
+    }
+    expect((await share.list('MASBackup', NO_CANCEL)).map((entry) => entry.name)).toEqual(['a']);
+    expect(await share.stat('injected', NO_CANCEL)).toBeNull();
+    expect(recorder.calls).toHaveLength(1);
+    await share.close();
+  });
+
+  it('a cancelled operation ends the session; the next operation gets a new one', async () => {
+    const recorder = recordingSpawn();
+    const share = new SmbShare(options({ folder: 'one-session-cancel', spawn: recorder.spawn }));
+    await share.mkdirp('', NO_CANCEL);
+    const controller = new AbortController();
+    const listing = share.list('', controller.signal);
+    controller.abort();
+    await expectCancelled(listing);
+    expect(await share.list('', NO_CANCEL)).toEqual([]);
+    await share.close();
+  });
+});
+
 describe('SmbShare streaming and secrecy', () => {
   it('streams 256 MiB up and down with an equal SHA-256', async () => {
     const share = new SmbShare(options({ folder: 'big' }));
@@ -171,17 +237,42 @@ describe('SmbShare streaming and secrecy', () => {
     await share.deleteTree('256MiB.bin', NO_CANCEL);
   });
 
+  it('hands a download on in pieces of about 1 MiB, byte for byte, and a small file in a piece of its own', async () => {
+    const share = new SmbShare(options({ folder: 'pieces' }));
+    await share.mkdirp('', NO_CANCEL);
+    // Random throughout (no repeated block), so a piece overwritten or out of order changes the hash.
+    const data = randomBytes(16 << 20);
+    await share.writeStream('16MiB.bin', bytesSource(data), NO_CANCEL);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await share.readStream('16MiB.bin', NO_CANCEL)) chunks.push(chunk as Buffer);
+    expect(createHash('sha256').update(Buffer.concat(chunks)).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    // Node's own pipe reads are at most 64 KiB: 256 pieces or more for 16 MiB.
+    expect(chunks.length).toBeLessThanOrEqual(32);
+
+    await share.writeStream('small.json', bytesSource('{"small":true}'), NO_CANCEL);
+    const small: Buffer[] = [];
+    for await (const chunk of await share.readStream('small.json', NO_CANCEL)) small.push(chunk as Buffer);
+    expect(Buffer.concat(small).toString()).toBe('{"small":true}');
+    // Not a view into a large read buffer that a caller keeping it would keep alive.
+    for (const chunk of small) expect(chunk.buffer.byteLength).toBeLessThan(64 << 10);
+    await share.close();
+  });
+
   it('never puts the password on any smbclient command line, in errors, or leaves the auth file behind', async () => {
     const recorder = recordingSpawn();
     const share = new SmbShare(options({ folder: 'secrecy', spawn: recorder.spawn }));
     await share.mkdirp('a;b', NO_CANCEL);
     await share.writeStream('a;b/file', bytesSource('x'), NO_CANCEL);
     await sha256Of(await share.readStream('a;b/file', NO_CANCEL));
+    // Larger than a small file: a transfer of its own each way.
+    await share.writeStream('a;b/large', generatedData(2 << 20).stream, NO_CANCEL);
+    await sha256Of(await share.readStream('a;b/large', NO_CANCEL));
     await share.freeSpace(NO_CANCEL);
     const wrong = new SmbShare(options({ password: `${server.password}-but-wrong`, spawn: recorder.spawn }));
     const error = await expectShareError(wrong.list('', NO_CANCEL), 'authentication');
 
-    expect(recorder.calls.length).toBeGreaterThanOrEqual(6);
+    // One session for the small operations of each share, one smbclient per transfer.
+    expect(recorder.calls.length).toBeGreaterThanOrEqual(4);
     for (const argv of recorder.calls) {
       const line = argv.join(' ');
       expect(line).not.toContain(server.password);
@@ -231,9 +322,11 @@ describe('SmbShare streaming and secrecy', () => {
     await share.mkdirp('', NO_CANCEL);
     let finishSource = (): void => undefined;
     const held = new Promise<void>((resolve) => (finishSource = resolve));
+    // Its first part larger than a small file (which would travel in the session): a transfer of its own.
+    const firstPart = Buffer.alloc(2 << 20, 'first part ');
     const slowSource = Readable.from(
       (async function* () {
-        yield Buffer.from('first part ');
+        yield firstPart;
         await held;
         yield Buffer.from('second part');
       })(),
@@ -247,10 +340,10 @@ describe('SmbShare streaming and secrecy', () => {
     // Gone while the upload still waits for the rest of its data: a process killed now leaves no password on disk.
     await until(() => !existsSync(authFile));
     finishSource();
-    await expect(writing).resolves.toEqual({ bytes: 22 });
+    await expect(writing).resolves.toEqual({ bytes: firstPart.length + 11 });
     expect(await sha256Of(await share.readStream('slow.txt', NO_CANCEL))).toEqual({
-      sha256: createHash('sha256').update('first part second part').digest('hex'),
-      bytes: 22,
+      sha256: createHash('sha256').update(firstPart).update('second part').digest('hex'),
+      bytes: firstPart.length + 11,
     });
   });
 
