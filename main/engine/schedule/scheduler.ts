@@ -235,15 +235,18 @@ export class Scheduler {
     const now = this.deps.clock.now();
     const anchor = state.anchor === null ? null : new Date(state.anchor);
     const active = anchor !== null && state.enabled;
+    // A pause past its end is over, whether or not a pass has recorded that yet.
+    const pause = state.pause && Date.parse(state.pause.until) > now.getTime() ? { ...state.pause } : null;
+    // The slots a pause skips are not next: the next backup is the first slot from the pause's end on.
+    const from = pause ? new Date(Date.parse(pause.until) - 1) : now;
     return {
       enabled: state.enabled,
       disabledSince: state.enabled ? null : state.disabledSince,
       frequencyHours: state.frequencyHours,
       anchor: state.anchor,
-      nextBackupTime: active ? nextSlot(anchor, state.frequencyHours, now).toISOString() : null,
-      upcoming: active ? upcomingSlots(anchor, state.frequencyHours, now, this.deps.upcomingCount ?? 5).map((d) => d.toISOString()) : [],
-      // A pause past its end is over, whether or not a pass has recorded that yet.
-      pause: state.pause && Date.parse(state.pause.until) > now.getTime() ? { ...state.pause } : null,
+      nextBackupTime: active ? nextSlot(anchor, state.frequencyHours, from).toISOString() : null,
+      upcoming: active ? upcomingSlots(anchor, state.frequencyHours, from, this.deps.upcomingCount ?? 5).map((d) => d.toISOString()) : [],
+      pause,
     };
   }
 

@@ -22,6 +22,10 @@ describe('maintenance pause (schedule pause / resume)', () => {
     const until = new Date(h.clock.now().getTime() + 9 * H).toISOString();
     const view = await h.engine.pauseSchedule({ until, reason: 'Azure Stack Hub update 2411' });
     expect(view.pause).toMatchObject({ until, reason: 'Azure Stack Hub update 2411' });
+    // Next backup is the first slot after the pause (+12 h), not a slot the pause skips.
+    const slot12 = new Date(Date.parse(view.anchor!) + 12 * H).toISOString();
+    expect(view.nextBackupTime).toBe(slot12);
+    expect(view.upcoming[0]).toBe(slot12);
     expect(await pausedAlert(h)).toMatchObject({
       title: 'Infrastructure backups are paused.',
       detail: expect.stringContaining('Azure Stack Hub update 2411'),
