@@ -113,8 +113,12 @@ diff -r "$WORK/source" "$WORK/restored/files"
 echo "restored tree is identical to the source"
 
 # A UNC location: the password goes to DPAPI, never to a file in clear; Wine
-# has no SMB redirector, so the share test must fail as connectivity (exit 3).
-cli "$WORK/share-password" config set --path '\\fileserver01.contoso.com\AzSBackups\nyc' --username 'CONTOSO\backupuser' --password-stdin >/dev/null
+# has no SMB redirector, so the share test must fail as connectivity (exit 3) —
+# config set runs that test before saving and refuses, so first it is told to skip it.
+code=0
+cli "$WORK/share-password" config set --path '\\fileserver01.contoso.com\AzSBackups\nyc' --username 'CONTOSO\backupuser' --password-stdin >/dev/null || code=$?
+[[ $code -eq 3 ]] || { echo "config set: expected exit 3 (the share test before saving fails under Wine), got exit $code"; exit 1; }
+cli "$WORK/share-password" config set --path '\\fileserver01.contoso.com\AzSBackups\nyc' --username 'CONTOSO\backupuser' --password-stdin --skip-share-test >/dev/null
 [[ -f "$WORK/config/secrets.dpapi.json" && ! -f "$WORK/config/secrets.key" ]] || { echo "the share password did not go to DPAPI"; exit 1; }
 if grep -rq 'Share-Pa55-lane' "$WORK/config"; then echo "the share password is in a file in clear"; exit 1; fi
 code=0
