@@ -12,7 +12,8 @@
  * OpenSSL 3 opens it without -legacy and Windows 10 1709+/Server 2019+ import it.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { loadForge } from './load-forge';
 import { registerSecret } from '../redact';
 import { parseCertificate } from './inspect-certificate';
 import type { CertificateInfo } from '../../../preload/api';
@@ -44,6 +45,7 @@ export function generateSelfSignedCertificate(input: GenerateSelfSignedInput): S
   const now = input.now ?? new Date();
   const years = input.years ?? CERTIFICATE_YEARS.default;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: GENERATED_KEY_BITS });
+  const forge = loadForge();
   const forgePrivateKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
   const forgePublicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
 
@@ -83,6 +85,7 @@ function positiveSerialHex(): string {
 }
 
 function buildPfx(key: forge.pki.rsa.PrivateKey, certificate: forge.pki.Certificate, password: string, friendlyName: string): Buffer {
+  const forge = loadForge();
   const pfx = forge.pkcs12.toPkcs12Asn1(key, [certificate], password, {
     algorithm: 'aes256',
     count: PBKDF2_ITERATIONS,
@@ -105,6 +108,7 @@ function buildPfx(key: forge.pki.rsa.PrivateKey, certificate: forge.pki.Certific
 
 /** MacData with HMAC-SHA256 and the PKCS#12 key derivation (RFC 7292 B.2, ID 3). */
 function sha256MacData(authSafeContent: string, password: string): forge.asn1.Asn1 {
+  const forge = loadForge();
   const { asn1 } = forge;
   const salt = forge.random.getBytesSync(MAC_SALT_BYTES);
   const macKey = forge.pkcs12.generateKey(

@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { loadForge } from './load-forge';
 import type { CertificateInfo } from '../../../preload/api';
 import { EngineError } from '../errors';
 import { registerSecret } from '../redact';
@@ -28,6 +29,7 @@ function wrongKey(cause?: unknown): EngineError {
  */
 export function openPfx(pfxBytes: Buffer, password: string): OpenedPfx {
   registerSecret(password);
+  const forge = loadForge();
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(pfxBytes.toString('binary'));

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { NotificationChannel } from './channel';
 import { ATTEMPT_TIMEOUT_MS } from './channel';
 import { emailText, type ConsoleIdentity } from './notification-message';
@@ -28,6 +27,8 @@ export function emailChannel(settings: EmailSettings, password: () => string | n
       const pass = password();
       registerSecret(pass);
       const ca = settings.caPem.trim() ? await trustedRoots([settings.caPem]) : undefined;
+      // Loaded when an email is sent: a fresh process that sends none does not read it (README § Performance).
+      const { default: nodemailer } = await import('nodemailer');
       const transport = nodemailer.createTransport({
         host: settings.host,
         port: settings.port,

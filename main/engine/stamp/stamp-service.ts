@@ -41,8 +41,8 @@ import type { HttpsResponse } from './https-client';
 import { STAMP_FILE_NAME, STAMP_SECRET_NAMES, stampConnectionFile, type StoredConnection } from './stamp-connection-file';
 import { notConnected, operationFailed } from './stamp-errors';
 import { StampOperationLog } from './stamp-operation-log';
-import { clientFor, httpsClientFor, openSession, type SessionOptions, type StampSession } from './stamp-session';
-import { DEFAULT_OPERATOR_CLIENT_ID, StampSignIn, type ClientCertificate } from './stamp-sign-in';
+import { clientFor, httpsClientFor, loadStampSignIn, openSession, type SessionOptions, type StampSession } from './stamp-session';
+import type { ClientCertificate, StampSignIn } from './stamp-sign-in';
 import { parseAddedRoots } from './trust-roots';
 import { backupLocationView, backupName, backupView, newestFirst } from './stamp-views';
 
@@ -170,6 +170,7 @@ export class StampService {
             'tenant',
             'This stamp signs in with Azure AD: give the directory tenant it was deployed with (for example contoso.onmicrosoft.com).',
           );
+        const { DEFAULT_OPERATOR_CLIENT_ID, StampSignIn } = await loadStampSignIn();
         const clientId = input.signIn.clientId?.trim() || DEFAULT_OPERATOR_CLIENT_ID;
         const target = {
           identitySystem: discovered.identitySystem,

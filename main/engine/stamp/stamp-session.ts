@@ -11,7 +11,7 @@ import { BackupAdmin } from './backup-admin';
 import { createHttpsClient, type HttpsClient } from './https-client';
 import { STAMP_SECRET_NAMES, type StoredConnection } from './stamp-connection-file';
 import { notConnected } from './stamp-errors';
-import { StampSignIn, type TokenCacheStore } from './stamp-sign-in';
+import type { StampSignIn, TokenCacheStore } from './stamp-sign-in';
 import { trustedRoots } from './trust-roots';
 
 export interface SessionOptions {
@@ -58,6 +58,14 @@ export function clientFor(
   return { arm, admin: new BackupAdmin(arm, { subscriptionId: connection.subscriptionId, region: connection.region }) };
 }
 
+/**
+ * Signing in (stamp-sign-in.ts with @azure/msal-node, ~200 modules), loaded when a stamp session
+ * opens: a fresh process that never signs in does not read it (README § Performance).
+ */
+export function loadStampSignIn(): Promise<typeof import('./stamp-sign-in')> {
+  return import('./stamp-sign-in');
+}
+
 export async function openSession(connection: StoredConnection, secrets: SecretStore, options: SessionOptions): Promise<StampSession> {
   const http = await httpsClientFor(connection.trust, options.env);
   let certificate = null;
@@ -71,6 +79,7 @@ export async function openSession(connection: StoredConnection, secrets: SecretS
       certificatePem: connection.clientCertificate.certificatePem,
     };
   }
+  const { StampSignIn } = await loadStampSignIn();
   const signIn = new StampSignIn(
     {
       identitySystem: connection.identitySystem,
