@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isEngineError, type EngineError } from '../errors';
 import { abortError, throwIfAborted } from './abort';
+import { DOWNLOAD_PIECE_BYTES } from './download-reader';
 import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
 import { classifyShareFailure, notFoundError, shareError, type ShareError } from './share-errors';
@@ -141,7 +142,9 @@ export class LocalShare implements FileShare {
       const handle = await open(target, 'r');
       // The FileHandle owns the descriptor: streaming from handle.fd would let
       // the handle be garbage-collected (and the fd closed) mid-read.
-      const stream = handle.createReadStream();
+      // Pieces of DOWNLOAD_PIECE_BYTES, as the SMB driver hands on: 16 times fewer reads, buffers and
+      // stream callbacks per GiB than Node's 64 KiB default for whoever consumes them (verify, restore).
+      const stream = handle.createReadStream({ highWaterMark: DOWNLOAD_PIECE_BYTES });
       if (signal.aborted) stream.destroy(abortError(signal));
       else {
         const onAbort = (): void => void stream.destroy(abortError(signal));

@@ -1,0 +1,26 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_CANCEL } from '../../../main/engine/share/abort';
+import { DOWNLOAD_PIECE_BYTES } from '../../../main/engine/share/download-reader';
+import { LocalShare } from '../../../main/engine/share/local-share';
+import { makeTempDir } from '../../support/temp-dir';
+
+// Verify and restore consume what readStream hands on: from a local folder as from SMB, pieces of
+// DOWNLOAD_PIECE_BYTES rather than Node's 64 KiB (a keyless verify's CPU, README § Performance).
+describe('the local driver reads a stored file', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeEach(async () => {
+    temp = await makeTempDir();
+  });
+  afterEach(async () => temp.remove());
+
+  it('in pieces of DOWNLOAD_PIECE_BYTES, the last one what remains', async () => {
+    const content = Buffer.alloc(2 * DOWNLOAD_PIECE_BYTES + 5, 7);
+    await writeFile(join(temp.path, 'component.bin'), content);
+    const stream = await new LocalShare(temp.path).readStream('component.bin', NO_CANCEL);
+    const sizes: number[] = [];
+    for await (const piece of stream) sizes.push((piece as Buffer).length);
+    expect(sizes).toEqual([DOWNLOAD_PIECE_BYTES, DOWNLOAD_PIECE_BYTES, 5]);
+  });
+});
