@@ -4,6 +4,7 @@ import type { OpenedSettings } from './settings';
 import type { SourceStore } from './sources/source-store';
 import type { FileShare } from './share/file-share';
 import { openFileShare } from './share/open-share';
+import type { SmbclientSessions } from './share/smbclient-sessions';
 import { EngineError } from './errors';
 
 /** What the engine's method groups share. Built once by createEngine. */
@@ -16,6 +17,8 @@ export interface EngineContext {
   sources: SourceStore;
   /** Opens a driver for a location (openFileShare; tests wrap it). */
   openShare: typeof openFileShare;
+  /** The smbclient sessions every driver of the configured share shares (closed with the engine). */
+  smbSessions: SmbclientSessions;
 }
 
 export function notConfigured(): EngineError {
@@ -26,7 +29,7 @@ export function notConfigured(): EngineError {
   });
 }
 
-/** A driver for the configured share, with the stored password; the caller closes it. */
+/** A driver for the configured share, with the stored password; the caller closes it (an SMB driver's session stays, shared: smbclient-sessions.ts). */
 export function openConfiguredShare(ctx: EngineContext): FileShare {
   const settings = ctx.settings.service.stored();
   if (!settings.configured) throw notConfigured();
@@ -36,6 +39,7 @@ export function openConfiguredShare(ctx: EngineContext): FileShare {
     password: ctx.settings.service.sharePassword() ?? '',
     smbPort: settings.smbPort,
     configDir: ctx.configDir,
+    smb: { sessions: ctx.smbSessions },
   });
 }
 

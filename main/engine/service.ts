@@ -28,6 +28,7 @@ import { MaintenanceService } from './maintenance/maintenance-service';
 import { ShareSnapshot } from './maintenance/share-snapshot';
 import { scheduleMethods } from './methods/schedule';
 import { openFileShare } from './share/open-share';
+import { SmbclientSessions } from './share/smbclient-sessions';
 import { NO_CANCEL } from './share/abort';
 import { timelineMethods } from './methods/timeline';
 import { NotificationService, syslog, windowsEventLog, type SystemLog } from './notify';
@@ -99,6 +100,7 @@ export function createEngine(deps: EngineDeps): Engine {
     settings,
     sources: new SourceStore(deps.configDir),
     openShare: deps.openShare ?? openFileShare,
+    smbSessions: new SmbclientSessions(),
   };
   if (settings.secretStorageWarning) logger.warn(settings.secretStorageWarning);
   const warnInvalid = (what: string) => (reason: string) => logger.warn({ reason }, `${what} was unreadable and was reset`);
@@ -210,11 +212,13 @@ export function createEngine(deps: EngineDeps): Engine {
       await stamp.close();
       if (backups.isRunning()) await backups.cancel('shutdown').catch(() => undefined);
       await settled();
+      await ctx.smbSessions.close();
     },
     close: async () => {
       stopTimers();
       await stamp.close();
       await settled();
+      await ctx.smbSessions.close();
       // Coalesced changes and retries still waiting go out once now: a one-shot command must not take them with it.
       await notifications.close();
       logger.flush();

@@ -29,6 +29,7 @@ import {
 } from './smbclient-runner';
 import { parseAccount } from './smb-account';
 import { SmbclientSession } from './smbclient-session';
+import type { SmbclientSessions } from './smbclient-sessions';
 import { readIfSmall } from './small-source';
 import { uncHost, type HostAddress } from '../../../common/host-address';
 
@@ -56,6 +57,8 @@ export interface SmbShareOptions {
   configDir?: string;
   /** A new smbclient for every small operation instead of one long-lived session (the bench compares both). */
   oneSessionPerOperation?: boolean;
+  /** Sessions shared with the other drivers of the same endpoint (the engine's); without, the driver has its own, ended by close(). */
+  sessions?: SmbclientSessions;
 }
 
 /** Files up to this size travel in the share's session (a lock, a manifest); larger ones stream through their own smbclient. */
@@ -73,6 +76,8 @@ export class SmbShare implements FileShare {
   private dotDotReportsParent: Promise<boolean> | undefined;
   /** The session small operations share; null where stdbuf is missing (one smbclient per operation then). */
   private readonly persistent: SmbclientSession | null;
+  /** Whether `persistent` is this driver's own (ended by close()) rather than the engine's shared one. */
+  private readonly ownsSession: boolean;
 
   constructor(options: SmbShareOptions) {
     registerSecret(options.password);
@@ -100,10 +105,11 @@ export class SmbShare implements FileShare {
       spawn: options.spawn ?? nodeSpawn,
       configDir: options.configDir ?? defaultConfigDir(),
     };
+    this.ownsSession = !options.sessions;
     this.persistent =
       options.oneSessionPerOperation || !SmbclientSession.available(this.endpoint.smbclientPath)
         ? null
-        : new SmbclientSession(this.endpoint);
+        : (options.sessions?.sessionFor(this.endpoint) ?? new SmbclientSession(this.endpoint));
   }
 
   /** Logged or printed, a share shows where it points — never its credentials. */
@@ -474,8 +480,9 @@ export class SmbShare implements FileShare {
     throw shareError(classifyShareFailure(segments.join('\n')), 'The server did not report its free space.', segments.join('\n'));
   }
 
+  /** Ends the driver's own session; a shared one stays for the next driver of this endpoint (smbclient-sessions.ts). */
   async close(): Promise<void> {
-    await this.persistent?.close();
+    if (this.ownsSession) await this.persistent?.close();
   }
 
   /** Runs a one-shot smbclient with this endpoint. */
