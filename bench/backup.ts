@@ -16,12 +16,14 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startSamba, type SambaServer } from '../test/support/samba';
 import { testCertificate } from '../test/support/backup-fixtures';
-import { configureEngine, engineChild } from './engine-setup';
+import { commandLeg, configureEngine, engineChild } from './engine-setup';
 import { best, describeLeg, interleaved, measured, medianOf, type Measured } from './measure';
 import { benchArea } from './ram-disk';
 import { rawSmbclientPut, writeRandomFile } from './share';
 
 const GiB = 1024 ** 3;
+/** The CLI as an operator starts it, beside the built bench (out/main/bench.js). */
+const CLI = path.join(path.dirname(process.argv[1]!), '..', '..', 'bin', 'infra-backup.js');
 const RUNS = 3;
 
 async function smbdPid(server: SambaServer): Promise<number> {
@@ -75,21 +77,33 @@ async function benchSmb(area: string, work: string, file: string, rows: string[]
     rows.push(`  backup / raw put: client CPU ${ratio((m) => m.clientCpu)} (goal ≤ 2.5), wall ${ratio((m) => m.seconds)}`);
     rows.push(`  keyless verify:            ${describeLeg(runs.verify, 1, true)} (goal: client ≤ 1.0 core-s/GiB)`);
 
-    // backup list, 1 and 100 backups: copies of the kept one under fresh ids (listing reads manifests, not data).
-    const list1 = await interleaved({ list: () => engineChild([config, 'list'], pid) }, RUNS);
+    // backup list, 1 and 100 backups: copies of the kept one under fresh ids (listing reads manifests, not data);
+    // the engine in a bench child (the listing itself), and the CLI as an operator runs it (a fresh process from bin/).
+    const listLegs = {
+      list: () => engineChild([config, 'list'], pid),
+      cli: () => commandLeg(process.execPath, [CLI, '--config-dir', config, 'backup', 'list'], process.env, pid),
+    };
+    const list1 = await interleaved(listLegs, RUNS);
     const manifest = await readFile(path.join(masBackup, kept!, 'manifest.json'), 'utf8');
     for (let i = 0; i < 99; i++) {
       const id = `20200101T${String(i).padStart(6, '0')}Z-${String(i).padStart(6, '0')}`;
       await mkdir(path.join(masBackup, id));
       await writeFile(path.join(masBackup, id, 'manifest.json'), manifest.replaceAll(kept!, id));
     }
-    const list100 = await interleaved({ list: () => engineChild([config, 'list'], pid) }, RUNS);
+    const list100 = await interleaved(listLegs, RUNS);
     rows.push(
       `backup list, fresh process: 1 backup ${describeListing(list1.list)}; 100 backups ${describeListing(list100.list)} (goal < 0.5 s at 100)`,
+    );
+    rows.push(
+      `  infra-backup backup list (bin/, stdin closed): 1 backup ${describeListing(list1.cli)}, client CPU ${describeCpu(list1.cli)}; 100 backups ${describeListing(list100.cli)}, client CPU ${describeCpu(list100.cli)}`,
     );
   } finally {
     await server.stop();
   }
+}
+
+function describeCpu(runs: Measured[]): string {
+  return `${best(runs).clientCpu.toFixed(2)} (median ${medianOf(runs, (m) => m.clientCpu).toFixed(2)}) core-s`;
 }
 
 function describeListing(runs: Measured[]): string {
