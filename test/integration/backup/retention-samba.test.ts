@@ -81,7 +81,10 @@ describe('retention on a real Samba share, with backups made in the past under a
     await engine.saveSettings({ retentionDays: 2, confirmRetentionDeletion: true });
   });
 
-  it('a scheduler tick deletes exactly the previewed backups and the stale .partial, keeps the live one and everything outside MASBackup', async () => {
+  it('the lowered period deletes the previewed backups at once; the pass after a skipped backup deletes the stale .partial, keeps the live one and everything outside MASBackup', async () => {
+    // The confirmed save above started a retention pass (settings-changed), which deletes A and C:
+    // waited for, so the files below are not raced by it.
+    await engine.whenIdle();
     const masBackup = join(server.shareDir, 'MASBackup');
     const now = clock.now().toISOString();
     const liveId = '20261109T230000Z-bbbbbb';
@@ -97,9 +100,10 @@ describe('retention on a real Samba share, with backups made in the past under a
     await mkdir(join(server.shareDir, 'operator-switch-configs'));
     execFileSync('chown', ['-R', SAMBA_TEST_UNIX_USER, server.shareDir]);
 
-    const preview = await engine.previewRetention({ retentionDays: 2 });
+    // A backup now is skipped (the other console holds the lock); the pass after it finds the stale .partial and the live one.
     await engine.startAutomation();
     await clock.advance(61_000);
+    expect((await backupNow(engine)).backup?.state).toBe('Skipped');
     await until(async () => (await engine.getTimeline({ kinds: ['retention-deleted'] })).length >= 3, 'retention to run');
 
     const left = await readdir(masBackup);
@@ -110,7 +114,7 @@ describe('retention on a real Samba share, with backups made in the past under a
     expect(left).toContain(`${liveId}.partial`);
     expect(await readdir(server.shareDir)).toContain('operator-switch-configs');
     const deleted = (await engine.getTimeline({ kinds: ['retention-deleted'] })).map((e) => e.backupId).filter(Boolean);
-    expect(deleted.filter((id) => id !== '20261103T000000Z-aaaaaa').sort()).toEqual(preview.toDelete.map((b) => b.backupId).sort());
+    expect(deleted.filter((id) => id !== '20261103T000000Z-aaaaaa').sort()).toEqual([ids.A, ids.C].sort());
     // The slots the injected clock passed are listed as Skipped rows of the history; the share holds only B.
     const onShare = (await engine.listBackups()).filter((b) => b.state !== 'Skipped');
     expect(onShare.map((b) => ({ id: b.backupId, expiresAt: b.expiresAt }))).toEqual([{ id: ids.B, expiresAt: null }]);
