@@ -2,7 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, ApiEvent, ApiMethod, BackupSummary, JobProgress, SettingsView, ShareTestResult, TimelineEvent } from '../../../preload/api';
+import type {
+  Alert,
+  ApiEvent,
+  ApiMethod,
+  BackupSummary,
+  JobProgress,
+  SettingsView,
+  ShareTestResult,
+  TimelineEvent,
+} from '../../../preload/api';
 import { ENGINE_HOST_ENTRY, ENGINE_TEXTS, startEngineProcess, type EngineConnection } from '../../../main/electron/engine-process';
 import { createLogger, logFilePath } from '../../../main/engine/app/logger';
 import { LOCK_FILE } from '../../../main/engine/backup/share-lock';
@@ -146,6 +155,10 @@ describe('the engine in its own process: the built engine-host entry, forked, be
     // The timeline ends the cut-off run as Failed, in words, instead of showing it running forever.
     const ends = await call<TimelineEvent[]>('getTimeline', { kinds: ['run-finished'] });
     expect(ends).toEqual([expect.objectContaining({ backupId: job.backupId, state: 'Failed', reason: RUN_INTERRUPTED_REASON })]);
+    // …and, once the restarted engine's first maintenance pass has evaluated the alerts, the failure alert stands.
+    await expect
+      .poll(async () => (await call<Alert[]>('listAlerts')).map((alert) => alert.kind), { timeout: 30_000, interval: 50 })
+      .toContain('general');
     // The killed engine's smbclient finishes its cut-off upload once its input closes; let it go first.
     await waitUntil(() => orphans.every(hasExited), "the killed engine's child processes to end");
     // The restarted engine's first maintenance pass may already have removed the dead job's .partial
