@@ -240,7 +240,16 @@ export function createEngine(deps: EngineDeps): Engine {
       alertCount: (await alerts.list()).length,
     }),
 
-    ...settingsMethods(ctx, core, () => backups.isRunning()),
+    ...settingsMethods(
+      ctx,
+      core,
+      () => backups.isRunning(),
+      async () => ({
+        freeBytes: (await capacity.refresh()).freeBytes,
+        lastBackupTime: (await runLog.view()).lastSuccessfulBackup?.finishedAt ?? null,
+        nextBackupTime: (await scheduler.current()).nextBackupTime,
+      }),
+    ),
     ...keyMethods(now),
     ...shareMethods(ctx, capacity),
     ...sourceMethods(ctx),
