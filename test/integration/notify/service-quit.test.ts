@@ -12,10 +12,11 @@ import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
 const SECRET = 'service-quit-webhook-secret-0042';
 
 /** `infra-backup service` as a service manager starts it (standard input /dev/null), built. */
-function startService(configDir: string): { child: ChildProcess; output: () => string } {
+function startService(configDir: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [BUILT_CLI, '--config-dir', configDir, 'service'], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -44,11 +45,13 @@ describe('service: notifications waiting when SIGTERM arrives reach a real HTTPS
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
   let pki: TestPki;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  /** The service's clock may run ahead (IBC_TEST_CLOCK_OFFSET_MS): the receiver checks signatures' times against the same. */
+  let serviceClockOffsetMs = 0;
 
   beforeAll(async () => {
     temp = await makeTempDir();
     pki = makeTestPki();
-    receiver = await startWebhookReceiver(pki, SECRET, () => Math.floor(Date.now() / 1000));
+    receiver = await startWebhookReceiver(pki, SECRET, () => Math.floor((Date.now() + serviceClockOffsetMs) / 1000));
     await writeFile(join(temp.path, 'root-ca.pem'), pki.caPem);
     await writeFile(join(temp.path, 'backup.cer'), testCertificate().cerDer);
   });
@@ -76,6 +79,59 @@ describe('service: notifications waiting when SIGTERM arrives reach a real HTTPS
     expect(set.code, set.err).toBe(0);
     return config;
   }
+
+  it('changes still in their minute go out at shutdown', async () => {
+    const config = join(temp.path, 'coalescing');
+    const run = (args: string[], stdin = '') => cli(['--config-dir', config, ...args], stdin);
+    await mkdir(join(temp.path, 'coalescing-share'));
+    expect(
+      (await run(['config', 'set', '--path', join(temp.path, 'coalescing-share'), '--cert', join(temp.path, 'backup.cer')])).code,
+    ).toBe(0);
+    expect((await run(['config', 'set', '--frequency', '4'])).code).toBe(0);
+    // The backup fails only once the test opens the gate: after the first change was delivered.
+    const gate = join(temp.path, 'coalescing-gate');
+    const waitsThenFails = `while [ ! -e '${gate}' ]; do sleep 0.1; done; exit 3`;
+    expect((await run(['sources', 'add', 'broken', '--command', waitsThenFails])).code).toBe(0);
+    // An alert left active that no longer holds: the service closes it as it starts — the first change, sent at once.
+    expect((await run(['schedule', 'disable'])).code).toBe(0);
+    const stale = await readFile(join(config, 'alerts.json'), 'utf8');
+    expect(stale).toContain('automatic-backups-disabled');
+    expect((await run(['schedule', 'enable'])).code).toBe(0);
+    await writeFile(join(config, 'alerts.json'), stale);
+    expect((await run(['notify', 'system-log', 'off'])).code).toBe(0);
+    const set = await run(
+      ['notify', 'webhook', 'set', '--url', receiver.url, '--secret-stdin', '--ca-file', join(temp.path, 'root-ca.pem')],
+      `${SECRET}\n`,
+    );
+    expect(set.code, set.err).toBe(0);
+    const { nextBackupTime } = JSON.parse((await run(['--json', 'config', 'show'])).out) as { nextBackupTime: string };
+    // The service's clock runs 5 s before its first slot; that backup fails when the gate opens: the second change, within the minute.
+    serviceClockOffsetMs = Date.parse(nextBackupTime) - Date.now() - 5_000;
+    receiver.deliveries.length = 0;
+    receiver.statuses.length = 0;
+    const service = startService(config, { IBC_TEST_CLOCK_OFFSET_MS: String(serviceClockOffsetMs) });
+    try {
+      await waitFor(() => receiver.deliveries.length === 1, 'the first change');
+      await writeFile(gate, '');
+      await waitFor(() => /alerts: .*failed/i.test(service.output()), 'the failed backup to raise its alert');
+      expect(receiver.deliveries).toHaveLength(1);
+      service.child.kill('SIGTERM');
+      expect(await exited(service.child), service.output()).toBe(0);
+    } finally {
+      serviceClockOffsetMs = 0;
+    }
+    expect(receiver.deliveries).toHaveLength(2);
+    const [closed, raised] = receiver.deliveries.map((delivery) => JSON.parse(delivery.rawBody) as { events: unknown[] });
+    expect(closed!.events).toEqual([
+      expect.objectContaining({ transition: 'closed', alert: expect.objectContaining({ kind: 'automatic-backups-disabled' }) }),
+    ]);
+    // The failed backup's alert (and any other its run raised), together in one message.
+    expect(raised!.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ transition: 'raised', alert: expect.objectContaining({ severity: 'critical' }) })]),
+    );
+    expect(receiver.deliveries.every((delivery) => delivery.verified)).toBe(true);
+    expect(await outbox(config)).toEqual([]);
+  });
 
   const outbox = async (config: string): Promise<unknown[]> =>
     (JSON.parse(await readFile(join(config, 'notify-state.json'), 'utf8')) as { outbox: unknown[] }).outbox;
