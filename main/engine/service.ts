@@ -186,11 +186,14 @@ export function createEngine(deps: EngineDeps): Engine {
     scheduler.stop();
     maintenance.stop();
   };
-  const settled = async (): Promise<void> => {
+  const automationSettled = async (): Promise<void> => {
     await backups.whenIdle();
     await scheduler.whenIdle();
     await runLog.whenIdle();
     await maintenance.whenIdle();
+  };
+  const settled = async (): Promise<void> => {
+    await automationSettled();
     await notifications.whenIdle();
   };
 
@@ -217,9 +220,9 @@ export function createEngine(deps: EngineDeps): Engine {
     close: async () => {
       stopTimers();
       await stamp.close();
-      await settled();
+      await automationSettled();
       await ctx.smbSessions.close();
-      // Coalesced changes and retries still waiting go out once now: a one-shot command must not take them with it.
+      // Coalesced changes and retries still waiting go out now, within a bounded wait; what does not is kept for the next start.
       await notifications.close();
       logger.flush();
     },
@@ -244,7 +247,16 @@ export function createEngine(deps: EngineDeps): Engine {
       alertCount: (await alerts.list()).length,
     }),
 
-    ...settingsMethods(ctx, core, () => backups.isRunning()),
+    ...settingsMethods(
+      ctx,
+      core,
+      () => backups.isRunning(),
+      async () => ({
+        freeBytes: (await capacity.refresh()).freeBytes,
+        lastBackupTime: (await runLog.view()).lastSuccessfulBackup?.finishedAt ?? null,
+        nextBackupTime: (await scheduler.current()).nextBackupTime,
+      }),
+    ),
     ...keyMethods(now),
     ...shareMethods(ctx, capacity),
     ...sourceMethods(ctx),
