@@ -57,7 +57,7 @@ describe('a fresh CLI process (npm run build)', () => {
       ],
       { env: { ...process.env, IBC_LOADED_MODULES: loaded } },
     );
-    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ state: 'Succeeded' })]);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ status: 'Succeeded' })]);
 
     const files = (await readFile(loaded, 'utf8'))
       .split('\n')
