@@ -1,5 +1,6 @@
 import { ByteQueue, ChunkSealer, encodeHeader, OrderedJobs, type CompressionName, type PayloadName } from './chunked-aead';
 import { cryptoPool, type CryptoPool, type PooledHash } from './crypto-pool';
+import { giveBackWhenWritten } from '../share/written-buffers';
 import { GzipSegments, SEGMENT_BYTES, worthCompressing } from './gzip-segments';
 
 /** Compression is decided on the first bytes of a component (gzip-segments.ts says what is worthwhile). */
@@ -43,7 +44,12 @@ export class ComponentEncryptor extends OrderedJobs {
     this.enqueue(hashed);
   };
 
-  constructor(key: Buffer, payload: PayloadName, chunkBytes: number, pool: CryptoPool = cryptoPool()) {
+  constructor(
+    key: Buffer,
+    payload: PayloadName,
+    chunkBytes: number,
+    private readonly pool: CryptoPool = cryptoPool(),
+  ) {
     super(chunkBytes);
     this.sealer = new ChunkSealer(key, () => encodeHeader(this.decided ?? 'none', payload, chunkBytes), chunkBytes, pool);
     this.hash = pool.sha256();
@@ -124,6 +130,7 @@ export class ComponentEncryptor extends OrderedJobs {
   protected handOn(parts: Buffer[]): void {
     for (const part of parts) {
       this.storedBytes += part.length;
+      giveBackWhenWritten(part, (written) => this.pool.recycle(written));
       this.push(part);
     }
   }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { TAG_BYTES } from './chunked-aead';
 import { cryptoWorker, type CryptoJob, type CryptoReply } from './crypto-worker';
 import { startFunctionWorker } from './function-worker';
 
@@ -7,6 +8,9 @@ interface PoolWorker {
   worker: Worker;
   outstanding: number;
 }
+
+/** Spent sealed chunks kept for reuse: the chunks a stream has in flight, and some. */
+const SPARE_BUFFERS = 16;
 
 type Pending = { resolve: (reply: CryptoReply) => void; reject: (error: Error) => void; worker: PoolWorker };
 
@@ -50,6 +54,8 @@ export class CryptoPool {
   private nextId = 1;
   private nextStream = 1;
   private idleWaiters: Array<() => void> = [];
+  /** Sealed chunks the share has written (written-buffers.ts), to seal the next ones into. */
+  private spares: Uint8Array[] = [];
 
   constructor(private readonly size = Math.max(1, availableParallelism() - 1)) {}
 
@@ -130,13 +136,29 @@ export class CryptoPool {
     });
   }
 
+  /**
+   * Keeps a sealed chunk the share has written, to seal a later chunk of the
+   * same size into: transferred to the worker, it leaves this thread's
+   * ArrayBuffer memory at once instead of waiting for a full collection.
+   */
+  recycle(bytes: Uint8Array): void {
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || isShared(bytes)) return;
+    this.spares.push(bytes);
+    if (this.spares.length > SPARE_BUFFERS) this.spares.shift();
+  }
+
+  private spareOf(size: number): Uint8Array | undefined {
+    const index = this.spares.findIndex((spare) => spare.byteLength === size);
+    return index < 0 ? undefined : this.spares.splice(index, 1)[0];
+  }
+
   /** Seals one chunk; resolves with ciphertext ‖ tag as parts (never concatenated). */
   async seal(key: Buffer, header: Buffer, counter: number, last: boolean, plaintext: readonly Uint8Array[]): Promise<Buffer[]> {
     const bytes = ownedBytes(plaintext);
-    const reply = await this.run(
-      { op: 'seal', key, header, counter, last, plaintext: bytes },
-      bytes.byteLength > 0 ? [bytes.buffer as ArrayBuffer] : [],
-    );
+    const into = this.spareOf(bytes.byteLength + TAG_BYTES);
+    const transfer = bytes.byteLength > 0 ? [bytes.buffer as ArrayBuffer] : [];
+    if (into) transfer.push(into.buffer as ArrayBuffer);
+    const reply = await this.run({ op: 'seal', key, header, counter, last, plaintext: bytes, ...(into && { into }) }, transfer);
     if (!('sealed' in reply)) throw new Error('unexpected reply to seal');
     return reply.sealed.map(asBuffer);
   }

@@ -5,7 +5,8 @@
  * as a transferred ArrayBuffer of its own (no copy on the way back).
  */
 export type CryptoJob =
-  | { op: 'seal'; key: Uint8Array; header: Uint8Array; counter: number; last: boolean; plaintext: Uint8Array }
+  /** `into`: a spent buffer of exactly the sealed size to seal into (crypto-pool.ts `recycle`), else a new one is allocated. */
+  | { op: 'seal'; key: Uint8Array; header: Uint8Array; counter: number; last: boolean; plaintext: Uint8Array; into?: Uint8Array }
   | { op: 'open'; key: Uint8Array; header: Uint8Array; counter: number; last: boolean; sealed: Uint8Array }
   | { op: 'hash-update'; stream: number; data: Uint8Array[] }
   | { op: 'hash-digest'; stream: number }
@@ -59,7 +60,8 @@ export function cryptoWorker(): void {
         cipher.setAAD(job.header);
         // One buffer per chunk (ciphertext ‖ tag), copied here rather than on the event loop: a
         // consumer that reads two buffered pieces gets them concatenated, a copy on the main thread.
-        const sealed = Buffer.allocUnsafe(job.plaintext.byteLength + TAG_BYTES);
+        const size = job.plaintext.byteLength + TAG_BYTES;
+        const sealed = job.into?.byteLength === size ? Buffer.from(job.into.buffer, job.into.byteOffset, size) : Buffer.allocUnsafe(size);
         let length = cipher.update(job.plaintext).copy(sealed, 0);
         length += cipher.final().copy(sealed, length);
         length += cipher.getAuthTag().copy(sealed, length);
