@@ -2,7 +2,8 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ChunkDecryptor, encodeHeader, OrderedJobs, StreamIntegrityError } from '../../../main/engine/backup/chunked-aead';
 import { ComponentEncryptor } from '../../../main/engine/backup/component-encryptor';
 import { CryptoPool } from '../../../main/engine/backup/crypto-pool';
@@ -46,6 +47,24 @@ function pieces(data: Buffer): Readable {
 describe('crypto pool: sealing and hashing on worker threads', () => {
   const pool = new CryptoPool(3);
   afterAll(() => pool.close());
+
+  it('on a pool of one worker, hashes each chunk where it is sealed: one message per chunk, the same bytes and hash', async () => {
+    const single = new CryptoPool(1);
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const key = randomBytes(32);
+      const plaintext = randomBytes(40 * CHUNK + 123);
+      const encryptor = new ComponentEncryptor(key, 'raw', CHUNK, single);
+      const stored = await collect(pieces(plaintext).pipe(encryptor));
+      expect(stored.equals(sealSequentially(key, plaintext, CHUNK))).toBe(true);
+      expect(encryptor.sha256()).toBe(createHash('sha256').update(stored).digest('hex'));
+      // 41 chunks sealed (and hashed), the header hashed, the digest asked for.
+      expect(posted).toHaveBeenCalledTimes(41 + 2);
+    } finally {
+      posted.mockRestore();
+      await single.close();
+    }
+  });
 
   it('seals later chunks into the chunks the share has written, so their memory leaves the event loop', async () => {
     const key = randomBytes(32);
