@@ -351,6 +351,8 @@ export const timelineEvent = z.strictObject({
   durationSeconds: z.number().optional(),
   category: shareFailureCategory.optional(),
   reason: z.string().optional(),
+  /** On run-started: the process running it (`host:pid`), so a later start can tell a run cut off by a crash. */
+  owner: z.string().optional(),
 });
 
 export const alert = z.strictObject({
