@@ -15,7 +15,7 @@ import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { eventually, smbclientsOf, startShareConsole } from '../../support/console-process';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
-import { cli } from '../../support/cli';
+import { cli, configSetOnSamba } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
@@ -250,18 +250,7 @@ describe('the CLI when smbd dies during a backup', () => {
     await makeSourceTree(source, 300 * 1024 * 1024);
     const cer = path.join(temp.path, 'backup.cer');
     await writeFile(cer, testCertificate().cerDer);
-    const args = [
-      '--config-dir',
-      config,
-      'config',
-      'set',
-      '--path',
-      server.uncPath,
-      '--username',
-      `${server.workgroup}\\${server.username}`,
-    ];
-    const set = await cli([...args, '--password-stdin', '--smb-port', String(server.port), '--cert', cer], server.password);
-    expect(set.code, set.err).toBe(0);
+    await configSetOnSamba(server, config, cer);
     expect((await cli(['--config-dir', config, 'sources', 'add', 'files', '--folder', source])).code).toBe(0);
   });
   afterAll(async () => {
