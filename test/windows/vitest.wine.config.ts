@@ -1,6 +1,6 @@
 /**
  * Vitest under Windows Node on Wine (scripts/windows-lane.sh): the unit
- * tests that do not need Samba, plus test/windows/ (the koffi bindings, DPAPI
+ * tests that do not need Samba, plus test/windows/ (command sources in cmd.exe, the koffi bindings, DPAPI
  * and the conformance suite on the Windows driver).
  *
  * Two things differ from the Linux config. Rolldown's native Windows binary

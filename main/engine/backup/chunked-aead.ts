@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Duplex } from 'node:stream';
 import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
 import { EngineError } from '../errors';
-import { cryptoPool, type CryptoPool } from './crypto-pool';
+import { cryptoPool, type CryptoPool, type PooledHash } from './crypto-pool';
 
 /**
  * The encrypted stream of one component (docs/BACKUP-FORMAT.md § Stream):
@@ -209,11 +209,13 @@ export class ChunkSealer {
     private readonly header: () => Buffer,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
     private readonly pool: CryptoPool = cryptoPool(),
+    /** Hashes the output where it is sealed (CryptoPool.hashesWhereSealed); its results are then hashed already. */
+    private readonly hashInto?: PooledHash,
   ) {}
 
   private sendHeader(out: (sealed: Promise<Buffer[]>) => void): void {
     if (!this.headerSent) {
-      out(Promise.resolve([this.header()]));
+      out(this.hashInto ? this.hashInto.update([this.header()]) : Promise.resolve([this.header()]));
       this.headerSent = true;
     }
   }
@@ -223,13 +225,13 @@ export class ChunkSealer {
     // Strictly more than one chunk buffered: the chunk being sealed is known not to be the last.
     while (this.queue.length > this.chunkBytes) {
       this.sendHeader(out);
-      out(this.pool.seal(this.key, this.header(), this.counter++, false, this.queue.take(this.chunkBytes)));
+      out(this.pool.seal(this.key, this.header(), this.counter++, false, this.queue.take(this.chunkBytes), this.hashInto));
     }
   }
 
   end(out: (sealed: Promise<Buffer[]>) => void): void {
     this.sendHeader(out);
-    out(this.pool.seal(this.key, this.header(), this.counter++, true, this.queue.take(this.queue.length)));
+    out(this.pool.seal(this.key, this.header(), this.counter++, true, this.queue.take(this.queue.length), this.hashInto));
   }
 }
 

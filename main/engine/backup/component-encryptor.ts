@@ -1,5 +1,6 @@
 import { ByteQueue, ChunkSealer, encodeHeader, OrderedJobs, type CompressionName, type PayloadName } from './chunked-aead';
 import { cryptoPool, type CryptoPool, type PooledHash } from './crypto-pool';
+import { giveBackWhenWritten } from '../share/written-buffers';
 import { GzipSegments, SEGMENT_BYTES, worthCompressing } from './gzip-segments';
 
 /** Compression is decided on the first bytes of a component (gzip-segments.ts says what is worthwhile). */
@@ -17,7 +18,8 @@ const SEGMENTS_IN_FLIGHT = 4;
  * instead when it does not compress (gzip-segments.ts).
  *
  * Sealing and hashing run on the crypto pool (crypto-pool.ts): chunks are
- * sealed in parallel, hashed in order on one worker, and handed on in order.
+ * sealed in parallel, hashed in order on one worker, and handed on in order;
+ * on a pool of one worker, each chunk is hashed in the job that seals it.
  * One stream rather than composed ones: `stream.compose` reads its inner
  * stream without a size, which concatenates everything buffered.
  */
@@ -35,7 +37,9 @@ export class ComponentEncryptor extends OrderedJobs {
   private readonly hash: PooledHash;
   private digest: string | null = null;
   private hashTail: Promise<unknown> = Promise.resolve();
+  private readonly hashedWhereSealed: boolean;
   private readonly submit = (sealed: Promise<Buffer[]>): void => {
+    if (this.hashedWhereSealed) return this.enqueue(sealed);
     // Hash updates are posted in chunk order (the hash worker takes them in the order posted).
     const previous = this.hashTail;
     const hashed = Promise.all([sealed, previous]).then(([parts]) => this.hash.update(parts));
@@ -43,10 +47,17 @@ export class ComponentEncryptor extends OrderedJobs {
     this.enqueue(hashed);
   };
 
-  constructor(key: Buffer, payload: PayloadName, chunkBytes: number, pool: CryptoPool = cryptoPool()) {
+  constructor(
+    key: Buffer,
+    payload: PayloadName,
+    chunkBytes: number,
+    private readonly pool: CryptoPool = cryptoPool(),
+  ) {
     super(chunkBytes);
-    this.sealer = new ChunkSealer(key, () => encodeHeader(this.decided ?? 'none', payload, chunkBytes), chunkBytes, pool);
     this.hash = pool.sha256();
+    this.hashedWhereSealed = pool.hashesWhereSealed();
+    const header = (): Buffer => encodeHeader(this.decided ?? 'none', payload, chunkBytes);
+    this.sealer = new ChunkSealer(key, header, chunkBytes, pool, this.hashedWhereSealed ? this.hash : undefined);
   }
 
   /** Lowercase hex SHA-256 of everything this stream produced; known once it has ended. */
@@ -124,6 +135,7 @@ export class ComponentEncryptor extends OrderedJobs {
   protected handOn(parts: Buffer[]): void {
     for (const part of parts) {
       this.storedBytes += part.length;
+      giveBackWhenWritten(part, (written) => this.pool.recycle(written));
       this.push(part);
     }
   }

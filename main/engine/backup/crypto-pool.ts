@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { TAG_BYTES } from './chunked-aead';
 import { cryptoWorker, type CryptoJob, type CryptoReply } from './crypto-worker';
 import { startFunctionWorker } from './function-worker';
 
@@ -7,6 +8,9 @@ interface PoolWorker {
   worker: Worker;
   outstanding: number;
 }
+
+/** Spent sealed chunks kept for reuse: the chunks a stream has in flight, and some. */
+const SPARE_BUFFERS = 16;
 
 type Pending = { resolve: (reply: CryptoReply) => void; reject: (error: Error) => void; worker: PoolWorker };
 
@@ -50,6 +54,9 @@ export class CryptoPool {
   private nextId = 1;
   private nextStream = 1;
   private idleWaiters: Array<() => void> = [];
+  /** Sealed chunks the share has written (written-buffers.ts), to seal the next ones into. */
+  private spares: Uint8Array[] = [];
+  private readonly hashStreams = new WeakMap<PooledHash, { stream: number; worker: number }>();
 
   constructor(private readonly size = Math.max(1, availableParallelism() - 1)) {}
 
@@ -130,12 +137,62 @@ export class CryptoPool {
     });
   }
 
-  /** Seals one chunk; resolves with ciphertext ‖ tag as parts (never concatenated). */
-  async seal(key: Buffer, header: Buffer, counter: number, last: boolean, plaintext: readonly Uint8Array[]): Promise<Buffer[]> {
+  /**
+   * Keeps a sealed chunk the share has written, to seal a later chunk of the
+   * same size into: transferred to the worker, it leaves this thread's
+   * ArrayBuffer memory at once instead of waiting for a full collection.
+   */
+  recycle(bytes: Uint8Array): void {
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || isShared(bytes)) return;
+    this.spares.push(bytes);
+    if (this.spares.length > SPARE_BUFFERS) this.spares.shift();
+  }
+
+  private spareOf(size: number): Uint8Array | undefined {
+    const index = this.spares.findIndex((spare) => spare.byteLength === size);
+    return index < 0 ? undefined : this.spares.splice(index, 1)[0];
+  }
+
+  /**
+   * Whether a stream's chunks should be hashed where they are sealed (`seal`'s `hashInto`): with one
+   * worker every job runs there anyway, and one message per chunk instead of two (seal, then hash)
+   * saves a round trip through the event loop. With more, chunks are sealed in parallel and hashed in
+   * order on the hash's worker, which a single stream's throughput needs more than the round trip.
+   */
+  hashesWhereSealed(): boolean {
+    return this.size === 1;
+  }
+
+  /**
+   * Seals one chunk; resolves with ciphertext ‖ tag as parts (never concatenated). `hashInto`
+   * (when `hashesWhereSealed`): the sealed bytes are also added to that hash, in the order of calls.
+   */
+  async seal(
+    key: Buffer,
+    header: Buffer,
+    counter: number,
+    last: boolean,
+    plaintext: readonly Uint8Array[],
+    hashInto?: PooledHash,
+  ): Promise<Buffer[]> {
     const bytes = ownedBytes(plaintext);
+    const into = this.spareOf(bytes.byteLength + TAG_BYTES);
+    const transfer = bytes.byteLength > 0 ? [bytes.buffer as ArrayBuffer] : [];
+    if (into) transfer.push(into.buffer as ArrayBuffer);
+    const hashStream = hashInto && this.hashStreams.get(hashInto);
     const reply = await this.run(
-      { op: 'seal', key, header, counter, last, plaintext: bytes },
-      bytes.byteLength > 0 ? [bytes.buffer as ArrayBuffer] : [],
+      {
+        op: 'seal',
+        key,
+        header,
+        counter,
+        last,
+        plaintext: bytes,
+        ...(into && { into }),
+        ...(hashStream && { hashStream: hashStream.stream }),
+      },
+      transfer,
+      hashStream?.worker,
     );
     if (!('sealed' in reply)) throw new Error('unexpected reply to seal');
     return reply.sealed.map(asBuffer);
@@ -163,7 +220,7 @@ export class CryptoPool {
   sha256(): PooledHash {
     const stream = this.nextStream++;
     const worker = stream % this.size;
-    return {
+    const hash: PooledHash = {
       update: async (data) => {
         const owned = data.map((part) => ownedBytes([part]));
         const reply = await this.run(
@@ -183,6 +240,8 @@ export class CryptoPool {
         this.run({ op: 'hash-drop', stream }, [], worker).catch(() => undefined);
       },
     };
+    this.hashStreams.set(hash, { stream, worker });
+    return hash;
   }
 
   /** Ends the workers (tests; a process exits without it, since idle workers are unreferenced). */

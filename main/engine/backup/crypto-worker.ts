@@ -5,7 +5,20 @@
  * as a transferred ArrayBuffer of its own (no copy on the way back).
  */
 export type CryptoJob =
-  | { op: 'seal'; key: Uint8Array; header: Uint8Array; counter: number; last: boolean; plaintext: Uint8Array }
+  /**
+   * `into`: a spent buffer of exactly the sealed size to seal into (crypto-pool.ts `recycle`), else a new one is allocated.
+   * `hashStream`: also adds the sealed bytes to that hash stream (this worker's), before handing them back.
+   */
+  | {
+      op: 'seal';
+      key: Uint8Array;
+      header: Uint8Array;
+      counter: number;
+      last: boolean;
+      plaintext: Uint8Array;
+      into?: Uint8Array;
+      hashStream?: number;
+    }
   | { op: 'open'; key: Uint8Array; header: Uint8Array; counter: number; last: boolean; sealed: Uint8Array }
   | { op: 'hash-update'; stream: number; data: Uint8Array[] }
   | { op: 'hash-digest'; stream: number }
@@ -39,6 +52,11 @@ export function cryptoWorker(): void {
   /** A buffer that owns its memory (never a view of Node's shared pool), so it can be transferred. */
   const own = (bytes: Uint8Array): Uint8Array =>
     bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && bytes.byteLength >= 8192 ? bytes : new Uint8Array(bytes);
+  const hashOf = (stream: number): ReturnType<typeof crypto.createHash> => {
+    let hash = hashes.get(stream);
+    if (!hash) hashes.set(stream, (hash = crypto.createHash('sha256')));
+    return hash;
+  };
   const open = (key: Uint8Array, header: Uint8Array, counter: number, last: boolean, sealed: Uint8Array): Buffer | null => {
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonce(counter, last));
     decipher.setAAD(header);
@@ -59,11 +77,13 @@ export function cryptoWorker(): void {
         cipher.setAAD(job.header);
         // One buffer per chunk (ciphertext ‖ tag), copied here rather than on the event loop: a
         // consumer that reads two buffered pieces gets them concatenated, a copy on the main thread.
-        const sealed = Buffer.allocUnsafe(job.plaintext.byteLength + TAG_BYTES);
+        const size = job.plaintext.byteLength + TAG_BYTES;
+        const sealed = job.into?.byteLength === size ? Buffer.from(job.into.buffer, job.into.byteOffset, size) : Buffer.allocUnsafe(size);
         let length = cipher.update(job.plaintext).copy(sealed, 0);
         length += cipher.final().copy(sealed, length);
         length += cipher.getAuthTag().copy(sealed, length);
         const out = own(sealed.subarray(0, length));
+        if (job.hashStream !== undefined) hashOf(job.hashStream).update(out);
         port.postMessage({ id, sealed: [out] }, [out.buffer as ArrayBuffer]);
       } else if (job.op === 'open') {
         if (job.sealed.length < TAG_BYTES) {
@@ -77,8 +97,7 @@ export function cryptoWorker(): void {
         } else
           port.postMessage({ id, failure: 'bad-tag', asOther: open(job.key, job.header, job.counter, !job.last, job.sealed) !== null });
       } else if (job.op === 'hash-update') {
-        let hash = hashes.get(job.stream);
-        if (!hash) hashes.set(job.stream, (hash = crypto.createHash('sha256')));
+        const hash = hashOf(job.stream);
         for (const part of job.data) hash.update(part);
         port.postMessage(
           { id, data: job.data },

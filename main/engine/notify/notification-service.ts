@@ -94,6 +94,8 @@ export class NotificationService {
   /** Aborts the sends still running when closing has waited CLOSE_WAIT_MS. */
   private readonly stopSending = new AbortController();
   private readonly owner: number;
+  /** The outbox messages this instance wrote: any other entry under its pid is a previous process's (a container reuses pids). */
+  private readonly mine = new Set<string>();
 
   constructor(private readonly deps: NotificationServiceDeps) {
     const warn = (notice: string): void => deps.logger.warn(notice);
@@ -158,6 +160,7 @@ export class NotificationService {
 
   /** Writes (or updates) this message's outbox entry, held by this process. */
   private keep(channel: NotifyChannel, message: NotificationMessage, entry: { coalescing: boolean; attempt: number }): Promise<void> {
+    this.mine.add(message.id);
     return this.mutateState((state) => {
       const kept: OutboxEntry = { channel, owner: this.owner, ...entry, message };
       const index = state.outbox.findIndex((e) => e.channel === channel && e.message.id === message.id);
@@ -173,7 +176,9 @@ export class NotificationService {
     const now = this.deps.clock.now().toISOString();
     await this.mutateState((state) => {
       for (const entry of state.outbox) {
-        if (entry.owner === this.owner || !isGone(entry.owner)) continue;
+        const leftByThisPid = entry.owner === this.owner && !this.mine.has(entry.message.id);
+        if (!leftByThisPid && (entry.owner === this.owner || !isGone(entry.owner))) continue;
+        this.mine.add(entry.message.id);
         entry.owner = this.owner;
         // Its minute ended with its process: it leaves now.
         if (entry.coalescing) entry.message = { ...entry.message, createdAt: now };
@@ -295,6 +300,7 @@ export class NotificationService {
     // The day's changes move from the digest into the outbox in one write.
     await this.mutateState((state) => {
       message = this.message('digest', state.digest[channel] ?? [], activeAlerts);
+      this.mine.add(message.id);
       state.digest[channel] = [];
       state.outbox.push({ channel, owner: this.owner, coalescing: false, attempt: 1, message });
     });

@@ -14,6 +14,7 @@ import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace
 import { temporaryNameFor } from './file-share';
 import { classifyShareFailure, notFoundError, shareError, type ShareError } from './share-errors';
 import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
+import { doneWriting } from './written-buffers';
 
 export class LocalShare implements FileShare {
   readonly kind = 'local' as const;
@@ -108,6 +109,7 @@ export class LocalShare implements FileShare {
             throw error;
           }
           bytes += chunk.length;
+          doneWriting(chunk);
         }
         await handle.sync();
       } finally {

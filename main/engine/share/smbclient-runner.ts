@@ -33,6 +33,7 @@ import { readDownloadPipe } from './download-reader';
 import { ShareError } from './share-errors';
 import { createPrivateDir, privateRoot, type PrivateDir } from './smbclient-private-dir';
 import { spawnTied, type SpawnFunction } from './tied-child';
+import { WritingSocket } from './written-buffers';
 
 export type { SpawnFunction };
 
@@ -355,7 +356,7 @@ function execute(
           // Written from the event loop as the pipe drains (non-blocking, no
           // thread-pool round trip per chunk): with the enlarged pipe, measured
           // the fastest way to keep smbclient fed (see data-pipe.ts).
-          const sink = new net.Socket({ fd, readable: false, writable: true });
+          const sink = new WritingSocket({ fd, readable: false, writable: true });
           upload = sink;
           sink.on('error', () => undefined); // smbclient stopped reading; its output says why
           sink.once('finish', () => (uploadFinished = true));

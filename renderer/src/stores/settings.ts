@@ -240,13 +240,16 @@ export const useSettingsStore = defineStore('settings', () => {
     testError.value = null;
   }
 
-  /** Reads the saved settings; typed changes are kept (the panel may be reopened while dirty). */
+  /** Reads the saved settings; typed changes are kept (typed before the answer, or in a panel reopened while dirty). */
   async function load(): Promise<void> {
     try {
       const view = await useApi().call('getSettings');
-      const wasDirty = dirty.value;
       saved.value = view;
-      if (!wasDirty) Object.assign(form, formFrom(view));
+      // Field by field: what the operator typed (before this answer came, or in a panel reopened while
+      // dirty) stays, even a value equal to the default; every other field shows the saved value.
+      const stored = formFrom(view);
+      for (const key of Object.keys(stored) as Array<keyof SettingsForm>)
+        if (!touched.has(key)) Object.assign(form, { [key]: stored[key] });
       loadError.value = null;
     } catch (caught) {
       loadError.value = asApiError(caught);

@@ -1,11 +1,13 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ChunkDecryptor, encodeHeader, OrderedJobs, StreamIntegrityError } from '../../../main/engine/backup/chunked-aead';
 import { ComponentEncryptor } from '../../../main/engine/backup/component-encryptor';
 import { CryptoPool } from '../../../main/engine/backup/crypto-pool';
+import { doneWriting } from '../../../main/engine/share/written-buffers';
 
 const CHUNK = 64 * 1024;
 
@@ -45,6 +47,48 @@ function pieces(data: Buffer): Readable {
 describe('crypto pool: sealing and hashing on worker threads', () => {
   const pool = new CryptoPool(3);
   afterAll(() => pool.close());
+
+  it('on a pool of one worker, hashes each chunk where it is sealed: one message per chunk, the same bytes and hash', async () => {
+    const single = new CryptoPool(1);
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const key = randomBytes(32);
+      const plaintext = randomBytes(40 * CHUNK + 123);
+      const encryptor = new ComponentEncryptor(key, 'raw', CHUNK, single);
+      const stored = await collect(pieces(plaintext).pipe(encryptor));
+      expect(stored.equals(sealSequentially(key, plaintext, CHUNK))).toBe(true);
+      expect(encryptor.sha256()).toBe(createHash('sha256').update(stored).digest('hex'));
+      // 41 chunks sealed (and hashed), the header hashed, the digest asked for.
+      expect(posted).toHaveBeenCalledTimes(41 + 2);
+    } finally {
+      posted.mockRestore();
+      await single.close();
+    }
+  });
+
+  it('seals later chunks into the chunks the share has written, so their memory leaves the event loop', async () => {
+    const key = randomBytes(32);
+    const plaintext = randomBytes(40 * CHUNK + 123);
+    const encryptor = new ComponentEncryptor(key, 'raw', CHUNK, pool);
+    const copies: Buffer[] = [];
+    const written: Buffer[] = [];
+    // A driver: keeps a copy of each chunk, then says it is done with it.
+    const share = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        copies.push(Buffer.from(chunk));
+        written.push(chunk);
+        doneWriting(chunk);
+        callback();
+      },
+    });
+    await pipeline(pieces(plaintext), encryptor, share);
+    const stored = Buffer.concat(copies);
+    expect(stored.equals(sealSequentially(key, plaintext, CHUNK))).toBe(true);
+    expect(encryptor.sha256()).toBe(createHash('sha256').update(stored).digest('hex'));
+    // Reused: transferred to a worker to be sealed into, a written chunk's buffer is detached here.
+    const reused = written.filter((chunk) => chunk.buffer.byteLength === 0);
+    expect(reused.length).toBeGreaterThan(20);
+  });
 
   it('produces the format byte for byte, in chunk order, with the SHA-256 of what it produced', async () => {
     const key = randomBytes(32);

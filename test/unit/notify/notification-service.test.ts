@@ -169,6 +169,19 @@ describe('NotificationService', () => {
     await Promise.all([meanwhile.close(), next.close(), another.close()]);
   });
 
+  it('a process that gets the same pid again (a container) sends what its predecessor left', async () => {
+    log.failNext = 1;
+    service.alertsChanged([alert('capacity')], []);
+    await service.close();
+    expect(await outbox()).toEqual([expect.objectContaining({ owner: 1001 })]);
+    const samePid = consoleProcess(1001);
+    await samePid.start(async () => []);
+    await samePid.whenIdle();
+    expect(log.writes.map((w) => w.map((e) => e.eventId))).toEqual([[1001]]);
+    expect(await outbox()).toEqual([]);
+    await samePid.close();
+  });
+
   it('flushes at close; what cannot be sent then is kept, with its attempt, and sent at the next start', async () => {
     service.alertsChanged([alert('capacity')], []);
     await service.whenIdle();

@@ -87,6 +87,19 @@ describe('configuration panel store', () => {
     expect([...store.requiredFields].sort()).toEqual(['frequencyHours', 'location', 'retentionDays', 'username']);
   });
 
+  it('what the operator types before the saved settings arrive is kept, even a value equal to the default; the other fields show the saved ones', async () => {
+    engine.answer('getSettings', () => ({ ...CONFIGURED, retentionDays: 14 }));
+    const store = useSettingsStore();
+    const loading = store.load();
+    store.form.retentionDays = 7;
+    store.touch('retentionDays');
+    await loading;
+    expect(store.form.retentionDays).toBe(7);
+    expect(store.form.username).toBe(CONFIGURED.username);
+    expect(store.form.location).toBe(CONFIGURED.location);
+    expect(store.dirty).toBe(true);
+  });
+
   it('a typed password is an unsaved change; discarding drops it', async () => {
     engine.answer('getSettings', () => CONFIGURED);
     const store = useSettingsStore();
