@@ -29,6 +29,7 @@ const ALERT_EVENT_IDS: Readonly<Record<string, number>> = {
   'backup-partially-succeeded': 1017,
   'backup-skipped-conflict': 1018,
   'share-almost-full': 1019,
+  'cannot-write': 1020,
 } satisfies Record<AlertKind, number>;
 
 /** An alert kind without its own id yet. */

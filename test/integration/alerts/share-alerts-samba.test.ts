@@ -1,0 +1,106 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, AlertKind, ShareTestResult } from '../../../preload/api';
+import { testCertificate } from '../../support/backup-fixtures';
+import { cli } from '../../support/cli';
+import { startSamba, type SambaServer } from '../../support/samba';
+import { makeTempDir } from '../../support/temp-dir';
+
+/**
+ * Share alerts raised from real conditions on a real Samba server, through the
+ * CLI as an operator runs it, and closed when the condition ends.
+ */
+describe('share alerts on a real Samba share, through the CLI', () => {
+  let server: SambaServer;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let cer: string;
+
+  beforeAll(async () => {
+    server = await startSamba();
+    temp = await makeTempDir();
+    cer = join(temp.path, 'backup.cer');
+    await writeFile(cer, testCertificate().cerDer);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await temp?.remove();
+  });
+
+  /** A fresh config dir backing up `source` to `\\server\share\<folder>`. */
+  async function station(
+    folder: string,
+    source: { folder: string } | { command: string },
+  ): Promise<(...args: string[]) => ReturnType<typeof cli>> {
+    const config = join(temp.path, `config-${folder}`);
+    const run = (...args: string[]) => cli(['--json', '--config-dir', config, ...args], `${server.password}\n`);
+    const set = await run(
+      'config',
+      'set',
+      '--path',
+      `${server.uncPath}\\${folder}`,
+      '--username',
+      `${server.workgroup}\\${server.username}`,
+      '--password-stdin',
+      '--smb-port',
+      String(server.port),
+      '--cert',
+      cer,
+    );
+    expect(set.code, set.err).toBe(0);
+    const added = await run(
+      'sources',
+      'add',
+      'data',
+      ...('folder' in source ? ['--folder', source.folder] : ['--command', source.command]),
+    );
+    expect(added.code, added.err).toBe(0);
+    return run;
+  }
+
+  async function activeAlert(run: (...args: string[]) => ReturnType<typeof cli>, kind: AlertKind): Promise<Alert | undefined> {
+    const listed = await run('alerts');
+    expect(listed.code, listed.err).toBe(0);
+    return (JSON.parse(listed.out) as Alert[]).find((alert) => alert.kind === kind);
+  }
+
+  it('cannot write to the file share: a folder the account may not write in; Test connection, the job, the exit status and the alert say so; closed by the next success', async () => {
+    const source = join(temp.path, 'small-source');
+    await mkdir(source, { recursive: true });
+    await writeFile(join(source, 'a.json'), '{"a":1}');
+    const run = await station('no-write', { folder: source });
+    // The share lets the account in and read, but the backup folder (made by config set's connection test) is r-x for it.
+    const folder = join(server.shareDir, 'no-write');
+    await chmod(folder, 0o555);
+    try {
+      const tested = await run('share', 'test');
+      expect(tested.code).toBe(3);
+      expect(JSON.parse(tested.err)).toMatchObject({ error: { code: 'share', category: 'cannot-write' } });
+      const steps = (JSON.parse(tested.out) as ShareTestResult).steps;
+      expect(steps.map((step) => [step.step, step.ok])).toEqual([
+        ['reachability', true],
+        ['authentication', true],
+        ['protocol', true],
+        ['write permission', false],
+      ]);
+
+      const failed = await run('backup', 'start', '--wait');
+      expect(failed.code).toBe(3);
+      expect(JSON.parse(failed.err)).toMatchObject({
+        error: { code: 'share', category: 'cannot-write', remediation: expect.stringMatching(/Change \(write\) permission/) },
+      });
+      expect(await activeAlert(run, 'cannot-write')).toMatchObject({
+        severity: 'critical',
+        title: 'Cannot write to the backup file share.',
+        remediation: expect.stringMatching(/Grant the backup account Change \(write\) permission/),
+      });
+      expect(await activeAlert(run, 'authentication')).toBeUndefined();
+    } finally {
+      await chmod(folder, 0o755);
+    }
+
+    const fixed = await run('backup', 'start', '--wait');
+    expect(fixed.code, fixed.err).toBe(0);
+    expect(await activeAlert(run, 'cannot-write')).toBeUndefined();
+  });
+});
