@@ -212,6 +212,7 @@ export const ALERT_KINDS = [
   'authentication',
   'cannot-write',
   'general',
+  'backup-copy-failed',
   'automatic-backups-disabled',
   'no-recent-backup',
   'capacity-forecast',

@@ -328,6 +328,8 @@ export const runOutcome = z.strictObject({
   /** Why it failed or was cancelled, in the operator's words. */
   reason: z.string().optional(),
   category: shareFailureCategory.optional(),
+  /** It failed while backup data was being copied to the share (after the first byte). */
+  failedDuringCopy: z.boolean().optional(),
 });
 
 /** The last successful backup and the last attempt, whatever its outcome: two facts, shown apart. */
@@ -351,6 +353,8 @@ export const timelineEvent = z.strictObject({
   durationSeconds: z.number().optional(),
   category: shareFailureCategory.optional(),
   reason: z.string().optional(),
+  /** A run that failed while backup data was being copied to the share (after the first byte). */
+  failedDuringCopy: z.boolean().optional(),
 });
 
 export const alert = z.strictObject({

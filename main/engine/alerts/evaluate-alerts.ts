@@ -8,8 +8,17 @@ export interface AlertFacts {
   now: Date;
   /** Backup has been configured (location, credentials, encryption). */
   configured: boolean;
-  /** The most recent finished run, whatever its trigger: drives the five failure alerts. */
-  lastRun: { state: BackupState; finishedAt: string; category?: ShareFailureCategory | null; message?: string | null } | null;
+  /**
+   * The most recent finished run, whatever its trigger: drives the failure
+   * alerts. `failedDuringCopy`: it failed after backup data began to reach the share.
+   */
+  lastRun: {
+    state: BackupState;
+    finishedAt: string;
+    category?: ShareFailureCategory | null;
+    message?: string | null;
+    failedDuringCopy?: boolean;
+  } | null;
   /**
    * The newest run whatever its outcome: a Skipped one (the share's lock was
    * held by another console or a prune) raises the conflict alert until a run ends otherwise.
@@ -82,13 +91,18 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   if (facts.lastRun?.state === 'Failed') {
     const category = facts.lastRun.category ?? 'general';
     const text = SHARE_FAILURE_TEXTS[category];
-    add(
-      category,
-      'critical',
-      text.alertTitle,
-      text.remediation,
-      `Last run failed at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`,
-    );
+    const detail = `Last run failed at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`;
+    // A connection lost (or a general fault) mid-copy is Azure Stack's "failed during file copy";
+    // a full share or a refused write mid-copy keeps its own, more precise alert.
+    if (facts.lastRun.failedDuringCopy && (category === 'connectivity' || category === 'general'))
+      add(
+        'backup-copy-failed',
+        'critical',
+        'Backup failed during file copy to the external share.',
+        'The file share stopped taking the backup data part-way (the connection broke, or the server failed the write); the incomplete copy is removed. Check the network path to the file server and the server itself (did it restart, does its log show errors?), then select Backup now. The alert closes when a backup succeeds.',
+        detail,
+      );
+    else add(category, 'critical', text.alertTitle, text.remediation, detail);
   }
 
   if (facts.lastRun?.state === 'PartialSucceeded') {

@@ -113,6 +113,7 @@ export class RunLog {
     if (event.error) {
       outcome.reason = event.error.message;
       if (event.error.category) outcome.category = event.error.category;
+      if (event.failedDuringCopy) outcome.failedDuringCopy = true;
     }
     this.lastAttempt = outcome;
     if (isConclusive(outcome.state)) this.lastConclusive = outcome;
@@ -129,6 +130,7 @@ export class RunLog {
         durationSeconds: Math.max(0, (Date.parse(finishedAt) - Date.parse(backup.createdAt)) / 1000),
         ...(outcome.category ? { category: outcome.category } : {}),
         ...(outcome.reason ? { message: outcome.reason } : {}),
+        ...(outcome.failedDuringCopy ? { failedDuringCopy: true } : {}),
       }),
     );
   }
@@ -155,5 +157,6 @@ function outcomeOf(event: TimelineEvent): RunOutcome {
   };
   if (event.reason !== undefined) outcome.reason = event.reason;
   if (event.category !== undefined) outcome.category = event.category;
+  if (event.failedDuringCopy) outcome.failedDuringCopy = true;
   return outcome;
 }

@@ -30,6 +30,7 @@ const ALERT_EVENT_IDS: Readonly<Record<string, number>> = {
   'backup-skipped-conflict': 1018,
   'share-almost-full': 1019,
   'cannot-write': 1020,
+  'backup-copy-failed': 1021,
 } satisfies Record<AlertKind, number>;
 
 /** An alert kind without its own id yet. */

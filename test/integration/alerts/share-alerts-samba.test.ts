@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertKind, ShareTestResult } from '../../../preload/api';
@@ -6,6 +6,16 @@ import { testCertificate } from '../../support/backup-fixtures';
 import { cli } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
+import { run as runProgram } from '../../support/samba';
+
+/** Whether a file under MASBackup\\*.partial\\ in `folder` on the share holds data: the copy has begun. */
+async function copyHasBegun(folder: string): Promise<boolean> {
+  const root = join(folder, 'MASBackup');
+  for (const partial of (await readdir(root).catch(() => [] as string[])).filter((name) => name.endsWith('.partial')))
+    for (const name of await readdir(join(root, partial)).catch(() => [] as string[]))
+      if (((await stat(join(root, partial, name)).catch(() => null))?.size ?? 0) > 0) return true;
+  return false;
+}
 
 /**
  * Share alerts raised from real conditions on a real Samba server, through the
@@ -102,5 +112,35 @@ describe('share alerts on a real Samba share, through the CLI', () => {
     const fixed = await run('backup', 'start', '--wait');
     expect(fixed.code, fixed.err).toBe(0);
     expect(await activeAlert(run, 'cannot-write')).toBeUndefined();
+  });
+
+  it('backup failed during file copy: the connection to the share broken while data is written; closed by the next success', async () => {
+    // The source gives 32 MiB at once (smbclient sends in 8 MiB writes), then waits on a FIFO: the job is mid-copy until
+    // the test acts, however slow the machine.
+    const gate = join(temp.path, 'gate');
+    await runProgram('mkfifo', [gate]);
+    const run = await station('mid-copy', { command: `head -c 33554432 /dev/urandom; cat '${gate}'` });
+    const folder = join(server.shareDir, 'mid-copy');
+
+    const job = run('backup', 'start', '--wait');
+    // Event-driven: the share's folder on disk is watched until the first data arrives, then the server's connections die.
+    while (!(await copyHasBegun(folder))) await new Promise((resolve) => setTimeout(resolve, 20));
+    await server.signal('SIGKILL');
+    const failed = await job;
+    expect(failed.code).toBe(3);
+    expect(JSON.parse(failed.err)).toMatchObject({ error: { code: 'share', category: 'connectivity' } });
+    expect(await activeAlert(run, 'backup-copy-failed')).toMatchObject({
+      severity: 'critical',
+      title: 'Backup failed during file copy to the external share.',
+    });
+    // The same failure is not told twice.
+    expect(await activeAlert(run, 'connectivity')).toBeUndefined();
+
+    // The server takes new connections (only those serving the job died); the source now ends at once.
+    await rm(gate);
+    await writeFile(gate, '');
+    const fixed = await run('backup', 'start', '--wait');
+    expect(fixed.code, fixed.err).toBe(0);
+    expect(await activeAlert(run, 'backup-copy-failed')).toBeUndefined();
   });
 });

@@ -34,7 +34,7 @@ describe('evaluateAlerts', () => {
     expect(evaluateAlerts(facts())).toEqual([]);
   });
 
-  it.each(['capacity', 'connectivity', 'path', 'authentication', 'general'] as ShareFailureCategory[])(
+  it.each(['capacity', 'connectivity', 'path', 'authentication', 'cannot-write', 'general'] as ShareFailureCategory[])(
     'a failed run raises the %s alert with the Azure Stack text and remediation',
     (category) => {
       const [alert] = evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, message: 'boom' } }));
@@ -48,13 +48,34 @@ describe('evaluateAlerts', () => {
     },
   );
 
-  it.each(['capacity', 'connectivity', 'path', 'authentication', 'general'] as ShareFailureCategory[])(
+  it.each(['capacity', 'connectivity', 'path', 'authentication', 'cannot-write', 'general'] as ShareFailureCategory[])(
     'the %s alert tells the operator what the share error told them',
     (category) => {
       const [alert] = evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category } }));
       expect(alert?.remediation).toBe(shareError(category).remediation);
     },
   );
+
+  it('a connection lost (or a general fault) while data was being copied is "failed during file copy", in place of the category alert', () => {
+    for (const category of ['connectivity', 'general'] as const) {
+      const alerts = evaluateAlerts(
+        facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, message: 'lost', failedDuringCopy: true } }),
+      );
+      expect(kindsOf(alerts)).toEqual(['backup-copy-failed']);
+      expect(alerts[0]).toMatchObject({ severity: 'critical', title: 'Backup failed during file copy to the external share.' });
+      expect(alerts[0]?.detail).toContain('lost');
+    }
+    // Before the first byte it is the category's alert; a full share or a refused write mid-copy keeps its own.
+    expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category: 'connectivity' } })))).toEqual([
+      'connectivity',
+    ]);
+    for (const category of ['capacity', 'cannot-write'] as const)
+      expect(
+        kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, failedDuringCopy: true } }))),
+      ).toEqual([category]);
+    // A success closes it.
+    expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Succeeded', finishedAt: hoursAgo(0) } })))).toEqual([]);
+  });
 
   it('a failure without a category is a general fault', () => {
     expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1) } })))).toEqual(['general']);
