@@ -213,6 +213,7 @@ export const ALERT_KINDS = [
   'cannot-write',
   'general',
   'backup-copy-failed',
+  'backup-not-enabled',
   'automatic-backups-disabled',
   'no-recent-backup',
   'capacity-forecast',

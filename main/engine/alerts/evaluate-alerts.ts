@@ -140,6 +140,17 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
     }
   }
 
+  // Not configured at all (a fresh station, or after Clear configuration): nothing is backed up.
+  // Configured with automatic backups off is the next alert's case, never both.
+  if (!facts.configured) {
+    add(
+      'backup-not-enabled',
+      'warning',
+      'Backup is not enabled for the location.',
+      'No backup location is configured, so no infrastructure backup is taken. Configure the backup location, its credentials and the encryption certificate (Configuration, or `infra-backup config set`). The alert closes when a location is saved.',
+    );
+  }
+
   if (facts.configured && !facts.schedule.enabled) {
     const since = facts.schedule.disabledSince;
     add(

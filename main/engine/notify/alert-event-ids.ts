@@ -31,6 +31,7 @@ const ALERT_EVENT_IDS: Readonly<Record<string, number>> = {
   'share-almost-full': 1019,
   'cannot-write': 1020,
   'backup-copy-failed': 1021,
+  'backup-not-enabled': 1022,
 } satisfies Record<AlertKind, number>;
 
 /** An alert kind without its own id yet. */

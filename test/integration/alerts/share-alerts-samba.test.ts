@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertKind, ShareTestResult } from '../../../preload/api';
 import { testCertificate } from '../../support/backup-fixtures';
+import { createLogger } from '../../../main/engine/app/logger';
+import { createEngine } from '../../../main/engine/service';
 import { cli } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
@@ -142,5 +144,54 @@ describe('share alerts on a real Samba share, through the CLI', () => {
     const fixed = await run('backup', 'start', '--wait');
     expect(fixed.code, fixed.err).toBe(0);
     expect(await activeAlert(run, 'backup-copy-failed')).toBeUndefined();
+  });
+
+  it('backup is not enabled for the location: a fresh station and one whose configuration was cleared; closed when a location is saved', async () => {
+    // A fresh station, as the console (desktop, web, service) starts it.
+    const fresh = createEngine({
+      configDir: join(temp.path, 'config-fresh'),
+      version: 'test',
+      frontDoor: 'cli',
+      logger: createLogger({ level: 'silent' }),
+    });
+    try {
+      await fresh.startAutomation();
+      await fresh.whenIdle();
+      const kinds = (await fresh.listAlerts()).map((alert) => alert.kind);
+      expect(kinds).toEqual(['backup-not-enabled']);
+    } finally {
+      await fresh.close();
+    }
+
+    const source = join(temp.path, 'clear-source');
+    await mkdir(source, { recursive: true });
+    const run = await station('cleared', { folder: source });
+    expect(await activeAlert(run, 'backup-not-enabled')).toBeUndefined();
+
+    const cleared = await run('config', 'clear', '--yes');
+    expect(cleared.code, cleared.err).toBe(0);
+    expect(await activeAlert(run, 'backup-not-enabled')).toMatchObject({
+      severity: 'warning',
+      title: 'Backup is not enabled for the location.',
+      remediation: expect.stringContaining('infra-backup config set'),
+    });
+    // Not configured is not "automatic backups disabled" as well.
+    expect(await activeAlert(run, 'automatic-backups-disabled')).toBeUndefined();
+
+    const saved = await run(
+      'config',
+      'set',
+      '--path',
+      `${server.uncPath}\\cleared`,
+      '--username',
+      `${server.workgroup}\\${server.username}`,
+      '--password-stdin',
+      '--smb-port',
+      String(server.port),
+      '--cert',
+      cer,
+    );
+    expect(saved.code, saved.err).toBe(0);
+    expect(await activeAlert(run, 'backup-not-enabled')).toBeUndefined();
   });
 });

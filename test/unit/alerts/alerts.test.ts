@@ -142,16 +142,20 @@ describe('evaluateAlerts', () => {
     ]);
   });
 
-  it('an unconfigured console raises no schedule alerts', () => {
-    expect(
-      evaluateAlerts(
-        facts({
-          configured: false,
-          lastSuccessAt: null,
-          schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null },
-        }),
-      ),
-    ).toEqual([]);
+  it('an unconfigured console raises "backup is not enabled for the location" and no schedule alert (not "disabled" as well)', () => {
+    const alerts = evaluateAlerts(
+      facts({
+        configured: false,
+        lastSuccessAt: null,
+        schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null },
+      }),
+    );
+    expect(kindsOf(alerts)).toEqual(['backup-not-enabled']);
+    expect(alerts[0]).toMatchObject({ severity: 'warning', title: 'Backup is not enabled for the location.' });
+    // Configured, it is gone; with automatic backups off, only "disabled" is said.
+    expect(kindsOf(evaluateAlerts(facts({ schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null } })))).toEqual(
+      ['automatic-backups-disabled'],
+    );
   });
 });
 
