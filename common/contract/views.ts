@@ -60,6 +60,8 @@ export const settingsView = z.strictObject({
   smbPort: z.number(),
   frequencyHours: z.number(),
   retentionDays: z.number(),
+  /** Percent of the share's capacity in use at which "almost full" is raised. */
+  almostFullPercent: z.number(),
   automaticBackups: z.boolean(),
   encryption: encryptionView,
   /** The public half of the station key that signs this console's backups (base64 of 32 bytes); null until configured. */

@@ -2,6 +2,7 @@ import type { Alert, AlertKind, BackupState, ShareFailureCategory } from '../../
 import { HOUR_MS } from '../clock';
 import { SHARE_FAILURE_TEXTS } from '../share/share-failure-texts';
 import { formatBytes } from '../../../common/format-bytes';
+import { ALMOST_FULL_PERCENT } from '../../../common/settings-schema';
 
 /** Everything the alert rules look at; the service gathers it (share listing, settings, schedule). */
 export interface AlertFacts {
@@ -24,7 +25,7 @@ export interface AlertFacts {
    * held by another console or a prune) raises the conflict alert until a run ends otherwise.
    */
   lastAttempt?: { state: BackupState; finishedAt: string; message?: string | null } | null;
-  /** Percent of the share's capacity in use at which "almost full" is raised (default 80). */
+  /** Percent of the share's capacity in use at which "almost full" is raised (the setting; ALMOST_FULL_PERCENT.default when absent). */
   almostFullPercent?: number;
   /** When the newest Succeeded backup completed (PartialSucceeded does not count). */
   lastSuccessAt: string | null;
@@ -61,9 +62,6 @@ export interface AlertFacts {
   /** MASBackup\.lock, when it cannot be read as a lock: backups are blocked until it goes stale. */
   unreadableLock?: { path: string; reason: string; staleAt: string } | null;
 }
-
-/** "The file share is almost full" is raised from this share of its capacity in use. */
-export const DEFAULT_ALMOST_FULL_PERCENT = 80;
 
 /** An alert as the rules produce it; the AlertCenter gives it an id and keeps its first raisedAt. */
 export type EvaluatedAlert = Omit<Alert, 'id'>;
@@ -126,7 +124,7 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   }
 
   const total = facts.capacity?.totalBytes ?? null;
-  const threshold = facts.almostFullPercent ?? DEFAULT_ALMOST_FULL_PERCENT;
+  const threshold = facts.almostFullPercent ?? ALMOST_FULL_PERCENT.default;
   if (facts.configured && free !== null && total !== null && total > 0) {
     const usedPercent = ((total - free) / total) * 100;
     if (usedPercent >= threshold) {
@@ -134,7 +132,7 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
         'share-almost-full',
         'warning',
         'The backup file share is almost full.',
-        'Add capacity to the file share, or free space on it (other data first; then lower the retention period). Backups fail once the share is full.',
+        `Add capacity to the file share, or free space on it (other data first; then lower the retention period). Backups fail once the share is full. The alert is raised at ${threshold} % used (the almost-full threshold in Configuration, or \`infra-backup config set --almost-full-percent N\`) and closes below it.`,
         `${Math.floor(usedPercent)} % of ${formatBytes(total)} is used (${formatBytes(free)} free); the alert is raised at ${threshold} %.`,
       );
     }

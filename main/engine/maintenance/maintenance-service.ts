@@ -187,6 +187,7 @@ export class MaintenanceService {
           pause: view.pause,
         },
         retentionDays: settings.retentionDays,
+        almostFullPercent: settings.almostFullPercent,
         capacity: {
           freeBytes: capacity.current().freeBytes,
           totalBytes: capacity.current().totalBytes,

@@ -194,4 +194,23 @@ describe('share alerts on a real Samba share, through the CLI', () => {
     expect(saved.code, saved.err).toBe(0);
     expect(await activeAlert(run, 'backup-not-enabled')).toBeUndefined();
   });
+
+  it('the almost-full threshold is a setting: config set --almost-full-percent N, shown by config show, checked against its range', async () => {
+    const source = join(temp.path, 'threshold-source');
+    await mkdir(source, { recursive: true });
+    const run = await station('threshold', { folder: source });
+    expect(JSON.parse((await run('config', 'show')).out)).toMatchObject({ almostFullPercent: 80 });
+
+    const set = await run('config', 'set', '--almost-full-percent', '92');
+    expect(set.code, set.err).toBe(0);
+    expect(JSON.parse((await run('config', 'show')).out)).toMatchObject({ almostFullPercent: 92 });
+
+    const refused = await run('config', 'set', '--almost-full-percent', '40');
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.err)).toMatchObject({
+      error: { code: 'invalid-input', field: 'almostFullPercent', message: expect.stringContaining('from 50 to 99') },
+    });
+    // Nothing already stored is lost.
+    expect(JSON.parse((await run('config', 'show')).out)).toMatchObject({ almostFullPercent: 92 });
+  });
 });

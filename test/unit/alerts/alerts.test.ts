@@ -77,6 +77,17 @@ describe('evaluateAlerts', () => {
     expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Succeeded', finishedAt: hoursAgo(0) } })))).toEqual([]);
   });
 
+  it('almost full is raised at the configured threshold, which the texts name', () => {
+    const capacity = { freeBytes: 15 * GB, totalBytes: 100 * GB };
+    const lastBackupSizeBytes = null;
+    expect(kindsOf(evaluateAlerts(facts({ capacity, lastBackupSizeBytes })))).toEqual(['share-almost-full']);
+    expect(kindsOf(evaluateAlerts(facts({ capacity, lastBackupSizeBytes, almostFullPercent: 90 })))).toEqual([]);
+    const [alert] = evaluateAlerts(facts({ capacity, lastBackupSizeBytes, almostFullPercent: 85 }));
+    expect(alert).toMatchObject({ kind: 'share-almost-full' });
+    expect(alert?.detail).toContain('raised at 85 %');
+    expect(alert?.remediation).toContain('85 %');
+  });
+
   it('a failure without a category is a general fault', () => {
     expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1) } })))).toEqual(['general']);
   });
