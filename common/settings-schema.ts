@@ -378,6 +378,10 @@ export const backupLocationDocumentSchema = z.object({
       isBackupSchedulerEnabled: z.boolean(),
       backupFrequencyInHours: frequencyHoursSchema,
       backupRetentionPeriodInDays: retentionDaysSchema,
+      /** The API's read-only fields, exported as the console last knew them; ignored on import. */
+      availableCapacity: z.string().max(64).nullable().optional(),
+      lastBackupTime: z.string().max(64).nullable().optional(),
+      nextBackupTime: z.string().max(64).nullable().optional(),
       /** Exported for information (disaster recovery: `--trust-signer`); ignored on import. */
       stationSigningPublicKey: z.string().max(128).nullable().optional(),
     }),

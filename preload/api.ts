@@ -112,6 +112,7 @@ export type CapacityView = Output<typeof views.capacityView>;
 export type SourceKind = Output<typeof views.sourceKind>;
 
 export type SourceView = Output<typeof views.sourceView>;
+export type DeclaredBackupInfo = Output<typeof views.declaredBackupInfo>;
 
 export type AddSourceInput = Input<typeof inputs.addSourceInput>;
 

@@ -139,12 +139,29 @@ export const capacityView = z.strictObject({
 
 export const sourceKind = z.enum(['folder', 'command', 'sample']);
 
+const declaredField = z.string().trim().min(1).max(256);
+
+/**
+ * What a source may declare about the stamp it backs up, under Azure Stack's
+ * backupInfo names: a folder in its `backup-info.json`, a command source in
+ * sources.json (`sources add … --stamp-version …`). Carried into the backup's
+ * manifest; backupDataVersion, when not declared, is the console's format version.
+ */
+export const declaredBackupInfo = z.object({
+  backupDataVersion: declaredField.optional(),
+  stampVersion: declaredField.optional(),
+  deploymentID: declaredField.optional(),
+  oemVersion: declaredField.optional(),
+});
+
 export const sourceView = z.strictObject({
   name: z.string(),
   kind: sourceKind,
   /** Folder path or command line (never contains secrets; commands must not embed any). */
   detail: z.string(),
   timeoutSeconds: z.number().optional(),
+  /** A command source's declared backupInfo facts (a folder's are in its backup-info.json). */
+  backupInfo: declaredBackupInfo.optional(),
   /** True for the bundled sample stamp used when no sources are defined. */
   builtIn: z.boolean(),
 });
@@ -357,6 +374,8 @@ export const timelineEvent = z.strictObject({
   reason: z.string().optional(),
   /** A run that failed while backup data was being copied to the share (after the first byte). */
   failedDuringCopy: z.boolean().optional(),
+  /** On run-started: the process running it (`host:pid`), so a later start can tell a run cut off by a crash. */
+  owner: z.string().optional(),
 });
 
 export const alert = z.strictObject({

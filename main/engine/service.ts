@@ -184,11 +184,14 @@ export function createEngine(deps: EngineDeps): Engine {
     scheduler.stop();
     maintenance.stop();
   };
-  const settled = async (): Promise<void> => {
+  const automationSettled = async (): Promise<void> => {
     await backups.whenIdle();
     await scheduler.whenIdle();
     await runLog.whenIdle();
     await maintenance.whenIdle();
+  };
+  const settled = async (): Promise<void> => {
+    await automationSettled();
     await notifications.whenIdle();
   };
 
@@ -214,8 +217,8 @@ export function createEngine(deps: EngineDeps): Engine {
     close: async () => {
       stopTimers();
       await stamp.close();
-      await settled();
-      // Coalesced changes and retries still waiting go out once now: a one-shot command must not take them with it.
+      await automationSettled();
+      // Coalesced changes and retries still waiting go out now, within a bounded wait; what does not is kept for the next start.
       await notifications.close();
       logger.flush();
     },
@@ -240,7 +243,16 @@ export function createEngine(deps: EngineDeps): Engine {
       alertCount: (await alerts.list()).length,
     }),
 
-    ...settingsMethods(ctx, core, () => backups.isRunning()),
+    ...settingsMethods(
+      ctx,
+      core,
+      () => backups.isRunning(),
+      async () => ({
+        freeBytes: (await capacity.refresh()).freeBytes,
+        lastBackupTime: (await runLog.view()).lastSuccessfulBackup?.finishedAt ?? null,
+        nextBackupTime: (await scheduler.current()).nextBackupTime,
+      }),
+    ),
     ...keyMethods(now),
     ...shareMethods(ctx, capacity),
     ...sourceMethods(ctx),

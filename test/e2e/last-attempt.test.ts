@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { testCertificate } from '../support/backup-fixtures';
-import { cli } from '../support/cli';
+import { cli, configSetOnSamba } from '../support/cli';
 import { startSamba, type SambaServer } from '../support/samba';
 import { openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
@@ -30,25 +30,7 @@ describe('Essentials after a failed attempt, in Chromium against Samba', () => {
     const config = join(temp.path, 'config');
     const cer = join(temp.path, 'backup.cer');
     await writeFile(cer, testCertificate().cerDer);
-    const set = await cli(
-      [
-        '--config-dir',
-        config,
-        'config',
-        'set',
-        '--path',
-        server.uncPath,
-        '--username',
-        `${server.workgroup}\\${server.username}`,
-        '--password-stdin',
-        '--smb-port',
-        String(server.port),
-        '--cert',
-        cer,
-      ],
-      `${server.password}\n`,
-    );
-    expect(set.code, set.err).toBe(0);
+    await configSetOnSamba(server, config, cer);
     const backup = await cli(['--config-dir', config, 'backup', 'start', '--wait']);
     expect(backup.code, backup.err).toBe(0);
     running = await startWebConsole(config);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { testCertificate } from '../support/backup-fixtures';
-import { cli } from '../support/cli';
+import { cli, configSetOnSamba } from '../support/cli';
 import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer } from '../support/samba';
 import { openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
@@ -42,25 +42,7 @@ describe('Prune in Chromium, against a real Samba share with planted litter', ()
     config = join(temp.path, 'config');
     const cer = join(temp.path, 'backup.cer');
     await writeFile(cer, testCertificate().cerDer);
-    const set = await cli(
-      [
-        '--config-dir',
-        config,
-        'config',
-        'set',
-        '--path',
-        server.uncPath,
-        '--username',
-        `${server.workgroup}\\${server.username}`,
-        '--password-stdin',
-        '--smb-port',
-        String(server.port),
-        '--cert',
-        cer,
-      ],
-      `${server.password}\n`,
-    );
-    expect(set.code, set.err).toBe(0);
+    await configSetOnSamba(server, config, cer);
     const backup = await cli(['--json', '--config-dir', config, 'backup', 'start', '--wait']);
     expect(backup.code, backup.err).toBe(0);
     backupId = (JSON.parse(backup.out) as { backupId: string }).backupId;

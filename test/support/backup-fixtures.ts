@@ -4,15 +4,44 @@ import { join, relative } from 'node:path';
 import type { ApiEvent, BackupSummary } from '../../preload/api';
 import type { Engine } from '../../main/engine/service';
 import { generateSelfSignedCertificate } from '../../main/engine/certificates';
+import { registerSecret } from '../../main/engine/redact';
 
 export const MARKER = 'PLAINTEXT-MARKER-7f3a9c';
 export const PFX_PASSWORD = 'recovery pfx password';
 
-let cached: ReturnType<typeof generateSelfSignedCertificate> | null = null;
-/** One RSA certificate per test process: generating keys is the slow part. */
-export function testCertificate(): ReturnType<typeof generateSelfSignedCertificate> {
-  cached ??= generateSelfSignedCertificate({ dnsName: 'backup.test.contoso.com', pfxPassword: PFX_PASSWORD });
+type TestCertificate = ReturnType<typeof generateSelfSignedCertificate>;
+
+let cached: TestCertificate | null = null;
+/**
+ * One RSA certificate for the whole run: generating keys is the slow part (about a CPU second each).
+ * Under vitest it is made once by test/support/global-setup.ts and handed to every test file
+ * (test/support/file-setup.ts); elsewhere (the bench, the Wine lane) once per process.
+ */
+export function testCertificate(): TestCertificate {
+  cached ??= makeTestCertificate();
   return cached;
+}
+
+export function makeTestCertificate(): TestCertificate {
+  return generateSelfSignedCertificate({ dnsName: 'backup.test.contoso.com', pfxPassword: PFX_PASSWORD });
+}
+
+/** The run's certificate as it crosses from the global set-up to the test files (structured clone). */
+export interface SharedTestCertificate {
+  cerDer: string;
+  pfxDer: string;
+  info: TestCertificate['info'];
+  suggestedFileBase: string;
+}
+
+export function shareTestCertificate(certificate: TestCertificate): SharedTestCertificate {
+  return { ...certificate, cerDer: certificate.cerDer.toString('base64'), pfxDer: certificate.pfxDer.toString('base64') };
+}
+
+/** Adopts the run's certificate as this process's, as if generated here (its .pfx password a registered secret). */
+export function adoptTestCertificate(shared: SharedTestCertificate): void {
+  registerSecret(PFX_PASSWORD);
+  cached = { ...shared, cerDer: Buffer.from(shared.cerDer, 'base64'), pfxDer: Buffer.from(shared.pfxDer, 'base64') };
 }
 
 /** A source tree with the awkward cases: empty file, empty folder, non-ASCII names, nesting, markers. */

@@ -73,14 +73,6 @@ export const NOT_ON_WINDOWS: ReadonlyArray<{ test: string; why: string }> = [
     test: 'a local folder needs no account and carries the "not a separate device" warning',
     why: 'uses a POSIX local folder (/srv/backups), which the Windows station refuses by its platform rule',
   },
-  ...[
-    'archives many small files, empty ones, long and non-ASCII names and a file larger than a block',
-    'ten days of 12-hourly backups with 2-day retention; a failed run raises an alert the next success closes',
-    'shows the notice, ends the job it cut off, and reads everything again from the new engine',
-  ].map((test) => ({
-    test,
-    why: 'fails under Wine since this round and is not diagnosed yet (listed in the closing note); it passes on Linux in npm test',
-  })),
 ];
 
 const NOT_ON_WINDOWS_FILES = [
@@ -120,8 +112,9 @@ export default defineConfig({
     // Each Windows Node process and each fresh module graph is slow under Wine:
     // test files share their workers' module cache (halves the run).
     isolate: false,
-    // Wine starts processes slowly; nothing here waits on time as a signal.
-    testTimeout: 60_000,
+    // Wine starts processes slowly (ten simulated days of backups take about a minute on a loaded
+    // machine); nothing here waits on time as a signal.
+    testTimeout: 180_000,
     hookTimeout: 60_000,
   },
 });

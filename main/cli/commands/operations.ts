@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ApiEvent, RecoveryKeyInput, TimelineKind } from '../../../preload/api';
+import type { ApiEvent, DeclaredBackupInfo, RecoveryKeyInput, TimelineKind } from '../../../preload/api';
 import { TIMELINE_KINDS } from '../../../preload/api';
 import { EngineError, invalidInput } from '../../engine/errors';
 import type { CliContext } from '../context';
@@ -10,6 +10,8 @@ import { printData } from '../output';
 import { addShareOptions, shareCandidate, testShareOrFail, type ShareOptions } from '../share-options';
 import { parseTimeOption, parseWholeNumber } from '../parse';
 import { PFX_FILE, readInputFile } from '../../engine/app/input-file';
+import { toBackupJson } from '../../../common/contract/backup-json';
+import { BACKUP_INFO_FILE } from '../../engine/sources/backup-info';
 
 interface KeyOptions {
   pfx?: string;
@@ -30,6 +32,26 @@ async function recoveryKeyFrom(ctx: CliContext, options: KeyOptions, required: b
   return undefined;
 }
 
+interface AddSourceOptions {
+  folder?: string;
+  command?: string;
+  timeout?: string;
+  stampVersion?: string;
+  deploymentId?: string;
+  oemVersion?: string;
+  backupDataVersion?: string;
+}
+
+/** The declaration options under Azure Stack's backupInfo names (the engine checks them). */
+function declaredBackupInfoOptions(options: AddSourceOptions): DeclaredBackupInfo {
+  return {
+    ...(options.backupDataVersion !== undefined ? { backupDataVersion: options.backupDataVersion } : {}),
+    ...(options.stampVersion !== undefined ? { stampVersion: options.stampVersion } : {}),
+    ...(options.deploymentId !== undefined ? { deploymentID: options.deploymentId } : {}),
+    ...(options.oemVersion !== undefined ? { oemVersion: options.oemVersion } : {}),
+  };
+}
+
 export function registerOperationCommands(program: Command, ctx: CliContext): void {
   const sources = program.command('sources').description('what is backed up (components)');
   sources
@@ -42,16 +64,35 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .option('--folder <dir>', 'a folder to back up')
     .option('--command <cmd>', 'a command whose stdout is the data')
     .option('--timeout <seconds>', 'command timeout in seconds')
-    .action(async (name: string, options: { folder?: string; command?: string; timeout?: string }) => {
+    .option('--stamp-version <version>', "the stamp's version, recorded in each backup as stampVersion (command sources)")
+    .option('--deployment-id <id>', "the stamp's deployment ID, recorded as deploymentID (command sources)")
+    .option('--oem-version <version>', "the OEM extension's version, recorded as oemVersion (command sources)")
+    .option(
+      '--backup-data-version <version>',
+      "the data's version, recorded as backupDataVersion (command sources; default: the console's format version)",
+    )
+    .action(async (name: string, options: AddSourceOptions) => {
       if (!!options.folder === !!options.command) throw invalidInput('source', 'Give exactly one of --folder DIR or --command CMD.');
       const timeout = parseWholeNumber('timeout', options.timeout);
+      const backupInfo = declaredBackupInfoOptions(options);
       if (options.folder) {
         if (timeout !== undefined) throw invalidInput('timeout', '--timeout applies to --command sources only.');
+        if (Object.keys(backupInfo).length > 0)
+          throw invalidInput(
+            'backupInfo',
+            'A folder source declares stampVersion, deploymentID, oemVersion and backupDataVersion in a backup-info.json at its top, not with options.',
+            `Write them there, e.g. {"stampVersion": "1.2406.0.8"} in ${join(resolve(options.folder), BACKUP_INFO_FILE)}.`,
+          );
         printData(ctx.io, ctx.json, await ctx.call('addSource', { name, folder: resolve(options.folder) }));
         return;
       }
       // Command sources are station-only: outside the contract the window and the web host speak.
-      const command = { name, command: options.command ?? '', ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}) };
+      const command = {
+        name,
+        command: options.command ?? '',
+        ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+        ...(Object.keys(backupInfo).length > 0 ? { backupInfo } : {}),
+      };
       printData(ctx.io, ctx.json, await ctx.getEngine().station.addCommandSource(command));
     });
   sources
@@ -104,7 +145,7 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
   backup
     .command('list')
     .description('list backups on the share')
-    .action(async () => printData(ctx.io, ctx.json, await ctx.call('listBackups')));
+    .action(async () => printData(ctx.io, ctx.json, (await ctx.call('listBackups')).map(toBackupJson)));
   backup
     .command('verify <id>')
     .description('verify hashes and structure; with a key, decrypt and check every chunk')
@@ -214,12 +255,12 @@ async function startBackup(ctx: CliContext, wait: boolean, force: boolean): Prom
     const end = ended.find((event) => event.jobId === job.jobId);
     if (!end) throw new Error(`backup ${job.backupId} ended without a result`);
     if (interruptedBy && end.backup?.state === 'Cancelled') {
-      if (wait) printData(ctx.io, ctx.json, end.backup);
+      if (wait) printData(ctx.io, ctx.json, end.backup && toBackupJson(end.backup));
       throw new CliInterrupted(interruptedBy, end.error ?? { code: 'cancelled', message: 'The backup was cancelled.', remediation: '' });
     }
     if (!wait) return;
     // The run as recorded, whatever its outcome; then why it did not succeed, and the exit status that goes with it.
-    printData(ctx.io, ctx.json, end.backup);
+    printData(ctx.io, ctx.json, end.backup && toBackupJson(end.backup));
     if (end.error && end.backup?.state !== 'Cancelled') throw new CliApiError(end.error);
     if (end.backup && end.backup.state !== 'Succeeded') {
       throw new EngineError({

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { EngineError } from '../errors';
-import { processIsGone } from '../process-alive';
+import { ownerIsDeadHere, thisProcessOwner } from '../process-alive';
 import type { FileShare, ShareEntry } from '../share/file-share';
 import { NO_CANCEL } from '../share/abort';
 import { isNotFound } from '../share/share-errors';
@@ -159,17 +158,6 @@ export async function lastHeartbeat(share: FileShare, dir: string, record: LockR
 }
 
 /**
- * A lock taken on this very station by a process that no longer exists (the
- * console crashed or was killed) is dead now: no need to wait for the
- * heartbeat timeout, which exists for other stations we cannot ask.
- */
-export function ownerIsDeadHere(owner: string): boolean {
-  const separator = owner.lastIndexOf(':');
-  if (owner.slice(0, separator) !== hostname()) return false;
-  return processIsGone(Number(owner.slice(separator + 1)));
-}
-
-/**
  * True when the lock at `dir` may be held by a running job: a record whose
  * heartbeat is recent, or an unreadable `.lock` younger than `staleAfterMs`.
  */
@@ -183,6 +171,7 @@ export async function isLockLive(
   if (lock.state === 'free') return { live: false, record: null, unreadable: null };
   if (lock.state === 'unreadable') return { live: now < unreadableStaleAt(lock, staleAfterMs), record: null, unreadable: lock };
   const { record } = lock;
+  // A lock of a dead process on this station needs no heartbeat timeout, which exists for stations we cannot ask.
   if (ownerIsDeadHere(record.owner)) return { live: false, record, unreadable: null };
   return { live: now - (await lastHeartbeat(share, dir, record)) < staleAfterMs, record, unreadable: null };
 }
@@ -213,7 +202,7 @@ export async function acquireShareLock(
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const record: LockRecord = {
     lockId: randomUUID(),
-    owner: `${hostname()}:${process.pid}`,
+    owner: thisProcessOwner(),
     jobId: job.jobId,
     backupId: job.backupId,
     acquiredAt: clock.now().toISOString(),

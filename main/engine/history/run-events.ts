@@ -1,4 +1,4 @@
-import type { BackupState, BackupTrigger, ShareFailureCategory } from '../../../preload/api';
+import type { BackupState, BackupTrigger, ShareFailureCategory, TimelineEvent } from '../../../preload/api';
 import { newBackupId } from '../backup/backup-id';
 import type { NewTimelineEvent } from './timeline-sink';
 
@@ -7,15 +7,32 @@ import type { NewTimelineEvent } from './timeline-sink';
  * runBackup, Backup now, the CLI) records them, so on-demand and scheduled
  * runs look the same on the timeline apart from their trigger.
  */
-export function runStartedEvent(run: { backupId: string; trigger: BackupTrigger; at: string }): NewTimelineEvent {
+export function runStartedEvent(run: { backupId: string; trigger: BackupTrigger; at: string; owner: string }): NewTimelineEvent {
   return {
     kind: 'run-started',
     at: run.at,
     backupId: run.backupId,
     trigger: run.trigger,
     state: 'Creating',
+    owner: run.owner,
     summary: `${triggerText(run.trigger)} backup ${run.backupId} started`,
   };
+}
+
+/** Why a run that started has no end of its own on the timeline. */
+export const RUN_INTERRUPTED_REASON =
+  'The console process running this backup ended before the backup finished (it crashed, was killed or the station lost power); nothing of it was published, and the next backup removes what it left on the share.';
+
+/** The end a run cut off by its process's death never wrote, recorded by the next process that finds it. */
+export function runInterruptedEvent(started: TimelineEvent, at: string): NewTimelineEvent {
+  return runFinishedEvent({
+    backupId: started.backupId ?? '',
+    trigger: started.trigger ?? 'on-demand',
+    state: 'Failed',
+    at,
+    durationSeconds: Math.max(0, (Date.parse(at) - Date.parse(started.at)) / 1000),
+    message: RUN_INTERRUPTED_REASON,
+  });
 }
 
 export function runFinishedEvent(run: {

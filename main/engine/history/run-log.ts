@@ -3,7 +3,8 @@ import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
 import type { Clock } from '../clock';
 import { DEFAULT_MAX_EVENTS, type HistoryStore } from './history-store';
-import { runFinishedEvent, runStartedEvent } from './run-events';
+import { ownerIsDeadHere, thisProcessOwner } from '../process-alive';
+import { runFinishedEvent, runInterruptedEvent, runStartedEvent } from './run-events';
 
 type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
 
@@ -26,7 +27,14 @@ export class RunLog {
   constructor(private readonly deps: { history: HistoryStore; events: EventHub; clock: Clock; logger: Logger }) {
     deps.events.subscribe((event) => {
       if (event.type === 'job-started')
-        this.write(runStartedEvent({ backupId: event.progress.backupId, trigger: event.progress.trigger, at: event.progress.startedAt }));
+        this.write(
+          runStartedEvent({
+            backupId: event.progress.backupId,
+            trigger: event.progress.trigger,
+            at: event.progress.startedAt,
+            owner: thisProcessOwner(),
+          }),
+        );
       else if (event.type === 'job-finished') this.finished(event);
     });
   }
@@ -34,6 +42,7 @@ export class RunLog {
   /** Reads the last attempt and the last success from the history, once; runs seen since are newer and kept. */
   load(): Promise<void> {
     this.loading ??= (async () => {
+      await this.endInterruptedRuns();
       const isRun = (e: TimelineEvent): boolean => e.kind === 'run-finished' && e.state !== undefined;
       const attempt = await this.deps.history.findNewest(isRun);
       const conclusive = await this.deps.history.findNewest((e) => isRun(e) && isConclusive(e.state));
@@ -133,6 +142,31 @@ export class RunLog {
         ...(outcome.failedDuringCopy ? { failedDuringCopy: true } : {}),
       }),
     );
+  }
+
+  /**
+   * A run whose process died mid-job (a crash, a kill, a power cut) never
+   * wrote its end: without one the timeline would show it running forever and
+   * the last attempt would be the run before. Its end is recorded once, as
+   * Failed, by the first process that finds it — only when its process is
+   * known to be gone from this station (a run of another live process, or of
+   * another station, is left alone).
+   */
+  private async endInterruptedRuns(): Promise<void> {
+    const runs = await this.deps.history.query({ kinds: ['run-started', 'run-finished'], limit: DEFAULT_MAX_EVENTS });
+    const finished = new Set(runs.filter((event) => event.kind === 'run-finished').map((event) => event.backupId));
+    const cutOff = runs.filter(
+      (event) => event.kind === 'run-started' && event.owner !== undefined && !finished.has(event.backupId) && ownerIsDeadHere(event.owner),
+    );
+    const now = this.deps.clock.now().toISOString();
+    // Oldest first, so the newest interrupted run is the newest attempt.
+    for (const started of cutOff.reverse()) {
+      await this.deps.history.append(runInterruptedEvent(started, now));
+      this.deps.logger.warn(
+        { backupId: started.backupId, owner: started.owner },
+        'a backup was cut off by the end of its process; recorded as Failed',
+      );
+    }
   }
 
   private write(event: Parameters<HistoryStore['append']>[0]): void {

@@ -2,6 +2,7 @@ import type { BackupConsoleApi, SettingsInput, SettingsView } from '../../../pre
 import type { EngineCore } from '../engine-core';
 import type { EngineContext } from '../context';
 import { EngineError } from '../errors';
+import type { BackupLocationFacts } from '../settings/backup-location-document';
 
 type SettingsMethods = Pick<
   BackupConsoleApi,
@@ -38,7 +39,12 @@ async function confirmRetentionLowering(ctx: EngineContext, core: EngineCore, in
   });
 }
 
-export function settingsMethods(ctx: EngineContext, core: EngineCore, isJobRunning: () => boolean): SettingsMethods {
+export function settingsMethods(
+  ctx: EngineContext,
+  core: EngineCore,
+  isJobRunning: () => boolean,
+  locationFacts: () => Promise<BackupLocationFacts>,
+): SettingsMethods {
   const service = ctx.settings.service;
   const afterChange = async (before: SettingsView, after: SettingsView): Promise<void> => {
     const beforeThumbprint = before.encryption.mode === 'certificate' ? before.encryption.certificate.thumbprint : before.encryption.mode;
@@ -78,7 +84,7 @@ export function settingsMethods(ctx: EngineContext, core: EngineCore, isJobRunni
         backupIds: listing.filter((b) => b.certificateThumbprint === entry.thumbprint).map((b) => b.backupId),
       }));
     },
-    exportSettings: async () => service.exportDocument(),
+    exportSettings: async () => service.exportDocument(service.stored().configured ? await locationFacts() : undefined),
     clearConfiguration: async ({ confirm }) => {
       const before = service.view();
       if (!before.configured) return before;

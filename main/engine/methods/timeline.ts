@@ -8,7 +8,11 @@ type TimelineMethods = Pick<BackupConsoleApi, 'getTimeline' | 'getLastRuns' | 'l
 /** What happened and what needs the operator: the timeline of runs, skips and deletions, the last runs, and the active alerts. */
 export function timelineMethods(core: EngineCore, runLog: RunLog, alerts: AlertCenter): TimelineMethods {
   return {
-    getTimeline: (query) => core.history.query(query),
+    // After the run log has ended any run cut off by a crash, so none reads as running forever.
+    getTimeline: async (query) => {
+      await runLog.load();
+      return core.history.query(query);
+    },
     getLastRuns: () => runLog.view(),
     listAlerts: () => alerts.list(),
   };

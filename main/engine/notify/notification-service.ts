@@ -13,11 +13,13 @@ import { emailChannel } from './email-channel';
 import { webhookChannel } from './webhook-channel';
 import { systemLogChannel, type SystemLog } from './system-log';
 import type { AlertTransition, ConsoleIdentity, NotificationMessage } from './notification-message';
+import { processIsGone } from '../process-alive';
 import {
   DEFAULT_NOTIFY_SETTINGS,
   NOTIFY_SECRET_NAMES,
   notifySettingsFile,
   notifyStateFile,
+  type OutboxEntry,
   type StoredNotifySettings,
   type StoredNotifyState,
 } from './notify-files';
@@ -26,6 +28,8 @@ import {
 export const COALESCE_MS = 60_000;
 /** Waits before the 2nd, 3rd and 4th attempt; after the 4th the message is given up (status failed, logged). */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000] as const;
+/** How long closing waits for what is still waiting to go out; what is not delivered by then is sent at the next start. */
+export const CLOSE_WAIT_MS = 10_000;
 
 const CHANNELS: readonly NotifyChannel[] = ['email', 'webhook', 'system-log'];
 const NEVER: DeliveryStatus = { state: 'never', lastAttemptAt: null, lastDeliveredAt: null, lastError: null, pending: 0 };
@@ -39,6 +43,16 @@ export interface NotificationServiceDeps {
   identity: ConsoleIdentity;
   /** The system log of this station (syslog or the Windows Event Log). */
   systemLog: SystemLog;
+  /** This process, as the owner of the outbox entries it delivers (default: process.pid). */
+  processId?: number;
+  /** Whether the process that owned an outbox entry has ended (default: processIsGone). */
+  isGone?: (pid: number) => boolean;
+}
+
+/** The changes of one channel's current minute: they leave as one message with this id. */
+interface Batch {
+  id: string;
+  events: AlertTransition[];
 }
 
 interface Retry {
@@ -57,13 +71,19 @@ interface Retry {
  * changes wait for the digest. A failed attempt is retried with back-off
  * (RETRY_DELAYS_MS), then given up; every outcome is logged (scrubbed) and
  * kept as the channel's status.
+ *
+ * Nothing waiting is lost when the host quits: every message not yet
+ * delivered — still coalescing, in flight, or waiting for a retry — is in the
+ * outbox (notify-state.json). Closing sends what is waiting at once and waits
+ * at most CLOSE_WAIT_MS; what did not go out is sent by the next start of a
+ * host that stays up (desktop, web, service).
  */
 export class NotificationService {
   private readonly settingsFile;
   private readonly stateFile;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly batches = new Map<NotifyChannel, AlertTransition[]>();
+  private readonly batches = new Map<NotifyChannel, Batch>();
   private readonly flushTimers = new Map<NotifyChannel, TimerHandle>();
   private readonly lastSentMs = new Map<NotifyChannel, number>();
   private readonly retries = new Set<Retry>();
@@ -71,11 +91,15 @@ export class NotificationService {
   /** Set by start(): the alerts active now, for the daily digest (only hosts that stay up send digests). */
   private activeAlerts: (() => Promise<Alert[]>) | null = null;
   private closed = false;
+  /** Aborts the sends still running when closing has waited CLOSE_WAIT_MS. */
+  private readonly stopSending = new AbortController();
+  private readonly owner: number;
 
   constructor(private readonly deps: NotificationServiceDeps) {
     const warn = (notice: string): void => deps.logger.warn(notice);
     this.settingsFile = notifySettingsFile(deps.configDir, warn);
     this.stateFile = notifyStateFile(deps.configDir, warn);
+    this.owner = deps.processId ?? process.pid;
   }
 
   // ───────────── alert changes ─────────────
@@ -104,7 +128,11 @@ export class NotificationService {
 
   /** Leading edge: a quiet channel sends at once; otherwise the batch leaves when the minute since the last send is over. */
   private enqueue(channel: NotifyChannel, events: AlertTransition[]): void {
-    this.batches.set(channel, [...(this.batches.get(channel) ?? []), ...events]);
+    const batch = this.batches.get(channel) ?? { id: randomUUID(), events: [] };
+    batch.events.push(...events);
+    this.batches.set(channel, batch);
+    const pending = this.message('alerts', [...batch.events], [], batch.id);
+    this.track(this.keep(channel, pending, { coalescing: true, attempt: 1 }));
     if (this.flushTimers.has(channel)) return;
     const last = this.lastSentMs.get(channel);
     const wait = last === undefined ? 0 : Math.max(0, last + COALESCE_MS - this.deps.clock.elapsedMs());
@@ -118,31 +146,77 @@ export class NotificationService {
 
   private flush(channel: NotifyChannel): void {
     this.flushTimers.delete(channel);
-    const events = this.batches.get(channel) ?? [];
+    const batch = this.batches.get(channel);
     this.batches.delete(channel);
-    if (events.length === 0) return;
+    if (!batch || batch.events.length === 0) return;
     this.lastSentMs.set(channel, this.deps.clock.elapsedMs());
-    this.track(this.deliver(channel, this.message('alerts', events, []), 1));
+    const message = this.message('alerts', batch.events, [], batch.id);
+    this.track(this.keep(channel, message, { coalescing: false, attempt: 1 }).then(() => this.deliver(channel, message, 1)));
+  }
+
+  // ───────────── the outbox (notify-state.json) ─────────────
+
+  /** Writes (or updates) this message's outbox entry, held by this process. */
+  private keep(channel: NotifyChannel, message: NotificationMessage, entry: { coalescing: boolean; attempt: number }): Promise<void> {
+    return this.mutateState((state) => {
+      const kept: OutboxEntry = { channel, owner: this.owner, ...entry, message };
+      const index = state.outbox.findIndex((e) => e.channel === channel && e.message.id === message.id);
+      if (index === -1) state.outbox.push(kept);
+      else state.outbox[index] = kept;
+    });
+  }
+
+  /** Takes over the messages of processes that ended before delivering them, and sends them now. */
+  private async resumeOutbox(): Promise<void> {
+    const isGone = this.deps.isGone ?? processIsGone;
+    const taken: OutboxEntry[] = [];
+    const now = this.deps.clock.now().toISOString();
+    await this.mutateState((state) => {
+      for (const entry of state.outbox) {
+        if (entry.owner === this.owner || !isGone(entry.owner)) continue;
+        entry.owner = this.owner;
+        // Its minute ended with its process: it leaves now.
+        if (entry.coalescing) entry.message = { ...entry.message, createdAt: now };
+        entry.coalescing = false;
+        taken.push(structuredClone(entry));
+      }
+    });
+    if (taken.length > 0) this.deps.logger.info({ messages: taken.length }, 'notifications left by a console that quit are sent now');
+    for (const entry of taken) this.track(this.deliver(entry.channel, entry.message, entry.attempt));
   }
 
   // ───────────── delivery ─────────────
 
-  private message(type: NotificationMessage['type'], events: AlertTransition[], activeAlerts: Alert[]): NotificationMessage {
-    return { type, id: randomUUID(), createdAt: this.deps.clock.now().toISOString(), events, activeAlerts };
+  private message(
+    type: NotificationMessage['type'],
+    events: AlertTransition[],
+    activeAlerts: Alert[],
+    id: string = randomUUID(),
+  ): NotificationMessage {
+    return { type, id, createdAt: this.deps.clock.now().toISOString(), events, activeAlerts };
   }
 
-  /** One attempt; on failure a retry is scheduled unless this was the last attempt, the host is closing, or retrying cannot help. */
+  /**
+   * One attempt; on failure a retry is scheduled unless this was the last
+   * attempt or retrying cannot help. While the host is closing, a failure is
+   * kept in the outbox for the next start instead.
+   */
   private async deliver(channel: NotifyChannel, message: NotificationMessage, attempt: number): Promise<void> {
     const error = await this.attempt(channel, message);
     if (error === null) return;
     const delay = RETRY_DELAYS_MS[attempt - 1];
-    const retry = delay !== undefined && !this.closed && !(error instanceof PermanentDeliveryError);
-    await this.record(channel, error, retry);
+    const worthRetrying = delay !== undefined && !(error instanceof PermanentDeliveryError);
+    const retry = worthRetrying && !this.closed;
+    await this.record(channel, message.id, error, worthRetrying ? attempt + 1 : null);
     this.deps.logger.warn(
       { channel, messageId: message.id, attempt, cause: scrubSecrets(describe(error)) },
-      retry ? `notification by ${channel} failed; retrying in ${delay / 1000} s` : `notification by ${channel} failed; given up`,
+      retry
+        ? `notification by ${channel} failed; retrying in ${(delay ?? 0) / 1000} s`
+        : worthRetrying
+          ? `notification by ${channel} failed while closing; kept, to be sent at the next start`
+          : `notification by ${channel} failed; given up`,
     );
-    if (!retry) return;
+    if (!retry || delay === undefined) return;
     const entry: Retry = {
       channel,
       message,
@@ -158,10 +232,13 @@ export class NotificationService {
   /** Sends once with the channel as configured now; the outcome is recorded. Returns the failure, or null. */
   private async attempt(channel: NotifyChannel, message: NotificationMessage, evenIfDisabled = false): Promise<Error | null> {
     const sender = this.channelFor(await this.settings(), channel, evenIfDisabled);
-    if (!sender) return null; // switched off since: nothing to deliver
+    if (!sender) {
+      await this.forget(channel, message.id); // switched off since: nothing to deliver
+      return null;
+    }
     try {
-      await sender.send(message, AbortSignal.timeout(60_000));
-      await this.record(channel, null, false);
+      await sender.send(message, AbortSignal.any([AbortSignal.timeout(60_000), this.stopSending.signal]));
+      await this.record(channel, message.id, null, null);
       this.deps.logger.info({ channel, messageId: message.id, type: message.type }, `notification delivered by ${channel}`);
       return null;
     } catch (error) {
@@ -169,14 +246,28 @@ export class NotificationService {
     }
   }
 
-  private async record(channel: NotifyChannel, error: Error | null, retrying: boolean): Promise<void> {
+  /**
+   * An attempt's outcome, in one write with the outbox: delivered or given up
+   * (`nextAttempt` null) removes the message; otherwise it waits for attempt `nextAttempt`.
+   */
+  private async record(channel: NotifyChannel, messageId: string, error: Error | null, nextAttempt: number | null): Promise<void> {
     const at = this.deps.clock.now().toISOString();
     await this.mutateState((state) => {
       const previous = state.status[channel] ?? NEVER;
       state.status[channel] =
         error === null
           ? { ...previous, state: 'delivered', lastAttemptAt: at, lastDeliveredAt: at, lastError: null }
-          : { ...previous, state: retrying ? 'retrying' : 'failed', lastAttemptAt: at, lastError: scrubSecrets(error.message) };
+          : { ...previous, state: nextAttempt !== null ? 'retrying' : 'failed', lastAttemptAt: at, lastError: scrubSecrets(error.message) };
+      const index = state.outbox.findIndex((e) => e.channel === channel && e.message.id === messageId);
+      if (index === -1) return;
+      if (error === null || nextAttempt === null) state.outbox.splice(index, 1);
+      else state.outbox[index] = { ...state.outbox[index]!, owner: this.owner, attempt: nextAttempt };
+    });
+  }
+
+  private forget(channel: NotifyChannel, messageId: string): Promise<void> {
+    return this.mutateState((state) => {
+      state.outbox = state.outbox.filter((e) => !(e.channel === channel && e.message.id === messageId));
     });
   }
 
@@ -199,12 +290,15 @@ export class NotificationService {
   }
 
   private async sendDigest(channel: NotifyChannel): Promise<void> {
-    let events: AlertTransition[] = [];
+    const activeAlerts = (await this.activeAlerts?.()) ?? [];
+    let message: NotificationMessage | null = null;
+    // The day's changes move from the digest into the outbox in one write.
     await this.mutateState((state) => {
-      events = state.digest[channel] ?? [];
+      message = this.message('digest', state.digest[channel] ?? [], activeAlerts);
       state.digest[channel] = [];
+      state.outbox.push({ channel, owner: this.owner, coalescing: false, attempt: 1, message });
     });
-    await this.deliver(channel, this.message('digest', events, (await this.activeAlerts?.()) ?? []), 1);
+    if (message) await this.deliver(channel, message, 1);
   }
 
   // ───────────── the contract's methods ─────────────
@@ -213,9 +307,11 @@ export class NotificationService {
     const settings = await this.settings();
     const state = await this.state();
     const pendingOf = (channel: NotifyChannel): number =>
-      (this.batches.get(channel)?.length ?? 0) +
+      (this.batches.get(channel)?.events.length ?? 0) +
       [...this.retries].filter((r) => r.channel === channel).length +
-      (state.digest[channel]?.length ?? 0);
+      (state.digest[channel]?.length ?? 0) +
+      // Left by a console that quit: sent at the next start of one that stays up.
+      state.outbox.filter((e) => e.channel === channel && e.owner !== this.owner).length;
     const status = Object.fromEntries(CHANNELS.map((c) => [c, { ...(state.status[c] ?? NEVER), pending: pendingOf(c) }])) as Record<
       NotifyChannel,
       DeliveryStatus
@@ -306,8 +402,9 @@ export class NotificationService {
         results.push({ channel, ok: false, message: `${label(channel)} is not set up yet.` });
         continue;
       }
-      const error = await this.attempt(channel, this.message('test', [], []), true);
-      if (error) await this.record(channel, error, false);
+      const message = this.message('test', [], []);
+      const error = await this.attempt(channel, message, true);
+      if (error) await this.record(channel, message.id, error, null);
       results.push({ channel, ok: error === null, message: error ? scrubSecrets(error.message) : this.deliveredText(settings, channel) });
     }
     return results;
@@ -315,32 +412,52 @@ export class NotificationService {
 
   // ───────────── lifecycle ─────────────
 
-  /** Hosts that stay up: the daily digests run, listing the alerts `activeAlerts` gives. */
+  /**
+   * Hosts that stay up: the daily digests run, listing the alerts `activeAlerts`
+   * gives, and what a console that quit left in the outbox is sent.
+   */
   async start(activeAlerts: () => Promise<Alert[]>): Promise<void> {
     this.activeAlerts = activeAlerts;
     await this.scheduleDigests();
+    await this.resumeOutbox();
   }
 
   /**
    * Stops the timers and sends what is still waiting — coalesced changes and
-   * retries — once, now, so a one-shot command does not take them with it.
-   * Digest events stay stored for the next digest.
+   * retries — once, now, so a quitting host or a one-shot command does not
+   * take them with it; waits at most CLOSE_WAIT_MS, then stops the sends
+   * still running. What was not delivered stays in the outbox for the next
+   * start. Digest events stay stored for the next digest.
    */
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.digestTimers.values()) timer.cancel();
     this.digestTimers.clear();
-    await this.whenIdle();
-    for (const channel of [...this.flushTimers.keys()]) {
-      this.flushTimers.get(channel)?.cancel();
-      this.flush(channel);
+    const sendWhatIsWaiting = async (): Promise<void> => {
+      await this.whenIdle();
+      for (const channel of [...this.flushTimers.keys()]) {
+        this.flushTimers.get(channel)?.cancel();
+        this.flush(channel);
+      }
+      for (const retry of [...this.retries]) {
+        retry.timer.cancel();
+        this.retries.delete(retry);
+        this.track(this.deliver(retry.channel, retry.message, retry.attempt));
+      }
+      await this.whenIdle();
+    };
+    let deadline: TimerHandle | null = null;
+    const outOfTime = new Promise<'out-of-time'>((resolve) => {
+      deadline = this.deps.clock.setTimer(CLOSE_WAIT_MS, () => resolve('out-of-time'));
+    });
+    const outcome = await Promise.race([sendWhatIsWaiting().then(() => 'sent' as const), outOfTime]);
+    (deadline as TimerHandle | null)?.cancel();
+    if (outcome === 'out-of-time') {
+      this.deps.logger.warn(`notifications not delivered within ${CLOSE_WAIT_MS / 1000} s of closing are sent at the next start`);
+      this.stopSending.abort();
+      // What the outbox holds is already written; a channel that ignores the abort is not waited for.
+      await this.chain;
     }
-    for (const retry of [...this.retries]) {
-      retry.timer.cancel();
-      this.retries.delete(retry);
-      this.track(this.deliver(retry.channel, retry.message, retry.attempt));
-    }
-    await this.whenIdle();
   }
 
   /** Resolves when no delivery is running (timers may still be waiting). */
@@ -407,13 +524,13 @@ export class NotificationService {
 
   private async state(): Promise<StoredNotifyState> {
     await this.chain;
-    return (await this.stateFile.load()) ?? { version: 1, status: {}, digest: {} };
+    return (await this.stateFile.load()) ?? { version: 1, status: {}, digest: {}, outbox: [] };
   }
 
   /** State changes one at a time: deliveries on several channels finish together. */
   private mutateState(change: (state: StoredNotifyState) => void): Promise<void> {
     const next = this.chain.then(async () => {
-      const state = (await this.stateFile.load()) ?? { version: 1 as const, status: {}, digest: {} };
+      const state = (await this.stateFile.load()) ?? { version: 1 as const, status: {}, digest: {}, outbox: [] };
       change(state);
       await this.stateFile.save(state);
     });

@@ -3,13 +3,14 @@
  * replaced atomically, kept aside when unreadable): `notifications.json`, the
  * channels' settings (nothing secret: the SMTP password and the webhook's
  * secret are in the encrypted secret store), and `notify-state.json`, each
- * channel's last delivery and the events waiting for the daily digest.
+ * channel's last delivery, the events waiting for the daily digest, and the
+ * outbox: every message not yet delivered, so a quit does not lose it.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
 import { jsonStateFile, type JsonStateFile } from '../history/json-state-file';
 import { alert } from '../../../common/contract/views';
-import { deliveryStatus, NOTIFY_MODES, SMTP_SECURITY } from '../../../common/contract/notify';
+import { deliveryStatus, NOTIFY_CHANNELS, NOTIFY_MODES, SMTP_SECURITY } from '../../../common/contract/notify';
 
 export const NOTIFY_SETTINGS_FILE = 'notifications.json';
 export const NOTIFY_STATE_FILE = 'notify-state.json';
@@ -47,11 +48,39 @@ export const DEFAULT_NOTIFY_SETTINGS: StoredNotifySettings = { version: 1, email
 
 const transition = z.object({ transition: z.enum(['raised', 'closed']), at: z.string(), alert });
 
+const notificationMessage = z.object({
+  type: z.enum(['alerts', 'digest', 'test']),
+  id: z.string(),
+  createdAt: z.string(),
+  events: z.array(transition),
+  activeAlerts: z.array(alert),
+});
+
+/**
+ * A message for one channel that is not delivered yet. It is written before
+ * the first attempt and removed in the same write that records its delivery
+ * (or that gives it up), so a message is never sent twice by the console —
+ * except when a process ends between the receiver's answer and that write
+ * (the id is the same both times: receivers can tell).
+ */
+const outboxEntry = z.object({
+  channel: z.enum(NOTIFY_CHANNELS),
+  /** The process that delivers it; a later start takes it over once that process is gone. */
+  owner: z.number().int(),
+  /** Still collecting the changes of its minute (not sent yet). */
+  coalescing: z.boolean(),
+  /** The attempt it is waiting for (1: not tried yet). */
+  attempt: z.number().int().min(1),
+  message: notificationMessage,
+});
+export type OutboxEntry = z.output<typeof outboxEntry>;
+
 const storedState = z.object({
   version: z.literal(1),
   status: z.record(z.string(), deliveryStatus),
   /** Per digest channel: the changes since its last digest. */
   digest: z.record(z.string(), z.array(transition)),
+  outbox: z.array(outboxEntry).default([]),
 });
 export type StoredNotifyState = z.output<typeof storedState>;
 

@@ -16,6 +16,7 @@ import {
   type FieldError,
   type LocalPathStyle,
 } from '../../../common/settings-schema';
+import { formatBytes } from '../../../common/format-bytes';
 import { EngineError } from '../errors';
 import { registerSecret } from '../redact';
 import type { StoredEncryption, StoredSettings } from './stored-settings';
@@ -32,7 +33,18 @@ const DOCUMENT_FIELDS: Record<string, string> = {
   backupRetentionPeriodInDays: 'retentionDays',
 };
 
-export function toBackupLocationDocument(settings: StoredSettings): BackupLocationDocument {
+/** The API's read-only BackupLocation fields, from the parts of the engine that own them (null: not known). */
+export interface BackupLocationFacts {
+  /** Free bytes on the share as last read. */
+  freeBytes: number | null;
+  /** When the last successful backup finished. */
+  lastBackupTime: string | null;
+  nextBackupTime: string | null;
+}
+
+const NO_FACTS: BackupLocationFacts = { freeBytes: null, lastBackupTime: null, nextBackupTime: null };
+
+export function toBackupLocationDocument(settings: StoredSettings, facts: BackupLocationFacts = NO_FACTS): BackupLocationDocument {
   if (!settings.configured) {
     throw new EngineError({
       code: 'not-configured',
@@ -52,6 +64,10 @@ export function toBackupLocationDocument(settings: StoredSettings): BackupLocati
         isBackupSchedulerEnabled: settings.automaticBackups,
         backupFrequencyInHours: settings.frequencyHours,
         backupRetentionPeriodInDays: settings.retentionDays,
+        // The API writes capacity for people ("29.6 TB"), as formatBytes does.
+        availableCapacity: facts.freeBytes === null ? null : formatBytes(facts.freeBytes),
+        lastBackupTime: facts.lastBackupTime,
+        nextBackupTime: facts.nextBackupTime,
         // Not part of Azure Stack's shape: the public key that signs this console's backups, for a station that must trust them (--trust-signer).
         stationSigningPublicKey: settings.signingKey?.publicKey ?? null,
       },

@@ -21,7 +21,7 @@ import { registerSecret } from '../redact';
 import { parseCertificate } from '../certificates/inspect-certificate';
 import { SECRET_NAMES, type SecretStore } from '../secrets/secret-store';
 import { generateStationSigningKey, signerFromStored, type StationSigner } from '../secrets/station-signing-key';
-import { checkImportDocument, toBackupLocationDocument } from './backup-location-document';
+import { checkImportDocument, toBackupLocationDocument, type BackupLocationFacts } from './backup-location-document';
 import {
   certificateHistoryEntries,
   consoleSigningKeys,
@@ -166,8 +166,8 @@ export class SettingsService {
   }
 
   /** Azure Stack's BackupLocation shape. Never carries secrets: no password, no key, no certificate file (only its thumbprint). */
-  exportDocument(): BackupLocationDocument {
-    return toBackupLocationDocument(this.store.read());
+  exportDocument(facts?: BackupLocationFacts): BackupLocationDocument {
+    return toBackupLocationDocument(this.store.read(), facts);
   }
 
   /**

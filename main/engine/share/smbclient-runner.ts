@@ -30,6 +30,7 @@ import { Transform, type PassThrough, type Readable, type Writable } from 'node:
 import { scrubSecrets } from '../redact';
 import { closeFd, createUploadFifo, openDownloadPipe, type PipeEnds, type UploadFifo } from './data-pipe';
 import { readDownloadPipe } from './download-reader';
+import { ShareError } from './share-errors';
 import { createPrivateDir, privateRoot, type PrivateDir } from './smbclient-private-dir';
 import { spawnTied, type SpawnFunction } from './tied-child';
 
@@ -107,7 +108,12 @@ const MARKER = /^Current directory is /;
 
 /** Quotes one smbclient command argument. Callers have validated the text. */
 export function quoteArgument(argument: string): string {
-  if (/["\u0000-\u001f\u007f]/.test(argument)) throw new Error('unquotable smbclient argument');
+  if (/["\u0000-\u001f\u007f]/.test(argument))
+    throw new ShareError(
+      'path',
+      `The share holds a name this console cannot address: ${JSON.stringify(argument)} contains a double quote or a control character, which smbclient's commands cannot carry.`,
+      'Rename or remove that entry on the file server (this console never writes such names).',
+    );
   return `"${argument}"`;
 }
 

@@ -1,19 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { declaredBackupInfo as declaredInfo } from '../../../common/contract/views';
 import type { SourceDefinition } from './source';
 
 /**
  * What a source may declare about the stamp it backs up, under Azure Stack's
- * names (backupInfo: stampVersion, deploymentID, oemVersion): a file of this
- * name at the top of a folder source. The sample stamp ships one. The first
- * folder source that has it speaks for the backup.
+ * names (backupInfo: backupDataVersion, stampVersion, deploymentID,
+ * oemVersion): a file of this name at the top of a folder source (the sample
+ * stamp ships one), or a command source's declaration in sources.json. The
+ * first source, in order, that declares any speaks for the backup.
  */
 export const BACKUP_INFO_FILE = 'backup-info.json';
 const MAX_BACKUP_INFO_BYTES = 16 * 1024;
-
-const field = z.string().trim().min(1).max(256);
-const declaredInfo = z.object({ stampVersion: field.optional(), deploymentID: field.optional(), oemVersion: field.optional() });
 
 /** The declared facts, as the manifest's informational `stamp` map carries them; {} when no source declares any. */
 export async function declaredBackupInfo(
@@ -21,7 +19,11 @@ export async function declaredBackupInfo(
   warn: (message: string) => void,
 ): Promise<Record<string, string>> {
   for (const source of sources) {
-    if (source.kind !== 'folder') continue;
+    if (source.kind === 'command') {
+      const declared = definedEntries(source.backupInfo ?? {});
+      if (declared.length > 0) return Object.fromEntries(declared);
+      continue;
+    }
     const path = join(source.folder, BACKUP_INFO_FILE);
     let text: string;
     try {
@@ -42,10 +44,14 @@ export async function declaredBackupInfo(
       continue;
     }
     if (!parsed.success) {
-      warn(`${path} does not declare stampVersion, deploymentID, oemVersion as strings and was ignored`);
+      warn(`${path} does not declare backupDataVersion, stampVersion, deploymentID, oemVersion as strings and was ignored`);
       continue;
     }
-    return Object.fromEntries(Object.entries(parsed.data).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return Object.fromEntries(definedEntries(parsed.data));
   }
   return {};
+}
+
+function definedEntries(info: Record<string, string | undefined>): Array<[string, string]> {
+  return Object.entries(info).filter((entry): entry is [string, string] => entry[1] !== undefined);
 }

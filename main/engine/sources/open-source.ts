@@ -18,6 +18,7 @@ export interface OpenedCommand {
 }
 
 const STDERR_TAIL_BYTES = 2048;
+const WINDOWS = process.platform === 'win32';
 
 /**
  * Runs a command source: its standard output is the data. A non-zero exit,
@@ -25,7 +26,9 @@ const STDERR_TAIL_BYTES = 2048;
  * the caller scrubs before it is stored).
  */
 export function openCommandSource(source: Extract<SourceDefinition, { kind: 'command' }>): OpenedCommand {
-  const child = spawn('/bin/sh', ['-c', source.command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // The platform's shell: /bin/sh -c on Linux, %ComSpec% (cmd.exe) /d /s /c on Windows, which has no /bin/sh.
+  // On Linux the command leads its own process group, so a kill reaches what it started.
+  const child = spawn(source.command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], detached: !WINDOWS, windowsHide: true });
   const output = new PassThrough({ highWaterMark: 1024 * 1024 });
   child.stdout.pipe(output);
   let stderrTail = '';
@@ -34,8 +37,16 @@ export function openCommandSource(source: Extract<SourceDefinition, { kind: 'com
   });
   let timedOut = false;
   const killGroup = (): void => {
+    if (!child.pid) return;
+    if (WINDOWS) {
+      // Windows has no process groups: taskkill /T ends the shell and everything it started.
+      const taskkill = spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+      taskkill.once('error', () => child.kill());
+      taskkill.once('exit', (code) => code !== 0 && child.kill());
+      return;
+    }
     try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      process.kill(-child.pid, 'SIGKILL');
     } catch {
       // already gone
     }

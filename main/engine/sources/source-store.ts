@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { z } from 'zod';
-import type { SourceView } from '../../../preload/api';
+import type { DeclaredBackupInfo, SourceView } from '../../../preload/api';
+import { declaredBackupInfo } from '../../../common/contract/views';
 import { EngineError, invalidInput } from '../errors';
 import { describeUnusable, keepAside, keptAsideNotice, newestKeptAside, readStateText, writeStateText } from '../app/state-file';
 import { ensureSampleStamp, SAMPLE_COMPONENTS } from './sample-stamp';
@@ -17,7 +18,13 @@ export const SOURCES_FILE_NAME = 'sources.json';
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({ name: z.string(), kind: z.literal('folder'), folder: z.string() }),
-  z.object({ name: z.string(), kind: z.literal('command'), command: z.string(), timeoutSeconds: z.number().int().positive() }),
+  z.object({
+    name: z.string(),
+    kind: z.literal('command'),
+    command: z.string(),
+    timeoutSeconds: z.number().int().positive(),
+    backupInfo: declaredBackupInfo.optional(),
+  }),
 ]);
 const fileSchema = z.object({ sources: z.array(sourceSchema) });
 
@@ -90,7 +97,14 @@ export class SourceStore {
     return defined.map((source) =>
       source.kind === 'folder'
         ? { name: source.name, kind: 'folder', detail: source.folder, builtIn: false }
-        : { name: source.name, kind: 'command', detail: source.command, timeoutSeconds: source.timeoutSeconds, builtIn: false },
+        : {
+            name: source.name,
+            kind: 'command',
+            detail: source.command,
+            timeoutSeconds: source.timeoutSeconds,
+            ...(source.backupInfo ? { backupInfo: source.backupInfo } : {}),
+            builtIn: false,
+          },
     );
   }
 
@@ -113,7 +127,23 @@ export class SourceStore {
         `The command timeout must be a whole number of seconds from 1 to ${MAX_COMMAND_TIMEOUT_SECONDS}.`,
       );
     }
-    return this.addDefinition({ name: input.name, kind: 'command', command: input.command, timeoutSeconds });
+    const declared = declaredBackupInfo.safeParse(input.backupInfo ?? {});
+    if (!declared.success) {
+      const issue = declared.error.issues[0];
+      throw invalidInput(
+        String(issue?.path[0] ?? 'backupInfo'),
+        `${String(issue?.path[0] ?? 'The declaration')}: ${issue?.message ?? 'not valid'} (1–256 characters).`,
+        'Give the version or ID as the stamp reports it, or leave it out.',
+      );
+    }
+    const backupInfo = Object.fromEntries(Object.entries(declared.data).filter(([, value]) => value !== undefined));
+    return this.addDefinition({
+      name: input.name,
+      kind: 'command',
+      command: input.command,
+      timeoutSeconds,
+      ...(Object.keys(backupInfo).length > 0 ? { backupInfo } : {}),
+    });
   }
 
   /**
@@ -142,6 +172,8 @@ export interface CommandSourceInput {
   name: string;
   command: string;
   timeoutSeconds?: number;
+  /** What the command's data is, under Azure Stack's backupInfo names: carried into each backup's manifest. */
+  backupInfo?: DeclaredBackupInfo;
 }
 
 function commandSourceIsStationOnly(name: string): EngineError {

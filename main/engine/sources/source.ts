@@ -1,8 +1,10 @@
+import type { DeclaredBackupInfo } from '../../../preload/api';
 import { invalidInput } from '../errors';
 
-/** A component of the backup: a folder, or a command whose standard output is the data. */
+/** A component of the backup: a folder, or a command whose standard output is the data (and what it declares about the stamp). */
 export type SourceDefinition =
-  { name: string; kind: 'folder'; folder: string } | { name: string; kind: 'command'; command: string; timeoutSeconds: number };
+  | { name: string; kind: 'folder'; folder: string }
+  | { name: string; kind: 'command'; command: string; timeoutSeconds: number; backupInfo?: DeclaredBackupInfo };
 
 export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 600;
 export const MAX_COMMAND_TIMEOUT_SECONDS = 24 * 3600;

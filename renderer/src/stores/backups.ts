@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, nextTick, ref, watch } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { BackupDetail, BackupSummary, JobProgress } from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
 import { useEssentialsStore } from './essentials';
@@ -149,7 +149,7 @@ export const useBackupsStore = defineStore('backups', () => {
     activeJob.value = progress;
   }
 
-  /** Retention started deleting these: their rows say so at once, before the list is read again. */
+  /** Retention started deleting these: their rows say so at once, and the listing says so too until they are gone. */
   function onDeleting(backupIds: readonly string[]): void {
     const deleting = new Set(backupIds);
     backups.value = backups.value.map((backup) => (deleting.has(backup.backupId) ? { ...backup, deleting: true } : backup));
@@ -157,23 +157,22 @@ export const useBackupsStore = defineStore('backups', () => {
   }
 
   /**
-   * Retention finished: the deleted rows go at once; those it could not delete
-   * stay, no longer pending. A quick deletion's two events can arrive in one
-   * read of the event stream: the pending rows are rendered first (assistive
-   * technology announces them), then removed.
+   * Retention finished: those it could not delete are no longer pending; the
+   * deleted rows go with the engine's next listing, which no longer has them
+   * (until then they say Deleting…, as the engine's listing did). When the
+   * share cannot be listed, they go anyway: the engine said they are gone.
    */
   async function onDeleted(backupIds: readonly string[], failed: readonly string[]): Promise<void> {
-    await nextTick();
-    const deleted = new Set(backupIds);
     const kept = new Set(failed);
-    backups.value = backups.value
-      .filter((backup) => !deleted.has(backup.backupId))
-      .map((backup) => {
-        if (!kept.has(backup.backupId) || !backup.deleting) return backup;
-        const { deleting: _deleting, ...rest } = backup;
-        return rest;
-      });
-    void refresh();
+    backups.value = backups.value.map((backup) => {
+      if (!kept.has(backup.backupId) || !backup.deleting) return backup;
+      const { deleting: _deleting, ...rest } = backup;
+      return rest;
+    });
+    await refresh();
+    if (!error.value) return;
+    const deleted = new Set(backupIds);
+    backups.value = backups.value.filter((backup) => !deleted.has(backup.backupId));
   }
 
   function onFinished(backup: BackupSummary | null, finishedError: ApiCallError | null): void {

@@ -38,8 +38,8 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     const started = await cli(c('backup', 'start', '--wait'));
     expect(started.code, started.err).toBe(0);
     backupId = (JSON.parse(started.out) as { backupId: string }).backupId;
-    const list = JSON.parse((await cli(c('backup', 'list'))).out) as Array<{ backupId: string; state: string; expiresAt: string | null }>;
-    expect(list).toEqual([expect.objectContaining({ backupId, state: 'Succeeded', expiresAt: null })]);
+    const list = JSON.parse((await cli(c('backup', 'list'))).out) as Array<{ backupId: string; status: string; expiresAt: string | null }>;
+    expect(list).toEqual([expect.objectContaining({ backupId, status: 'Succeeded', expiresAt: null })]);
     expect((await cli(c('backup', 'verify', backupId))).code).toBe(0);
     const deep = await cli(c('backup', 'verify', backupId, '--pfx', pfx, '--pfx-password-stdin'), `${PFX_PASSWORD}\n`);
     expect(deep.code, deep.err).toBe(0);

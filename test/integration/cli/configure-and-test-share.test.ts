@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../../support/cli';
+import { cli, configSetOnSamba } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -37,30 +37,7 @@ describe('configure from the CLI and test the connection against a real Samba se
 
   it('saves the configuration (steps 3–10 of the source document), never showing or storing the password in clear', async () => {
     const location = `${server.uncPath}\\contoso.com\\nyc`;
-    const set = await cli(
-      [
-        '--json',
-        '--config-dir',
-        config,
-        'config',
-        'set',
-        '--path',
-        location,
-        '--username',
-        `${server.workgroup}\\${server.username}`,
-        '--password-stdin',
-        '--smb-port',
-        String(server.port),
-        '--cert',
-        cer,
-        '--frequency',
-        '6',
-        '--retention',
-        '5',
-      ],
-      `${server.password}\n`,
-    );
-    expect(set.code, set.err).toBe(0);
+    const set = await configSetOnSamba(server, config, cer, { location, args: ['--json', '--frequency', '6', '--retention', '5'] });
     const shown = await cli(['--json', '--config-dir', config, 'config', 'show']);
     const view = JSON.parse(shown.out) as {
       configured: boolean;

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateRoot } from '../../../main/engine/share/smbclient-private-dir';
-import { cli } from '../../support/cli';
+import { cli, configSetOnSamba } from '../../support/cli';
 import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer } from '../../support/samba';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
@@ -55,25 +55,7 @@ async function configure(config: string, cer: string, folder?: string): Promise<
     await mkdir(join(server.shareDir, folder));
     execFileSync('chown', [SAMBA_TEST_UNIX_USER, join(server.shareDir, folder)]);
   }
-  const set = await cli(
-    [
-      '--config-dir',
-      config,
-      'config',
-      'set',
-      '--path',
-      folder ? `${server.uncPath}\\${folder}` : server.uncPath,
-      '--username',
-      `${server.workgroup}\\${server.username}`,
-      '--password-stdin',
-      '--smb-port',
-      String(server.port),
-      '--cert',
-      cer,
-    ],
-    server.password,
-  );
-  expect(set.code, set.err).toBe(0);
+  await configSetOnSamba(server, config, cer, { location: folder ? `${server.uncPath}\\${folder}` : server.uncPath });
 }
 
 describe('crashes and the headless service, with the built CLI against real Samba', () => {

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logFilePath } from '../../../main/engine/app/logger';
-import { cli } from '../../support/cli';
+import { cli, configSetOnSamba } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -24,27 +24,8 @@ describe('CLI diagnostics: --verbose and the log file in the config folder', () 
       'pfx password 123\n',
     );
     expect(made.code, made.err).toBe(0);
-    const set = await cli(
-      [
-        '--config-dir',
-        config,
-        'config',
-        'set',
-        // The wrong password is the point: saved without the connection test that would refuse it.
-        '--skip-share-test',
-        '--path',
-        server.uncPath,
-        '--username',
-        `${server.workgroup}\\${server.username}`,
-        '--password-stdin',
-        '--smb-port',
-        String(server.port),
-        '--cert',
-        cer,
-      ],
-      `${wrongPassword}\n`,
-    );
-    expect(set.code, set.err).toBe(0);
+    // The wrong password is the point: saved without the connection test that would refuse it.
+    await configSetOnSamba(server, config, cer, { password: wrongPassword, args: ['--skip-share-test'] });
   });
   afterAll(async () => {
     await server?.stop();

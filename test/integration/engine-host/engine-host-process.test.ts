@@ -2,10 +2,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, ApiEvent, ApiMethod, BackupSummary, JobProgress, SettingsView, ShareTestResult } from '../../../preload/api';
+import type {
+  Alert,
+  ApiEvent,
+  ApiMethod,
+  BackupSummary,
+  JobProgress,
+  SettingsView,
+  ShareTestResult,
+  TimelineEvent,
+} from '../../../preload/api';
 import { ENGINE_HOST_ENTRY, ENGINE_TEXTS, startEngineProcess, type EngineConnection } from '../../../main/electron/engine-process';
 import { createLogger, logFilePath } from '../../../main/engine/app/logger';
 import { LOCK_FILE } from '../../../main/engine/backup/share-lock';
+import { RUN_INTERRUPTED_REASON } from '../../../main/engine/history/run-events';
 import { cli } from '../../support/cli';
 import { testCertificate } from '../../support/backup-fixtures';
 import { startSamba, type SambaServer } from '../../support/samba';
@@ -142,6 +152,13 @@ describe('the engine in its own process: the built engine-host entry, forked, be
     expect(await restarted).toEqual({ type: 'engine-restarted', notice: ENGINE_TEXTS.restarted, interruptedBackupId: job.backupId });
     expect(forker.children).toHaveLength(2);
     expect(await call('getActiveJob')).toBeNull();
+    // The timeline ends the cut-off run as Failed, in words, instead of showing it running forever.
+    const ends = await call<TimelineEvent[]>('getTimeline', { kinds: ['run-finished'] });
+    expect(ends).toEqual([expect.objectContaining({ backupId: job.backupId, state: 'Failed', reason: RUN_INTERRUPTED_REASON })]);
+    // …and, once the restarted engine's first maintenance pass has evaluated the alerts, the failure alert stands.
+    await expect
+      .poll(async () => (await call<Alert[]>('listAlerts')).map((alert) => alert.kind), { timeout: 30_000, interval: 50 })
+      .toContain('general');
     // The killed engine's smbclient finishes its cut-off upload once its input closes; let it go first.
     await waitUntil(() => orphans.every(hasExited), "the killed engine's child processes to end");
     // The restarted engine's first maintenance pass may already have removed the dead job's .partial

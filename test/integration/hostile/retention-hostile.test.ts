@@ -127,9 +127,9 @@ describe("retention deletes only what is provably this console's and expired (re
   it('backup list exits 0 with the unreadable entry listed, and its human output escapes what came from the share', async () => {
     const json = await cli(['--json', '--config-dir', a.configDir, 'backup', 'list']);
     expect(json.code, json.err).toBe(0);
-    const rows = JSON.parse(json.out) as Array<{ backupId: string; state: string }>;
-    expect(rows.find((r) => r.backupId === BAD_DATE)?.state).toBe('Unknown');
-    expect(rows.find((r) => r.backupId === ids.a2)?.state).toBe('Succeeded');
+    const rows = JSON.parse(json.out) as Array<{ backupId: string; status: string }>;
+    expect(rows.find((r) => r.backupId === BAD_DATE)?.status).toBe('Unknown');
+    expect(rows.find((r) => r.backupId === ids.a2)?.status).toBe('Succeeded');
 
     const human = await cli(['--config-dir', a.configDir, 'backup', 'list']);
     expect(human.code, human.err).toBe(0);

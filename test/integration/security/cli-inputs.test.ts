@@ -100,8 +100,8 @@ describe('inputs: every bad one is exit 2 with its reason, nothing is read forev
   it('restore --out <an existing file>: exit 2; restoring a Failed backup: exit 4, nothing to restore, nothing written', async () => {
     expect((await cli(c('sources', 'add', 'broken', '--command', 'exit 3'))).code).toBe(0);
     const failed = await cli(c('--json', 'backup', 'start', '--wait'));
-    const failedId = (JSON.parse(failed.out) as { backupId: string; state: string }).backupId;
-    expect(JSON.parse(failed.out)).toMatchObject({ state: 'Failed' });
+    const failedId = (JSON.parse(failed.out) as { backupId: string; status: string }).backupId;
+    expect(JSON.parse(failed.out)).toMatchObject({ status: 'Failed' });
     expect((await cli(c('sources', 'remove', 'broken'))).code).toBe(0);
     const good = await cli(c('--json', 'backup', 'start', '--wait'));
     expect(good.code, good.err).toBe(0);

@@ -15,7 +15,7 @@ import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { eventually, smbclientsOf, startShareConsole } from '../../support/console-process';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
-import { cli } from '../../support/cli';
+import { cli, configSetOnSamba } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
@@ -88,20 +88,27 @@ describe('share operations end when the server goes away', () => {
   });
 
   it('a slow producer is not a stalled server: pauses longer than the stall bound do not fail the write', async () => {
-    const share = new SmbShare(options({ deadlines: { stallMs: 300 } }));
+    // The bound is long enough for smbclient to take each piece on a loaded machine (other test
+    // files run beside this one); our pauses are longer still, so a watchdog that counted our time fails.
+    const stallMs = 1_000;
+    const share = new SmbShare(options({ deadlines: { stallMs } }));
+    // The first piece is larger than what goes through the session in one put, so the file streams
+    // through its own smbclient, the one the stall watchdog guards.
+    const pieces = [Buffer.alloc(2 << 20, 1), Buffer.alloc(1 << 16, 2), Buffer.alloc(1 << 16, 3)];
     let produced = 0;
     const slow = Readable.from(
       (async function* () {
-        for (let piece = 0; piece < 4; piece++) {
-          // Our side is the slow one here: four pauses, each several stall bounds long.
-          await new Promise((resolve) => setTimeout(resolve, 1_200));
-          produced += 1 << 16;
-          yield Buffer.alloc(1 << 16, piece);
+        for (const [index, piece] of pieces.entries()) {
+          // Our side is the slow one here: before each later piece, a pause one and a half stall bounds long.
+          if (index > 0) await new Promise((resolve) => setTimeout(resolve, stallMs * 1.5));
+          produced += piece.length;
+          yield piece;
         }
       })(),
     );
-    await expect(share.writeStream('slow-producer.bin', slow, NO_CANCEL)).resolves.toEqual({ bytes: 4 << 16 });
-    expect(produced).toBe(4 << 16);
+    const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    await expect(share.writeStream('slow-producer.bin', slow, NO_CANCEL)).resolves.toEqual({ bytes: total });
+    expect(produced).toBe(total);
   });
 });
 
@@ -243,18 +250,7 @@ describe('the CLI when smbd dies during a backup', () => {
     await makeSourceTree(source, 300 * 1024 * 1024);
     const cer = path.join(temp.path, 'backup.cer');
     await writeFile(cer, testCertificate().cerDer);
-    const args = [
-      '--config-dir',
-      config,
-      'config',
-      'set',
-      '--path',
-      server.uncPath,
-      '--username',
-      `${server.workgroup}\\${server.username}`,
-    ];
-    const set = await cli([...args, '--password-stdin', '--smb-port', String(server.port), '--cert', cer], server.password);
-    expect(set.code, set.err).toBe(0);
+    await configSetOnSamba(server, config, cer);
     expect((await cli(['--config-dir', config, 'sources', 'add', 'files', '--folder', source])).code).toBe(0);
   });
   afterAll(async () => {

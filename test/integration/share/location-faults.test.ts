@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../../support/cli';
+import { cli, configSetOnSamba } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
@@ -29,11 +29,8 @@ describe('backup list on a location that cannot be resolved, against a real Samb
 
   async function configured(location: string, name: string): Promise<string> {
     const config = join(temp.path, name);
-    const args = ['--config-dir', config, 'config', 'set', '--path', location, '--username', `${server.workgroup}\\${server.username}`];
     // These locations are wrong on purpose: saved without the connection test that would refuse them.
-    args.push('--password-stdin', '--smb-port', String(server.port), '--cert', cer, '--skip-share-test');
-    const set = await cli(args, `${server.password}\n`);
-    expect(set.code, set.err).toBe(0);
+    await configSetOnSamba(server, config, cer, { location, args: ['--skip-share-test'] });
     return config;
   }
 

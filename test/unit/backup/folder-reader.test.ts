@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,14 +9,15 @@ import { countFolderBytes, extractTar, packFolder } from '../../../main/engine/b
 import { SourceFailure } from '../../../main/engine/sources/open-source';
 import { makeTempDir } from '../../support/temp-dir';
 
-/** name → content (files) or 'dir', as restore's extractor writes them. */
+/** '/'-separated name → content (files) or 'dir', as restore's extractor writes them. */
 async function unpack(stream: Readable, into: string): Promise<Map<string, Buffer | 'dir'>> {
   await mkdir(into);
   await extractTar(into, stream);
   const entries = new Map<string, Buffer | 'dir'>();
   for (const entry of await readdir(into, { withFileTypes: true, recursive: true })) {
     const path = join(entry.parentPath, entry.name);
-    entries.set(relative(into, path), entry.isDirectory() ? 'dir' : await readFile(path));
+    // Named as in the archive: on Windows relative() joins with backslashes.
+    entries.set(relative(into, path).split(sep).join('/'), entry.isDirectory() ? 'dir' : await readFile(path));
   }
   return entries;
 }

@@ -49,6 +49,29 @@ describe("backup metadata under Azure Stack's backupInfo names", () => {
     });
   });
 
+  it("a command source's declaration (sources.json) speaks for the backup when it is the first source that declares any", async () => {
+    const temp = await makeTempDir();
+    try {
+      const command = {
+        name: 'db',
+        kind: 'command' as const,
+        command: 'printf x',
+        timeoutSeconds: 60,
+        backupInfo: { stampVersion: '1.2408.1.50', backupDataVersion: '7' },
+      };
+      const silentFolder = { name: 'files', kind: 'folder' as const, folder: temp.path };
+      expect(await declaredBackupInfo([silentFolder, command], () => undefined)).toEqual({
+        stampVersion: '1.2408.1.50',
+        backupDataVersion: '7',
+      });
+      await writeFile(join(temp.path, 'backup-info.json'), JSON.stringify({ stampVersion: '1.0' }));
+      expect(await declaredBackupInfo([silentFolder, command], () => undefined)).toEqual({ stampVersion: '1.0' });
+      expect(await declaredBackupInfo([{ ...command, backupInfo: undefined }], () => undefined)).toEqual({});
+    } finally {
+      await temp.remove();
+    }
+  });
+
   it('the bundled sample stamp declares its version, deployment ID and OEM version; a malformed declaration is ignored with a warning', async () => {
     const temp = await makeTempDir();
     try {

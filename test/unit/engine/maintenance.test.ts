@@ -72,7 +72,7 @@ describe('scheduled backups, retention and alerts together', () => {
     expect(await failureAlerts()).toEqual(['general']);
     // ...and the next success closes it.
     await h.engine.station.removeSource('broken');
-    await h.engine.station.addCommandSource({ name: 'ok', command: "printf '%s' fine" });
+    await h.engine.station.addCommandSource({ name: 'ok', command: 'echo fine' });
     await h.clock.advance(12 * H);
     expect(await failureAlerts()).toEqual([]);
     expect(notified.filter((kind) => kind !== 'unconfirmed-recovery-key')).toEqual(['general']);

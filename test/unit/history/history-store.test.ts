@@ -20,7 +20,9 @@ const open = (extra: Partial<ConstructorParameters<typeof HistoryStore>[0]> = {}
 describe('HistoryStore', () => {
   it('appends one JSON line per event and queries newest first, filtered by kind, with a limit', async () => {
     const store = open();
-    await store.append(runStartedEvent({ backupId: '20260301T000000Z-aaaaaa', trigger: 'scheduled', at: clock.now().toISOString() }));
+    await store.append(
+      runStartedEvent({ backupId: '20260301T000000Z-aaaaaa', trigger: 'scheduled', at: clock.now().toISOString(), owner: 'station:1' }),
+    );
     await clock.advance(60_000);
     await store.append({ kind: 'slot-skipped', summary: 'skipped', reason: 'automatic backups disabled' });
     await clock.advance(60_000);

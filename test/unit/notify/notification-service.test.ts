@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../preload/api';
-import { NotificationService, COALESCE_MS, RETRY_DELAYS_MS } from '../../../main/engine/notify/notification-service';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotificationService, CLOSE_WAIT_MS, COALESCE_MS, RETRY_DELAYS_MS } from '../../../main/engine/notify/notification-service';
 import type { SystemLog, SystemLogEntry } from '../../../main/engine/notify/system-log';
 import { AlertCenter, memoryAlertStore } from '../../../main/engine/alerts';
 import { KeyFileSecretStore } from '../../../main/engine/secrets';
@@ -24,8 +27,14 @@ class RecordingLog implements SystemLog {
   attempts = 0;
   failNext = 0;
   hang: Promise<void> | null = null;
+  private attempted: (() => void) | null = null;
+  /** Resolves at the next attempt's start. */
+  nextAttempt(): Promise<void> {
+    return new Promise((resolve) => (this.attempted = resolve));
+  }
   async write(entries: readonly SystemLogEntry[]): Promise<void> {
     this.attempts++;
+    this.attempted?.();
     if (this.hang) await this.hang;
     if (this.failNext > 0) {
       this.failNext--;
@@ -41,18 +50,26 @@ describe('NotificationService', () => {
   let log: RecordingLog;
   let service: NotificationService;
 
-  beforeEach(async () => {
-    temp = await makeTempDir();
-    clock = new FakeClock('2026-11-29T10:00:00.000Z');
-    log = new RecordingLog();
-    service = new NotificationService({
+  /** A console process: its own pid; the pids in `gone` have ended. */
+  const consoleProcess = (processId: number, gone: ReadonlySet<number> = new Set()): NotificationService =>
+    new NotificationService({
       configDir: temp.path,
       clock,
       logger: createLogger({ level: 'silent' }),
       secrets: new KeyFileSecretStore(temp.path),
       identity: { productName: 'Infrastructure Backup Console', version: 'test', station: 'station01' },
       systemLog: log,
+      processId,
+      isGone: (pid) => gone.has(pid),
     });
+  const outbox = async (): Promise<unknown[]> =>
+    (JSON.parse(await readFile(join(temp.path, 'notify-state.json'), 'utf8')) as { outbox: unknown[] }).outbox;
+
+  beforeEach(async () => {
+    temp = await makeTempDir();
+    clock = new FakeClock('2026-11-29T10:00:00.000Z');
+    log = new RecordingLog();
+    service = consoleProcess(1001);
     clock.settle = () => service.whenIdle();
   });
   afterEach(async () => {
@@ -123,6 +140,77 @@ describe('NotificationService', () => {
     service.alertsChanged([], [alert('capacity')]);
     await service.close();
     expect(log.writes.map((w) => w.map((e) => e.eventId))).toEqual([[1001], [2001]]);
+  });
+
+  it('keeps what is coalescing when the process dies, and the next start sends it once', async () => {
+    service.alertsChanged([alert('capacity')], []);
+    await service.whenIdle();
+    service.alertsChanged([alert('path')], []);
+    await service.whenIdle();
+    expect(log.writes).toHaveLength(1);
+    expect(await outbox()).toEqual([expect.objectContaining({ channel: 'system-log', owner: 1001, coalescing: true })]);
+    expect(statSync(join(temp.path, 'notify-state.json')).mode & 0o777).toBe(0o600);
+    // The process is killed: no close. While it still runs, another start leaves its messages alone.
+    const meanwhile = consoleProcess(1002);
+    await meanwhile.start(async () => []);
+    await meanwhile.whenIdle();
+    expect(log.writes).toHaveLength(1);
+    expect((await meanwhile.view()).status['system-log'].pending).toBe(1);
+
+    const next = consoleProcess(1003, new Set([1001]));
+    await next.start(async () => []);
+    await next.whenIdle();
+    expect(log.writes.map((w) => w.map((e) => e.eventId))).toEqual([[1001], [1003]]);
+    expect(await outbox()).toEqual([]);
+    const another = consoleProcess(1004, new Set([1001, 1003]));
+    await another.start(async () => []);
+    await another.whenIdle();
+    expect(log.writes).toHaveLength(2);
+    await Promise.all([meanwhile.close(), next.close(), another.close()]);
+  });
+
+  it('flushes at close; what cannot be sent then is kept, with its attempt, and sent at the next start', async () => {
+    service.alertsChanged([alert('capacity')], []);
+    await service.whenIdle();
+    log.failNext = 1;
+    service.alertsChanged([], [alert('capacity')]);
+    await service.close();
+    expect(log.attempts).toBe(2);
+    expect(log.writes).toHaveLength(1);
+    expect(await outbox()).toEqual([expect.objectContaining({ owner: 1001, coalescing: false, attempt: 2 })]);
+    expect((await service.view()).status['system-log']).toMatchObject({ state: 'retrying', lastError: 'the log daemon is away' });
+
+    const next = consoleProcess(1002, new Set([1001]));
+    await next.start(async () => []);
+    await next.whenIdle();
+    expect(log.writes.map((w) => w.map((e) => e.eventId))).toEqual([[1001], [2001]]);
+    expect(await outbox()).toEqual([]);
+    expect((await next.view()).status['system-log']).toMatchObject({ state: 'delivered', pending: 0 });
+    await next.close();
+  });
+
+  it('waits at most CLOSE_WAIT_MS at close for a channel that hangs; the message stays for the next start', async () => {
+    clock.settle = null;
+    log.hang = new Promise(() => undefined);
+    const attempted = log.nextAttempt();
+    service.alertsChanged([alert('general')], []);
+    await attempted;
+    let closed = false;
+    const closing = service.close().then(() => (closed = true));
+    await clock.advance(CLOSE_WAIT_MS - 1);
+    expect(closed).toBe(false);
+    await clock.advance(1);
+    await closing;
+    expect(await outbox()).toEqual([expect.objectContaining({ owner: 1001, attempt: 1 })]);
+
+    log.hang = null;
+    const next = consoleProcess(1002, new Set([1001]));
+    await next.start(async () => []);
+    await next.whenIdle();
+    expect(log.writes.map((w) => w.map((e) => e.eventId))).toEqual([[1005]]);
+    expect(await outbox()).toEqual([]);
+    await next.close();
+    service = next; // the first one's send never ends
   });
 
   it('is off when the operator switches the system log off', async () => {

@@ -95,9 +95,11 @@ describe('a cancelled backup', () => {
 });
 
 describe('deletions by retention', () => {
-  it('mark the rows Deleting at once, drop them at once when done, and a slow older listing does not bring them back', async () => {
+  const rows = (backups: ReturnType<typeof useBackupsStore>) => backups.backups.map((row) => [row.backupId, row.deleting ?? false]);
+  const [newest, old1, old2] = ['20261129T000000Z-aaaaaa', '20261119T000000Z-bbbbbb', '20261118T000000Z-cccccc'];
+
+  it('mark the rows Deleting at once; they leave with the listing after backups-deleted, and a slow older listing does not bring them back', async () => {
     const engine = freshStores();
-    const [newest, old1, old2] = ['20261129T000000Z-aaaaaa', '20261119T000000Z-bbbbbb', '20261118T000000Z-cccccc'];
     engine.answer('getActiveJob', () => null).answer('listBackups', () => [backup(newest), backup(old1), backup(old2)]);
     const backups = useBackupsStore();
     await backups.refresh();
@@ -113,23 +115,44 @@ describe('deletions by retention', () => {
         }),
     );
     engine.emit({ type: 'backups-deleting', backupIds: [old1, old2] });
-    expect(backups.backups.map((row) => [row.backupId, row.deleting ?? false])).toEqual([
+    expect(rows(backups)).toEqual([
       [newest, false],
       [old1, true],
       [old2, true],
     ]);
 
-    engine.answer('listBackups', () => [backup(newest), backup(old2)]);
+    let answerListing: () => void = () => undefined;
+    engine.answer('listBackups', () => new Promise((resolve) => (answerListing = () => resolve([backup(newest), backup(old2)]))));
     engine.emit({ type: 'backups-deleted', backupIds: [old1], failed: [old2] });
+    // Both events in one read of the stream: what is rendered next still shows the deleted row as Deleting.
     await nextTick();
-    expect(backups.backups.map((row) => [row.backupId, row.deleting ?? false])).toEqual([
+    expect(rows(backups)).toEqual([
+      [newest, false],
+      [old1, true],
+      [old2, false],
+    ]);
+    answerListing();
+    await vi.waitFor(() => expect(backups.loading).toBe(false));
+    expect(rows(backups)).toEqual([
       [newest, false],
       [old2, false],
     ]);
-    await vi.waitFor(() => expect(backups.loading).toBe(false));
     answerSlowListing();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(backups.backups.map((row) => row.backupId)).toEqual([newest, old2]);
+  });
+
+  it('when the share cannot be listed after backups-deleted, the deleted rows go anyway', async () => {
+    const engine = freshStores();
+    engine.answer('getActiveJob', () => null).answer('listBackups', () => [backup(newest), backup(old1)]);
+    const backups = useBackupsStore();
+    await backups.refresh();
+    connectEngineEvents();
+    engine.fail('listBackups', { code: 'share', message: 'The file share cannot be reached.' });
+    engine.emit({ type: 'backups-deleting', backupIds: [old1] });
+    engine.emit({ type: 'backups-deleted', backupIds: [old1], failed: [] });
+    await vi.waitFor(() => expect(rows(backups)).toEqual([[newest, false]]));
+    expect(backups.error?.code).toBe('share');
   });
 });
 

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { ApiEvent, ApiMethod, ApiResult, JobProgress, PreloadBridge, ResultApi } from '../../../preload/api';
+import { installApi } from '../../../renderer/src/api';
+import { ApiClient } from '../../../renderer/src/api/client';
+import { electronTransport } from '../../../renderer/src/api/electron-transport';
 import { connectEngineEvents } from '../../../renderer/src/stores/events';
 import { useAppStore } from '../../../renderer/src/stores/app';
 import { useBackupsStore } from '../../../renderer/src/stores/backups';
@@ -38,6 +41,9 @@ describe('the window when the engine process was restarted', () => {
   beforeEach(() => {
     desktop = bridgeStandIn({ listBackups: [], getActiveJob: null, listAlerts: [] });
     (globalThis as { window?: unknown }).window = { backupConsole: desktop.bridge };
+    // The client over the bridge, put in place here: useApi() keeps the first client it made, and
+    // where test files share their module cache (the Windows lane) that is another file's.
+    installApi(new ApiClient(electronTransport(desktop.bridge)));
     setActivePinia(createPinia());
   });
   afterEach(() => {

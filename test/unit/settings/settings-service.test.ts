@@ -294,6 +294,10 @@ describe('export and import', () => {
       isBackupSchedulerEnabled: true,
       backupFrequencyInHours: 12,
       backupRetentionPeriodInDays: 7,
+      // The API's read-only fields: not known to the settings alone.
+      availableCapacity: null,
+      lastBackupTime: null,
+      nextBackupTime: null,
       // The station's signing public key (made at configuration), for a station that must trust its backups.
       stationSigningPublicKey: service.view().signingPublicKey,
     });
@@ -301,6 +305,19 @@ describe('export and import', () => {
     const text = JSON.stringify(document);
     for (const encoded of encodingsOf(PASSWORD)) expect(text).not.toContain(encoded);
     expect(text).not.toContain(certA.cerDer.toString('base64').slice(0, 40));
+  });
+
+  it("export carries the API's read-only availableCapacity, lastBackupTime and nextBackupTime; import ignores them", () => {
+    service.save(firstSave());
+    const facts = { freeBytes: 29.6 * 1024 ** 4, lastBackupTime: '2026-11-29T06:00:00.000Z', nextBackupTime: '2026-11-29T18:00:00.000Z' };
+    const document = service.exportDocument(facts);
+    expect(document.properties.externalStoreDefault).toMatchObject({
+      availableCapacity: '29.6 TB',
+      lastBackupTime: '2026-11-29T06:00:00.000Z',
+      nextBackupTime: '2026-11-29T18:00:00.000Z',
+    });
+    document.properties.externalStoreDefault.backupFrequencyInHours = 6;
+    expect(service.importDocument(document)).toMatchObject({ frequencyHours: 6 });
   });
 
   it('export of a legacy configuration has no key', () => {

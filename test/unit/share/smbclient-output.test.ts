@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseListing, parseSmbclientDate, parseSpaceFooter } from '../../../main/engine/share/smb-share';
+import { ShareError } from '../../../main/engine/share/share-errors';
 import { quoteArgument, smbclientArguments, splitSegments, type SmbEndpoint } from '../../../main/engine/share/smbclient-runner';
 
 const LISTING = [
@@ -68,8 +69,18 @@ describe('smbclient output parsing', () => {
 
   it('quotes arguments and refuses what quoting cannot carry', () => {
     expect(quoteArgument('\\a;b\\-x %y')).toBe('"\\a;b\\-x %y"');
-    expect(() => quoteArgument('a"b')).toThrow();
-    expect(() => quoteArgument('a\nput x')).toThrow();
+    // A typed share failure naming the entry (escaped) and what to do, not an internal error.
+    const refused = (argument: string): unknown => {
+      try {
+        quoteArgument(argument);
+      } catch (error) {
+        return error;
+      }
+      return null;
+    };
+    expect(refused('a"b')).toMatchObject({ code: 'share', category: 'path', message: expect.stringContaining('"a\\"b"') });
+    expect(refused('a\nput x')).toMatchObject({ code: 'share', category: 'path', message: expect.stringContaining('a\\nput x') });
+    expect(refused('a\nput x')).toBeInstanceOf(ShareError);
   });
 
   it('builds argv with the auth file, SMB3, the port and encryption, and no password', () => {
