@@ -1,4 +1,5 @@
-import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertKind, ShareTestResult } from '../../../preload/api';
@@ -9,6 +10,18 @@ import { cli } from '../../support/cli';
 import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 import { run as runProgram } from '../../support/samba';
+
+/** Gives a command source blocked reading the FIFO `gate` 4 KiB and its end; nothing when no one reads it any more. */
+async function releaseGate(gate: string): Promise<void> {
+  try {
+    const handle = await open(gate, constants.O_WRONLY | constants.O_NONBLOCK);
+    await handle.write(Buffer.alloc(4096, 7));
+    await handle.close();
+  } catch (error) {
+    // ENXIO: the reader is gone (the job already failed and its command was ended).
+    if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+  }
+}
 
 /** Whether a file under MASBackup\\*.partial\\ in `folder` on the share holds data: the copy has begun. */
 async function copyHasBegun(folder: string): Promise<boolean> {
@@ -128,6 +141,9 @@ describe('share alerts on a real Samba share, through the CLI', () => {
     // Event-driven: the share's folder on disk is watched until the first data arrives, then the server's connections die.
     while (!(await copyHasBegun(folder))) await new Promise((resolve) => setTimeout(resolve, 20));
     await server.signal('SIGKILL');
+    // smbclient notices a dead connection only when it next sends: if it had already sent all it had, it waits on the
+    // source. So the source gives a little more and ends; whatever smbclient was doing, its next send fails.
+    await releaseGate(gate);
     const failed = await job;
     expect(failed.code).toBe(3);
     expect(JSON.parse(failed.err)).toMatchObject({ error: { code: 'share', category: 'connectivity' } });
