@@ -24,6 +24,8 @@ export {
 
 export const FREQUENCY_HOURS = { min: 4, max: 12, default: 12 } as const;
 export const RETENTION_DAYS = { min: 2, max: 14, default: 7 } as const;
+/** The share's used capacity, in percent, at which "The backup file share is almost full" is raised. */
+export const ALMOST_FULL_PERCENT = { min: 50, max: 99, default: 80 } as const;
 export const SMB_PORT = { min: 1, max: 65535, default: 445 } as const;
 export const CERTIFICATE_YEARS = { min: 1, max: 10, default: 1 } as const;
 export const PFX_PASSWORD_MIN_LENGTH = 8;
@@ -39,6 +41,7 @@ export const SETTINGS_FIELDS = [
   'smbPort',
   'frequencyHours',
   'retentionDays',
+  'almostFullPercent',
   'automaticBackups',
   'certificate',
   'encryptionKey',
@@ -68,6 +71,10 @@ export function checkFrequencyHours(value: unknown): string | null {
 
 export function checkRetentionDays(value: unknown): string | null {
   return integerInRange('Retention period in days', value, RETENTION_DAYS, 'days');
+}
+
+export function checkAlmostFullPercent(value: unknown): string | null {
+  return integerInRange('Almost-full threshold', value, ALMOST_FULL_PERCENT, 'percent');
 }
 
 export function checkSmbPort(value: unknown): string | null {
@@ -243,6 +250,7 @@ export function validateSettingsInput(current: SettingsContext, rawInput: Settin
   if (input.smbPort !== undefined) add('smbPort', checkSmbPort(input.smbPort));
   if (input.frequencyHours !== undefined) add('frequencyHours', checkFrequencyHours(input.frequencyHours));
   if (input.retentionDays !== undefined) add('retentionDays', checkRetentionDays(input.retentionDays));
+  if (input.almostFullPercent !== undefined) add('almostFullPercent', checkAlmostFullPercent(input.almostFullPercent));
   if (input.automaticBackups !== undefined && typeof input.automaticBackups !== 'boolean')
     add('automaticBackups', 'Automatic backups must be enabled or disabled.');
 
@@ -286,6 +294,9 @@ function rule<T>(check: (value: T) => string | null) {
 export const smbPortSchema = z.number({ error: () => checkSmbPort(Number.NaN) ?? '' }).superRefine(rule(checkSmbPort));
 export const frequencyHoursSchema = z.number({ error: () => checkFrequencyHours(Number.NaN) ?? '' }).superRefine(rule(checkFrequencyHours));
 export const retentionDaysSchema = z.number({ error: () => checkRetentionDays(Number.NaN) ?? '' }).superRefine(rule(checkRetentionDays));
+export const almostFullPercentSchema = z
+  .number({ error: () => checkAlmostFullPercent(Number.NaN) ?? '' })
+  .superRefine(rule(checkAlmostFullPercent));
 
 /**
  * saveSettings' input, the one definition (preload/api.ts infers SettingsInput
@@ -303,6 +314,8 @@ export const settingsInputSchema = z.strictObject({
   smbPort: smbPortSchema.optional(),
   frequencyHours: frequencyHoursSchema.optional(),
   retentionDays: retentionDaysSchema.optional(),
+  /** Percent of the share's capacity in use at which the almost-full alert is raised. */
+  almostFullPercent: almostFullPercentSchema.optional(),
   automaticBackups: z.boolean({ error: 'Automatic backups must be true (enabled) or false (disabled).' }).optional(),
   /** The .cer/.crt bytes, base64 (DER or PEM). */
   certificateBase64: z

@@ -27,8 +27,12 @@ type Input<S extends z.ZodType> = z.input<S>;
 
 // ───────────────────────────── errors ─────────────────────────────
 
-/** The five failure categories an operator acts on (Azure Stack's alerts). */
-export const SHARE_FAILURE_CATEGORIES = ['capacity', 'connectivity', 'path', 'authentication', 'general'] as const;
+/**
+ * The failure categories an operator acts on (Azure Stack's alerts): the five
+ * of the best-practices page, and `cannot-write` (the share is reachable and
+ * the credentials are accepted, but writes are refused).
+ */
+export const SHARE_FAILURE_CATEGORIES = ['capacity', 'connectivity', 'path', 'authentication', 'cannot-write', 'general'] as const;
 export type ShareFailureCategory = (typeof SHARE_FAILURE_CATEGORIES)[number];
 
 export const ERROR_CODES = [
@@ -207,7 +211,10 @@ export const ALERT_KINDS = [
   'connectivity',
   'path',
   'authentication',
+  'cannot-write',
   'general',
+  'backup-copy-failed',
+  'backup-not-enabled',
   'automatic-backups-disabled',
   'no-recent-backup',
   'capacity-forecast',

@@ -77,12 +77,17 @@ export const apiEvent = z.discriminatedUnion('type', [
   /** A job was accepted and will run; its first progress. Followed by job-progress events and exactly one job-finished. */
   z.strictObject({ type: z.literal('job-started'), progress: view.jobProgress }),
   z.strictObject({ type: z.literal('job-progress'), progress: view.jobProgress }),
-  /** The job `jobId` ended: its backup as recorded, and the failure (null when it succeeded). */
+  /**
+   * The job `jobId` ended: its backup as recorded, and the failure (null when
+   * it succeeded). `failedDuringCopy`: it failed while backup data was being
+   * copied to the share (after its first byte), not before.
+   */
   z.strictObject({
     type: z.literal('job-finished'),
     jobId: z.string(),
     backup: view.backupSummary.nullable(),
     error: view.apiError.nullable(),
+    failedDuringCopy: z.boolean().optional(),
   }),
   /** Retention started deleting these backups (the list shows them as deleting until backups-deleted). */
   z.strictObject({ type: z.literal('backups-deleting'), backupIds: z.array(z.string()) }),

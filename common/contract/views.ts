@@ -60,6 +60,8 @@ export const settingsView = z.strictObject({
   smbPort: z.number(),
   frequencyHours: z.number(),
   retentionDays: z.number(),
+  /** Percent of the share's capacity in use at which "almost full" is raised. */
+  almostFullPercent: z.number(),
   automaticBackups: z.boolean(),
   encryption: encryptionView,
   /** The public half of the station key that signs this console's backups (base64 of 32 bytes); null until configured. */
@@ -345,6 +347,8 @@ export const runOutcome = z.strictObject({
   /** Why it failed or was cancelled, in the operator's words. */
   reason: z.string().optional(),
   category: shareFailureCategory.optional(),
+  /** It failed while backup data was being copied to the share (after the first byte). */
+  failedDuringCopy: z.boolean().optional(),
 });
 
 /** The last successful backup and the last attempt, whatever its outcome: two facts, shown apart. */
@@ -368,6 +372,8 @@ export const timelineEvent = z.strictObject({
   durationSeconds: z.number().optional(),
   category: shareFailureCategory.optional(),
   reason: z.string().optional(),
+  /** A run that failed while backup data was being copied to the share (after the first byte). */
+  failedDuringCopy: z.boolean().optional(),
   /** On run-started: the process running it (`host:pid`), so a later start can tell a run cut off by a crash. */
   owner: z.string().optional(),
 });

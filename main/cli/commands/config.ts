@@ -13,6 +13,7 @@ interface ConfigSetOptions extends ShareOptions {
   cert?: string;
   frequency?: string;
   retention?: string;
+  almostFullPercent?: string;
   yes?: boolean;
 }
 
@@ -32,6 +33,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
     .option('--cert <file>', 'encryption certificate (.cer/.crt, public key only)')
     .option('--frequency <hours>', 'hours between automatic backups (4–12)')
     .option('--retention <days>', 'days backups are kept (2–14)')
+    .option('--almost-full-percent <n>', 'percent of the share in use at which "almost full" is raised (50–99, default 80)')
     .option('--yes', 'confirm changes that delete backups or switch a legacy key to a certificate')
     .action(async (options: ConfigSetOptions) => {
       const share = await shareCandidate(ctx, options);
@@ -41,6 +43,8 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
       if (frequency !== undefined) input.frequencyHours = frequency;
       const retention = parseWholeNumber('retention', options.retention);
       if (retention !== undefined) input.retentionDays = retention;
+      const almostFull = parseWholeNumber('almost-full-percent', options.almostFullPercent);
+      if (almostFull !== undefined) input.almostFullPercent = almostFull;
       if (options.cert !== undefined)
         input.certificateBase64 = (await readInputFile('cert', options.cert, CERTIFICATE_FILE)).toString('base64');
       if (options.yes) {

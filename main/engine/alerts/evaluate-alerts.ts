@@ -2,20 +2,30 @@ import type { Alert, AlertKind, BackupState, ShareFailureCategory } from '../../
 import { HOUR_MS } from '../clock';
 import { SHARE_FAILURE_TEXTS } from '../share/share-failure-texts';
 import { formatBytes } from '../../../common/format-bytes';
+import { ALMOST_FULL_PERCENT } from '../../../common/settings-schema';
 
 /** Everything the alert rules look at; the service gathers it (share listing, settings, schedule). */
 export interface AlertFacts {
   now: Date;
   /** Backup has been configured (location, credentials, encryption). */
   configured: boolean;
-  /** The most recent finished run, whatever its trigger: drives the five failure alerts. */
-  lastRun: { state: BackupState; finishedAt: string; category?: ShareFailureCategory | null; message?: string | null } | null;
+  /**
+   * The most recent finished run, whatever its trigger: drives the failure
+   * alerts. `failedDuringCopy`: it failed after backup data began to reach the share.
+   */
+  lastRun: {
+    state: BackupState;
+    finishedAt: string;
+    category?: ShareFailureCategory | null;
+    message?: string | null;
+    failedDuringCopy?: boolean;
+  } | null;
   /**
    * The newest run whatever its outcome: a Skipped one (the share's lock was
    * held by another console or a prune) raises the conflict alert until a run ends otherwise.
    */
   lastAttempt?: { state: BackupState; finishedAt: string; message?: string | null } | null;
-  /** Percent of the share's capacity in use at which "almost full" is raised (default 80). */
+  /** Percent of the share's capacity in use at which "almost full" is raised (the setting; ALMOST_FULL_PERCENT.default when absent). */
   almostFullPercent?: number;
   /** When the newest Succeeded backup completed (PartialSucceeded does not count). */
   lastSuccessAt: string | null;
@@ -53,9 +63,6 @@ export interface AlertFacts {
   unreadableLock?: { path: string; reason: string; staleAt: string } | null;
 }
 
-/** "The file share is almost full" is raised from this share of its capacity in use. */
-export const DEFAULT_ALMOST_FULL_PERCENT = 80;
-
 /** An alert as the rules produce it; the AlertCenter gives it an id and keeps its first raisedAt. */
 export type EvaluatedAlert = Omit<Alert, 'id'>;
 
@@ -82,13 +89,18 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   if (facts.lastRun?.state === 'Failed') {
     const category = facts.lastRun.category ?? 'general';
     const text = SHARE_FAILURE_TEXTS[category];
-    add(
-      category,
-      'critical',
-      text.alertTitle,
-      text.remediation,
-      `Last run failed at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`,
-    );
+    const detail = `Last run failed at ${facts.lastRun.finishedAt}${facts.lastRun.message ? `: ${facts.lastRun.message}` : ''}`;
+    // A connection lost (or a general fault) mid-copy is Azure Stack's "failed during file copy";
+    // a full share or a refused write mid-copy keeps its own, more precise alert.
+    if (facts.lastRun.failedDuringCopy && (category === 'connectivity' || category === 'general'))
+      add(
+        'backup-copy-failed',
+        'critical',
+        'Backup failed during file copy to the external share.',
+        'The file share stopped taking the backup data part-way (the connection broke, or the server failed the write); the incomplete copy is removed. Check the network path to the file server and the server itself (did it restart, does its log show errors?), then select Backup now. The alert closes when a backup succeeds.',
+        detail,
+      );
+    else add(category, 'critical', text.alertTitle, text.remediation, detail);
   }
 
   if (facts.lastRun?.state === 'PartialSucceeded') {
@@ -112,7 +124,7 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
   }
 
   const total = facts.capacity?.totalBytes ?? null;
-  const threshold = facts.almostFullPercent ?? DEFAULT_ALMOST_FULL_PERCENT;
+  const threshold = facts.almostFullPercent ?? ALMOST_FULL_PERCENT.default;
   if (facts.configured && free !== null && total !== null && total > 0) {
     const usedPercent = ((total - free) / total) * 100;
     if (usedPercent >= threshold) {
@@ -120,10 +132,21 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
         'share-almost-full',
         'warning',
         'The backup file share is almost full.',
-        'Add capacity to the file share, or free space on it (other data first; then lower the retention period). Backups fail once the share is full.',
+        `Add capacity to the file share, or free space on it (other data first; then lower the retention period). Backups fail once the share is full. The alert is raised at ${threshold} % used (the almost-full threshold in Configuration, or \`infra-backup config set --almost-full-percent N\`) and closes below it.`,
         `${Math.floor(usedPercent)} % of ${formatBytes(total)} is used (${formatBytes(free)} free); the alert is raised at ${threshold} %.`,
       );
     }
+  }
+
+  // Not configured at all (a fresh station, or after Clear configuration): nothing is backed up.
+  // Configured with automatic backups off is the next alert's case, never both.
+  if (!facts.configured) {
+    add(
+      'backup-not-enabled',
+      'warning',
+      'Backup is not enabled for the location.',
+      'No backup location is configured, so no infrastructure backup is taken. Configure the backup location, its credentials and the encryption certificate (Configuration, or `infra-backup config set`). The alert closes when a location is saved.',
+    );
   }
 
   if (facts.configured && !facts.schedule.enabled) {

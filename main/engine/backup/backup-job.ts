@@ -27,8 +27,11 @@ export interface BackupJobRequest {
 
 export interface BackupJobOutcome {
   manifest: ManifestDraft;
-  /** Set when the job failed as a whole (share failure, cancel). */
-  failure: { category?: ShareFailureCategory; message: string; technicalCause?: string } | null;
+  /**
+   * Set when the job failed as a whole (share failure, cancel). `duringCopy`:
+   * it failed while backup data was being copied to the share, after its first byte.
+   */
+  failure: { category?: ShareFailureCategory; message: string; technicalCause?: string; duringCopy?: boolean } | null;
   /** Leftovers of dead jobs the job could not remove (and went on without): for the log. */
   leftoversKept: LeftoverFailure[];
 }
@@ -129,10 +132,13 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
     { jobId: request.jobId, backupId: request.backupId },
   );
   let leftoversKept: LeftoverFailure[] = [];
+  // The components' data is being copied to the share (the lock check and the manifest after it are not the copy).
+  let copying = false;
   try {
     leftoversKept = await removeLeftovers(share, lock.record, request.signal);
     await share.mkdirp(partialDir, request.signal);
     emit(true);
+    copying = true;
     for (const source of request.sources) {
       if (request.signal.aborted) throw cancelled();
       currentComponent = source.name;
@@ -144,6 +150,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
         }),
       );
     }
+    copying = false;
     const succeeded = components.filter((c) => c.state === 'Succeeded').length;
     const state: ManifestDraft['state'] = succeeded === components.length ? 'Succeeded' : succeeded > 0 ? 'PartialSucceeded' : 'Failed';
     const manifest = draft(state);
@@ -169,6 +176,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
         ...(engineError?.category ? { category: engineError.category } : {}),
         technicalCause:
           engineError?.technicalCause ?? scrubSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+        ...(copying && bytesDone > 0 ? { duringCopy: true } : {}),
       },
     };
   } finally {

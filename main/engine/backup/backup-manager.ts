@@ -289,7 +289,8 @@ export class BackupManager {
     if (thumbprint && (summary.state === 'Succeeded' || summary.state === 'PartialSucceeded'))
       ctx.settings.service.markCertificateUsed(thumbprint, signingPublicKey);
     this.active = null;
-    ctx.events.publish({ type: 'job-finished', jobId, backup: summary, error: failure });
+    const duringCopy = failure !== null && !cancelled && !conflict && outcome.failure?.duringCopy === true;
+    ctx.events.publish({ type: 'job-finished', jobId, backup: summary, error: failure, ...(duringCopy ? { failedDuringCopy: true } : {}) });
   }
 
   /**

@@ -183,6 +183,7 @@ function normalise(value: unknown): TimelineEvent | null {
   if (typeof v.durationSeconds === 'number' && Number.isFinite(v.durationSeconds)) event.durationSeconds = v.durationSeconds;
   if (typeof v.category === 'string' && CATEGORIES.has(v.category)) event.category = v.category as TimelineEvent['category'];
   if (typeof v.reason === 'string') event.reason = scrubSecrets(v.reason);
+  if (v.failedDuringCopy === true) event.failedDuringCopy = true;
   if (typeof v.owner === 'string') event.owner = v.owner;
   return event;
 }

@@ -43,6 +43,7 @@ export function runFinishedEvent(run: {
   durationSeconds: number;
   category?: ShareFailureCategory;
   message?: string;
+  failedDuringCopy?: boolean;
 }): NewTimelineEvent {
   const event: NewTimelineEvent = {
     kind: 'run-finished',
@@ -55,6 +56,7 @@ export function runFinishedEvent(run: {
   };
   if (run.category !== undefined) event.category = run.category;
   if (run.message !== undefined) event.reason = run.message;
+  if (run.failedDuringCopy) event.failedDuringCopy = true;
   return event;
 }
 

@@ -122,6 +122,7 @@ export class RunLog {
     if (event.error) {
       outcome.reason = event.error.message;
       if (event.error.category) outcome.category = event.error.category;
+      if (event.failedDuringCopy) outcome.failedDuringCopy = true;
     }
     this.lastAttempt = outcome;
     if (isConclusive(outcome.state)) this.lastConclusive = outcome;
@@ -138,6 +139,7 @@ export class RunLog {
         durationSeconds: Math.max(0, (Date.parse(finishedAt) - Date.parse(backup.createdAt)) / 1000),
         ...(outcome.category ? { category: outcome.category } : {}),
         ...(outcome.reason ? { message: outcome.reason } : {}),
+        ...(outcome.failedDuringCopy ? { failedDuringCopy: true } : {}),
       }),
     );
   }
@@ -189,5 +191,6 @@ function outcomeOf(event: TimelineEvent): RunOutcome {
   };
   if (event.reason !== undefined) outcome.reason = event.reason;
   if (event.category !== undefined) outcome.category = event.category;
+  if (event.failedDuringCopy) outcome.failedDuringCopy = true;
   return outcome;
 }

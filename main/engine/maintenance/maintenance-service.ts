@@ -167,7 +167,13 @@ export class MaintenanceService {
         now: clock.now(),
         configured: settings.configured,
         lastRun: lastRun
-          ? { state: lastRun.state, finishedAt: lastRun.finishedAt, category: lastRun.category, message: lastRun.reason }
+          ? {
+              state: lastRun.state,
+              finishedAt: lastRun.finishedAt,
+              category: lastRun.category,
+              message: lastRun.reason,
+              failedDuringCopy: lastRun.failedDuringCopy === true,
+            }
           : null,
         lastAttempt: lastAttempt ? { state: lastAttempt.state, finishedAt: lastAttempt.finishedAt, message: lastAttempt.reason } : null,
         lastSuccessAt: lastSuccess?.finishedAt ?? null,
@@ -181,6 +187,7 @@ export class MaintenanceService {
           pause: view.pause,
         },
         retentionDays: settings.retentionDays,
+        almostFullPercent: settings.almostFullPercent,
         capacity: {
           freeBytes: capacity.current().freeBytes,
           totalBytes: capacity.current().totalBytes,

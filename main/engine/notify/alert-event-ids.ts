@@ -29,6 +29,9 @@ const ALERT_EVENT_IDS: Readonly<Record<string, number>> = {
   'backup-partially-succeeded': 1017,
   'backup-skipped-conflict': 1018,
   'share-almost-full': 1019,
+  'cannot-write': 1020,
+  'backup-copy-failed': 1021,
+  'backup-not-enabled': 1022,
 } satisfies Record<AlertKind, number>;
 
 /** An alert kind without its own id yet. */

@@ -99,6 +99,7 @@ export class SettingsService {
     if (input.frequencyHours !== undefined) next.frequencyHours = input.frequencyHours;
     // Lowering it is confirmed before this save, by the settings methods (they can list the share).
     if (input.retentionDays !== undefined) next.retentionDays = input.retentionDays;
+    if (input.almostFullPercent !== undefined) next.almostFullPercent = input.almostFullPercent;
     if (input.automaticBackups !== undefined) this.applyAutomaticBackups(next, input.automaticBackups, now);
 
     let removeLegacyKey = false;

@@ -19,6 +19,7 @@ export function settingsViewOf(settings: StoredSettings, passwordSet: boolean, n
     smbPort: settings.smbPort,
     frequencyHours: settings.frequencyHours,
     retentionDays: settings.retentionDays,
+    almostFullPercent: settings.almostFullPercent,
     automaticBackups: settings.automaticBackups,
     encryption: encryptionViewOf(settings, now),
     signingPublicKey: settings.signingKey?.publicKey ?? null,

@@ -14,6 +14,8 @@ import {
   checkLocation,
   frequencyHoursSchema,
   retentionDaysSchema,
+  almostFullPercentSchema,
+  ALMOST_FULL_PERCENT,
   smbPortSchema,
 } from '../../../common/settings-schema';
 
@@ -66,6 +68,8 @@ export const storedSettingsSchema = z
     smbPort: smbPortSchema,
     frequencyHours: frequencyHoursSchema,
     retentionDays: retentionDaysSchema,
+    // Settings saved before the threshold was a setting have the fixed 80 % it was.
+    almostFullPercent: almostFullPercentSchema.default(ALMOST_FULL_PERCENT.default),
     automaticBackups: z.boolean(),
     encryption: storedEncryptionSchema,
     certificateHistory: z.array(certificateHistoryRecordSchema),
@@ -91,6 +95,7 @@ export function defaultStoredSettings(): StoredSettings {
     smbPort: SMB_PORT.default,
     frequencyHours: FREQUENCY_HOURS.default,
     retentionDays: RETENTION_DAYS.default,
+    almostFullPercent: ALMOST_FULL_PERCENT.default,
     automaticBackups: true,
     encryption: { mode: 'none' },
     certificateHistory: [],

@@ -12,7 +12,7 @@ import { abortError, throwIfAborted } from './abort';
 import { DOWNLOAD_PIECE_BYTES } from './download-reader';
 import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace, WriteResult } from './file-share';
 import { temporaryNameFor } from './file-share';
-import { classifyShareFailure, notFoundError, shareError, type ShareError } from './share-errors';
+import { classifyShareFailure, notFoundError, shareError, type ShareError, type ShareOperation } from './share-errors';
 import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
 import { doneWriting } from './written-buffers';
 
@@ -79,7 +79,7 @@ export class LocalShare implements FileShare {
       if (code === 'EEXIST' || code === 'ENOTDIR') {
         throw shareError('path', `"${dir}" cannot be created because a file is in the way.`, error);
       }
-      throw failure(error, `Creating the folder "${dir}" failed.`);
+      throw failure(error, `Creating the folder "${dir}" failed.`, 'write');
     }
   }
 
@@ -131,7 +131,7 @@ export class LocalShare implements FileShare {
       if (!writeFailed && sourceError !== undefined) throw sourceError;
       if (isShareError(error)) throw error;
       if (errnoOf(error) === 'ENOENT') throw await this.absent(parentOf(sharePath), error);
-      throw failure(error, `Writing "${sharePath}" failed.`);
+      throw failure(error, `Writing "${sharePath}" failed.`, 'write');
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
@@ -178,7 +178,7 @@ export class LocalShare implements FileShare {
     } catch (error) {
       if (isShareError(error)) throw error;
       if (errnoOf(error) === 'ENOENT') throw await this.absent(from, error);
-      throw failure(error, `Renaming "${from}" to "${to}" failed.`);
+      throw failure(error, `Renaming "${from}" to "${to}" failed.`, 'write');
     }
   }
 
@@ -195,7 +195,7 @@ export class LocalShare implements FileShare {
       // fs.rm does not follow links: a link is unlinked, its target untouched.
       await rm(this.resolve(sharePath), { recursive: true, force: true });
     } catch (error) {
-      throw failure(error, `Deleting "${sharePath}" failed.`);
+      throw failure(error, `Deleting "${sharePath}" failed.`, 'write');
     }
   }
 
@@ -281,7 +281,7 @@ function isShareError(error: unknown): error is EngineError {
   return isEngineError(error);
 }
 
-function failure(error: unknown, detail: string): EngineError {
+function failure(error: unknown, detail: string, operation: ShareOperation = 'read'): EngineError {
   if (isShareError(error)) return error;
-  return shareError(classifyShareFailure(error), detail, error);
+  return shareError(classifyShareFailure(error, operation), detail, error);
 }

@@ -1,10 +1,14 @@
 /**
- * Every share failure lands in one of the five alert categories of the
- * Azure Stack backup best-practices page, with that alert's remediation.
- * Classification reads NT_STATUS codes (smbclient output) and errno codes
- * (local folders, sockets).
+ * Every share failure lands in one of the alert categories of the Azure Stack
+ * backup best-practices page, with that alert's remediation, or in
+ * **cannot-write**: the share is reachable and the credentials are accepted,
+ * but a write (create, put, mkdir, rename, delete) is refused. Classification
+ * reads NT_STATUS codes (smbclient output) and errno codes (local folders,
+ * sockets); a refusal (ACCESS_DENIED, EACCES) means cannot-write when the
+ * operation wrote and authentication otherwise, so each driver says which
+ * kind of operation failed, where it knows it.
  *
- * Beside the five categories there is one more kind, **not found**: a file or
+ * Beside the categories there is one more kind, **not found**: a file or
  * folder absent inside the configured backup folder (an absent `MASBackup`
  * folder means "no backups yet", and an empty list is the right answer). It
  * is kept apart from **path** — the share or the configured folder itself
@@ -16,7 +20,7 @@ import type { ShareFailureCategory } from '../../../preload/api';
 import { EngineError, isEngineError } from '../errors';
 import { SHARE_FAILURE_TEXTS } from './share-failure-texts';
 
-/** What a share failure is: one of the five operator categories, or not found. */
+/** What a share failure is: one of the operator categories, or not found. */
 export type ShareFailureKind = ShareFailureCategory | 'not-found';
 
 /** A share failure. `kind` tells not-found apart from the category path it is shown as. */
@@ -68,8 +72,17 @@ export function shareFailureKind(error: unknown): ShareFailureKind | undefined {
   return undefined;
 }
 
+/** What the failed operation did: a refusal to write is cannot-write, a refusal to read or to connect is authentication. */
+export type ShareOperation = 'read' | 'write';
+
+/** Refusals that say "this account may not do that here": cannot-write when the operation wrote, authentication otherwise. */
+const REFUSED_STATUSES: readonly string[] = ['ACCESS_DENIED'];
+const REFUSED_ERRNOS: readonly string[] = ['EACCES', 'EPERM'];
+
 const NT_STATUS_CATEGORY: ReadonlyArray<[ShareFailureCategory, readonly string[]]> = [
   ['capacity', ['DISK_FULL', 'QUOTA_EXCEEDED', 'ALLOTTED_SPACE_EXCEEDED', 'DISK_QUOTA_EXCEEDED']],
+  // A read-only share (Samba `read only = yes`, a write-protected volume) says so whatever the operation.
+  ['cannot-write', ['MEDIA_WRITE_PROTECTED']],
   [
     'authentication',
     [
@@ -89,7 +102,6 @@ const NT_STATUS_CATEGORY: ReadonlyArray<[ShareFailureCategory, readonly string[]
       'NO_LOGON_SERVERS',
       'ACCESS_DENIED',
       'NETWORK_ACCESS_DENIED',
-      'MEDIA_WRITE_PROTECTED',
     ],
   ],
   [
@@ -136,7 +148,7 @@ const ERRNO_CATEGORY: Readonly<Record<string, ShareFailureCategory>> = {
   EFBIG: 'capacity',
   EACCES: 'authentication',
   EPERM: 'authentication',
-  EROFS: 'authentication',
+  EROFS: 'cannot-write',
   ENOENT: 'path',
   ENOTDIR: 'path',
   EISDIR: 'path',
@@ -161,30 +173,40 @@ export function firstNtStatus(text: string): string | undefined {
 
 /**
  * Classifies smbclient output, an NT_STATUS code, an errno code ("ENOSPC") or
- * an Error carrying `.code`. Unknown → general.
+ * an Error carrying `.code`. `operation` is what failed: a refusal to write
+ * is cannot-write; to read, or to connect (the default), authentication.
+ * Unknown → general.
  */
-export function classifyShareFailure(input: string | NodeJS.ErrnoException | unknown): ShareFailureCategory {
-  if (typeof input === 'string') return classifyText(input);
+export function classifyShareFailure(
+  input: string | NodeJS.ErrnoException | unknown,
+  operation: ShareOperation = 'read',
+): ShareFailureCategory {
+  if (typeof input === 'string') return classifyText(input, operation);
   if (input && typeof input === 'object') {
     const code = (input as { code?: unknown }).code;
-    if (typeof code === 'string' && ERRNO_CATEGORY[code]) return ERRNO_CATEGORY[code];
+    if (typeof code === 'string' && ERRNO_CATEGORY[code]) return categoryOfErrno(code, operation) ?? 'general';
     const message = (input as { message?: unknown }).message;
-    if (typeof message === 'string') return classifyText(message);
+    if (typeof message === 'string') return classifyText(message, operation);
   }
   return 'general';
 }
 
-function classifyText(text: string): ShareFailureCategory {
+function categoryOfErrno(errno: string, operation: ShareOperation): ShareFailureCategory | undefined {
+  if (operation === 'write' && REFUSED_ERRNOS.includes(errno)) return 'cannot-write';
+  return ERRNO_CATEGORY[errno];
+}
+
+function classifyText(text: string, operation: ShareOperation): ShareFailureCategory {
   const errno = /\b(E[A-Z]{2,}(?:_[A-Z]+)?)\b/.exec(text)?.[1];
-  if (errno && !text.includes('NT_STATUS_') && ERRNO_CATEGORY[errno]) return ERRNO_CATEGORY[errno];
+  if (errno && !text.includes('NT_STATUS_') && ERRNO_CATEGORY[errno]) return categoryOfErrno(errno, operation) ?? 'general';
   const statuses = [...text.matchAll(/NT_STATUS_([A-Z0-9_]+)/g)].map((match) => match[1] ?? '');
   // A full disk decides wherever it appears: the server may drop the connection
   // after it, and smbclient then reports the drop on stdout while the
   // DISK_FULL of cli_push went to stderr (measured with Samba 4.17).
-  if (statuses.some((status) => categoryOfStatus(status, text) === 'capacity')) return 'capacity';
+  if (statuses.some((status) => categoryOfStatus(status, text, operation) === 'capacity')) return 'capacity';
   // Otherwise several codes may appear (a failed command then a cleanup); the first decides.
   for (const status of statuses) {
-    const category = categoryOfStatus(status, text);
+    const category = categoryOfStatus(status, text, operation);
     if (category) return category;
   }
   if (/timed? ?out/i.test(text)) return 'connectivity';
@@ -193,10 +215,11 @@ function classifyText(text: string): ShareFailureCategory {
 
 /** Whether any NT_STATUS in `text` says the connection is gone or unusable (a session that printed one is not used again). */
 export function reportsConnectivityFailure(text: string): boolean {
-  return [...text.matchAll(/NT_STATUS_([A-Z0-9_]+)/g)].some((match) => categoryOfStatus(match[1] ?? '', text) === 'connectivity');
+  return [...text.matchAll(/NT_STATUS_([A-Z0-9_]+)/g)].some((match) => categoryOfStatus(match[1] ?? '', text, 'read') === 'connectivity');
 }
 
-function categoryOfStatus(status: string, text: string): ShareFailureCategory | undefined {
+function categoryOfStatus(status: string, text: string, operation: ShareOperation): ShareFailureCategory | undefined {
+  if (operation === 'write' && REFUSED_STATUSES.includes(status)) return 'cannot-write';
   for (const [category, codes] of NT_STATUS_CATEGORY) if (codes.includes(status)) return category;
   // smbclient reports an unresolvable host name as a failed connect with
   // NT_STATUS_UNSUCCESSFUL ("do_connect: Connection to x.invalid failed").

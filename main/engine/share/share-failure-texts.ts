@@ -1,7 +1,7 @@
 import type { ShareFailureCategory } from '../../../preload/api';
 
 /**
- * The five share failure categories in operator words, written once: a share
+ * The share failure categories in operator words, written once: a share
  * error's message and remediation, and the Azure Stack Hub alert (title,
  * same remediation) raised when a backup fails with that category. The
  * remediations follow the Azure Stack backup best-practices page.
@@ -34,6 +34,12 @@ export const SHARE_FAILURE_TEXTS: Readonly<Record<ShareFailureCategory, ShareFai
     message: 'The file share rejected the credentials or the access.',
     alertTitle: 'Backup failed due to authentication issue.',
     remediation: 'Map the share from another computer; update the credentials if they are no longer valid.',
+  },
+  'cannot-write': {
+    message: 'The file share is reachable and accepted the credentials, but refused to let the account write.',
+    alertTitle: 'Cannot write to the backup file share.',
+    remediation:
+      'Grant the backup account Change (write) permission on the share and Modify on the backup folder (NTFS), and check that the share is not read-only; then select Test connection and try again.',
   },
   general: {
     message: 'The file share operation failed because of a general fault.',

@@ -203,7 +203,7 @@ export class SmbShare implements FileShare {
       // An existing folder is success; whether it is really a folder is checked by cd.
       return status !== undefined && status !== 'OBJECT_NAME_COLLISION';
     });
-    if (failed) throw shareError(classifyShareFailure(failed), `Creating the folder "${dir}" failed.`, failed);
+    if (failed) throw shareError(classifyShareFailure(failed, 'write'), `Creating the folder "${dir}" failed.`, failed);
     const check = segments[segments.length - 1] ?? '';
     if (firstNtStatus(check)) throw shareError('path', `"${dir}" cannot be created because a file is in the way.`, check);
   }
@@ -246,13 +246,14 @@ export class SmbShare implements FileShare {
       const putStatus = firstNtStatus(putOutput);
       if (putStatus && NOT_FOUND.has(putStatus)) throw await this.absent(parentOf(sharePath), putOutput, signal);
       // The whole transcript: smbclient prints a write's DISK_FULL on stderr, outside the segments.
-      if (putStatus) throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
+      if (putStatus)
+        throw shareError(classifyShareFailure(result.transcript, 'write'), `Writing "${sharePath}" failed.`, result.transcript);
       if (result.dataInError !== undefined) throw result.dataInError;
       const stored = parseListing(listSegment, '')[0]?.size;
       if (stored !== result.bytesIn) {
         // A write error during `put` from a file (disk full) is printed on stderr, outside the segments.
         if (firstNtStatus(result.transcript))
-          throw shareError(classifyShareFailure(result.transcript), `Writing "${sharePath}" failed.`, result.transcript);
+          throw shareError(classifyShareFailure(result.transcript, 'write'), `Writing "${sharePath}" failed.`, result.transcript);
         throw shareError('general', `"${sharePath}" was not stored completely (${stored ?? 0} of ${result.bytesIn} bytes).`, listSegment);
       }
       const [renameSegment = ''] = await this.session(
@@ -262,7 +263,7 @@ export class SmbShare implements FileShare {
       );
       const status = firstNtStatus(renameSegment);
       if (status === 'OBJECT_NAME_COLLISION') throw alreadyExists(sharePath);
-      if (status) throw shareError(classifyShareFailure(renameSegment), `Publishing "${sharePath}" failed.`, renameSegment);
+      if (status) throw shareError(classifyShareFailure(renameSegment, 'write'), `Publishing "${sharePath}" failed.`, renameSegment);
       mayHaveTemporary = false;
       return { bytes: result.bytesIn };
     } catch (error) {
@@ -347,7 +348,7 @@ export class SmbShare implements FileShare {
     const status = firstNtStatus(segment);
     if (status === 'OBJECT_NAME_COLLISION') throw alreadyExists(to);
     if (status && NOT_FOUND.has(status)) throw await this.absent(from, segment, signal);
-    if (status) throw shareError(classifyShareFailure(segment), `Renaming "${from}" to "${to}" failed.`, segment);
+    if (status) throw shareError(classifyShareFailure(segment, 'write'), `Renaming "${from}" to "${to}" failed.`, segment);
   }
 
   /**
@@ -374,7 +375,7 @@ export class SmbShare implements FileShare {
     const [deleted = ''] = await this.session([`del ${quoteArgument(remote)}`], detail, signal);
     const status = firstNtStatus(deleted);
     if (status === undefined) return;
-    if (!NOT_FOUND.has(status)) throw shareError(classifyShareFailure(deleted), detail, deleted);
+    if (!NOT_FOUND.has(status)) throw shareError(classifyShareFailure(deleted, 'write'), detail, deleted);
     const stamp = randomStamp();
     await this.deleteFolder(sharePath, stamp, await this.session(this.probeCommands(sharePath, stamp), detail, signal), signal);
   }
@@ -421,7 +422,7 @@ export class SmbShare implements FileShare {
         const status = firstNtStatus(segment);
         return status !== undefined && !NOT_FOUND.has(status);
       });
-      if (failed) throw shareError(classifyShareFailure(failed), detail, failed);
+      if (failed) throw shareError(classifyShareFailure(failed, 'write'), detail, failed);
     }
     for (const child of children.filter((entry) => entry.kind === 'directory')) {
       const childStamp = randomStamp();
@@ -430,7 +431,7 @@ export class SmbShare implements FileShare {
     }
     const [removed = ''] = await this.session([`rmdir ${quoteArgument(this.remotePath(folder))}`], detail, signal);
     const status = firstNtStatus(removed);
-    if (status && !NOT_FOUND.has(status)) throw shareError(classifyShareFailure(removed), detail, removed);
+    if (status && !NOT_FOUND.has(status)) throw shareError(classifyShareFailure(removed, 'write'), detail, removed);
   }
 
   /**

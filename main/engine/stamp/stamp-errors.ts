@@ -14,6 +14,7 @@ export const STAMP_FAILURE_REMEDIATION: Record<ShareFailureCategory, string> = {
     'Sign in again: infra-backup stamp connect … (or Connect in the window). The account needs the Owner role on the Default Provider Subscription.',
   path: 'Check the region and subscription given when connecting: the backup location is System.{region}/backupLocations/{region}.',
   capacity: 'Free space on the external backup store, or lower the retention period.',
+  'cannot-write': "Grant the stamp's backup account write access to the external backup file share, then try again.",
   general: 'Try again later. If it persists, check the stamp’s infrastructure backup blade in the administrator portal.',
 };
 

@@ -27,6 +27,7 @@ export const CATEGORY_WORDS: Record<ShareFailureCategory, string> = {
   connectivity: 'the file share could not be reached',
   path: 'the path of the file share is not valid',
   authentication: 'the file share refused the credentials',
+  'cannot-write': 'the file share refused to let the account write',
   general: 'a general fault of the file share',
 };
 

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import type { CertificateInfo, RetentionPreview, SettingsInput, SettingsView, ShareTestResult, TestShareInput } from '../../../preload/api';
 import {
+  ALMOST_FULL_PERCENT,
   FREQUENCY_HOURS,
   RETENTION_DAYS,
   SMB_PORT,
@@ -21,10 +22,11 @@ export interface SettingsForm {
   frequencyHours: number | null;
   retentionDays: number | null;
   smbPort: number | null;
+  almostFullPercent: number | null;
   encryptionKey: string;
 }
 
-/** The form's fields in the source document's order (SMB port and the legacy key are ours, last). */
+/** The form's fields in the source document's order (the legacy key, SMB port and the almost-full threshold are ours, last). */
 export const FORM_FIELDS = [
   'location',
   'username',
@@ -35,6 +37,7 @@ export const FORM_FIELDS = [
   'certificate',
   'encryptionKey',
   'smbPort',
+  'almostFullPercent',
 ] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
@@ -75,6 +78,7 @@ function formFrom(view: SettingsView | null): SettingsForm {
     frequencyHours: view?.frequencyHours ?? FREQUENCY_HOURS.default,
     retentionDays: view?.retentionDays ?? RETENTION_DAYS.default,
     smbPort: view?.smbPort ?? SMB_PORT.default,
+    almostFullPercent: view?.almostFullPercent ?? ALMOST_FULL_PERCENT.default,
     encryptionKey: '',
   };
 }
@@ -120,6 +124,7 @@ export const useSettingsStore = defineStore('settings', () => {
     if (form.frequencyHours !== null) value.frequencyHours = form.frequencyHours;
     if (form.retentionDays !== null) value.retentionDays = form.retentionDays;
     if (form.smbPort !== null) value.smbPort = form.smbPort;
+    if (form.almostFullPercent !== null) value.almostFullPercent = form.almostFullPercent;
     if (certificate.value) value.certificateBase64 = certificate.value.base64;
     if (form.encryptionKey) value.encryptionKeyBase64 = form.encryptionKey;
     return value;
@@ -132,6 +137,8 @@ export const useSettingsStore = defineStore('settings', () => {
       errors.frequencyHours = `Frequency in hours is required (${FREQUENCY_HOURS.min}–${FREQUENCY_HOURS.max}).`;
     if (form.retentionDays === null)
       errors.retentionDays = `Retention period in days is required (${RETENTION_DAYS.min}–${RETENTION_DAYS.max}).`;
+    if (form.almostFullPercent === null)
+      errors.almostFullPercent = `Almost-full threshold is required (${ALMOST_FULL_PERCENT.min}–${ALMOST_FULL_PERCENT.max} percent).`;
     const problem = certificateProblem.value;
     if (problem) errors.certificate = `${problem.fileName} was not accepted: ${problem.message} ${problem.remediation}`.trim();
     return errors;
@@ -161,7 +168,7 @@ export const useSettingsStore = defineStore('settings', () => {
     const current = input();
     const failsEmpty = (field: string, patch: SettingsInput): boolean =>
       validate({ ...current, ...patch }).some((problem) => problem.field === field);
-    const required = new Set<FormField>(['frequencyHours', 'retentionDays']);
+    const required = new Set<FormField>(['frequencyHours', 'retentionDays', 'almostFullPercent']);
     if (failsEmpty('location', { location: '' })) required.add('location');
     if (isSmb.value && failsEmpty('username', { username: '' })) required.add('username');
     if (isSmb.value && failsEmpty('password', { password: '', passwordConfirm: '' })) {

@@ -91,6 +91,15 @@ describe('the alert set: each raised from a real condition, closed when it ends'
       detail: expect.stringContaining('raised at 80 %'),
     });
 
+    // The threshold is a setting (default 80 %): above the share's use the alert closes at once, below it it is raised again.
+    await h.engine.saveSettings({ almostFullPercent: 95 });
+    expect(await active(h, 'share-almost-full')).toBeUndefined();
+    await h.engine.saveSettings({ almostFullPercent: 85 });
+    expect(await active(h, 'share-almost-full')).toMatchObject({
+      detail: expect.stringContaining('raised at 85 %'),
+      remediation: expect.stringContaining('85 %'),
+    });
+
     await rm(filler);
     await backupNow(h);
     expect(await active(h, 'share-almost-full')).toBeUndefined();

@@ -63,10 +63,11 @@ describe('testShareConnection against a real smbd', () => {
     expect(failure?.category).toBe('path');
   });
 
-  it('reports a read-only share as not writable', async () => {
+  it('reports a read-only share as reachable and signed in, but cannot write (not authentication)', async () => {
     const { result, failure } = await testShareConnection(open({ location: `\\\\${server.host}\\readonly` }), NO_CANCEL);
     expect(result).toMatchObject({ reachable: true, authenticated: true, writable: false });
-    expect(failure?.category).toBe('authentication');
+    expect(failure?.category).toBe('cannot-write');
+    expect(failure?.remediation).toMatch(/Grant the backup account Change \(write\) permission/);
     expect(result.steps.at(-1)).toMatchObject({ step: 'write permission', ok: false });
   });
 });

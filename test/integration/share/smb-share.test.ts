@@ -113,12 +113,14 @@ describe('SmbShare failures land in the right category', () => {
     );
   });
 
-  it('read-only share → authentication (access denied), and nothing is left behind', async () => {
+  it('read-only share → cannot-write (reachable, signed in, writes refused), and nothing is left behind', async () => {
     const share = new SmbShare(options({ share: 'readonly' }));
-    const error = await expectShareError(share.writeStream('refused.bin', bytesSource('data'), NO_CANCEL), 'authentication');
+    const error = await expectShareError(share.writeStream('refused.bin', bytesSource('data'), NO_CANCEL), 'cannot-write');
     expect(error.technicalCause).toMatch(/NT_STATUS_(ACCESS_DENIED|MEDIA_WRITE_PROTECTED)/);
     expect(await readdir(server.shareDirOf('readonly'))).toEqual([]);
-    await expectShareError(share.mkdirp('folder', NO_CANCEL), 'authentication');
+    await expectShareError(share.mkdirp('folder', NO_CANCEL), 'cannot-write');
+    // Reading it is allowed: the listing works.
+    expect(await share.list('', NO_CANCEL)).toEqual([]);
   });
 
   it('disk full mid-file → capacity (not the disconnect that follows), and the partial file is removed, every time', async (context) => {

@@ -34,7 +34,7 @@ describe('evaluateAlerts', () => {
     expect(evaluateAlerts(facts())).toEqual([]);
   });
 
-  it.each(['capacity', 'connectivity', 'path', 'authentication', 'general'] as ShareFailureCategory[])(
+  it.each(['capacity', 'connectivity', 'path', 'authentication', 'cannot-write', 'general'] as ShareFailureCategory[])(
     'a failed run raises the %s alert with the Azure Stack text and remediation',
     (category) => {
       const [alert] = evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, message: 'boom' } }));
@@ -48,13 +48,45 @@ describe('evaluateAlerts', () => {
     },
   );
 
-  it.each(['capacity', 'connectivity', 'path', 'authentication', 'general'] as ShareFailureCategory[])(
+  it.each(['capacity', 'connectivity', 'path', 'authentication', 'cannot-write', 'general'] as ShareFailureCategory[])(
     'the %s alert tells the operator what the share error told them',
     (category) => {
       const [alert] = evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category } }));
       expect(alert?.remediation).toBe(shareError(category).remediation);
     },
   );
+
+  it('a connection lost (or a general fault) while data was being copied is "failed during file copy", in place of the category alert', () => {
+    for (const category of ['connectivity', 'general'] as const) {
+      const alerts = evaluateAlerts(
+        facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, message: 'lost', failedDuringCopy: true } }),
+      );
+      expect(kindsOf(alerts)).toEqual(['backup-copy-failed']);
+      expect(alerts[0]).toMatchObject({ severity: 'critical', title: 'Backup failed during file copy to the external share.' });
+      expect(alerts[0]?.detail).toContain('lost');
+    }
+    // Before the first byte it is the category's alert; a full share or a refused write mid-copy keeps its own.
+    expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category: 'connectivity' } })))).toEqual([
+      'connectivity',
+    ]);
+    for (const category of ['capacity', 'cannot-write'] as const)
+      expect(
+        kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1), category, failedDuringCopy: true } }))),
+      ).toEqual([category]);
+    // A success closes it.
+    expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Succeeded', finishedAt: hoursAgo(0) } })))).toEqual([]);
+  });
+
+  it('almost full is raised at the configured threshold, which the texts name', () => {
+    const capacity = { freeBytes: 15 * GB, totalBytes: 100 * GB };
+    const lastBackupSizeBytes = null;
+    expect(kindsOf(evaluateAlerts(facts({ capacity, lastBackupSizeBytes })))).toEqual(['share-almost-full']);
+    expect(kindsOf(evaluateAlerts(facts({ capacity, lastBackupSizeBytes, almostFullPercent: 90 })))).toEqual([]);
+    const [alert] = evaluateAlerts(facts({ capacity, lastBackupSizeBytes, almostFullPercent: 85 }));
+    expect(alert).toMatchObject({ kind: 'share-almost-full' });
+    expect(alert?.detail).toContain('raised at 85 %');
+    expect(alert?.remediation).toContain('85 %');
+  });
 
   it('a failure without a category is a general fault', () => {
     expect(kindsOf(evaluateAlerts(facts({ lastRun: { state: 'Failed', finishedAt: hoursAgo(1) } })))).toEqual(['general']);
@@ -121,16 +153,20 @@ describe('evaluateAlerts', () => {
     ]);
   });
 
-  it('an unconfigured console raises no schedule alerts', () => {
-    expect(
-      evaluateAlerts(
-        facts({
-          configured: false,
-          lastSuccessAt: null,
-          schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null },
-        }),
-      ),
-    ).toEqual([]);
+  it('an unconfigured console raises "backup is not enabled for the location" and no schedule alert (not "disabled" as well)', () => {
+    const alerts = evaluateAlerts(
+      facts({
+        configured: false,
+        lastSuccessAt: null,
+        schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null },
+      }),
+    );
+    expect(kindsOf(alerts)).toEqual(['backup-not-enabled']);
+    expect(alerts[0]).toMatchObject({ severity: 'warning', title: 'Backup is not enabled for the location.' });
+    // Configured, it is gone; with automatic backups off, only "disabled" is said.
+    expect(kindsOf(evaluateAlerts(facts({ schedule: { enabled: false, disabledSince: null, frequencyHours: 12, anchor: null } })))).toEqual(
+      ['automatic-backups-disabled'],
+    );
   });
 });
 

@@ -33,12 +33,20 @@ function desktop(safeStorage = fakeSafeStorage()) {
     }),
   );
   const notified: Alert[] = [];
-  let notifiedOnce: (alert: Alert) => void = () => undefined;
-  const firstNotification = new Promise<Alert>((resolve) => (notifiedOnce = resolve));
+  const waiting: Array<(alert: Alert) => void> = [];
   const notify = (alert: Alert): void => {
     notified.push(alert);
-    notifiedOnce(alert);
+    for (const wake of waiting) wake(alert);
   };
+  /** The desktop notification of an alert of this kind, once main shows it. */
+  const notificationOf = (kind: Alert['kind']): Promise<Alert> =>
+    new Promise((resolve) => {
+      const seen = notified.find((alert) => alert.kind === kind);
+      if (seen) return resolve(seen);
+      waiting.push((alert) => {
+        if (alert.kind === kind) resolve(alert);
+      });
+    });
   const connection = startEngineProcess(
     { utilityProcess: forker, MessageChannelMain: MessageChannelStandIn, safeStorage, notify },
     { entryPath: 'engine-host.js', configDir: dir, version: '0.0.0-test' },
@@ -51,7 +59,7 @@ function desktop(safeStorage = fakeSafeStorage()) {
     if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
     return result.value as T;
   };
-  return { connection, call, events, firstNotification, forker };
+  return { connection, call, events, notificationOf, forker };
 }
 
 describe('the engine host behind the protocol', () => {
@@ -110,10 +118,10 @@ describe('the engine host behind the protocol', () => {
   });
 
   it('has main show a desktop notification for a newly raised alert', async () => {
-    const { firstNotification, call } = desktop(fakeSafeStorage('basic_text'));
+    const { notificationOf, call } = desktop(fakeSafeStorage('basic_text'));
     // basic_text is no keyring: the engine falls back to the key file and raises an alert about it
     expect((await call<{ notices: string[] }>('getAppInfo')).notices.join(' ')).toMatch(/key file/);
-    expect(await firstNotification).toMatchObject({ kind: 'secret-storage-fallback', title: expect.any(String) });
+    expect(await notificationOf('secret-storage-fallback')).toMatchObject({ kind: 'secret-storage-fallback', title: expect.any(String) });
   });
 
   it('stops the engine when main asks, then its process is ended', async () => {

@@ -75,7 +75,7 @@ describe('configuration panel store', () => {
     const store = useSettingsStore();
     await store.load();
     expect([...store.requiredFields].sort()).toEqual(
-      ['certificate', 'frequencyHours', 'location', 'password', 'passwordConfirm', 'retentionDays', 'username'].sort(),
+      ['almostFullPercent', 'certificate', 'frequencyHours', 'location', 'password', 'passwordConfirm', 'retentionDays', 'username'].sort(),
     );
     store.form.location = '/srv/backups';
     expect(store.requiredFields.has('username')).toBe(false);
@@ -84,7 +84,7 @@ describe('configuration panel store', () => {
     engine.answer('getSettings', () => CONFIGURED);
     await store.load();
     store.discard();
-    expect([...store.requiredFields].sort()).toEqual(['frequencyHours', 'location', 'retentionDays', 'username']);
+    expect([...store.requiredFields].sort()).toEqual(['almostFullPercent', 'frequencyHours', 'location', 'retentionDays', 'username']);
   });
 
   it('what the operator types before the saved settings arrive is kept, even a value equal to the default; the other fields show the saved ones', async () => {
@@ -123,6 +123,22 @@ describe('configuration panel store', () => {
     expect(store.feedback).toEqual({ tone: 'success', text: 'Backup settings saved.' });
     expect(store.form.password).toBe('');
     expect(store.dirty).toBe(false);
+  });
+
+  it('the almost-full threshold is a field: loaded from the settings, checked as typed by the shared rule, and sent on OK', async () => {
+    engine
+      .answer('getSettings', () => ({ ...CONFIGURED, almostFullPercent: 90 }))
+      .answer('saveSettings', () => ({ ...CONFIGURED, almostFullPercent: 85 }));
+    const store = useSettingsStore();
+    await store.load();
+    expect(store.form.almostFullPercent).toBe(90);
+    store.form.almostFullPercent = 120;
+    store.touch('almostFullPercent');
+    expect(store.fieldErrors.almostFullPercent).toMatch(/from 50 to 99/);
+    store.form.almostFullPercent = 85;
+    expect(store.fieldErrors.almostFullPercent).toBeUndefined();
+    expect(await store.save()).toBe(true);
+    expect(engine.inputsOf('saveSettings')[0]).toMatchObject({ almostFullPercent: 85 });
   });
 
   it('a shorter retention shows the backups it deletes before saving, and saves only when confirmed', async () => {

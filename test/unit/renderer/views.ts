@@ -21,6 +21,7 @@ export const UNCONFIGURED: SettingsView = {
   smbPort: 445,
   frequencyHours: 12,
   retentionDays: 7,
+  almostFullPercent: 80,
   automaticBackups: true,
   encryption: { mode: 'none' },
   signingPublicKey: null,

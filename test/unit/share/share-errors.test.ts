@@ -16,6 +16,7 @@ describe('classifyShareFailure', () => {
     ['NT_STATUS_ACCOUNT_LOCKED_OUT', 'authentication'],
     ['NT_STATUS_PASSWORD_EXPIRED', 'authentication'],
     ['NT_STATUS_ACCESS_DENIED opening remote file', 'authentication'],
+    ['NT_STATUS_MEDIA_WRITE_PROTECTED opening remote file', 'cannot-write'],
     ['NT_STATUS_INTERNAL_ERROR', 'general'],
     ['NT_STATUS_UNSUCCESSFUL without context', 'general'],
     ['something odd', 'general'],
@@ -29,13 +30,25 @@ describe('classifyShareFailure', () => {
     ['ENOENT', 'path'],
     ['ENOTDIR', 'path'],
     ['EACCES', 'authentication'],
-    ['EROFS', 'authentication'],
+    ['EROFS', 'cannot-write'],
     ['ECONNREFUSED', 'connectivity'],
     ['ENOTFOUND', 'connectivity'],
     ['EIO', 'general'],
   ])('errno %s → %s', (code, category) => {
     expect(classifyShareFailure(Object.assign(new Error('x'), { code }))).toBe(category);
     expect(classifyShareFailure(code)).toBe(category);
+  });
+
+  it('a refusal is cannot-write when the operation wrote, authentication when it read or connected', () => {
+    expect(classifyShareFailure('NT_STATUS_ACCESS_DENIED opening remote file \\MASBackup\\x.bin', 'write')).toBe('cannot-write');
+    expect(classifyShareFailure('NT_STATUS_ACCESS_DENIED listing \\MASBackup\\*', 'read')).toBe('authentication');
+    expect(classifyShareFailure('tree connect failed: NT_STATUS_ACCESS_DENIED')).toBe('authentication');
+    expect(classifyShareFailure(Object.assign(new Error('x'), { code: 'EACCES' }), 'write')).toBe('cannot-write');
+    expect(classifyShareFailure(Object.assign(new Error('x'), { code: 'EPERM' }), 'write')).toBe('cannot-write');
+    expect(classifyShareFailure(Object.assign(new Error('x'), { code: 'EACCES' }), 'read')).toBe('authentication');
+    // A wrong password is not a refusal to write, whatever the operation.
+    expect(classifyShareFailure('session setup failed: NT_STATUS_LOGON_FAILURE', 'write')).toBe('authentication');
+    expect(classifyShareFailure('NT_STATUS_DISK_FULL then NT_STATUS_ACCESS_DENIED', 'write')).toBe('capacity');
   });
 
   it('a full disk decides wherever it appears: the disconnect smbclient reports after it is its consequence', () => {
