@@ -1,5 +1,5 @@
 import { EngineError } from './errors';
-import type { AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
+import type { Alert, AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
 import { EventHub, type EventListener } from './app/events';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
@@ -197,10 +197,20 @@ export function createEngine(deps: EngineDeps): Engine {
     await notifications.whenIdle();
   };
 
+  // A running console's maintenance keeps the alerts current; a one-shot command (the CLI) evaluates
+  // them when asked, from the persisted schedule, so `alerts` on a station no console runs on is true too.
+  let automationStarted = false;
+  const activeAlerts = async (): Promise<Alert[]> => {
+    if (automationStarted) return alerts.list();
+    await scheduler.current();
+    return maintenance.refreshAlerts();
+  };
+
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
     station: stationSources(ctx.sources),
     startAutomation: async () => {
+      automationStarted = true;
       await scheduler.follow(settings.service.stored());
       await scheduler.start();
       await maintenance.start();
@@ -299,7 +309,7 @@ export function createEngine(deps: EngineDeps): Engine {
         ),
       ),
     ...scheduleMethods(ctx, core),
-    ...timelineMethods(core, runLog, alerts),
+    ...timelineMethods(core, runLog, activeAlerts),
     ...stampMethods(stamp),
     ...notifyMethods(notifications),
   };

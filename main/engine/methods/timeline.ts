@@ -1,12 +1,11 @@
-import type { BackupConsoleApi } from '../../../preload/api';
-import type { AlertCenter } from '../alerts';
+import type { Alert, BackupConsoleApi } from '../../../preload/api';
 import type { EngineCore } from '../engine-core';
 import type { RunLog } from '../history/run-log';
 
 type TimelineMethods = Pick<BackupConsoleApi, 'getTimeline' | 'getLastRuns' | 'listAlerts'>;
 
 /** What happened and what needs the operator: the timeline of runs, skips and deletions, the last runs, and the active alerts. */
-export function timelineMethods(core: EngineCore, runLog: RunLog, alerts: AlertCenter): TimelineMethods {
+export function timelineMethods(core: EngineCore, runLog: RunLog, activeAlerts: () => Promise<Alert[]>): TimelineMethods {
   return {
     // After the run log has ended any run cut off by a crash, so none reads as running forever.
     getTimeline: async (query) => {
@@ -14,6 +13,6 @@ export function timelineMethods(core: EngineCore, runLog: RunLog, alerts: AlertC
       return core.history.query(query);
     },
     getLastRuns: () => runLog.view(),
-    listAlerts: () => alerts.list(),
+    listAlerts: activeAlerts,
   };
 }

@@ -179,6 +179,11 @@ describe('share alerts on a real Samba share, through the CLI', () => {
       await fresh.close();
     }
 
+    // A one-shot command on a station no console runs on evaluates the alerts before it answers.
+    const oneShot = await cli(['--json', '--config-dir', join(temp.path, 'config-one-shot'), 'alerts']);
+    expect(oneShot.code, oneShot.err).toBe(0);
+    expect((JSON.parse(oneShot.out) as Alert[]).map((alert) => alert.kind)).toEqual(['backup-not-enabled']);
+
     const source = join(temp.path, 'clear-source');
     await mkdir(source, { recursive: true });
     const run = await station('cleared', { folder: source });
