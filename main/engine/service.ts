@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { EngineError } from './errors';
 import type { Alert, AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
 import { EventHub, type EventListener } from './app/events';
+import { watchFileContent, type FileContentWatch } from './app/file-content-watch';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
 import type { EngineContext } from './context';
@@ -9,6 +11,7 @@ import { settingsMethods } from './methods/settings';
 import { sourceMethods } from './methods/sources';
 import { shareMethods } from './methods/share';
 import { openSettings } from './settings';
+import { SETTINGS_FILE_NAME } from './settings/settings-store';
 import type { SafeStorageLike } from './secrets/safe-storage-secret-store';
 import { SourceStore } from './sources/source-store';
 import { stationSources, type StationSources } from './sources/station-sources';
@@ -182,9 +185,22 @@ export function createEngine(deps: EngineDeps): Engine {
     publish: (event) => events.publish(event),
     ...deps.stamp,
   });
+  // A console that stays up follows settings another process saves (a one-shot `config set` beside
+  // `service`) as it follows its own: the schedule, the maintenance pass and the alerts react.
+  let settingsWatch: FileContentWatch | null = null;
+  const followSettingsOnDisk = async (): Promise<void> => {
+    try {
+      await scheduler.follow(settings.service.stored());
+      events.publish({ type: 'settings-changed', settings: settings.service.view() });
+    } catch (error) {
+      logger.warn({ err: error }, 'settings changed on disk could not be followed');
+    }
+  };
   const stopTimers = (): void => {
     scheduler.stop();
     maintenance.stop();
+    settingsWatch?.close();
+    settingsWatch = null;
   };
   const automationSettled = async (): Promise<void> => {
     await backups.whenIdle();
@@ -215,6 +231,10 @@ export function createEngine(deps: EngineDeps): Engine {
       await scheduler.start();
       await maintenance.start();
       await notifications.start(() => alerts.list());
+      settingsWatch ??= watchFileContent(join(deps.configDir, SETTINGS_FILE_NAME), () => void followSettingsOnDisk(), {
+        onError: (error) =>
+          logger.warn({ err: error }, 'the settings file can no longer be watched; restart the console to follow changes made elsewhere'),
+      });
     },
     resumeFromSleep: async () => {
       await scheduler.onResume();

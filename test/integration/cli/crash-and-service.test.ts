@@ -175,6 +175,26 @@ describe('infra-backup service as a service manager runs it (stdin closed), with
     });
   }
 
+  it('follows a configuration another process saves while it runs: the schedule starts and the not-enabled alert closes', async () => {
+    const config = join(temp.path, 'configured-beside');
+    const service = spawnCli(['--config-dir', config, 'service']);
+    await waitFor(async () => /service started/.test(service.output()), 30_000, 'the service to start');
+    expect(service.output()).toMatch(/next not scheduled/);
+    expect(service.output()).toMatch(/Backup is not enabled for the location/);
+
+    const cer = join(temp.path, 'beside.cer');
+    await writeFile(cer, testCertificate().cerDer);
+    await configure(config, cer, 'configured-beside');
+    await waitFor(
+      async () => /Automatic backups start: every 12 h/.test(service.output()),
+      30_000,
+      'the service to follow the new settings',
+    );
+    await waitFor(async () => /alerts: none/.test(service.output()), 30_000, 'the not-enabled alert to close');
+    service.child.kill('SIGTERM');
+    expect((await exited(service.child)).code, service.output()).toBe(0);
+  });
+
   it('takes a scheduled backup at its slot (engine clock shifted to seconds before the slot), then stops on SIGTERM', async () => {
     const config = join(temp.path, 'scheduled');
     const cer = join(temp.path, 'backup.cer');
