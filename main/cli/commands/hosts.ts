@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ScheduleView } from '../../../preload/api';
 import { startWebHost } from '../../web/server';
 import { findRendererDir } from '../../web/renderer-dir';
 import type { CliContext } from '../context';
@@ -77,18 +78,21 @@ async function runServiceUntilStopped(ctx: CliContext, stopSignal: Promise<NodeJ
             : `backup ${event.backup?.backupId} ${event.backup?.state}`,
       );
     if (event.type === 'timeline-appended') log(event.event.summary);
+    if (event.type === 'schedule-changed') log(`schedule: ${scheduleLine(event.schedule)}`);
     if (event.type === 'alerts-changed')
       log(`alerts: ${event.alerts.length === 0 ? 'none' : event.alerts.map((a) => a.title).join(' | ')}`);
   });
   await engine.startAutomation();
   const schedule = await engine.getSchedule();
-  log(
-    `service started (config ${ctx.configDir}); automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`,
-  );
+  log(`service started (config ${ctx.configDir}); ${scheduleLine(schedule)}`);
   const signal = await stopSignal;
   log(stoppingLine(signal));
   await engine.shutdown();
   log('service stopped');
+}
+
+function scheduleLine(schedule: ScheduleView): string {
+  return `automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`;
 }
 
 async function serveUntilStopped(ctx: CliContext, options: { port?: string }, stopSignal: Promise<NodeJS.Signals>): Promise<void> {

@@ -158,7 +158,23 @@ export class Scheduler {
   /** Keeps the schedule in step with the backup settings (the first configuration starts it). */
   async follow(settings: { configured: boolean; frequencyHours: number; automaticBackups: boolean }): Promise<ScheduleView> {
     if (!settings.configured) return this.current();
+    await this.adoptScheduleSavedElsewhere();
     return this.configure({ frequencyHours: settings.frequencyHours, enabled: settings.automaticBackups });
+  }
+
+  /**
+   * Configured by another process while this one ran unconfigured (`config set` beside a running
+   * `service`): that process started the schedule and saved it; take it as saved rather than
+   * starting a second one with another anchor.
+   */
+  private adoptScheduleSavedElsewhere(): Promise<void> {
+    return this.serial(async () => {
+      if (this.state.anchor !== null) return;
+      const saved = await this.deps.store.load();
+      if (!saved?.anchor) return;
+      this.state = { ...unconfiguredState(), ...saved };
+      this.changed();
+    });
   }
 
   setEnabled(enabled: boolean): Promise<ScheduleView> {

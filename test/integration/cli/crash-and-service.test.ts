@@ -186,13 +186,18 @@ describe('infra-backup service as a service manager runs it (stdin closed), with
     await writeFile(cer, testCertificate().cerDer);
     await configure(config, cer, 'configured-beside');
     await waitFor(
-      async () => /Automatic backups start: every 12 h/.test(service.output()),
+      async () => /schedule: automatic backups every 12 h, next 20/.test(service.output()),
       30_000,
       'the service to follow the new settings',
     );
     await waitFor(async () => /alerts: none/.test(service.output()), 30_000, 'the not-enabled alert to close');
     service.child.kill('SIGTERM');
     expect((await exited(service.child)).code, service.output()).toBe(0);
+    // The schedule `config set` started and saved is the service's too: one start on the timeline, not two.
+    const starts = JSON.parse((await cli(['--json', '--config-dir', config, 'timeline', '--kind', 'schedule-changed'])).out) as Array<{
+      summary: string;
+    }>;
+    expect(starts.map((event) => event.summary)).toEqual([expect.stringMatching(/^Automatic backups start: every 12 h/)]);
   });
 
   it('takes a scheduled backup at its slot (engine clock shifted to seconds before the slot), then stops on SIGTERM', async () => {
