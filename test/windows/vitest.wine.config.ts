@@ -58,6 +58,10 @@ export const NOT_ON_WINDOWS: ReadonlyArray<{ test: string; why: string }> = [
     'keeps file modes (setuid included: restore strips it) and writes folders before their contents',
   ].map((test) => ({ test, why: 'asserts POSIX file modes (0600, setuid), which Windows does not have' })),
   {
+    test: 'the upload socket gives every buffer back once the kernel has it',
+    why: "the upload socket is the smbclient driver's (a Unix socket / FIFO on Linux and macOS); Windows writes through the SMB redirector, and the local driver's hand-back is tested on Windows too",
+  },
+  {
     test: 'fails with a SourceFailure on a FIFO, without waiting for a writer',
     why: 'makes a FIFO with mkfifo, which Windows does not have',
   },
