@@ -11,15 +11,24 @@ import { startSamba, type SambaServer } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 import { run as runProgram } from '../../support/samba';
 
-/** Gives a command source blocked reading the FIFO `gate` 4 KiB and its end; nothing when no one reads it any more. */
-async function releaseGate(gate: string): Promise<void> {
-  try {
-    const handle = await open(gate, constants.O_WRONLY | constants.O_NONBLOCK);
-    await handle.write(Buffer.alloc(4096, 7));
-    await handle.close();
-  } catch (error) {
-    // ENXIO: the reader is gone (the job already failed and its command was ended).
-    if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+/**
+ * Gives a command source reading the FIFO `gate` 4 KiB and its end. The source may not have opened the FIFO yet (it is
+ * still writing what comes before, under load): retried until it has, or until `ended()` — the job failed first and
+ * its command was ended.
+ */
+async function releaseGate(gate: string, ended: () => boolean): Promise<void> {
+  for (;;) {
+    try {
+      const handle = await open(gate, constants.O_WRONLY | constants.O_NONBLOCK);
+      await handle.write(Buffer.alloc(4096, 7));
+      await handle.close();
+      return;
+    } catch (error) {
+      // ENXIO: no reader has the FIFO open (not yet, or no more).
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      if (ended()) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 }
 
@@ -137,13 +146,16 @@ describe('share alerts on a real Samba share, through the CLI', () => {
     const run = await station('mid-copy', { command: `head -c 33554432 /dev/urandom; cat '${gate}'` });
     const folder = join(server.shareDir, 'mid-copy');
 
-    const job = run('backup', 'start', '--wait');
+    let jobEnded = false;
+    const job = run('backup', 'start', '--wait').finally(() => {
+      jobEnded = true;
+    });
     // Event-driven: the share's folder on disk is watched until the first data arrives, then the server's connections die.
     while (!(await copyHasBegun(folder))) await new Promise((resolve) => setTimeout(resolve, 20));
     await server.signal('SIGKILL');
     // smbclient notices a dead connection only when it next sends: if it had already sent all it had, it waits on the
     // source. So the source gives a little more and ends; whatever smbclient was doing, its next send fails.
-    await releaseGate(gate);
+    await releaseGate(gate, () => jobEnded);
     const failed = await job;
     expect(failed.code).toBe(3);
     expect(JSON.parse(failed.err)).toMatchObject({ error: { code: 'share', category: 'connectivity' } });
