@@ -250,13 +250,7 @@ export const useSettingsStore = defineStore('settings', () => {
   /** Reads the saved settings; typed changes are kept (typed before the answer, or in a panel reopened while dirty). */
   async function load(): Promise<void> {
     try {
-      const view = await useApi().call('getSettings');
-      saved.value = view;
-      // Field by field: what the operator typed (before this answer came, or in a panel reopened while
-      // dirty) stays, even a value equal to the default; every other field shows the saved value.
-      const stored = formFrom(view);
-      for (const key of Object.keys(stored) as Array<keyof SettingsForm>)
-        if (!touched.has(key)) Object.assign(form, { [key]: stored[key] });
+      adopt(await useApi().call('getSettings'));
       loadError.value = null;
     } catch (caught) {
       loadError.value = asApiError(caught);
@@ -282,11 +276,20 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  /** Saved elsewhere (another window, the CLI): adopt it unless the operator is editing. */
+  /** Saved elsewhere (another window, the CLI): shown in every field the operator is not editing. */
   function onSavedElsewhere(view: SettingsView): void {
-    const wasDirty = dirty.value;
+    adopt(view);
+  }
+
+  /**
+   * The saved settings become the panel's, field by field: what the operator typed (before `load`
+   * answered, in a panel reopened while dirty, or while another window saved) stays, even a value
+   * equal to the default; every other field shows the saved value.
+   */
+  function adopt(view: SettingsView): void {
     saved.value = view;
-    if (!wasDirty) Object.assign(form, formFrom(view));
+    const stored = formFrom(view);
+    for (const key of Object.keys(stored) as Array<keyof SettingsForm>) if (!touched.has(key)) Object.assign(form, { [key]: stored[key] });
   }
 
   async function chooseCertificateFile(fileName: string, base64: string): Promise<void> {
