@@ -1,9 +1,8 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { goTo, openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { goTo, openConsoleIn, SCREENSHOTS, consoleInChromium, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { cli } from '../support/cli';
 import { PFX_PASSWORD, testCertificate } from '../support/backup-fixtures';
@@ -25,10 +24,7 @@ describe('Backups in Chromium: Backup now, the grid, verify and restore with pro
     // A local-folder location (trial use) and the bundled sample stamp as sources.
     const set = await cli(['--config-dir', config, 'config', 'set', '--path', join(temp.path, 'share'), '--cert', cer]);
     expect(set.code, set.err).toBe(0);
-    running = await startWebConsole(config);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ running, browser, context } = await consoleInChromium(config));
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,14 +4,13 @@
  * feedback, Essentials and the timeline — and nothing red: no alert, no error
  * banner, no active alert.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { testCertificate } from '../support/backup-fixtures';
 import { cli } from '../support/cli';
-import { goTo, openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { goTo, openConsoleIn, consoleInChromium, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { screenshot } from './support/screenshot';
 
@@ -30,10 +29,7 @@ describe('Cancel a running backup in Chromium', () => {
     expect((await cli(['--config-dir', config, 'config', 'set', '--path', join(temp.path, 'share'), '--cert', cer])).code).toBe(0);
     // A source that waits keeps the job running until it is cancelled, however loaded the machine.
     expect((await cli(['--config-dir', config, 'sources', 'add', 'waits', '--command', 'sleep 600'])).code).toBe(0);
-    running = await startWebConsole(config);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ running, browser, context } = await consoleInChromium(config));
   });
   afterAll(async () => {
     await browser?.close();

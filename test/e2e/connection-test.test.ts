@@ -6,15 +6,13 @@
  * nothing. The right share passes, naming the location it tested, and OK
  * saves it at once.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { testCertificate } from '../support/backup-fixtures';
 import { cli } from '../support/cli';
 import { startSamba, type SambaServer } from '../support/samba';
-import { openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { openConsoleIn, consoleInChromium, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { screenshot } from './support/screenshot';
 
@@ -30,10 +28,7 @@ describe('Test connection and OK in Chromium, against a real Samba server', () =
     server = await startSamba();
     temp = await makeTempDir();
     config = join(temp.path, 'config');
-    running = await startWebConsole(config);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ running, browser, context } = await consoleInChromium(config));
   });
   afterAll(async () => {
     await browser?.close();

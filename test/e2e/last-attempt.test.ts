@@ -5,15 +5,14 @@
  * successful backup stays, and the capacity says it is unknown because the
  * share cannot be reached — never a stale figure.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { testCertificate } from '../support/backup-fixtures';
 import { cli, configSetOnSamba } from '../support/cli';
 import { startSamba, type SambaServer } from '../support/samba';
-import { openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { openConsoleIn, consoleInChromium, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { screenshot } from './support/screenshot';
 
@@ -33,10 +32,7 @@ describe('Essentials after a failed attempt, in Chromium against Samba', () => {
     await configSetOnSamba(server, config, cer);
     const backup = await cli(['--config-dir', config, 'backup', 'start', '--wait']);
     expect(backup.code, backup.err).toBe(0);
-    running = await startWebConsole(config);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ running, browser, context } = await consoleInChromium(config));
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -11,11 +11,10 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { testCertificate } from '../support/backup-fixtures';
 import { cli, configSetOnSamba } from '../support/cli';
 import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer } from '../support/samba';
-import { openConsoleIn, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { openConsoleIn, consoleInChromium, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { axeViolations } from './support/axe';
 import { screenshot } from './support/screenshot';
@@ -55,10 +54,7 @@ describe('Prune in Chromium, against a real Samba share with planted litter', ()
     await writeFile(join(mas, UNKNOWN_KEPT), 'not ours');
     await mkdir(join(server.shareDir, '20261031T230000Z-dead02.partial'));
     execFileSync('chown', ['-R', SAMBA_TEST_UNIX_USER, server.shareDir]);
-    running = await startWebConsole(config);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ running, browser, context } = await consoleInChromium(config));
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

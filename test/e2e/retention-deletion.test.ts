@@ -4,15 +4,14 @@
  * in the grid, then they leave the grid — no Refresh, no reload.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { testCertificate } from '../support/backup-fixtures';
 import { cli } from '../support/cli';
-import { BUILT_CLI, openConsoleIn, PROJECT_ROOT, SCREENSHOTS, startWebConsole, type RunningWebConsole } from '../support/web-console';
+import { BUILT_CLI, openConsoleIn, PROJECT_ROOT, consoleInChromium, type RunningWebConsole } from '../support/web-console';
 import { makeTempDir } from '../support/temp-dir';
 import { screenshot } from './support/screenshot';
 
@@ -58,10 +57,7 @@ describe('Retention deletions in the grid, in Chromium', () => {
     ]);
     expect(set.code, set.err).toBe(0);
     for (const daysAgo of [10, 9, 0]) backupIds.push(await backupTaken(daysAgo));
-    running = await startWebConsole(config);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ running, browser, context } = await consoleInChromium(config));
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

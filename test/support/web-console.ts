@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 
 export interface RunningWebConsole {
   url: string;
@@ -16,6 +18,25 @@ export interface RunningWebConsole {
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 export const BUILT_CLI = resolve(PROJECT_ROOT, 'out', 'main', 'cli.js');
 export const SCREENSHOTS = join(PROJECT_ROOT, 'test-results');
+
+/**
+ * The built web host on `configDir` and Chromium with a 1366×768 context to open it in (screenshots
+ * go to SCREENSHOTS): the set-up of an end-to-end file. If Chromium cannot start, the host is stopped.
+ */
+export async function consoleInChromium(
+  configDir: string,
+): Promise<{ running: RunningWebConsole; browser: Browser; context: BrowserContext }> {
+  const running = await startWebConsole(configDir);
+  try {
+    const browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await mkdir(SCREENSHOTS, { recursive: true });
+    return { running, browser, context };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}
 
 /** Starts the real, built web host (`infra-backup web`) on a config dir, as an operator would. */
 export async function startWebConsole(configDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningWebConsole> {
