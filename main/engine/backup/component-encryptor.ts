@@ -1,6 +1,6 @@
 import { ByteQueue, ChunkSealer, encodeHeader, OrderedJobs, type CompressionName, type PayloadName } from './chunked-aead';
 import { cryptoPool, type CryptoPool, type PooledHash } from './crypto-pool';
-import { giveBackWhenWritten } from '../share/written-buffers';
+import { lendUntilDone } from '../share/lent-buffers';
 import { GzipSegments, SEGMENT_BYTES, worthCompressing } from './gzip-segments';
 
 /** Compression is decided on the first bytes of a component (gzip-segments.ts says what is worthwhile). */
@@ -135,7 +135,7 @@ export class ComponentEncryptor extends OrderedJobs {
   protected handOn(parts: Buffer[]): void {
     for (const part of parts) {
       this.storedBytes += part.length;
-      giveBackWhenWritten(part, (written) => this.pool.recycle(written));
+      lendUntilDone(part, (written) => this.pool.recycle(written));
       this.push(part);
     }
   }

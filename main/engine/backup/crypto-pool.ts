@@ -54,7 +54,7 @@ export class CryptoPool {
   private nextId = 1;
   private nextStream = 1;
   private idleWaiters: Array<() => void> = [];
-  /** Sealed chunks the share has written (written-buffers.ts), to seal the next ones into. */
+  /** Sealed chunks the share has written (lent-buffers.ts), to seal the next ones into. */
   private spares: Uint8Array[] = [];
   private readonly hashStreams = new WeakMap<PooledHash, { stream: number; worker: number }>();
 

@@ -57,14 +57,20 @@ export function cryptoWorker(): void {
     if (!hash) hashes.set(stream, (hash = crypto.createHash('sha256')));
     return hash;
   };
-  const open = (key: Uint8Array, header: Uint8Array, counter: number, last: boolean, sealed: Uint8Array): Buffer | null => {
+  /**
+   * The plaintext, written over the sealed bytes it came from (and returned as a view of them) once the
+   * tag authenticates: the main thread gets its own buffer back, which it can read the next chunk into
+   * (lent-buffers.ts). Before that the sealed bytes stay as they are (a failure is opened again as the other flag).
+   */
+  const open = (key: Uint8Array, header: Uint8Array, counter: number, last: boolean, sealed: Uint8Array): Uint8Array | null => {
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonce(counter, last));
     decipher.setAAD(header);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     try {
       const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
       decipher.final();
-      return body;
+      sealed.set(body);
+      return sealed.subarray(0, body.length);
     } catch {
       return null;
     }
@@ -91,11 +97,8 @@ export function cryptoWorker(): void {
           return;
         }
         const plaintext = open(job.key, job.header, job.counter, job.last, job.sealed);
-        if (plaintext) {
-          const owned = own(plaintext);
-          port.postMessage({ id, plaintext: owned }, [owned.buffer as ArrayBuffer]);
-        } else
-          port.postMessage({ id, failure: 'bad-tag', asOther: open(job.key, job.header, job.counter, !job.last, job.sealed) !== null });
+        if (plaintext) port.postMessage({ id, plaintext }, [plaintext.buffer as ArrayBuffer]);
+        else port.postMessage({ id, failure: 'bad-tag', asOther: open(job.key, job.header, job.counter, !job.last, job.sealed) !== null });
       } else if (job.op === 'hash-update') {
         const hash = hashOf(job.stream);
         for (const part of job.data) hash.update(part);

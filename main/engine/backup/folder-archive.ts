@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { once } from 'node:events';
@@ -6,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { EngineError } from '../errors';
+import { doneWith, WritingFile } from '../share/lent-buffers';
 import { SourceFailure } from '../sources/open-source';
 import { assertRestorableOnWindows } from './windows-names';
 import {
@@ -181,7 +181,8 @@ export async function extractTar(dir: string, source: Readable): Promise<{ files
           const parts: Buffer[] = [];
           for await (const part of entry) parts.push(part as Buffer);
           await writeFile(target, parts.length === 1 ? parts[0]! : Buffer.concat(parts), { flag: 'wx', mode: 0o600 });
-        } else await pipeline(Readable.from(entry), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+          for (const part of parts) doneWith(part);
+        } else await pipeline(Readable.from(entry), new WritingFile(target, { flags: 'wx', mode: 0o600 }));
         if (mode !== 0o600) await chmod(target, mode);
         files += 1;
         bytes += size;

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import type { BackupFormat, ComponentRecord, UnlockedBackup } from './codec-port
 import type { OperationReporter } from './operations';
 import { refuseSigner, signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
+import { WritingFile } from '../share/lent-buffers';
 
 /** Where a command source's output lands inside its component folder. */
 export const RAW_OUTPUT_FILE = 'output.bin';
@@ -235,7 +235,7 @@ async function restoreComponent(
     }
     let bytes = 0;
     plaintext.on('data', (piece: Buffer) => (bytes += piece.length));
-    await pipeline(plaintext, createWriteStream(join(dir, RAW_OUTPUT_FILE), { flags: 'wx', mode: 0o600 }));
+    await pipeline(plaintext, new WritingFile(join(dir, RAW_OUTPUT_FILE), { flags: 'wx', mode: 0o600 }));
     return { name: component.name, files: 1, bytes };
   } catch (error) {
     if (error instanceof Error && !isEngineError(error)) error.message = `component "${component.name}": ${error.message}`;

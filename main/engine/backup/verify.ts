@@ -10,10 +10,12 @@ import type { UnlockedBackup } from './codec-port';
 import type { OperationReporter } from './operations';
 import { signerView, type JudgedSigner } from './signer-policy';
 import { NO_CANCEL } from '../share/abort';
+import { doneWith } from '../share/lent-buffers';
 
 const discard = (): Writable =>
   new Writable({
-    write(_chunk, _encoding, callback) {
+    write(chunk: Buffer, _encoding, callback) {
+      doneWith(chunk);
       callback();
     },
   });
@@ -75,6 +77,7 @@ export async function verifyBackup(
         for await (const piece of stream) {
           signal.throwIfAborted();
           tally(piece as Buffer);
+          doneWith(piece as Buffer);
         }
       const digest = hash.digest('hex');
       if (digest !== component.sha256) {

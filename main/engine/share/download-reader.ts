@@ -12,14 +12,20 @@
  * A read returns what the pipe holds, so a piece is handed on early only at
  * the end of the data or when the slab is nearly full. A small file's one
  * piece is copied out, so a 2 KiB manifest does not keep a 4 MiB slab alive.
+ * Slabs are lent (lent-buffers.ts): a slab whose every piece its consumer
+ * reported done is read into again instead of becoming garbage, which only
+ * full collections release.
  */
 import net from 'node:net';
 import type { Writable } from 'node:stream';
+import { doneWith, lendUntilDone } from './lent-buffers';
 
 export const DOWNLOAD_PIECE_BYTES = 1 << 20;
 const SLAB_BYTES = 4 << 20;
 /** A slab with less room than this left is handed on and replaced (a read gets at least this much room). */
 const MIN_READ_ROOM = 256 << 10;
+/** Slabs kept for reuse: one being read into, and those whose pieces the consumer still holds. */
+const SPARE_SLABS = 3;
 
 /**
  * Starts reading `fd` (ours; the returned socket closes it) into `output`,
@@ -27,7 +33,16 @@ const MIN_READ_ROOM = 256 << 10;
  * the transfer's outcome is known.
  */
 export function readDownloadPipe(fd: number, output: Writable): net.Socket {
-  let slab = Buffer.allocUnsafe(SLAB_BYTES);
+  const spares: Buffer[] = [];
+  /** A slab lent to the consumers (lent-buffers.ts): once they are done with every piece of it, it is read into again. */
+  const freshSlab = (): Buffer => {
+    const fresh = spares.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+    lendUntilDone(fresh, (done) => {
+      if (spares.length < SPARE_SLABS) spares.push(done);
+    });
+    return fresh;
+  };
+  let slab = freshSlab();
   let start = 0;
   let end = 0;
   const handOn = (atEnd: boolean): boolean => {
@@ -35,7 +50,14 @@ export function readDownloadPipe(fd: number, output: Writable): net.Socket {
     const piece = slab.subarray(start, end);
     start = end;
     if (output.destroyed) return true;
-    return output.write(atEnd && piece.length < SLAB_BYTES / 8 ? Buffer.from(piece) : piece);
+    if (!(atEnd && piece.length < SLAB_BYTES / 8)) return output.write(piece);
+    const copy = Buffer.from(piece);
+    doneWith(piece);
+    return output.write(copy);
+  };
+  /** The slab is read into no more: the room it has left counts as done. */
+  const retire = (): void => {
+    doneWith(slab.subarray(end));
   };
   // Node's Socket takes `onread` with an fd too (its typings list it for connect() only).
   const options: net.SocketConstructorOpts & { onread: net.OnReadOpts } = {
@@ -45,7 +67,8 @@ export function readDownloadPipe(fd: number, output: Writable): net.Socket {
     onread: {
       buffer: () => {
         if (slab.length - end < MIN_READ_ROOM) {
-          slab = Buffer.allocUnsafe(SLAB_BYTES);
+          retire();
+          slab = freshSlab();
           start = end = 0;
         }
         return slab.subarray(end);
@@ -61,6 +84,9 @@ export function readDownloadPipe(fd: number, output: Writable): net.Socket {
     },
   };
   const socket = new net.Socket(options);
-  socket.once('end', () => handOn(true));
+  socket.once('end', () => {
+    handOn(true);
+    retire();
+  });
   return socket;
 }

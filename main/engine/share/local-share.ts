@@ -14,7 +14,8 @@ import type { FileShare, ShareCapabilities, ShareEntry, ShareSession, ShareSpace
 import { temporaryNameFor } from './file-share';
 import { classifyShareFailure, notFoundError, shareError, type ShareError, type ShareOperation } from './share-errors';
 import { baseName, joinSharePath, parentOf, pathComponents } from './share-path';
-import { doneWriting } from './written-buffers';
+import { doneWith } from './lent-buffers';
+import { LendingFileReader } from './lending-file-reader';
 
 export class LocalShare implements FileShare {
   readonly kind = 'local' as const;
@@ -109,7 +110,7 @@ export class LocalShare implements FileShare {
             throw error;
           }
           bytes += chunk.length;
-          doneWriting(chunk);
+          doneWith(chunk);
         }
         await handle.sync();
       } finally {
@@ -142,11 +143,9 @@ export class LocalShare implements FileShare {
     const target = this.resolve(sharePath);
     try {
       const handle = await open(target, 'r');
-      // The FileHandle owns the descriptor: streaming from handle.fd would let
-      // the handle be garbage-collected (and the fd closed) mid-read.
       // Pieces of DOWNLOAD_PIECE_BYTES, as the SMB driver hands on: 16 times fewer reads, buffers and
       // stream callbacks per GiB than Node's 64 KiB default for whoever consumes them (verify, restore).
-      const stream = handle.createReadStream({ highWaterMark: DOWNLOAD_PIECE_BYTES });
+      const stream = new LendingFileReader(handle, DOWNLOAD_PIECE_BYTES);
       if (signal.aborted) stream.destroy(abortError(signal));
       else {
         const onAbort = (): void => void stream.destroy(abortError(signal));

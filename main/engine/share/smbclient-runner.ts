@@ -33,7 +33,7 @@ import { readDownloadPipe } from './download-reader';
 import { ShareError } from './share-errors';
 import { createPrivateDir, privateRoot, type PrivateDir } from './smbclient-private-dir';
 import { spawnTied, type SpawnFunction } from './tied-child';
-import { WritingSocket } from './written-buffers';
+import { WritingSocket } from './lent-buffers';
 
 export type { SpawnFunction };
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ChunkDecryptor, encodeHeader, OrderedJobs, StreamIntegrityError } from '../../../main/engine/backup/chunked-aead';
 import { ComponentEncryptor } from '../../../main/engine/backup/component-encryptor';
 import { CryptoPool } from '../../../main/engine/backup/crypto-pool';
-import { doneWriting } from '../../../main/engine/share/written-buffers';
+import { doneWith } from '../../../main/engine/share/lent-buffers';
 
 const CHUNK = 64 * 1024;
 
@@ -77,7 +77,7 @@ describe('crypto pool: sealing and hashing on worker threads', () => {
       write(chunk: Buffer, _encoding, callback) {
         copies.push(Buffer.from(chunk));
         written.push(chunk);
-        doneWriting(chunk);
+        doneWith(chunk);
         callback();
       },
     });
@@ -88,6 +88,35 @@ describe('crypto pool: sealing and hashing on worker threads', () => {
     // Reused: transferred to a worker to be sealed into, a written chunk's buffer is detached here.
     const reused = written.filter((chunk) => chunk.buffer.byteLength === 0);
     expect(reused.length).toBeGreaterThan(20);
+  });
+
+  it('opens chunks in place and reads later chunks into the plaintext its consumer is done with', async () => {
+    const key = randomBytes(32);
+    const plaintext = randomBytes(40 * CHUNK + 123);
+    const stored = sealSequentially(key, plaintext, CHUNK);
+    const copies: Buffer[] = [];
+    const handedOut: Buffer[] = [];
+    // A restore's file writer: keeps a copy of each piece, then says it is done with it.
+    const file = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        copies.push(Buffer.from(chunk));
+        handedOut.push(chunk);
+        doneWith(chunk);
+        callback();
+      },
+    });
+    await pipeline(pieces(stored), new ChunkDecryptor(key, {}, pool), file);
+    expect(Buffer.concat(copies).equals(plaintext)).toBe(true);
+    // Reused: read into as a later sealed chunk and transferred to a worker, a spent plaintext's buffer is detached here.
+    const reused = handedOut.filter((chunk) => chunk.buffer.byteLength === 0);
+    expect(reused.length).toBeGreaterThan(20);
+  });
+
+  it('reuses no plaintext its consumer still holds: a stream whose consumer reports nothing keeps every piece intact', async () => {
+    const key = randomBytes(32);
+    const plaintext = randomBytes(20 * CHUNK + 7);
+    const held = await collect(pieces(sealSequentially(key, plaintext, CHUNK)).pipe(new ChunkDecryptor(key, {}, pool)));
+    expect(held.equals(plaintext)).toBe(true);
   });
 
   it('produces the format byte for byte, in chunk order, with the SHA-256 of what it produced', async () => {

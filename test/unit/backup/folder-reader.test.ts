@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countFolderBytes, extractTar, packFolder } from '../../../main/engine/backup/folder-archive';
+import { lendUntilDone } from '../../../main/engine/share/lent-buffers';
 import { SourceFailure } from '../../../main/engine/sources/open-source';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -116,5 +117,38 @@ describe('packFolder: the folder read in a worker thread, straight into tar bloc
     expect(stream.destroyed).toBe(true);
     // The folder is still readable afterwards (nothing was left locked or half-open).
     expect((await readFile(join(root, 'big-0.bin'))).length).toBe(512 * 1024);
+  });
+});
+
+describe('extractTar gives back the restored plaintext it has written', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeEach(async () => {
+    temp = await makeTempDir();
+  });
+  afterEach(async () => temp.remove());
+
+  it('every piece holding only file data comes back once it is in the file, large and small files alike', async () => {
+    const large = randomBytes(6 * 1024 * 1024 + 77);
+    const small = randomBytes(3000);
+    const pack = tar.pack();
+    pack.entry({ name: 'large.bin', size: large.length }, large);
+    pack.entry({ name: 'small.bin', size: small.length }, small);
+    pack.finalize();
+    const packed: Buffer[] = [];
+    for await (const piece of pack as AsyncIterable<Buffer>) packed.push(piece);
+    const archive = Buffer.concat(packed);
+    // Decrypted chunks as the restore hands them on: 1 MiB each, in memory of their own, lent.
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset < archive.length; offset += 1 << 20) chunks.push(Buffer.from(archive.subarray(offset, offset + (1 << 20))));
+    const givenBack = new Set<Buffer>();
+    for (const chunk of chunks) lendUntilDone(chunk, (bytes) => givenBack.add(bytes));
+
+    const into = join(temp.path, 'restored');
+    await mkdir(into);
+    await extractTar(into, Readable.from(chunks));
+    expect((await readFile(join(into, 'large.bin'))).equals(large)).toBe(true);
+    expect((await readFile(join(into, 'small.bin'))).equals(small)).toBe(true);
+    // The first chunk holds the large file's header, the last the small one's and the archive's end: the extractor reads those itself.
+    expect([...givenBack]).toEqual(chunks.slice(1, -1));
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
 import { DOWNLOAD_PIECE_BYTES } from '../../../main/engine/share/download-reader';
+import { doneWith } from '../../../main/engine/share/lent-buffers';
 import { LocalShare } from '../../../main/engine/share/local-share';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -22,5 +23,29 @@ describe('the local driver reads a stored file', () => {
     const sizes: number[] = [];
     for await (const piece of stream) sizes.push((piece as Buffer).length);
     expect(sizes).toEqual([DOWNLOAD_PIECE_BYTES, DOWNLOAD_PIECE_BYTES, 5]);
+  });
+
+  it('reads into a piece again once its consumer is done with it, and never into one it still holds', async () => {
+    const content = Buffer.alloc(12 * DOWNLOAD_PIECE_BYTES + 5);
+    for (let i = 0; i < content.length; i += 4096) content.writeUInt32BE(i, i);
+    await writeFile(join(temp.path, 'component.bin'), content);
+    const share = new LocalShare(temp.path);
+
+    // A restore's chunk reader: copies each piece, then reports it done.
+    const copies: Buffer[] = [];
+    const memory = new Set<ArrayBufferLike>();
+    for await (const piece of await share.readStream('component.bin', NO_CANCEL)) {
+      copies.push(Buffer.from(piece as Buffer));
+      memory.add((piece as Buffer).buffer);
+      doneWith(piece as Buffer);
+    }
+    expect(Buffer.concat(copies).equals(content)).toBe(true);
+    expect(memory.size).toBeLessThanOrEqual(3);
+
+    // A consumer that reports nothing keeps every piece it was given, intact.
+    const held: Buffer[] = [];
+    for await (const piece of await share.readStream('component.bin', NO_CANCEL)) held.push(piece as Buffer);
+    expect(new Set(held.map((piece) => piece.buffer)).size).toBe(held.length);
+    expect(Buffer.concat(held).equals(content)).toBe(true);
   });
 });
