@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TimelineEvent, TimelineQuery } from '../../../preload/api';
 import { BACKUP_STATES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../../preload/api';
@@ -19,13 +19,28 @@ export interface HistoryStoreOptions {
   maxEvents?: number;
   /** How many of the newest events a compaction keeps (default 80 % of maxEvents). */
   keepEvents?: number;
-  /** Called after each append (the service forwards it as a 'timeline-appended' event). */
+  /** Called after each append of this store (the service forwards it as a 'timeline-appended' event). */
   onAppend?: (event: TimelineEvent) => void;
+  /**
+   * Called once for each event another process added to the file (a CLI backup beside a running
+   * console), in file order, when this store finds it — before any answer that includes it.
+   */
+  onAppendedElsewhere?: (event: TimelineEvent) => void;
 }
 
 export function historyFileIn(configDir: string): string {
   return join(configDir, HISTORY_FILE_NAME);
 }
+
+/** What identifies the file as last read: a change in any of these means another process wrote it. */
+interface FileSeen {
+  dev: bigint;
+  ino: bigint;
+  size: number;
+  mtimeNs: bigint;
+}
+
+const NEWLINE = 0x0a;
 
 /**
  * The local timeline: an append-only JSON Lines file, one event per line,
@@ -34,12 +49,27 @@ export function historyFileIn(configDir: string): string {
  * not a valid event, and the next append starts on a fresh line. The file is
  * bounded: past `maxEvents` it is rewritten (temp file + fsync + rename) with
  * the newest `keepEvents`.
+ *
+ * Several processes of one station share the file (a running console and
+ * one-shot CLI commands), so before every answer the store looks at it: one
+ * `stat` when nothing changed. Lines another process appended are read from
+ * the offset this store knows, complete lines only (a line still being
+ * written is read again next time); a file that shrank, was replaced (another
+ * process compacted it) or no longer holds, just before that offset, the last
+ * line this store read, is read again in full. Inode numbers alone are not
+ * trusted for that (some Windows file systems give none), hence the check of
+ * the last line.
  */
 export class HistoryStore implements TimelineSink {
   private events: TimelineEvent[] | null = null;
-  private endsWithNewline = true;
+  /** The file as of the last look, or null when it did not exist. */
+  private seen: FileSeen | null = null;
+  /** Bytes of complete lines read; anything after them is a line not yet finished. */
+  private consumed = 0;
+  /** The last complete line read (with its newline), expected again just before `consumed`. */
+  private lastLine: Buffer = Buffer.alloc(0);
   private chain: Promise<unknown> = Promise.resolve();
-  /** Lines that could not be read at load (a torn write, manual edits). */
+  /** Lines that could not be read (a torn write, manual edits), since the file was last read in full. */
   skippedLines = 0;
   private readonly maxEvents: number;
   private readonly keepEvents: number;
@@ -51,11 +81,12 @@ export class HistoryStore implements TimelineSink {
 
   append(input: NewTimelineEvent): Promise<TimelineEvent> {
     return this.serial(async () => {
-      const events = await this.load();
+      await this.follow();
       const event = normalise({ ...input, id: randomUUID(), at: input.at ?? this.options.clock.now().toISOString() });
       if (event === null) throw new Error(`not a timeline event: kind ${String(input.kind)}`);
-      const prefix = this.endsWithNewline ? '' : '\n';
-      if (events.length === 0) await mkdir(dirname(this.options.file), { recursive: true });
+      // An unfinished last line (a crash mid-write) is ended first, so this event has a line of its own.
+      const prefix = this.seen !== null && this.seen.size > this.consumed ? '\n' : '';
+      if (this.seen === null) await mkdir(dirname(this.options.file), { recursive: true });
       const handle = await open(this.options.file, 'a', 0o600);
       try {
         await handle.appendFile(`${prefix}${JSON.stringify(event)}\n`, 'utf8');
@@ -63,8 +94,10 @@ export class HistoryStore implements TimelineSink {
       } finally {
         await handle.close();
       }
-      this.endsWithNewline = true;
-      events.push(event);
+      // Read back from the known offset: that moves it past this line, and takes any line another process added meanwhile.
+      await this.follow(event);
+      const events = this.loaded();
+      if (!events.some((e) => e.id === event.id)) events.push(event);
       if (events.length > this.maxEvents) await this.compact(events);
       this.options.onAppend?.(event);
       return event;
@@ -77,7 +110,7 @@ export class HistoryStore implements TimelineSink {
    */
   query(query: TimelineQuery = {}): Promise<TimelineEvent[]> {
     return this.serial(async () => {
-      const events = await this.load();
+      const events = await this.follow();
       const kinds = query.kinds && query.kinds.length > 0 ? new Set(query.kinds) : null;
       const limit = Math.max(0, query.limit ?? DEFAULT_QUERY_LIMIT);
       const matching = events
@@ -92,53 +125,181 @@ export class HistoryStore implements TimelineSink {
   findNewest(matches: (event: TimelineEvent) => boolean): Promise<TimelineEvent | null> {
     return this.serial(async () => {
       let best: TimelineEvent | null = null;
-      for (const event of await this.load()) {
+      for (const event of await this.follow()) {
         if (matches(event) && (best === null || Date.parse(event.at) >= Date.parse(best.at))) best = event;
       }
       return best;
     });
   }
 
-  private async load(): Promise<TimelineEvent[]> {
-    if (this.events !== null) return this.events;
-    let text = '';
-    try {
-      text = await readFile(this.options.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  /** Takes what other processes wrote since the last look (a running console calls this when the file's folder changes). */
+  refresh(): Promise<void> {
+    return this.serial(async () => {
+      await this.follow();
+    });
+  }
+
+  private loaded(): TimelineEvent[] {
+    if (this.events === null) throw new Error('history used before it was read');
+    return this.events;
+  }
+
+  /**
+   * Brings the events up to the file. `own`: an event this store just
+   * appended — taken in its place in the file, not announced as another process's.
+   */
+  private async follow(own?: TimelineEvent): Promise<TimelineEvent[]> {
+    if (this.events === null) {
+      await this.readAll({ announce: false, own });
+      const events = this.loaded();
+      if (events.length > this.maxEvents) await this.compact(events);
+      return events;
     }
+    const now = await statOrNull(this.options.file);
+    const seen = this.seen;
+    if (now === null) {
+      // Removed by hand: the history is what the file says, nothing.
+      if (seen !== null) this.forget();
+      return this.loaded();
+    }
+    if (seen !== null && sameFile(now, seen) && now.size === seen.size && now.mtimeNs === seen.mtimeNs) return this.loaded();
+    const grown = seen === null || (sameFile(now, seen) && now.size >= this.consumed);
+    if (!(grown && (await this.readAppended(now, own)))) await this.readAll({ announce: true, own });
+    return this.loaded();
+  }
+
+  /** Reads the lines added after `consumed`; false when the file no longer continues what was read (read it in full). */
+  private async readAppended(now: FileSeen, own: TimelineEvent | undefined): Promise<boolean> {
+    const start = this.consumed - this.lastLine.length;
+    const bytes = await readRange(this.options.file, start, now.size - start);
+    if (bytes === null || !bytes.subarray(0, this.lastLine.length).equals(this.lastLine)) return false;
+    const added = bytes.subarray(this.lastLine.length);
+    const end = added.lastIndexOf(NEWLINE) + 1;
+    const events = this.loaded();
+    for (const event of this.parseLines(added.subarray(0, end))) {
+      if (own !== undefined && event.id === own.id) events.push(own);
+      else {
+        events.push(event);
+        this.options.onAppendedElsewhere?.(event);
+      }
+    }
+    if (end > 0) {
+      this.lastLine = lastLineOf(added, end);
+      this.consumed += end;
+    }
+    this.seen = now;
+    return true;
+  }
+
+  /** Reads the whole file; with `announce`, events not known before are another process's (it compacted or replaced the file). */
+  private async readAll({ announce, own }: { announce: boolean; own: TimelineEvent | undefined }): Promise<void> {
+    const known = new Set((this.events ?? []).map((event) => event.id));
+    this.forget();
+    const now = await statOrNull(this.options.file);
+    if (now === null) return;
+    const bytes = await readRange(this.options.file, 0, now.size);
+    if (bytes === null) return;
+    const end = bytes.lastIndexOf(NEWLINE) + 1;
+    const events = this.loaded();
+    for (const event of this.parseLines(bytes.subarray(0, end))) {
+      if (own !== undefined && event.id === own.id) events.push(own);
+      else {
+        events.push(event);
+        if (announce && !known.has(event.id)) this.options.onAppendedElsewhere?.(event);
+      }
+    }
+    this.consumed = end;
+    this.lastLine = lastLineOf(bytes, end);
+    this.seen = now;
+  }
+
+  private forget(): void {
+    this.events = [];
+    this.seen = null;
+    this.consumed = 0;
+    this.lastLine = Buffer.alloc(0);
+    this.skippedLines = 0;
+  }
+
+  private parseLines(bytes: Buffer): TimelineEvent[] {
     const events: TimelineEvent[] = [];
-    for (const line of text.split('\n')) {
+    for (const line of bytes.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
       const event = parseLine(line);
       if (event) events.push(event);
       else this.skippedLines++;
     }
-    this.endsWithNewline = text.length === 0 || text.endsWith('\n');
-    if (events.length > this.maxEvents) await this.compact(events);
-    this.events = events;
     return events;
   }
 
   private async compact(events: TimelineEvent[]): Promise<void> {
     events.splice(0, events.length - this.keepEvents);
     const temp = `${this.options.file}.compact-${process.pid}`;
+    const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
     const handle = await open(temp, 'w', 0o600);
     try {
-      await handle.writeFile(events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+      await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temp, this.options.file);
     await syncDirectory(dirname(this.options.file));
-    this.endsWithNewline = true;
+    const now = await statOrNull(this.options.file);
+    const written = Buffer.from(text, 'utf8');
+    this.seen = now;
+    this.consumed = written.length;
+    this.lastLine = lastLineOf(written, written.length);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.chain.then(fn);
     this.chain = result.catch(() => undefined);
     return result;
+  }
+}
+
+async function statOrNull(file: string): Promise<FileSeen | null> {
+  try {
+    const s = await stat(file, { bigint: true });
+    return { dev: s.dev, ino: s.ino, size: Number(s.size), mtimeNs: s.mtimeNs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** A copy of the line (with its newline) that ends at `end`, which follows a newline or the start of `bytes`. */
+function lastLineOf(bytes: Buffer, end: number): Buffer {
+  // lastIndexOf counts a negative offset from the end: search only when there is a byte before the newline.
+  const start = end >= 2 ? bytes.lastIndexOf(NEWLINE, end - 2) + 1 : 0;
+  return Buffer.from(bytes.subarray(start, end));
+}
+
+function sameFile(a: FileSeen, b: FileSeen): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/** `length` bytes from `position` (fewer if the file is shorter now); null when the file is gone. */
+async function readRange(file: string, position: number, length: number): Promise<Buffer | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const buffer = Buffer.alloc(Math.max(0, length));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 
