@@ -97,7 +97,12 @@ export const apiEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),
-  z.strictObject({ type: z.literal('timeline-appended'), event: view.timelineEvent }),
+  /**
+   * An event joined the timeline. `recordedElsewhere`: another process on this station recorded it
+   * (a CLI backup beside a running console) — what follows from the last runs (Essentials, the
+   * backup list) may have changed without a job event here.
+   */
+  z.strictObject({ type: z.literal('timeline-appended'), event: view.timelineEvent, recordedElsewhere: z.literal(true).optional() }),
   // Desktop: the engine's process died and was started again; `notice` is what the window shows.
   z.strictObject({ type: z.literal('engine-restarted'), notice: view.apiError, interruptedBackupId: z.string().nullable() }),
   ...stampEvents,

@@ -85,6 +85,8 @@ export function installTray(parts: TrayParts, engine: Pick<EngineConnection, 'ca
   const onEvent = (event: ApiEvent): void => {
     // The engine's run log knows the finished job by the time its event arrives.
     if (event.type === 'job-finished' || event.type === 'engine-restarted') return load();
+    // A backup another process on the station ran (a CLI one) ends without a job event here.
+    if (event.type === 'timeline-appended' && event.recordedElsewhere && event.event.kind === 'run-finished') return load();
     else if (event.type === 'schedule-changed') schedule = event.schedule;
     else return;
     render();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EngineError } from './errors';
 import type { Alert, AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
 import { EventHub, type EventListener } from './app/events';
-import { watchFileContent, type FileContentWatch } from './app/file-content-watch';
+import { statOf, watchFileContent, type FileContentWatch } from './app/file-content-watch';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
 import type { EngineContext } from './context';
@@ -112,6 +112,8 @@ export function createEngine(deps: EngineDeps): Engine {
     file: historyFileIn(deps.configDir),
     clock,
     onAppend: (event) => events.publish({ type: 'timeline-appended', event }),
+    // Another process's run reaches the run log and the alerts as this one's does: through the events.
+    onAppendedElsewhere: (event) => events.publish({ type: 'timeline-appended', event, recordedElsewhere: true }),
   });
   // Subscribed first: when a front door hears that a job finished, the run log already knows.
   const runLog = new RunLog({ history, events, clock, logger });
@@ -188,6 +190,10 @@ export function createEngine(deps: EngineDeps): Engine {
   // A console that stays up follows settings another process saves (a one-shot `config set` beside
   // `service`) as it follows its own: the schedule, the maintenance pass and the alerts react.
   let settingsWatch: FileContentWatch | null = null;
+  // ...and the runs another process records (a CLI backup beside it): the timeline, the last runs and the alerts follow.
+  let historyWatch: FileContentWatch | null = null;
+  const followHistoryOnDisk = (): void =>
+    void history.refresh().catch((error: unknown) => logger.warn({ err: error }, 'history changed on disk could not be read'));
   const followSettingsOnDisk = async (): Promise<void> => {
     try {
       await scheduler.follow(settings.service.stored());
@@ -201,6 +207,8 @@ export function createEngine(deps: EngineDeps): Engine {
     maintenance.stop();
     settingsWatch?.close();
     settingsWatch = null;
+    historyWatch?.close();
+    historyWatch = null;
   };
   const automationSettled = async (): Promise<void> => {
     await backups.whenIdle();
@@ -234,6 +242,15 @@ export function createEngine(deps: EngineDeps): Engine {
       settingsWatch ??= watchFileContent(join(deps.configDir, SETTINGS_FILE_NAME), () => void followSettingsOnDisk(), {
         onError: (error) =>
           logger.warn({ err: error }, 'the settings file can no longer be watched; restart the console to follow changes made elsewhere'),
+      });
+      // The history only grows or is replaced: its size and identity tell a change without reading it.
+      historyWatch ??= watchFileContent(historyFileIn(deps.configDir), followHistoryOnDisk, {
+        fingerprint: statOf,
+        onError: (error) =>
+          logger.warn(
+            { err: error },
+            'the history file can no longer be watched; runs recorded elsewhere show when the console next reads it',
+          ),
       });
     },
     resumeFromSleep: async () => {

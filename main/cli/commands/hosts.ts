@@ -77,7 +77,7 @@ async function runServiceUntilStopped(ctx: CliContext, stopSignal: Promise<NodeJ
             ? `backup ${event.backup?.backupId ?? ''} failed: ${event.error.message}${event.error.category ? ` [${event.error.category}]` : ''}`
             : `backup ${event.backup?.backupId} ${event.backup?.state}`,
       );
-    if (event.type === 'timeline-appended') log(event.event.summary);
+    if (event.type === 'timeline-appended') log(`${event.recordedElsewhere ? 'recorded by another process: ' : ''}${event.event.summary}`);
     if (event.type === 'schedule-changed') log(`schedule: ${scheduleLine(event.schedule)}`);
     if (event.type === 'alerts-changed')
       log(`alerts: ${event.alerts.length === 0 ? 'none' : event.alerts.map((a) => a.title).join(' | ')}`);

@@ -44,7 +44,9 @@ export function lineNotifier(write: (line: string) => void): Notifier {
  * Keeps the set of active alerts. Each update re-evaluates the rules; an
  * alert still holding keeps its id and first raisedAt (texts and detail are
  * refreshed), a new one is notified once, one that no longer holds is closed.
- * The state is persisted so a restart neither forgets nor re-notifies alerts.
+ * The state is persisted so a restart neither forgets nor re-notifies alerts,
+ * and read again before each update, so neither does another process of the
+ * station that updated it meanwhile.
  */
 export class AlertCenter {
   private active: Alert[] | null = null;
@@ -78,6 +80,9 @@ export class AlertCenter {
   }
 
   private async apply(evaluated: EvaluatedAlert[], keep: ReadonlySet<AlertKind>): Promise<AlertUpdate> {
+    // Read again, not remembered: another process on this station (a CLI backup beside a running
+    // console) may have raised or closed an alert since, and notified of it; this update must not again.
+    this.active = null;
     const previous = await this.load();
     const byKind = new Map(previous.map((a) => [a.kind, a]));
     const raised: Alert[] = [];

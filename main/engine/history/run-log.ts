@@ -13,7 +13,10 @@ type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
  * timeline, and knows the last attempt and the last successful backup. It
  * learns of jobs from the engine's events (it subscribes before any front
  * door does, so by the time a window hears `job-finished`, the run log
- * already answers with that run), and after a restart from the history.
+ * already answers with that run), after a restart from the history, and of
+ * runs another process on this station recorded (a CLI backup beside a
+ * running console) from the history too: each answer first takes what was
+ * added to the file since (one `stat` when nothing was).
  */
 export class RunLog {
   private lastAttempt: RunOutcome | null = null;
@@ -36,6 +39,7 @@ export class RunLog {
           }),
         );
       else if (event.type === 'job-finished') this.finished(event);
+      else if (event.type === 'timeline-appended' && event.recordedElsewhere) this.recordedElsewhere(event.event);
     });
   }
 
@@ -62,7 +66,7 @@ export class RunLog {
 
   /** The newest run, whatever its outcome; null when none ran (since the history began). */
   async attempt(): Promise<RunOutcome | null> {
-    await this.load();
+    await this.current();
     return this.lastAttempt;
   }
 
@@ -72,7 +76,7 @@ export class RunLog {
    * cancelling a job, or one that could not run, neither raises one nor closes one.
    */
   async conclusive(): Promise<RunOutcome | null> {
-    await this.load();
+    await this.current();
     return this.lastConclusive;
   }
 
@@ -87,7 +91,7 @@ export class RunLog {
 
   /** The newest Succeeded run. */
   async success(): Promise<RunOutcome | null> {
-    await this.load();
+    await this.current();
     return this.lastSuccess;
   }
 
@@ -98,15 +102,39 @@ export class RunLog {
    * that no backup has succeeded for hours. Null when none ever did.
    */
   async successAgeMs(): Promise<number | null> {
-    await this.load();
+    await this.current();
     if (this.successSeen === null) return null;
     return this.successSeen.ageMs + (this.deps.clock.elapsedMs() - this.successSeen.atElapsedMs);
   }
 
   /** The last successful backup and the last attempt, for Essentials, `config show` and the tray. */
   async view(): Promise<LastRuns> {
-    await this.load();
+    await this.current();
     return { lastSuccessfulBackup: this.lastSuccess, lastAttempt: this.lastAttempt };
+  }
+
+  /** The history as loaded, plus what other processes added to it since (announced, and so observed, before this resolves). */
+  private async current(): Promise<void> {
+    await this.load();
+    try {
+      await this.deps.history.refresh();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'history could not be read for runs recorded elsewhere');
+    }
+  }
+
+  /** A run another process recorded: it is the last attempt (success) if it ended after the one known. */
+  private recordedElsewhere(event: TimelineEvent): void {
+    if (event.kind !== 'run-finished' || event.state === undefined) return;
+    const outcome = outcomeOf(event);
+    const newer = (known: RunOutcome | null): boolean => known === null || Date.parse(outcome.finishedAt) >= Date.parse(known.finishedAt);
+    if (newer(this.lastAttempt)) this.lastAttempt = outcome;
+    if (isConclusive(outcome.state) && newer(this.lastConclusive)) this.lastConclusive = outcome;
+    if (outcome.state === 'Succeeded' && newer(this.lastSuccess)) {
+      this.lastSuccess = outcome;
+      const ageMs = Math.max(0, this.deps.clock.now().getTime() - Date.parse(outcome.finishedAt));
+      this.successSeen = { ageMs, atElapsedMs: this.deps.clock.elapsedMs() };
+    }
   }
 
   /** Resolves when every run seen so far is on the timeline. */

@@ -38,7 +38,7 @@ export interface MaintenanceDeps {
   intervalMs?: number;
 }
 
-type Work = 'after-job' | 'settings-changed' | 'idle' | 'alerts';
+type Work = 'after-job' | 'run-elsewhere' | 'settings-changed' | 'idle' | 'alerts';
 
 /**
  * Everything that keeps the share and the alerts in order without the
@@ -102,6 +102,9 @@ export class MaintenanceService {
     else if (event.type === 'settings-changed') void this.enqueue('settings-changed');
     // A pause begins or ends (the paused alert follows it).
     else if (event.type === 'schedule-changed') void this.enqueue('alerts');
+    // Another process on this station ran a backup (a CLI one beside this console): the share changed, the alerts follow its outcome.
+    else if (event.type === 'timeline-appended' && event.recordedElsewhere && event.event.kind === 'run-finished')
+      void this.enqueue('run-elsewhere');
   }
 
   private arm(): void {
@@ -120,6 +123,7 @@ export class MaintenanceService {
   private async run(work: Work): Promise<void> {
     const configured = this.deps.ctx.settings.service.stored().configured;
     if (work === 'after-job' && configured) await this.sharePass(work, { list: true, capacity: true });
+    if (work === 'run-elsewhere' && configured) await this.listAfterRunElsewhere();
     if (work === 'settings-changed' && configured) await this.afterSettingsChange();
     if (work === 'idle' && configured && this.deps.clock.elapsedMs() - this.lastPassMs >= this.intervalMs)
       await this.sharePass(work, { list: this.deps.snapshot.ageMs() >= this.intervalMs, capacity: true });
@@ -135,6 +139,21 @@ export class MaintenanceService {
     this.settingsKey = key;
     this.retentionDays = settings.retentionDays;
     if (locationChanged || retentionLowered) await this.sharePass('settings-changed', { list: locationChanged, capacity: locationChanged });
+  }
+
+  /**
+   * Another process's run changed the share (a backup more, what its own retention pass deleted):
+   * listed again and the capacity read, so the alerts drawn from them do not go by the listing
+   * from before it. No retention pass: that process ran one.
+   */
+  private async listAfterRunElsewhere(): Promise<void> {
+    const { ctx, snapshot, capacity } = this.deps;
+    try {
+      await snapshot.refresh();
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'the share could not be listed after a backup run by another process');
+    }
+    await capacity.refresh(0);
   }
 
   /** One retention pass over a listing of the share (fresh when `list`), then the capacity. Failures are logged, never thrown. */

@@ -54,6 +54,11 @@ export function connectEngineEvents(): () => void {
         break;
       case 'timeline-appended':
         refreshTimeline();
+        // Another process on the station ran a backup: no job event tells this window, the run itself does.
+        if (event.recordedElsewhere && event.event.kind === 'run-finished') {
+          void essentials.refresh();
+          void backups.refresh();
+        }
         break;
       case 'backups-deleting':
         backups.onDeleting(event.backupIds);

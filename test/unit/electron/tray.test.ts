@@ -112,6 +112,30 @@ describe('tray', () => {
     expect(tips.at(-1)).toContain('Last backup: Failed');
   });
 
+  it('reads the last result again when a backup another process on the station ran ends', async () => {
+    let essentials: Pick<EssentialsView, 'lastAttempt' | 'schedule'> = { lastAttempt: null, schedule };
+    const engine = engineStandIn(() => essentials);
+    const tips: string[] = [];
+    const tray: TrayLike = {
+      setToolTip: (t) => void tips.push(t),
+      setContextMenu: () => undefined,
+      on: () => undefined,
+      destroy: () => undefined,
+    };
+    installTray({ createTray: () => tray, buildMenu: () => null }, engine.connection, {
+      showWindow: () => undefined,
+      quit: () => undefined,
+      keepRunningInTray: () => true,
+      setKeepRunningInTray: () => undefined,
+    });
+    await settle();
+    essentials = { lastAttempt: attempt('Failed', '2026-11-24T02:00:00Z'), schedule };
+    const event = { id: 'e', at: '2026-11-24T02:00:00Z', kind: 'run-finished' as const, summary: 'failed', state: 'Failed' as const };
+    engine.push({ type: 'timeline-appended', event, recordedElsewhere: true });
+    await settle();
+    expect(tips.at(-1)).toContain('Last backup: Failed');
+  });
+
   it('formats a missing schedule as disabled', () => {
     expect(trayStatus(null, null)).toEqual({ lastLine: 'Last backup: none yet', nextLine: 'Automatic backups: disabled' });
   });

@@ -82,3 +82,62 @@ describe('capacity says when it was read, or that it is unknown', () => {
     });
   });
 });
+
+describe('a running console follows the runs another process on the station records', () => {
+  it('a one-shot console beside it backs up: last runs, timeline and alerts follow, each event once, one notification', async () => {
+    const notified: string[] = [];
+    h = await configuredEngine({ extra: { notifier: { notify: (alert) => void notified.push(`running:${alert.kind}`) } } });
+    const running = h;
+    // Not started: its folder watch would make when it learns of the other runs a matter of timing. Here it learns when asked.
+    expect((await running.engine.getEssentials()).lastAttempt).toBeNull();
+    // What `infra-backup backup start --wait` is: another engine on the same config folder, for one command.
+    const oneShot = () =>
+      createEngine({
+        configDir: running.configDir,
+        version: 'test',
+        frontDoor: 'cli',
+        clock: running.clock,
+        logger: createLogger({ level: 'silent' }),
+        notifier: { notify: (alert) => void notified.push(`one-shot:${alert.kind}`) },
+      });
+    const elsewhere = (): string[] =>
+      running.events.flatMap((e) =>
+        e.type === 'timeline-appended' && e.recordedElsewhere ? [`${e.event.kind}:${e.event.state ?? ''}`] : [],
+      );
+
+    const first = oneShot();
+    await first.startBackup();
+    await first.whenIdle();
+    await first.close();
+    const succeeded = (await first.getTimeline({ kinds: ['run-finished'] }))[0];
+    expect(succeeded).toMatchObject({ state: 'Succeeded' });
+
+    const essentials = await running.engine.getEssentials();
+    expect(essentials.lastAttempt).toMatchObject({ backupId: succeeded?.backupId, state: 'Succeeded' });
+    expect(essentials.lastSuccessfulBackup).toMatchObject({ backupId: succeeded?.backupId, finishedAt: succeeded?.at });
+    expect(elsewhere()).toEqual(['run-started:Creating', 'run-finished:Succeeded']);
+    expect((await running.engine.getTimeline({ kinds: ['run-finished'] }))[0]?.id).toBe(succeeded?.id);
+
+    await running.clock.advance(5 * MIN);
+    const second = oneShot();
+    await second.removeSource({ name: 'files' });
+    await second.station.addCommandSource({ name: 'broken', command: 'exit 7' });
+    await second.startBackup();
+    await second.whenIdle();
+    await second.close();
+    // Its first backup protects backups with a certificate whose .pfx was never confirmed; its second failed.
+    expect(notified).toEqual(['one-shot:unconfirmed-recovery-key', 'one-shot:general']);
+
+    const after = await running.engine.getEssentials();
+    expect(after.lastAttempt).toMatchObject({ state: 'Failed', reason: expect.stringContaining('broken') });
+    expect(after.lastSuccessfulBackup?.backupId).toBe(succeeded?.backupId);
+    await running.engine.whenIdle();
+    expect((await running.engine.listAlerts()).map((alert) => alert.kind)).toContain('general');
+    // The one-shot console told of the alerts; the running one shows them, and does not tell again.
+    expect(notified).toEqual(['one-shot:unconfirmed-recovery-key', 'one-shot:general']);
+    expect(elsewhere()).toEqual(['run-started:Creating', 'run-finished:Succeeded', 'run-started:Creating', 'run-finished:Failed']);
+    // Its own appends are published once, and never as another process's.
+    const ids = running.events.flatMap((e) => (e.type === 'timeline-appended' ? [e.event.id] : []));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

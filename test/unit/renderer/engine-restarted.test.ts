@@ -63,3 +63,41 @@ describe('the window when the engine process was restarted', () => {
     disconnect();
   });
 });
+
+describe('the window when another process on the station ran a backup', () => {
+  let desktop: ReturnType<typeof bridgeStandIn>;
+  beforeEach(() => {
+    desktop = bridgeStandIn({ listBackups: [], getActiveJob: null });
+    (globalThis as { window?: unknown }).window = { backupConsole: desktop.bridge };
+    installApi(new ApiClient(electronTransport(desktop.bridge)));
+    setActivePinia(createPinia());
+  });
+  afterEach(() => {
+    delete (globalThis as { window?: unknown }).window;
+  });
+
+  it('reads Essentials and the backup list again when that run ends, and not for its own runs recorded on the timeline', async () => {
+    const disconnect = connectEngineEvents();
+    const finished = {
+      id: 'e1',
+      at: '2026-11-24T10:05:00.000Z',
+      kind: 'run-finished' as const,
+      summary: 'On-demand backup 20261124T100000Z-abcdef Succeeded after 5 min 0 s',
+      state: 'Succeeded' as const,
+    };
+    desktop.push({ type: 'timeline-appended', event: finished });
+    await settle();
+    expect(desktop.calls).toEqual([]);
+    desktop.push({
+      type: 'timeline-appended',
+      event: { ...finished, id: 'e2', kind: 'run-started', state: 'Creating' },
+      recordedElsewhere: true,
+    });
+    await settle();
+    expect(desktop.calls).toEqual([]);
+    desktop.push({ type: 'timeline-appended', event: { ...finished, id: 'e3' }, recordedElsewhere: true });
+    await settle();
+    expect(desktop.calls).toEqual(expect.arrayContaining(['getEssentials', 'listBackups']));
+    disconnect();
+  });
+});
