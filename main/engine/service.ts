@@ -161,7 +161,9 @@ export function createEngine(deps: EngineDeps): Engine {
     systemLog: deps.systemLog ?? (process.platform === 'win32' ? windowsEventLog() : syslog()),
   });
   const alerts = new AlertCenter({
-    store: alertFileStore(deps.configDir, warnInvalid('alerts.json')),
+    store: alertFileStore(deps.configDir, warnInvalid('alerts.json'), (error) =>
+      logger.warn({ err: error }, 'alerts.json could not be locked; this update decided without waiting for other processes'),
+    ),
     notifier: deps.notifier ?? lineNotifier((line) => logger.warn(line)),
     onChange: (active) => events.publish({ type: 'alerts-changed', alerts: active }),
     onTransitions: (raised, closed) => notifications.alertsChanged(raised, closed),

@@ -16,6 +16,8 @@ export interface AlertState {
 export interface AlertStore {
   load(): Promise<AlertState | null> | AlertState | null;
   save(state: AlertState): Promise<void> | void;
+  /** Runs a load, decision and save as one, for every process sharing the store (absent: one process only). */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface AlertUpdate {
@@ -80,12 +82,39 @@ export class AlertCenter {
   }
 
   private async apply(evaluated: EvaluatedAlert[], keep: ReadonlySet<AlertKind>): Promise<AlertUpdate> {
-    // Read again, not remembered: another process on this station (a CLI backup beside a running
-    // console) may have raised or closed an alert since, and notified of it; this update must not again.
-    this.active = null;
-    const previous = await this.load();
+    const shown = this.active;
+    const exclusive = this.deps.store.exclusive?.bind(this.deps.store) ?? ((fn) => fn());
+    // Read again, not remembered, and decided under the store's lock: another process on this station
+    // (a CLI backup beside a running console) may have raised or closed an alert since, and notified of
+    // it; this update must not again.
+    const { previous, next } = await exclusive(async () => {
+      this.active = null;
+      const previous = await this.load();
+      const next = this.next(previous, evaluated, keep);
+      if (JSON.stringify(previous) !== JSON.stringify(next)) await this.deps.store.save({ active: next });
+      return { previous, next };
+    });
+    this.active = next;
+    const byKind = new Set(previous.map((a) => a.kind));
+    const raised = next.filter((a) => !byKind.has(a.kind));
+    const stillActive = new Set(next.map((a) => a.kind));
+    const closed = previous.filter((a) => !stillActive.has(a.kind));
+    // What this process shows changed, by its own update or by another process's.
+    if (JSON.stringify(shown ?? previous) !== JSON.stringify(next)) this.deps.onChange?.([...next]);
+    if (raised.length > 0 || closed.length > 0) this.deps.onTransitions?.(raised, closed);
+    for (const alert of raised) {
+      try {
+        await this.deps.notifier?.notify(alert);
+      } catch (error) {
+        this.deps.onError?.(error);
+      }
+    }
+    return { active: [...next], raised, closed };
+  }
+
+  /** The alerts that hold now: one still holding keeps its id and first raisedAt; kinds in `keep` stay as they were. */
+  private next(previous: readonly Alert[], evaluated: EvaluatedAlert[], keep: ReadonlySet<AlertKind>): Alert[] {
     const byKind = new Map(previous.map((a) => [a.kind, a]));
-    const raised: Alert[] = [];
     const kept = previous.filter((a) => keep.has(a.kind));
     const fresh: Alert[] = evaluated
       .filter((e) => !keep.has(e.kind))
@@ -98,28 +127,10 @@ export class AlertCenter {
           raisedAt: prior?.raisedAt ?? e.raisedAt,
         };
         if (e.detail !== undefined) alert.detail = scrubSecrets(e.detail);
-        if (!prior) raised.push(alert);
         return alert;
       });
     const order = (a: Alert): number => ALERT_KINDS.indexOf(a.kind);
-    const next = [...fresh, ...kept].sort((a, b) => order(a) - order(b));
-    const stillActive = new Set(next.map((a) => a.kind));
-    const closed = previous.filter((a) => !stillActive.has(a.kind));
-    const changed = JSON.stringify(previous) !== JSON.stringify(next);
-    this.active = next;
-    if (changed) {
-      await this.deps.store.save({ active: next });
-      this.deps.onChange?.([...next]);
-    }
-    if (raised.length > 0 || closed.length > 0) this.deps.onTransitions?.(raised, closed);
-    for (const alert of raised) {
-      try {
-        await this.deps.notifier?.notify(alert);
-      } catch (error) {
-        this.deps.onError?.(error);
-      }
-    }
-    return { active: [...next], raised, closed };
+    return [...fresh, ...kept].sort((a, b) => order(a) - order(b));
   }
 
   private async load(): Promise<Alert[]> {

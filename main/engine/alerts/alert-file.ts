@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Alert } from '../../../preload/api';
 import { ALERT_KINDS } from '../../../preload/api';
 import { jsonStateFile } from '../history/json-state-file';
+import { withFileLock } from '../app/file-lock';
 import type { AlertState, AlertStore } from './alert-center';
 
 export const ALERTS_FILE_NAME = 'alerts.json';
@@ -38,7 +39,19 @@ export function parseAlertState(value: unknown): AlertState | null {
   return { active };
 }
 
-/** The active alerts in `<configDir>/alerts.json`. */
-export function alertFileStore(configDir: string, onInvalid?: (reason: string) => void): AlertStore {
-  return jsonStateFile(join(configDir, ALERTS_FILE_NAME), parseAlertState, onInvalid);
+/**
+ * The active alerts in `<configDir>/alerts.json`, shared by the processes of the station: an update
+ * holds `alerts.json.lock` from reading the file to writing it, so two of them deciding at once
+ * (a running console and the CLI whose backup just failed) raise and notify an alert once.
+ */
+export function alertFileStore(
+  configDir: string,
+  onInvalid?: (reason: string) => void,
+  onLockProblem?: (error: unknown) => void,
+): AlertStore {
+  const file = join(configDir, ALERTS_FILE_NAME);
+  return {
+    ...jsonStateFile(file, parseAlertState, onInvalid),
+    exclusive: (fn) => withFileLock(file, fn, onLockProblem ?? (() => undefined)),
+  };
 }

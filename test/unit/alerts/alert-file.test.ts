@@ -37,11 +37,13 @@ describe('alert state file shared by two processes of one station', () => {
     const running: string[] = [];
     const oneShot: string[] = [];
     const transitions: string[] = [];
+    const shown: string[][] = [];
     // A running console that read the (empty) alerts before the other process's run ended.
     const runningCenter = new AlertCenter({
       store: alertFileStore(dir.path),
       notifier: { notify: (a) => void running.push(a.kind) },
       onTransitions: (raised, closed) => transitions.push(...raised.map((a) => `+${a.kind}`), ...closed.map((a) => `-${a.kind}`)),
+      onChange: (alerts) => shown.push(alerts.map((a) => a.kind)),
     });
     expect(await runningCenter.list()).toEqual([]);
     // A one-shot CLI backup failed and raised the path alert, as its own process.
@@ -57,5 +59,18 @@ describe('alert state file shared by two processes of one station', () => {
     expect((await runningCenter.update(succeeded)).closed).toEqual([]);
     expect(running).toEqual([]);
     expect(transitions).toEqual([]);
+    // What it shows followed both changes (its window hears alerts-changed).
+    expect(shown).toEqual([['path'], []]);
+  });
+
+  it('two processes deciding at once raise and notify the alert once (alerts.json is locked from read to write)', async () => {
+    const notified: string[] = [];
+    const centers = ['a', 'b'].map(
+      (name) => new AlertCenter({ store: alertFileStore(dir.path), notifier: { notify: (a) => void notified.push(`${name}:${a.kind}`) } }),
+    );
+    for (const center of centers) expect(await center.list()).toEqual([]);
+    await Promise.all(centers.map((center) => center.update(facts)));
+    expect(notified).toHaveLength(1);
+    for (const center of centers) expect((await center.list()).map((a) => a.kind)).toEqual(['path']);
   });
 });
