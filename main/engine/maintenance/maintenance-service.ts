@@ -55,6 +55,8 @@ export class MaintenanceService {
   private timer: TimerHandle | null = null;
   private lastPassMs = Number.NEGATIVE_INFINITY;
   private retentionRan = false;
+  /** Another process's run ended since the share was last listed here: what the listing and capacity say is old. */
+  private shareChangedElsewhere = false;
   private settingsKey: string;
   private retentionDays: number;
   private readonly intervalMs: number;
@@ -103,8 +105,10 @@ export class MaintenanceService {
     // A pause begins or ends (the paused alert follows it).
     else if (event.type === 'schedule-changed') void this.enqueue('alerts');
     // Another process on this station ran a backup (a CLI one beside this console): the share changed, the alerts follow its outcome.
-    else if (event.type === 'timeline-appended' && event.recordedElsewhere && event.event.kind === 'run-finished')
+    else if (event.type === 'timeline-appended' && event.recordedElsewhere && event.event.kind === 'run-finished') {
+      this.shareChangedElsewhere = true;
       void this.enqueue('run-elsewhere');
+    }
   }
 
   private arm(): void {
@@ -147,9 +151,9 @@ export class MaintenanceService {
    * from before it. No retention pass: that process ran one.
    */
   private async listAfterRunElsewhere(): Promise<void> {
-    const { ctx, snapshot, capacity } = this.deps;
+    const { ctx, capacity } = this.deps;
     try {
-      await snapshot.refresh();
+      await this.listShare();
     } catch (error) {
       ctx.logger.warn({ err: error }, 'the share could not be listed after a backup run by another process');
     }
@@ -158,10 +162,10 @@ export class MaintenanceService {
 
   /** One retention pass over a listing of the share (fresh when `list`), then the capacity. Failures are logged, never thrown. */
   private async sharePass(cause: Work, options: { list: boolean; capacity: boolean }): Promise<void> {
-    const { ctx, snapshot, retention, capacity, clock } = this.deps;
+    const { ctx, retention, capacity, clock } = this.deps;
     this.lastPassMs = clock.elapsedMs();
     try {
-      if (options.list) await snapshot.refresh();
+      if (options.list) await this.listShare();
       ctx.logger.debug({ cause }, 'retention pass');
       await retention.run();
       this.retentionRan = true;
@@ -169,6 +173,18 @@ export class MaintenanceService {
       ctx.logger.warn({ err: error }, 'retention pass failed; it is retried on the next pass');
     }
     if (options.capacity) await capacity.refresh(0);
+  }
+
+  /** Lists the share afresh: that listing has seen every run another process ended before it. */
+  private async listShare(): Promise<void> {
+    const changedElsewhere = this.shareChangedElsewhere;
+    this.shareChangedElsewhere = false;
+    try {
+      await this.deps.snapshot.refresh();
+    } catch (error) {
+      this.shareChangedElsewhere ||= changedElsewhere;
+      throw error;
+    }
   }
 
   private async updateAlerts(): Promise<void> {
@@ -181,6 +197,9 @@ export class MaintenanceService {
     const lastRun = await runLog.conclusive();
     const lastSuccess = await runLog.success();
     const lastAttempt = await runLog.attempt();
+    // Read after the run log, which has just taken the runs other processes recorded: a listing (and a
+    // capacity reading) from before one of them cannot tell, nor close, what that process raised from newer ones.
+    const shareOld = this.shareChangedElsewhere;
     await this.deps.alerts.update(
       {
         now: clock.now(),
@@ -225,8 +244,8 @@ export class MaintenanceService {
         secretStorageFallback: this.deps.secretStorageWarning,
       },
       [
-        ...(listing === null ? LISTING_ALERTS : []),
-        ...(capacity.current().freeBytes === null ? CAPACITY_ALERTS : []),
+        ...(listing === null || shareOld ? LISTING_ALERTS : []),
+        ...(capacity.current().freeBytes === null || shareOld ? CAPACITY_ALERTS : []),
         ...(this.retentionRan ? [] : RETENTION_ALERTS),
         // Whether the lock can be read is known from a retention pass of this process only.
         ...(retention.lastUnreadableLock === undefined ? (['unreadable-lock'] as const) : []),

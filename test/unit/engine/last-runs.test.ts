@@ -140,4 +140,30 @@ describe('a running console follows the runs another process on the station reco
     const ids = running.events.flatMap((e) => (e.type === 'timeline-appended' ? [e.event.id] : []));
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('an alert the other process raised from its newer listing is not closed by a listing taken before its run', async () => {
+    const notified: string[] = [];
+    h = await configuredEngine({ extra: { notifier: { notify: (alert) => void notified.push(`running:${alert.kind}`) } } });
+    const running = h;
+    // The running console has listed the share: empty then.
+    expect(await running.engine.listBackups()).toEqual([]);
+    const oneShot = createEngine({
+      configDir: running.configDir,
+      version: 'test',
+      frontDoor: 'cli',
+      clock: running.clock,
+      logger: createLogger({ level: 'silent' }),
+      notifier: { notify: (alert) => void notified.push(`one-shot:${alert.kind}`) },
+    });
+    await oneShot.startBackup();
+    await oneShot.whenIdle();
+    await oneShot.close();
+    expect(notified).toEqual(['one-shot:unconfirmed-recovery-key']);
+
+    // Its first evaluation since (a settings change, a timer) learns of the run only as it reads the last runs.
+    expect((await running.engine.listAlerts()).map((alert) => alert.kind)).toContain('unconfirmed-recovery-key');
+    await running.engine.whenIdle();
+    expect((await running.engine.listAlerts()).map((alert) => alert.kind)).toContain('unconfirmed-recovery-key');
+    expect(notified).toEqual(['one-shot:unconfirmed-recovery-key']);
+  });
 });
