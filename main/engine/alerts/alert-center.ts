@@ -91,7 +91,7 @@ export class AlertCenter {
       this.active = null;
       const previous = await this.load();
       const next = this.next(previous, evaluated, keep);
-      if (JSON.stringify(previous) !== JSON.stringify(next)) await this.deps.store.save({ active: next });
+      if (!sameAlerts(previous, next)) await this.deps.store.save({ active: next });
       return { previous, next };
     });
     this.active = next;
@@ -100,7 +100,7 @@ export class AlertCenter {
     const stillActive = new Set(next.map((a) => a.kind));
     const closed = previous.filter((a) => !stillActive.has(a.kind));
     // What this process shows changed, by its own update or by another process's.
-    if (JSON.stringify(shown ?? previous) !== JSON.stringify(next)) this.deps.onChange?.([...next]);
+    if (!sameAlerts(shown ?? previous, next)) this.deps.onChange?.([...next]);
     if (raised.length > 0 || closed.length > 0) this.deps.onTransitions?.(raised, closed);
     for (const alert of raised) {
       try {
@@ -137,4 +137,11 @@ export class AlertCenter {
     if (this.active === null) this.active = [...((await this.deps.store.load())?.active ?? [])];
     return this.active;
   }
+}
+
+/** The same alerts, whatever order each one's fields were written in (read from the file, or built by an update). */
+function sameAlerts(a: readonly Alert[], b: readonly Alert[]): boolean {
+  const fields = (alerts: readonly Alert[]): string =>
+    JSON.stringify(alerts.map((x) => [x.id, x.kind, x.severity, x.title, x.remediation, x.raisedAt, x.detail ?? null]));
+  return fields(a) === fields(b);
 }

@@ -138,5 +138,9 @@ describe('a running console (the built web host) follows backups the CLI runs be
     // Both processes log to the config folder's log file: one of them told of the alert, not both.
     const log = await readFile(logFilePath(config), 'utf8');
     expect(log.split('\n').filter((line) => line.includes(`ALERT [${failure.severity}] ${failure.title}`))).toHaveLength(1);
+    // And no other alert was told twice (the unconfirmed .pfx one, raised after the first backup, neither).
+    const told = log.split('\n').flatMap((line) => /ALERT \[\w+\] [^.]*/.exec(line) ?? []);
+    expect(told.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(told).size).toBe(told.length);
   });
 });

@@ -74,3 +74,19 @@ describe('alert state file shared by two processes of one station', () => {
     for (const center of centers) expect((await center.list()).map((a) => a.kind)).toEqual(['path']);
   });
 });
+
+describe('alert state file read before each update', () => {
+  it('an update that changes nothing neither writes the file nor tells of a change', async () => {
+    const store = alertFileStore(dir.path);
+    let saves = 0;
+    let changes = 0;
+    const center = new AlertCenter({
+      store: { ...store, save: (state) => (saves++, store.save(state)) },
+      onChange: () => changes++,
+    });
+    await center.update(facts);
+    await center.update(facts);
+    await center.update({ ...facts, now: new Date('2026-05-01T00:05:00.000Z') });
+    expect({ saves, changes }).toEqual({ saves: 1, changes: 1 });
+  });
+});
