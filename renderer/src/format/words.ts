@@ -40,10 +40,7 @@ export function stateTone(state: BackupState): Tone {
   return 'info';
 }
 
-/** A row of the backup list that is a backup on the share (verify, restore and details apply). */
-export function isStoredBackup(state: BackupState): boolean {
-  return state === 'Succeeded' || state === 'PartialSucceeded';
-}
+export { isStoredBackup } from '../../../common/contract/views';
 
 /** "1 backup", "3 backups". */
 export function plural(count: number, one: string, many = `${one}s`): string {
