@@ -1,4 +1,4 @@
-import type { BackupState, BackupTrigger, JobProgress, PruneItem, ShareFailureCategory } from '../../../preload/api';
+import type { BackupState, BackupTrigger, DeclaredBackupInfo, JobProgress, PruneItem, ShareFailureCategory } from '../../../preload/api';
 
 type JobState = JobProgress['state'];
 
@@ -30,6 +30,22 @@ export const CATEGORY_WORDS: Record<ShareFailureCategory, string> = {
   'cannot-write': 'the file share refused to let the account write',
   general: 'a general fault of the file share',
 };
+
+/** The backupInfo facts a stamp's backup records, by the API's names (Microsoft.Backup.Admin). */
+export const BACKUP_INFO_LABELS: Record<keyof DeclaredBackupInfo, string> = {
+  stampVersion: 'Stamp version',
+  deploymentID: 'Deployment ID',
+  oemVersion: 'OEM version',
+  backupDataVersion: 'Backup data version',
+};
+
+/** What a command source declares for each backup (`sources add … --stamp-version …`), in words; null when it declares nothing. */
+export function declaredBackupInfoWords(info: DeclaredBackupInfo | undefined): string | null {
+  const facts = (Object.keys(BACKUP_INFO_LABELS) as Array<keyof DeclaredBackupInfo>)
+    .filter((field) => info?.[field] !== undefined)
+    .map((field) => `${BACKUP_INFO_LABELS[field]} ${info![field]!}`);
+  return facts.length > 0 ? `Recorded in each backup: ${facts.join(' · ')}` : null;
+}
 
 export type Tone = 'success' | 'warning' | 'error' | 'info' | 'neutral';
 
