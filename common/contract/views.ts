@@ -411,3 +411,8 @@ export const essentialsView = z.strictObject({
   activeJob: jobProgress.nullable(),
   alertCount: z.number(),
 });
+
+/** A row of the backup list that is a backup on the share (verify, restore and details apply; retention may keep or delete it). */
+export function isStoredBackup(state: z.output<typeof backupState>): boolean {
+  return state === 'Succeeded' || state === 'PartialSucceeded';
+}

@@ -24,7 +24,7 @@ import { pruneExternalStore } from './retention/prune';
 import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
 import { HistoryStore, historyFileIn, RunLog } from './history';
 import { RetentionRunner, ownKeysOf, withExpiry } from './retention';
-import { Scheduler, scheduleFileStore } from './schedule';
+import { SCHEDULE_FILE_NAME, Scheduler, scheduleFileStore } from './schedule';
 import { withConfiguredShare } from './context';
 import { CapacityMonitor } from './maintenance/capacity-monitor';
 import { MaintenanceService } from './maintenance/maintenance-service';
@@ -204,6 +204,17 @@ export function createEngine(deps: EngineDeps): Engine {
       logger.warn({ err: error }, 'settings changed on disk could not be followed');
     }
   };
+  // Likewise the schedule another process saves (a one-shot `schedule pause`, `resume`, `enable` or `disable`):
+  // every scheduler operation starts from what is on disk, so asking for the view adopts it at once,
+  // and the schedule-changed it publishes moves the alerts, the window, the tray and the service's log.
+  let scheduleWatch: FileContentWatch | null = null;
+  const followScheduleOnDisk = async (): Promise<void> => {
+    try {
+      await scheduler.current();
+    } catch (error) {
+      logger.warn({ err: error }, 'the schedule changed on disk could not be followed');
+    }
+  };
   const stopTimers = (): void => {
     scheduler.stop();
     maintenance.stop();
@@ -211,6 +222,8 @@ export function createEngine(deps: EngineDeps): Engine {
     settingsWatch = null;
     historyWatch?.close();
     historyWatch = null;
+    scheduleWatch?.close();
+    scheduleWatch = null;
   };
   const automationSettled = async (): Promise<void> => {
     await backups.whenIdle();
@@ -244,6 +257,14 @@ export function createEngine(deps: EngineDeps): Engine {
       settingsWatch ??= watchFileContent(join(deps.configDir, SETTINGS_FILE_NAME), () => void followSettingsOnDisk(), {
         onError: (error) =>
           logger.warn({ err: error }, 'the settings file can no longer be watched; restart the console to follow changes made elsewhere'),
+      });
+      scheduleWatch ??= watchFileContent(join(deps.configDir, SCHEDULE_FILE_NAME), () => void followScheduleOnDisk(), {
+        // Without the watch the scheduler still reads the file at every wake-up (at least once a minute).
+        onError: (error) =>
+          logger.warn(
+            { err: error },
+            'the schedule file can no longer be watched; changes made elsewhere are followed within a minute, not at once',
+          ),
       });
       // The history only grows or is replaced: its size and identity tell a change without reading it.
       historyWatch ??= watchFileContent(historyFileIn(deps.configDir), followHistoryOnDisk, {

@@ -92,7 +92,8 @@ async function runServiceUntilStopped(ctx: CliContext, stopSignal: Promise<NodeJ
 }
 
 function scheduleLine(schedule: ScheduleView): string {
-  return `automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}`;
+  const paused = schedule.pause ? `; paused until ${schedule.pause.until}: ${schedule.pause.reason}` : '';
+  return `automatic backups ${schedule.enabled ? `every ${schedule.frequencyHours} h, next ${schedule.nextBackupTime ?? 'not scheduled'}` : 'disabled'}${paused}`;
 }
 
 async function serveUntilStopped(ctx: CliContext, options: { port?: string }, stopSignal: Promise<NodeJS.Signals>): Promise<void> {

@@ -6,12 +6,16 @@ import { EngineError, invalidInput } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { CliApiError, CliInterrupted } from '../context';
 import { readSecretFromStdin } from '../io';
-import { printData } from '../output';
+import { formatHuman, printData } from '../output';
 import { addShareOptions, shareCandidate, testShareOrFail, type ShareOptions } from '../share-options';
 import { parseTimeOption, parseWholeNumber } from '../parse';
 import { PFX_FILE, readInputFile } from '../../engine/app/input-file';
 import { toBackupJson } from '../../../common/contract/backup-json';
+import { isStoredBackup } from '../../../common/contract/views';
 import { BACKUP_INFO_FILE } from '../../engine/sources/backup-info';
+
+/** `backup list` for people, where a stored backup has no expiry (the window says "Kept"). */
+const KEPT_BY_RETENTION = 'kept (retention does not delete it)';
 
 interface KeyOptions {
   pfx?: string;
@@ -145,7 +149,13 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
   backup
     .command('list')
     .description('list backups on the share')
-    .action(async () => printData(ctx.io, ctx.json, (await ctx.call('listBackups')).map(toBackupJson)));
+    .action(async () => {
+      const backups = (await ctx.call('listBackups')).map(toBackupJson);
+      // For people, a stored backup without an expiry is said in words: retention keeps it (the newest successful one, or another console's).
+      printData(ctx.io, ctx.json, backups, () =>
+        formatHuman(backups.map((b) => ({ ...b, expiresAt: b.expiresAt ?? (isStoredBackup(b.status) ? KEPT_BY_RETENTION : null) }))),
+      );
+    });
   backup
     .command('verify <id>')
     .description('verify hashes and structure; with a key, decrypt and check every chunk')

@@ -2,3 +2,4 @@ export * from './slots';
 export * from './schedule-state';
 export * from './schedule-file';
 export * from './scheduler';
+export * from './schedule-merge';

@@ -26,7 +26,7 @@ export interface ScheduleStore {
   save(state: ScheduleState): Promise<void> | void;
 }
 
-export function unconfiguredState(frequencyHours = FREQUENCY_HOURS.default): ScheduleState {
+export function unconfiguredState(frequencyHours: number = FREQUENCY_HOURS.default): ScheduleState {
   return { anchor: null, frequencyHours, enabled: true, disabledSince: null, nextBackupTime: null, lastSlotHandled: null, pause: null };
 }
 

@@ -6,6 +6,7 @@ import type { TimelineSink } from '../history/timeline-sink';
 import { slotSkippedEvent } from '../history/run-events';
 import type { ScheduleState, ScheduleStore } from './schedule-state';
 import { unconfiguredState } from './schedule-state';
+import { mergeScheduleStates, sameScheduleState } from './schedule-merge';
 import { countSlotsBetween, nextSlot, previousSlot, reanchorForFrequency, slotsBetween, upcomingSlots } from './slots';
 
 export type ScheduledTrigger = Extract<BackupTrigger, 'scheduled' | 'catch-up'>;
@@ -55,10 +56,15 @@ const CAUSE_TEXT: Record<PassCause, string> = {
  * comes from the injected clock. Rules (docs/SCHEDULING.md): the first
  * configuration starts the schedule; on-demand backups never move it;
  * disabled slots are recorded as skipped; a slot during a running job is
- * skipped, not queued; missed slots run once as a catch-up.
+ * skipped, not queued; missed slots run once as a catch-up. The store may be
+ * shared with other processes (a one-shot `schedule pause` beside a running
+ * `service`): every operation starts from what they saved, and no save
+ * overwrites it (adoptSavedElsewhere, save).
  */
 export class Scheduler {
   private state: ScheduleState = unconfiguredState();
+  /** The state as this scheduler last read or wrote it in the store (null: none there): what tells another process's save apart. */
+  private stored: ScheduleState | null = null;
   private timer: TimerHandle | null = null;
   private lastTickWallMs = 0;
   private lastTickElapsedMs = 0;
@@ -158,23 +164,9 @@ export class Scheduler {
   /** Keeps the schedule in step with the backup settings (the first configuration starts it). */
   async follow(settings: { configured: boolean; frequencyHours: number; automaticBackups: boolean }): Promise<ScheduleView> {
     if (!settings.configured) return this.current();
-    await this.adoptScheduleSavedElsewhere();
+    // Configured by another process (`config set` beside a running `service`): configure() starts
+    // from the schedule that process started and saved, rather than starting a second one.
     return this.configure({ frequencyHours: settings.frequencyHours, enabled: settings.automaticBackups });
-  }
-
-  /**
-   * Configured by another process while this one ran unconfigured (`config set` beside a running
-   * `service`): that process started the schedule and saved it; take it as saved rather than
-   * starting a second one with another anchor.
-   */
-  private adoptScheduleSavedElsewhere(): Promise<void> {
-    return this.serial(async () => {
-      if (this.state.anchor !== null) return;
-      const saved = await this.deps.store.load();
-      if (!saved?.anchor) return;
-      this.state = { ...unconfiguredState(), ...saved };
-      this.changed();
-    });
   }
 
   setEnabled(enabled: boolean): Promise<ScheduleView> {
@@ -266,7 +258,10 @@ export class Scheduler {
     };
   }
 
-  /** The view after loading the persisted state (for hosts that never call start(), like the CLI). */
+  /**
+   * The view after loading the persisted state (for hosts that never call start(), like the CLI),
+   * and after adopting what another process saved since (a watch on the store calls it for that).
+   */
   current(): Promise<ScheduleView> {
     return this.serial(async () => this.view());
   }
@@ -310,13 +305,31 @@ export class Scheduler {
   /** Loads the persisted state once, so a settings change before start() cannot overwrite it. */
   private async ensureLoaded(): Promise<void> {
     if (this.loaded) return;
-    this.state = { ...unconfiguredState(), ...((await this.deps.store.load()) ?? {}) };
+    const saved = await this.deps.store.load();
+    this.state = { ...unconfiguredState(), ...(saved ?? {}) };
+    this.stored = saved;
     this.loaded = true;
   }
 
+  /**
+   * Takes what another process saved since this one last read or wrote the store (a one-shot
+   * `schedule pause`, `resume`, `enable` or `disable` beside a running console), merged part by
+   * part with this one's state (schedule-merge.ts); true when there was any. A store that is gone
+   * or unreadable has nothing to adopt: the next save writes this one's state.
+   */
+  private async adoptSavedElsewhere(): Promise<boolean> {
+    const onDisk = await this.deps.store.load();
+    if (onDisk === null || sameScheduleState(onDisk, this.stored)) return false;
+    this.state = mergeScheduleStates(this.stored, this.state, onDisk);
+    this.stored = onDisk;
+    return true;
+  }
+
+  /** Every operation runs alone, and starts from what another process may have saved meanwhile. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.chain.then(async () => {
       await this.ensureLoaded();
+      if (await this.adoptSavedElsewhere()) this.changed();
       return fn();
     });
     this.chain = result.catch((error: unknown) => this.deps.onError?.(error, 'scheduler'));
@@ -564,8 +577,20 @@ export class Scheduler {
     };
   }
 
+  /**
+   * Compare before write: what another process saved since this one last read the store is merged
+   * in first, so its change survives this write. That is enough because this scheduler's reads and
+   * writes all run on its one serial chain — nothing of ours writes between the compare and the
+   * write — and the file store's read and atomic replace are synchronous, with nothing between them
+   * but promise resolution: another process's save would have to land within those microseconds.
+   * The other writers (one-shot commands, another console) run this same code, so they compare too.
+   * A lock file would close that last window, at the price of a stale lock a killed process leaves.
+   */
   private async save(): Promise<void> {
-    await this.deps.store.save({ ...this.state });
+    await this.adoptSavedElsewhere();
+    const state = { ...this.state };
+    await this.deps.store.save(state);
+    this.stored = state;
   }
 
   private async record(event: Parameters<TimelineSink['append']>[0]): Promise<void> {

@@ -66,6 +66,9 @@ const SMALL_FILE_BYTES = 1 << 20;
 
 /** What smbclient answers for a name that is not there (the last component, or a folder on the way). */
 const NOT_FOUND = new Set(['NO_SUCH_FILE', 'OBJECT_NAME_NOT_FOUND', 'OBJECT_PATH_NOT_FOUND']);
+/** A failed write's temporary file: how often its removal is tried while the server still refuses it, and the pause between. */
+const TEMPORARY_REMOVAL_TRIES = 5;
+const TEMPORARY_REMOVAL_PAUSE_MS = 300;
 
 export class SmbShare implements FileShare {
   readonly kind = 'smb' as const;
@@ -270,8 +273,22 @@ export class SmbShare implements FileShare {
       source.destroy();
       // A write that failed half-way (disk full, lost connection, cancelled) leaves a partial file: remove it.
       // Not cancellable: a cancelled write must still clean up (the session has its deadline).
-      if (mayHaveTemporary) await this.session([`del ${quoteArgument(temporaryRemote)}`], '', NO_CANCEL).catch(() => undefined);
+      if (mayHaveTemporary) await this.removeTemporary(temporaryRemote);
       throw error;
+    }
+  }
+
+  /**
+   * Removes a failed write's temporary file. After DISK_FULL the server drops the upload's
+   * connection, and for a moment its process may still hold the file open, refusing the delete:
+   * a few tries, a pause between. Whatever is left (the server gone) the next job's sweep removes.
+   */
+  private async removeTemporary(remote: string): Promise<void> {
+    for (let attempt = 1; attempt <= TEMPORARY_REMOVAL_TRIES; attempt++) {
+      const [segment = ''] = await this.session([`del ${quoteArgument(remote)}`], '', NO_CANCEL).catch(() => ['']);
+      const status = firstNtStatus(segment);
+      if (status === undefined || NOT_FOUND.has(status)) return;
+      if (attempt < TEMPORARY_REMOVAL_TRIES) await new Promise((resolve) => setTimeout(resolve, TEMPORARY_REMOVAL_PAUSE_MS));
     }
   }
 

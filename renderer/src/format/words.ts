@@ -1,4 +1,4 @@
-import type { BackupState, BackupTrigger, JobProgress, PruneItem, ShareFailureCategory } from '../../../preload/api';
+import type { BackupState, BackupTrigger, DeclaredBackupInfo, JobProgress, PruneItem, ShareFailureCategory } from '../../../preload/api';
 
 type JobState = JobProgress['state'];
 
@@ -31,6 +31,22 @@ export const CATEGORY_WORDS: Record<ShareFailureCategory, string> = {
   general: 'a general fault of the file share',
 };
 
+/** The backupInfo facts a stamp's backup records, by the API's names (Microsoft.Backup.Admin). */
+export const BACKUP_INFO_LABELS: Record<keyof DeclaredBackupInfo, string> = {
+  stampVersion: 'Stamp version',
+  deploymentID: 'Deployment ID',
+  oemVersion: 'OEM version',
+  backupDataVersion: 'Backup data version',
+};
+
+/** What a command source declares for each backup (`sources add … --stamp-version …`), in words; null when it declares nothing. */
+export function declaredBackupInfoWords(info: DeclaredBackupInfo | undefined): string | null {
+  const facts = (Object.keys(BACKUP_INFO_LABELS) as Array<keyof DeclaredBackupInfo>)
+    .filter((field) => info?.[field] !== undefined)
+    .map((field) => `${BACKUP_INFO_LABELS[field]} ${info![field]!}`);
+  return facts.length > 0 ? `Recorded in each backup: ${facts.join(' · ')}` : null;
+}
+
 export type Tone = 'success' | 'warning' | 'error' | 'info' | 'neutral';
 
 export function stateTone(state: BackupState): Tone {
@@ -40,10 +56,7 @@ export function stateTone(state: BackupState): Tone {
   return 'info';
 }
 
-/** A row of the backup list that is a backup on the share (verify, restore and details apply). */
-export function isStoredBackup(state: BackupState): boolean {
-  return state === 'Succeeded' || state === 'PartialSucceeded';
-}
+export { isStoredBackup } from '../../../common/contract/views';
 
 /** "1 backup", "3 backups". */
 export function plural(count: number, one: string, many = `${one}s`): string {

@@ -40,6 +40,9 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     backupId = (JSON.parse(started.out) as { backupId: string }).backupId;
     const list = JSON.parse((await cli(c('backup', 'list'))).out) as Array<{ backupId: string; status: string; expiresAt: string | null }>;
     expect(list).toEqual([expect.objectContaining({ backupId, status: 'Succeeded', expiresAt: null })]);
+    // For people, the newest successful backup's missing expiry is said in words, not "-".
+    const human = await cli(['--config-dir', config, 'backup', 'list']);
+    expect(human.out).toMatch(/^expiresAt\s+kept \(retention does not delete it\)$/m);
     expect((await cli(c('backup', 'verify', backupId))).code).toBe(0);
     const deep = await cli(c('backup', 'verify', backupId, '--pfx', pfx, '--pfx-password-stdin'), `${PFX_PASSWORD}\n`);
     expect(deep.code, deep.err).toBe(0);

@@ -200,6 +200,58 @@ describe('infra-backup service as a service manager runs it (stdin closed), with
     expect(starts.map((event) => event.summary)).toEqual([expect.stringMatching(/^Automatic backups start: every 12 h/)]);
   });
 
+  it('follows a `schedule pause` another process makes while it runs: the slot in it is Skipped, the alert stands, and its own save keeps the pause', async () => {
+    const config = join(temp.path, 'paused-beside');
+    const cer = join(temp.path, 'paused.cer');
+    await writeFile(cer, testCertificate().cerDer);
+    await configure(config, cer, 'paused-beside');
+    const { nextBackupTime: slot } = JSON.parse((await cli(['--json', '--config-dir', config, 'config', 'show'])).out) as {
+      nextBackupTime: string;
+    };
+    // Test only (NODE_ENV=test): both processes' clocks run 45 s before the slot, twelve hours ahead.
+    const env = { IBC_TEST_CLOCK_OFFSET_MS: String(Date.parse(slot) - Date.now() - 45_000) };
+    const service = spawnCli(['--config-dir', config, 'service'], { env });
+    await waitFor(async () => /service started/.test(service.output()), 30_000, 'the service to start');
+    expect(service.output()).toContain(`next ${slot}`);
+    // Frozen while the pause is made, the service cannot reach the slot before it, however slow the command is.
+    service.child.kill('SIGSTOP');
+    // An absolute end: a relative one is counted from the command's system clock, which the test clock does not shift.
+    const until = new Date(Date.parse(slot) + 2 * 3_600_000).toISOString();
+    const pause = spawnCli(['--config-dir', config, 'schedule', 'pause', '--until', until, '--reason', 'stamp update'], { env });
+    const paused = await exited(pause.child);
+    service.child.kill('SIGCONT');
+    expect(paused.code, pause.output()).toBe(0);
+
+    await waitFor(
+      async () => /schedule: .*; paused until \S+: stamp update/.test(service.output()),
+      30_000,
+      'the service to adopt the pause',
+    );
+    await waitFor(async () => /alerts: .*Infrastructure backups are paused/.test(service.output()), 30_000, 'the paused alert');
+    await waitFor(
+      async () => service.output().includes(`Scheduled backup of ${slot} skipped: backups paused until`),
+      120_000,
+      'the slot to be skipped',
+    );
+    // The service's own save after the slot: the slot handled, the pause still there.
+    const saved = async () => JSON.parse(await readFile(join(config, 'schedule.json'), 'utf8')) as Record<string, unknown>;
+    await waitFor(async () => (await saved()).lastSlotHandled === slot, 30_000, 'the service to save the handled slot');
+    expect((await saved()).pause).toMatchObject({ reason: 'stamp update' });
+    service.child.kill('SIGTERM');
+    expect((await exited(service.child)).code, service.output()).toBe(0);
+    expect(service.output()).not.toMatch(/backup \S+ (Succeeded|failed)/);
+    const runs = JSON.parse((await cli(['--json', '--config-dir', config, 'timeline', '--kind', 'run-started'])).out) as unknown[];
+    expect(runs).toEqual([]);
+    const [skipped, ...more] = JSON.parse(
+      (await cli(['--json', '--config-dir', config, 'timeline', '--kind', 'slot-skipped'])).out,
+    ) as Array<{
+      at: string;
+      reason: string;
+    }>;
+    expect(more).toEqual([]);
+    expect(skipped).toMatchObject({ at: slot, reason: expect.stringMatching(/stamp update$/) });
+  });
+
   it('takes a scheduled backup at its slot (engine clock shifted to seconds before the slot), then stops on SIGTERM', async () => {
     const config = join(temp.path, 'scheduled');
     const cer = join(temp.path, 'backup.cer');

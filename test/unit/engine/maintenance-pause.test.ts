@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../main/engine/dispatch';
+import { createEngine } from '../../../main/engine/service';
+import { createLogger } from '../../../main/engine/app/logger';
 import { configuredEngine, type EngineHarness } from './engine-harness';
 
 const H = 3_600_000;
@@ -75,6 +77,51 @@ describe('maintenance pause (schedule pause / resume)', () => {
     expect(states).toEqual(['Succeeded', 'Skipped']);
     const started = await h.engine.startBackup();
     expect(started.trigger).toBe('on-demand');
+  });
+
+  it('a pause or resume another process saves is followed at once: schedule-changed and the paused alert, then the slot is skipped', async () => {
+    h = await configuredEngine({ frequencyHours: 4 });
+    await h.engine.startAutomation();
+    const harness = h;
+    // A one-shot `schedule pause` on the same config folder: its own engine, never started.
+    const oneShotEngine = () =>
+      createEngine({
+        configDir: harness.configDir,
+        version: 'test',
+        frontDoor: 'cli',
+        clock: harness.clock,
+        logger: createLogger({ level: 'silent' }),
+      });
+    const oneShot = oneShotEngine();
+    const until = new Date(h.clock.now().getTime() + 6 * H).toISOString();
+    await oneShot.pauseSchedule({ until, reason: 'stamp update' });
+    await oneShot.close();
+
+    // The file watch (real time, debounced): polled with a generous deadline, as nothing else tells when it fires.
+    const published = async (test: () => boolean, what: string): Promise<void> => {
+      for (const deadline = Date.now() + 30_000; !test(); await new Promise((resolve) => setTimeout(resolve, 20)))
+        if (Date.now() > deadline) throw new Error(`the running engine did not publish ${what}`);
+      await harness.engine.whenIdle();
+    };
+    const pauses = () => harness.events.flatMap((event) => (event.type === 'schedule-changed' ? [event.schedule.pause] : []));
+    const pausedAlerts = () =>
+      harness.events.flatMap((event) => (event.type === 'alerts-changed' ? [event.alerts.some((a) => a.kind === 'backups-paused')] : []));
+    await published(() => pauses().at(-1)?.reason === 'stamp update', 'the pause');
+    await published(() => pausedAlerts().at(-1) === true, 'the paused alert');
+    expect((await h.engine.getSchedule()).nextBackupTime).toBe(
+      new Date(Date.parse((await h.engine.getSchedule()).anchor!) + 8 * H).toISOString(),
+    );
+
+    await h.clock.advance(4 * H + 60_000);
+    expect((await h.engine.listBackups()).map((row) => [row.state, row.reason])).toEqual([
+      ['Skipped', `backups paused until ${until}: stamp update`],
+    ]);
+
+    const resumer = oneShotEngine();
+    await resumer.resumeSchedule();
+    await resumer.close();
+    await published(() => pauses().at(-1) === null, 'the resume');
+    await published(() => pausedAlerts().at(-1) === false, 'the paused alert closing');
   });
 
   it('a pause must end in the future, and say why', async () => {

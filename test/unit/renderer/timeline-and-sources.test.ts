@@ -4,6 +4,7 @@ import { timelineRows } from '../../../renderer/src/format/timeline-rows';
 import { absoluteTime } from '../../../renderer/src/format/time';
 import { useTimelineStore } from '../../../renderer/src/stores/timeline';
 import { useSourcesStore } from '../../../renderer/src/stores/sources';
+import { declaredBackupInfoWords } from '../../../renderer/src/format/words';
 import { freshStores, type FakeTransport } from './fake-transport';
 import { SCHEDULE, backup } from './views';
 
@@ -119,5 +120,15 @@ describe('sources store', () => {
     expect(sources.feedback).toBe('Added "keyvault". Backups now take your sources only; the sample stamp is no longer backed up.');
     await sources.remove('keyvault');
     expect(sources.feedback).toBe('Removed "keyvault". With no sources of your own, backups take the bundled sample stamp again.');
+  });
+});
+
+describe("a command source's declared backupInfo, as the Sources page shows it", () => {
+  it("names each declared fact with its label, in the API's order; nothing when nothing is declared", () => {
+    expect(declaredBackupInfoWords({ oemVersion: '2.1', stampVersion: '1.2307.0.5', deploymentID: 'a1b2' })).toBe(
+      'Recorded in each backup: Stamp version 1.2307.0.5 · Deployment ID a1b2 · OEM version 2.1',
+    );
+    expect(declaredBackupInfoWords({})).toBeNull();
+    expect(declaredBackupInfoWords(undefined)).toBeNull();
   });
 });
