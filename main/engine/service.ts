@@ -347,8 +347,17 @@ export function createEngine(deps: EngineDeps): Engine {
       return backupListRows({ running: backups.runningBackup(), onShare, skipped, encryptionMode });
     },
     getBackup: ({ backupId }) => backups.detail(backupId),
-    verifyBackup: (input) => backups.verify(input),
-    restoreBackup: (input) => backups.restore(input),
+    verifyBackup: async (input) => {
+      const result = await backups.verify(input);
+      // A .pfx that opened the backup confirms it (backup-manager.ts confirmPfx): the alert follows at once.
+      if (input.key) await maintenance.refreshAlerts();
+      return result;
+    },
+    restoreBackup: async (input) => {
+      const result = await backups.restore(input);
+      await maintenance.refreshAlerts();
+      return result;
+    },
     checkRecoveryKey: async (input) => {
       const check = await backups.checkRecoveryKey(input);
       // A confirmed .pfx closes the unconfirmed-recovery-key alert before the operator hears the result.

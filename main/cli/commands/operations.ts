@@ -199,6 +199,24 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
       printData(ctx.io, ctx.json, await ctx.call('restoreBackup', input));
     });
 
+  backup
+    .command('check-key')
+    .description('check my recovery key: does this .pfx open the newest backup? (nothing is stored; closes the unconfirmed .pfx alert)')
+    .requiredOption('--pfx <file>', '.pfx holding the certificate private key')
+    .option('--pfx-password-stdin', 'read the .pfx password from standard input')
+    .action(async (options: KeyOptions & { pfx: string }) => {
+      const key = (await recoveryKeyFrom(ctx, options, true)) as Extract<RecoveryKeyInput, { kind: 'pfx' }>;
+      const check = await ctx.call('checkRecoveryKey', { pfxBase64: key.pfxBase64, password: key.password });
+      printData(ctx.io, ctx.json, check);
+      if (!check.matchesCurrentCertificate && check.opensNewestBackup !== true)
+        throw new EngineError({
+          code: 'wrong-key',
+          message: 'This .pfx neither belongs to the configured encryption certificate nor opens the newest backup.',
+          remediation:
+            'Find the .pfx of the certificate the backups are encrypted to (its thumbprint is in `backup list`), and check it again.',
+        });
+    });
+
   program
     .command('retention')
     .description('retention policy')

@@ -212,7 +212,7 @@ export function evaluateAlerts(facts: AlertFacts): EvaluatedAlert[] {
       'unconfirmed-recovery-key',
       'warning',
       'Backups are protected by a certificate whose .pfx you have not confirmed having.',
-      'Find the .pfx of each listed certificate and run Check my recovery key; without it those backups cannot be restored.',
+      'Find the .pfx of each listed certificate and run Check my recovery key (Keys and certificates, or `infra-backup backup check-key --pfx FILE --pfx-password-stdin`); a restore or a verify with it counts too. Without it those backups cannot be restored.',
       unconfirmed.map((c) => `${c.thumbprint} (${c.backupIds.length} backup${c.backupIds.length === 1 ? '' : 's'})`).join(', '),
     );
   }

@@ -22,7 +22,7 @@ import { runBackupJob, type BackupJobOutcome } from './backup-job';
 import { detailOf, listCatalog, listingSummaries, readBackup, readBackupFolder, summaryOf } from './catalog';
 import { catalogCacheFor } from './catalog-cache';
 import { NO_CANCEL } from '../share/abort';
-import type { BackupFormat, OpeningKey } from './codec-port';
+import type { BackupFormat, OpeningKey, ReadManifest } from './codec-port';
 import type { Clock } from './job-clock';
 import { OperationRegistry } from './operations';
 import { restoreBackup } from './restore';
@@ -354,6 +354,7 @@ export class BackupManager {
       if (key) {
         try {
           unlocked = format.unlock(entry.manifestBytes, key);
+          this.confirmPfx(entry.manifest);
         } catch (error) {
           if (error instanceof EngineError && error.code === 'verify-failed') {
             return {
@@ -391,6 +392,7 @@ export class BackupManager {
       const signer = judgeSigner(entry.manifest, ctx.settings.service.signingFacts(), input.trustSigner);
       if (!signer.acceptable) throw refuseSigner(entry.manifest.backupId, signer);
       const unlocked = format.unlock(entry.manifestBytes, key);
+      this.confirmPfx(entry.manifest);
       const wanted = entry.manifest.components.filter((component) =>
         input.component ? component.name === input.component : component.state === 'Succeeded',
       );
@@ -412,6 +414,15 @@ export class BackupManager {
         ),
       );
     });
+  }
+
+  /**
+   * A .pfx just opened a backup (restore, deep verify): the operator holds the key of the certificate
+   * it is encrypted to, as "Check my recovery key" would have shown, so that certificate counts as confirmed.
+   */
+  private confirmPfx(manifest: ReadManifest): void {
+    if (manifest.encryption.mode === 'certificate' && manifest.encryption.recipientThumbprint)
+      this.deps.ctx.settings.service.markPfxConfirmed(manifest.encryption.recipientThumbprint);
   }
 
   async checkRecoveryKey(input: { pfxBase64: string; password: string }): Promise<RecoveryKeyCheck> {

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
-import { makeSourceTree, PFX_PASSWORD, testCertificate, treeDigest } from '../../support/backup-fixtures';
+import { makeSourceTree, makeTestCertificate, PFX_PASSWORD, testCertificate, treeDigest } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
 
 describe('backup, schedule, retention and timeline commands (local-folder location)', () => {
@@ -55,6 +55,51 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect(restored.code, restored.err).toBe(0);
     expect(await treeDigest(join(target, 'files'))).toEqual(await treeDigest(source));
     expect(deep.out + deep.err + restored.out + restored.err).not.toContain(PFX_PASSWORD);
+  });
+
+  it("backup check-key confirms the .pfx and closes the unconfirmed-.pfx alert; another certificate's .pfx exits 4; a verify with the .pfx confirms it too", async () => {
+    const station = async (name: string): Promise<string[]> => {
+      const dir = join(temp.path, name);
+      const args = (...rest: string[]) => ['--json', '--config-dir', dir, ...rest];
+      expect(
+        (await cli(args('config', 'set', '--path', join(temp.path, `${name}-share`), '--cert', join(temp.path, 'backup.cer')))).code,
+      ).toBe(0);
+      expect((await cli(args('sources', 'add', 'files', '--folder', source))).code).toBe(0);
+      expect((await cli(args('backup', 'start', '--wait'))).code).toBe(0);
+      return args('alerts');
+    };
+    const alertKinds = async (args: string[]) => (JSON.parse((await cli(args)).out) as Array<{ kind: string }>).map((alert) => alert.kind);
+
+    const checked = await station('check-key');
+    expect(await alertKinds(checked)).toContain('unconfirmed-recovery-key');
+    const otherPfx = join(temp.path, 'other.pfx');
+    await writeFile(otherPfx, makeTestCertificate().pfxDer);
+    const dir = checked[2]!;
+    const other = await cli(
+      ['--json', '--config-dir', dir, 'backup', 'check-key', '--pfx', otherPfx, '--pfx-password-stdin'],
+      `${PFX_PASSWORD}\n`,
+    );
+    expect(other.code).toBe(4);
+    expect(JSON.parse(other.out)).toMatchObject({ matchesCurrentCertificate: false, opensNewestBackup: false });
+    expect(await alertKinds(checked)).toContain('unconfirmed-recovery-key');
+    const right = await cli(
+      ['--json', '--config-dir', dir, 'backup', 'check-key', '--pfx', pfx, '--pfx-password-stdin'],
+      `${PFX_PASSWORD}\n`,
+    );
+    expect(right.code, right.err).toBe(0);
+    expect(JSON.parse(right.out)).toMatchObject({ matchesCurrentCertificate: true, opensNewestBackup: true });
+    expect(await alertKinds(checked)).not.toContain('unconfirmed-recovery-key');
+    expect(right.out + right.err).not.toContain(PFX_PASSWORD);
+
+    const verified = await station('verify-confirms');
+    const verifiedDir = verified[2]!;
+    const [newest] = JSON.parse((await cli(['--json', '--config-dir', verifiedDir, 'backup', 'list'])).out) as Array<{ backupId: string }>;
+    const deep = await cli(
+      ['--json', '--config-dir', verifiedDir, 'backup', 'verify', newest!.backupId, '--pfx', pfx, '--pfx-password-stdin'],
+      `${PFX_PASSWORD}\n`,
+    );
+    expect(deep.code, deep.err).toBe(0);
+    expect(await alertKinds(verified)).not.toContain('unconfirmed-recovery-key');
   });
 
   it('exits 4 when verification fails and when the .pfx password is wrong', async () => {
