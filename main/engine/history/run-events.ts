@@ -1,6 +1,7 @@
 import type { BackupState, BackupTrigger, ShareFailureCategory, TimelineEvent } from '../../../preload/api';
 import { newBackupId } from '../backup/backup-id';
 import type { NewTimelineEvent } from './timeline-sink';
+import { durationWords } from '../../../common/duration-words';
 
 /**
  * Builders for the run events. Whoever starts a backup (the scheduler's
@@ -52,7 +53,7 @@ export function runFinishedEvent(run: {
     trigger: run.trigger,
     state: run.state,
     durationSeconds: run.durationSeconds,
-    summary: `${triggerText(run.trigger)} backup ${run.backupId} ${run.state} after ${formatDuration(run.durationSeconds)}${run.message ? `: ${run.message}` : ''}`,
+    summary: `${triggerText(run.trigger)} backup ${run.backupId} ${run.state} after ${durationWords(run.durationSeconds, true)}${run.message ? `: ${run.message}` : ''}`,
   };
   if (run.category !== undefined) event.category = run.category;
   if (run.message !== undefined) event.reason = run.message;
@@ -82,12 +83,4 @@ export function slotSkippedEvent(slot: {
 
 function triggerText(trigger: BackupTrigger): string {
   return trigger === 'on-demand' ? 'On-demand' : trigger === 'catch-up' ? 'Catch-up' : 'Scheduled';
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }

@@ -2,6 +2,8 @@
  * Times as an operator reads them: local, with the time zone named, and
  * relative ("2 hours ago") where a glance is enough. Presentation only.
  */
+import { durationWords } from '../../../common/duration-words';
+
 const ABSOLUTE = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
   month: 'short',
@@ -47,11 +49,7 @@ export function localizeTimes(text: string): string {
 /** "45 s", "3 min", "1 h 5 min". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  return durationWords(seconds);
 }
 
 const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
