@@ -224,6 +224,7 @@ export function createEngine(deps: EngineDeps): Engine {
     historyWatch = null;
     scheduleWatch?.close();
     scheduleWatch = null;
+    runLog.close();
   };
   const automationSettled = async (): Promise<void> => {
     await backups.whenIdle();
@@ -239,11 +240,12 @@ export function createEngine(deps: EngineDeps): Engine {
   // A running console's maintenance keeps the alerts current; a one-shot command (the CLI) evaluates
   // them when asked, from the persisted schedule, so `alerts` on a station no console runs on is true too.
   let automationStarted = false;
-  const activeAlerts = async (): Promise<Alert[]> => {
-    if (automationStarted) return alerts.list();
-    await scheduler.current();
+  /** Re-evaluates the alerts now: a one-shot process first reads the persisted schedule (a pause), which a running console follows already. */
+  const reevaluateAlerts = async (): Promise<Alert[]> => {
+    if (!automationStarted) await scheduler.current();
     return maintenance.refreshAlerts();
   };
+  const activeAlerts = async (): Promise<Alert[]> => (automationStarted ? alerts.list() : reevaluateAlerts());
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
@@ -350,18 +352,18 @@ export function createEngine(deps: EngineDeps): Engine {
     verifyBackup: async (input) => {
       const result = await backups.verify(input);
       // A .pfx that opened the backup confirms it (backup-manager.ts confirmPfx): the alert follows at once.
-      if (input.key) await maintenance.refreshAlerts();
+      if (input.key) await reevaluateAlerts();
       return result;
     },
     restoreBackup: async (input) => {
       const result = await backups.restore(input);
-      await maintenance.refreshAlerts();
+      await reevaluateAlerts();
       return result;
     },
     checkRecoveryKey: async (input) => {
       const check = await backups.checkRecoveryKey(input);
       // A confirmed .pfx closes the unconfirmed-recovery-key alert before the operator hears the result.
-      await maintenance.refreshAlerts();
+      await reevaluateAlerts();
       return check;
     },
     cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),

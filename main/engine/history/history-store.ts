@@ -79,7 +79,11 @@ export class HistoryStore implements TimelineSink {
     this.keepEvents = Math.min(options.keepEvents ?? Math.floor(this.maxEvents * 0.8), this.maxEvents);
   }
 
-  append(input: NewTimelineEvent): Promise<TimelineEvent> {
+  /**
+   * `onBehalfOf: 'another-process'`: the event closes a run of another process (one that died
+   * mid-job), so it is announced as that process's would have been (`onAppendedElsewhere`).
+   */
+  append(input: NewTimelineEvent, onBehalfOf: 'this-process' | 'another-process' = 'this-process'): Promise<TimelineEvent> {
     return this.serial(async () => {
       await this.follow();
       const event = normalise({ ...input, id: randomUUID(), at: input.at ?? this.options.clock.now().toISOString() });
@@ -99,7 +103,8 @@ export class HistoryStore implements TimelineSink {
       const events = this.loaded();
       if (!events.some((e) => e.id === event.id)) events.push(event);
       if (events.length > this.maxEvents) await this.compact(events);
-      this.options.onAppend?.(event);
+      if (onBehalfOf === 'another-process') this.options.onAppendedElsewhere?.(event);
+      else this.options.onAppend?.(event);
       return event;
     });
   }

@@ -1,12 +1,15 @@
 import type { ApiEvent, BackupState, LastRuns, RunOutcome, TimelineEvent } from '../../../preload/api';
 import type { EventHub } from '../app/events';
 import type { Logger } from '../app/logger';
-import type { Clock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 import { DEFAULT_MAX_EVENTS, type HistoryStore } from './history-store';
 import { ownerIsDeadHere, thisProcessOwner } from '../process-alive';
 import { runFinishedEvent, runInterruptedEvent, runStartedEvent } from './run-events';
 
 type JobFinished = Extract<ApiEvent, { type: 'job-finished' }>;
+
+/** How often the process of a run another process started is looked at (a kill(pid, 0); see process-alive.ts). */
+const OWNER_LOOK_MS = 5_000;
 
 /**
  * The one owner of "what ran": it records every job's start and end on the
@@ -26,6 +29,8 @@ export class RunLog {
   private successSeen: { ageMs: number; atElapsedMs: number } | null = null;
   private loading: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
+  /** Runs another process on this station started and has not ended, by backup id: its process is looked at now and then. */
+  private readonly ownersWatched = new Map<string, TimerHandle>();
 
   constructor(private readonly deps: { history: HistoryStore; events: EventHub; clock: Clock; logger: Logger }) {
     deps.events.subscribe((event) => {
@@ -41,6 +46,12 @@ export class RunLog {
       else if (event.type === 'job-finished') this.finished(event);
       else if (event.type === 'timeline-appended' && event.recordedElsewhere) this.recordedElsewhere(event.event);
     });
+  }
+
+  /** Stops watching other processes' runs (the engine is closing). */
+  close(): void {
+    for (const timer of this.ownersWatched.values()) timer.cancel();
+    this.ownersWatched.clear();
   }
 
   /** Reads the last attempt and the last success from the history, once; runs seen since are newer and kept. */
@@ -123,9 +134,17 @@ export class RunLog {
     }
   }
 
-  /** A run another process recorded: it is the last attempt (success) if it ended after the one known. */
+  /**
+   * A run another process recorded: it is the last attempt (success) if it ended after the one known.
+   * A run it started is watched until it ends: should its process die first (killed mid-job), this
+   * console records the end at once, as the next process to start would.
+   */
   private recordedElsewhere(event: TimelineEvent): void {
+    if (event.kind === 'run-started' && event.backupId !== undefined && event.owner !== undefined)
+      this.watchOwner(event.backupId, event.owner);
     if (event.kind !== 'run-finished' || event.state === undefined) return;
+    if (event.backupId !== undefined) this.ownersWatched.get(event.backupId)?.cancel();
+    if (event.backupId !== undefined) this.ownersWatched.delete(event.backupId);
     const outcome = outcomeOf(event);
     const newer = (known: RunOutcome | null): boolean => known === null || Date.parse(outcome.finishedAt) >= Date.parse(known.finishedAt);
     if (newer(this.lastAttempt)) this.lastAttempt = outcome;
@@ -172,6 +191,24 @@ export class RunLog {
     );
   }
 
+  private watchOwner(backupId: string, owner: string): void {
+    const look = (): void => {
+      if (!this.ownersWatched.has(backupId)) return;
+      if (!ownerIsDeadHere(owner)) {
+        this.ownersWatched.set(backupId, this.deps.clock.setTimer(OWNER_LOOK_MS, look));
+        return;
+      }
+      this.ownersWatched.delete(backupId);
+      // Its end may have been written just before it died: the file first, then what is still open.
+      void this.deps.history
+        .refresh()
+        .then(() => this.endInterruptedRuns('another-process'))
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'the end of a run cut off elsewhere could not be recorded'));
+    };
+    this.ownersWatched.get(backupId)?.cancel();
+    this.ownersWatched.set(backupId, this.deps.clock.setTimer(OWNER_LOOK_MS, look));
+  }
+
   /**
    * A run whose process died mid-job (a crash, a kill, a power cut) never
    * wrote its end: without one the timeline would show it running forever and
@@ -180,7 +217,7 @@ export class RunLog {
    * known to be gone from this station (a run of another live process, or of
    * another station, is left alone).
    */
-  private async endInterruptedRuns(): Promise<void> {
+  private async endInterruptedRuns(onBehalfOf: 'this-process' | 'another-process' = 'this-process'): Promise<void> {
     const runs = await this.deps.history.query({ kinds: ['run-started', 'run-finished'], limit: DEFAULT_MAX_EVENTS });
     const finished = new Set(runs.filter((event) => event.kind === 'run-finished').map((event) => event.backupId));
     const cutOff = runs.filter(
@@ -189,7 +226,7 @@ export class RunLog {
     const now = this.deps.clock.now().toISOString();
     // Oldest first, so the newest interrupted run is the newest attempt.
     for (const started of cutOff.reverse()) {
-      await this.deps.history.append(runInterruptedEvent(started, now));
+      await this.deps.history.append(runInterruptedEvent(started, now), onBehalfOf);
       this.deps.logger.warn(
         { backupId: started.backupId, owner: started.owner },
         'a backup was cut off by the end of its process; recorded as Failed',

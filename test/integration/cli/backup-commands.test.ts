@@ -82,6 +82,12 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect(other.code).toBe(4);
     expect(JSON.parse(other.out)).toMatchObject({ matchesCurrentCertificate: false, opensNewestBackup: false });
     expect(await alertKinds(checked)).toContain('unconfirmed-recovery-key');
+    // A pause stands meanwhile: the one-shot command's re-evaluation must keep it (it reads the schedule), not close it to be raised anew.
+    expect((await cli(['--config-dir', dir, 'schedule', 'pause', '--until', '+2h', '--reason', 'maintenance'])).code).toBe(0);
+    const pausedAlert = async () =>
+      (JSON.parse((await cli(checked)).out) as Array<{ kind: string; raisedAt: string }>).find((alert) => alert.kind === 'backups-paused');
+    const pausedBefore = await pausedAlert();
+    expect(pausedBefore).toBeDefined();
     const right = await cli(
       ['--json', '--config-dir', dir, 'backup', 'check-key', '--pfx', pfx, '--pfx-password-stdin'],
       `${PFX_PASSWORD}\n`,
@@ -89,6 +95,7 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect(right.code, right.err).toBe(0);
     expect(JSON.parse(right.out)).toMatchObject({ matchesCurrentCertificate: true, opensNewestBackup: true });
     expect(await alertKinds(checked)).not.toContain('unconfirmed-recovery-key');
+    expect(await pausedAlert()).toEqual(pausedBefore);
     expect(right.out + right.err).not.toContain(PFX_PASSWORD);
 
     const verified = await station('verify-confirms');

@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { hostname } from 'node:os';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventHub } from '../../../main/engine/app/events';
 import { createLogger } from '../../../main/engine/app/logger';
 import { HistoryStore, historyFileIn } from '../../../main/engine/history/history-store';
@@ -68,5 +69,93 @@ describe('RunLog after its process died mid-job', () => {
 
     expect(await runLog(history()).attempt()).toBeNull();
     expect(await history().query({ kinds: ['run-finished'] })).toEqual([]);
+  });
+});
+
+describe('RunLog of a running console, while another process of the station runs a backup', () => {
+  it("records the end of the other process's run as soon as that process is gone mid-job, once, announced as that process's", async () => {
+    const hub = new EventHub();
+    const published: string[] = [];
+    hub.subscribe((event) => {
+      if (event.type === 'timeline-appended')
+        published.push(`${event.event.kind}:${event.event.state ?? ''}:${event.recordedElsewhere ? 'elsewhere' : 'own'}`);
+    });
+    const running = new HistoryStore({
+      file: historyFileIn(dir.path),
+      clock,
+      onAppend: (event) => hub.publish({ type: 'timeline-appended', event }),
+      onAppendedElsewhere: (event) => hub.publish({ type: 'timeline-appended', event, recordedElsewhere: true }),
+    });
+    const log = new RunLog({ history: running, events: hub, clock, logger: createLogger({ level: 'silent' }) });
+    expect(await log.attempt()).toBeNull();
+
+    // The other process: a live child, whose run this console learns of from the file.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      await history().append(
+        runStartedEvent({
+          backupId: '20260301T000000Z-eeeeee',
+          trigger: 'on-demand',
+          at: clock.now().toISOString(),
+          owner: `${hostname()}:${other.pid}`,
+        }),
+      );
+      expect(await log.attempt()).toBeNull();
+      // While it lives, looking at it changes nothing.
+      await clock.advance(6_000);
+      await clock.advance(6_000);
+      expect(await history().query({ kinds: ['run-finished'] })).toEqual([]);
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+
+    await clock.advance(6_000);
+    await vi.waitFor(async () => expect(await log.attempt()).toMatchObject({ state: 'Failed', reason: RUN_INTERRUPTED_REASON }), {
+      timeout: 10_000,
+    });
+    const ends = await history().query({ kinds: ['run-finished'] });
+    expect(ends).toEqual([expect.objectContaining({ backupId: '20260301T000000Z-eeeeee', state: 'Failed' })]);
+    // Announced as the other process's run (the window re-reads Essentials, maintenance re-lists and re-evaluates alerts), and once.
+    expect(published).toEqual(['run-started:Creating:elsewhere', 'run-finished:Failed:elsewhere']);
+    await clock.advance(6_000);
+    expect(await history().query({ kinds: ['run-finished'] })).toHaveLength(1);
+    log.close();
+  });
+
+  it('stops looking once the other process ends its run itself', async () => {
+    const hub = new EventHub();
+    const running = new HistoryStore({
+      file: historyFileIn(dir.path),
+      clock,
+      onAppendedElsewhere: (event) => hub.publish({ type: 'timeline-appended', event, recordedElsewhere: true }),
+    });
+    const log = new RunLog({ history: running, events: hub, clock, logger: createLogger({ level: 'silent' }) });
+    await log.attempt();
+    const pid = deadPid();
+    const other = history();
+    await other.append(
+      runStartedEvent({
+        backupId: '20260301T000000Z-ffffff',
+        trigger: 'on-demand',
+        at: clock.now().toISOString(),
+        owner: `${hostname()}:${pid}`,
+      }),
+    );
+    await log.attempt();
+    await other.append({
+      kind: 'run-finished',
+      at: clock.now().toISOString(),
+      backupId: '20260301T000000Z-ffffff',
+      trigger: 'on-demand',
+      state: 'Succeeded',
+      summary: 'done',
+    });
+    expect(await log.attempt()).toMatchObject({ state: 'Succeeded' });
+    await clock.advance(6_000);
+    await log.whenIdle();
+    expect(await history().query({ kinds: ['run-finished'] })).toHaveLength(1);
+    expect(await log.attempt()).toMatchObject({ state: 'Succeeded' });
+    log.close();
   });
 });
