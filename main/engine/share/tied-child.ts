@@ -39,11 +39,19 @@ export function findSetpriv(): string | null {
   return setprivPath;
 }
 
-/** `command args` as actually spawned: behind setpriv's parent-death signal where available. */
-export function tiedCommand(command: string, args: readonly string[]): { command: string; args: string[] } {
+/**
+ * `command args` as actually spawned: behind setpriv's parent-death signal where available.
+ * `signal`: KILL for a program that must simply die; TERM for one that ends what it started itself
+ * (the command-source guard of open-source.ts), since KILL cannot be caught.
+ */
+export function tiedCommand(
+  command: string,
+  args: readonly string[],
+  signal: 'KILL' | 'TERM' = 'KILL',
+): { command: string; args: string[] } {
   const setpriv = findSetpriv();
   if (!setpriv) return { command, args: [...args] };
-  return { command: setpriv, args: ['--pdeathsig', 'KILL', '--', command, ...args] };
+  return { command: setpriv, args: ['--pdeathsig', signal, '--', command, ...args] };
 }
 
 /** Spawns `command` so that it dies with this process (see above). */

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { tiedCommand } from '../share/tied-child';
 import { PassThrough, type Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { SourceDefinition } from './source';
@@ -28,7 +29,9 @@ const WINDOWS = process.platform === 'win32';
 export function openCommandSource(source: Extract<SourceDefinition, { kind: 'command' }>): OpenedCommand {
   // The platform's shell: /bin/sh -c on Linux, %ComSpec% (cmd.exe) /d /s /c on Windows, which has no /bin/sh.
   // On Linux the command leads its own process group, so a kill reaches what it started.
-  const child = spawn(source.command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], detached: !WINDOWS, windowsHide: true });
+  const child = WINDOWS
+    ? spawn(source.command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    : spawnGuarded(source.command);
   const output = new PassThrough({ highWaterMark: 1024 * 1024 });
   child.stdout.pipe(output);
   let stderrTail = '';
@@ -75,6 +78,22 @@ export function openCommandSource(source: Extract<SourceDefinition, { kind: 'com
   // Keep the promise from being reported as unhandled before the caller awaits it.
   finished.catch(() => undefined);
   return { stream: output, finished, kill: killGroup };
+}
+
+/**
+ * The command under a guard shell that leads its process group and, told by the kernel that the
+ * console died (setpriv's parent-death signal, tied-child.ts: TERM, which it can catch), kills the
+ * whole group: a console killed mid-backup (SIGKILL, a crash) left `sh -c CMD` and what it started
+ * running — a dump that writes dies of SIGPIPE, but one that waits lingered for good. The guard's
+ * exit status is the command's (`wait`). Without setpriv, the command runs under the guard all the same.
+ */
+function spawnGuarded(command: string): ChildProcessByStdio<null, Readable, Readable> {
+  const guarded = tiedCommand(
+    '/bin/sh',
+    ['-c', 'trap "kill -s KILL 0" TERM; /bin/sh -c "$1" & wait $!', 'ibc-command-source', command],
+    'TERM',
+  );
+  return spawn(guarded.command, guarded.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 }
 
 export async function checkFolderSource(source: Extract<SourceDefinition, { kind: 'folder' }>): Promise<void> {

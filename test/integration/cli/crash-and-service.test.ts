@@ -316,4 +316,29 @@ describe('Ctrl-C on backup start --wait, with the built CLI against real Samba',
     };
     expect(alerts.active.map((a) => a.kind)).not.toContain('general');
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'a console killed mid-backup (SIGKILL) leaves nothing of a command source running: the command and what it started die with it',
+    async () => {
+      const config = join(temp.path, 'killed');
+      const cer = join(temp.path, 'killed.cer');
+      await writeFile(cer, testCertificate().cerDer);
+      await configure(config, cer, 'killed');
+      // A duration no other process has (GNU sleep takes fractions): the marker is on the sleep itself, the grandchild.
+      const marker = `sleep 600.${String(process.pid).padStart(7, '0')}${Date.now() % 1000}`;
+      expect((await cli(['--config-dir', config, 'sources', 'add', 'waits', '--command', `${marker}; true`])).code).toBe(0);
+      const running = (): string[] => {
+        try {
+          return execFileSync('pgrep', ['-f', marker]).toString().trim().split('\n').filter(Boolean);
+        } catch {
+          return []; // pgrep exits 1 when nothing matches
+        }
+      };
+      const run = spawnCli(['--config-dir', config, 'backup', 'start', '--wait']);
+      await waitFor(async () => running().length > 0, 30_000, 'the command source to start');
+      run.child.kill('SIGKILL');
+      await exited(run.child);
+      await waitFor(async () => running().length === 0, 15_000, 'the command source to end with the console');
+    },
+  );
 });
