@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { BackupSummary } from '../../preload/api';
-import { backupInfo, backupState, backupTrigger } from './views';
+import { backupInfo, backupState, backupSummary } from './views';
 
 const timestamp = z.string();
 
@@ -25,17 +25,19 @@ export const backupJson = z.strictObject({
   roleStatus: backupInfo.shape.roleStatus,
   isCloudRecoveryReady: z.boolean(),
   encryptionCertThumbprint: z.string().nullable(),
-  // ── the console's own (no API counterpart) ──
-  trigger: backupTrigger,
-  completedAt: timestamp.nullable(),
-  sizeBytes: z.number(),
-  encryptionMode: z.enum(['certificate', 'legacy-key']),
-  expiresAt: timestamp.nullable(),
-  legacyKeyId: z.string().optional(),
-  signedBy: z.string().nullable().optional(),
-  problem: z.string().optional(),
-  deleting: z.literal(true).optional(),
-  reason: z.string().optional(),
+  // ── the console's own (no API counterpart): as the contract's backupSummary has them ──
+  ...backupSummary.pick({
+    trigger: true,
+    completedAt: true,
+    sizeBytes: true,
+    encryptionMode: true,
+    expiresAt: true,
+    legacyKeyId: true,
+    signedBy: true,
+    problem: true,
+    deleting: true,
+    reason: true,
+  }).shape,
 });
 
 export type BackupJson = z.output<typeof backupJson>;
