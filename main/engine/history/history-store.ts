@@ -180,14 +180,7 @@ export class HistoryStore implements TimelineSink {
     if (bytes === null || !bytes.subarray(0, this.lastLine.length).equals(this.lastLine)) return false;
     const added = bytes.subarray(this.lastLine.length);
     const end = added.lastIndexOf(NEWLINE) + 1;
-    const events = this.loaded();
-    for (const event of this.parseLines(added.subarray(0, end))) {
-      if (own !== undefined && event.id === own.id) events.push(own);
-      else {
-        events.push(event);
-        this.options.onAppendedElsewhere?.(event);
-      }
-    }
+    this.take(added.subarray(0, end), own, () => true);
     if (end > 0) {
       this.lastLine = lastLineOf(added, end);
       this.consumed += end;
@@ -205,17 +198,22 @@ export class HistoryStore implements TimelineSink {
     const bytes = await readRange(this.options.file, 0, now.size);
     if (bytes === null) return;
     const end = bytes.lastIndexOf(NEWLINE) + 1;
-    const events = this.loaded();
-    for (const event of this.parseLines(bytes.subarray(0, end))) {
-      if (own !== undefined && event.id === own.id) events.push(own);
-      else {
-        events.push(event);
-        if (announce && !known.has(event.id)) this.options.onAppendedElsewhere?.(event);
-      }
-    }
+    this.take(bytes.subarray(0, end), own, (event) => announce && !known.has(event.id));
     this.consumed = end;
     this.lastLine = lastLineOf(bytes, end);
     this.seen = now;
+  }
+
+  /** Adds the events of complete `lines`: `own` (this store's append) in its place, any other announced as another process's when `announce` says. */
+  private take(lines: Buffer, own: TimelineEvent | undefined, announce: (event: TimelineEvent) => boolean): void {
+    const events = this.loaded();
+    for (const event of this.parseLines(lines)) {
+      if (own !== undefined && event.id === own.id) events.push(own);
+      else {
+        events.push(event);
+        if (announce(event)) this.options.onAppendedElsewhere?.(event);
+      }
+    }
   }
 
   private forget(): void {

@@ -143,8 +143,7 @@ export class RunLog {
     if (event.kind === 'run-started' && event.backupId !== undefined && event.owner !== undefined)
       this.watchOwner(event.backupId, event.owner);
     if (event.kind !== 'run-finished' || event.state === undefined) return;
-    if (event.backupId !== undefined) this.ownersWatched.get(event.backupId)?.cancel();
-    if (event.backupId !== undefined) this.ownersWatched.delete(event.backupId);
+    if (event.backupId !== undefined) this.stopWatching(event.backupId);
     const outcome = outcomeOf(event);
     const newer = (known: RunOutcome | null): boolean => known === null || Date.parse(outcome.finishedAt) >= Date.parse(known.finishedAt);
     if (newer(this.lastAttempt)) this.lastAttempt = outcome;
@@ -205,8 +204,13 @@ export class RunLog {
         .then(() => this.endInterruptedRuns('another-process'))
         .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'the end of a run cut off elsewhere could not be recorded'));
     };
-    this.ownersWatched.get(backupId)?.cancel();
+    this.stopWatching(backupId);
     this.ownersWatched.set(backupId, this.deps.clock.setTimer(OWNER_LOOK_MS, look));
+  }
+
+  private stopWatching(backupId: string): void {
+    this.ownersWatched.get(backupId)?.cancel();
+    this.ownersWatched.delete(backupId);
   }
 
   /**
