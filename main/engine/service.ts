@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { EngineError } from './errors';
 import type { Alert, AppInfo, BackupConsoleApi, EssentialsView } from '../../preload/api';
 import { EventHub, type EventListener } from './app/events';
-import { statOf, watchFileContent, type FileContentWatch } from './app/file-content-watch';
+import { statOf, watchFiles, type FilesWatch } from './app/config-files-watch';
 import { createLogger, type Logger } from './app/logger';
 import { PRODUCT_NAME } from './app/config-dir';
 import type { EngineContext } from './context';
@@ -22,7 +21,7 @@ import { backupListRows } from './backup/backup-list';
 import { catalogCacheFor } from './backup/catalog-cache';
 import { pruneExternalStore } from './retention/prune';
 import { AlertCenter, alertFileStore, lineNotifier, type Notifier } from './alerts';
-import { HistoryStore, historyFileIn, RunLog } from './history';
+import { HISTORY_FILE_NAME, HistoryStore, historyFileIn, RunLog } from './history';
 import { RetentionRunner, ownKeysOf, withExpiry } from './retention';
 import { SCHEDULE_FILE_NAME, Scheduler, scheduleFileStore } from './schedule';
 import { withConfiguredShare } from './context';
@@ -189,11 +188,11 @@ export function createEngine(deps: EngineDeps): Engine {
     publish: (event) => events.publish(event),
     ...deps.stamp,
   });
-  // A console that stays up follows settings another process saves (a one-shot `config set` beside
-  // `service`) as it follows its own: the schedule, the maintenance pass and the alerts react.
-  let settingsWatch: FileContentWatch | null = null;
-  // ...and the runs another process records (a CLI backup beside it): the timeline, the last runs and the alerts follow.
-  let historyWatch: FileContentWatch | null = null;
+  // A console that stays up follows what other processes of the station write into the config folder
+  // (watched once started): the settings (a one-shot `config set` beside `service`: the schedule, the
+  // maintenance pass and the alerts react), the schedule and the history (below).
+  let configFolderWatch: FilesWatch | null = null;
+  // The runs another process records (a CLI backup beside it): the timeline, the last runs and the alerts follow.
   const followHistoryOnDisk = (): void =>
     void history.refresh().catch((error: unknown) => logger.warn({ err: error }, 'history changed on disk could not be read'));
   const followSettingsOnDisk = async (): Promise<void> => {
@@ -207,7 +206,6 @@ export function createEngine(deps: EngineDeps): Engine {
   // Likewise the schedule another process saves (a one-shot `schedule pause`, `resume`, `enable` or `disable`):
   // every scheduler operation starts from what is on disk, so asking for the view adopts it at once,
   // and the schedule-changed it publishes moves the alerts, the window, the tray and the service's log.
-  let scheduleWatch: FileContentWatch | null = null;
   const followScheduleOnDisk = async (): Promise<void> => {
     try {
       await scheduler.current();
@@ -218,12 +216,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const stopTimers = (): void => {
     scheduler.stop();
     maintenance.stop();
-    settingsWatch?.close();
-    settingsWatch = null;
-    historyWatch?.close();
-    historyWatch = null;
-    scheduleWatch?.close();
-    scheduleWatch = null;
+    configFolderWatch?.close();
+    configFolderWatch = null;
     runLog.close();
   };
   const automationSettled = async (): Promise<void> => {
@@ -256,27 +250,22 @@ export function createEngine(deps: EngineDeps): Engine {
       await scheduler.start();
       await maintenance.start();
       await notifications.start(() => alerts.list());
-      settingsWatch ??= watchFileContent(join(deps.configDir, SETTINGS_FILE_NAME), () => void followSettingsOnDisk(), {
-        onError: (error) =>
-          logger.warn({ err: error }, 'the settings file can no longer be watched; restart the console to follow changes made elsewhere'),
-      });
-      scheduleWatch ??= watchFileContent(join(deps.configDir, SCHEDULE_FILE_NAME), () => void followScheduleOnDisk(), {
-        // Without the watch the scheduler still reads the file at every wake-up (at least once a minute).
-        onError: (error) =>
-          logger.warn(
-            { err: error },
-            'the schedule file can no longer be watched; changes made elsewhere are followed within a minute, not at once',
-          ),
-      });
-      // The history only grows or is replaced: its size and identity tell a change without reading it.
-      historyWatch ??= watchFileContent(historyFileIn(deps.configDir), followHistoryOnDisk, {
-        fingerprint: statOf,
-        onError: (error) =>
-          logger.warn(
-            { err: error },
-            'the history file can no longer be watched; runs recorded elsewhere show when the console next reads it',
-          ),
-      });
+      configFolderWatch ??= watchFiles(
+        deps.configDir,
+        [
+          { name: SETTINGS_FILE_NAME, onChange: () => void followSettingsOnDisk() },
+          { name: SCHEDULE_FILE_NAME, onChange: () => void followScheduleOnDisk() },
+          // The history only grows or is replaced: its size and identity tell a change without reading it.
+          { name: HISTORY_FILE_NAME, onChange: followHistoryOnDisk, fingerprint: statOf },
+        ],
+        {
+          onError: (error) =>
+            logger.warn(
+              { err: error },
+              'the config folder can no longer be watched: what other processes change is followed later — the settings after a restart, the schedule within a minute (the scheduler reads it at every wake-up), their runs when the console next reads the history',
+            ),
+        },
+      );
     },
     resumeFromSleep: async () => {
       await scheduler.onResume();
