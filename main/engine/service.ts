@@ -232,14 +232,9 @@ export function createEngine(deps: EngineDeps): Engine {
   };
 
   // A running console's maintenance keeps the alerts current; a one-shot command (the CLI) evaluates
-  // them when asked, from the persisted schedule, so `alerts` on a station no console runs on is true too.
+  // them when asked, so `alerts` on a station no console runs on is true too.
   let automationStarted = false;
-  /** Re-evaluates the alerts now: a one-shot process first reads the persisted schedule (a pause), which a running console follows already. */
-  const reevaluateAlerts = async (): Promise<Alert[]> => {
-    if (!automationStarted) await scheduler.current();
-    return maintenance.refreshAlerts();
-  };
-  const activeAlerts = async (): Promise<Alert[]> => (automationStarted ? alerts.list() : reevaluateAlerts());
+  const activeAlerts = async (): Promise<Alert[]> => (automationStarted ? alerts.list() : maintenance.refreshAlerts());
 
   const engine: Engine = {
     onEvent: (listener) => events.subscribe(listener),
@@ -341,18 +336,18 @@ export function createEngine(deps: EngineDeps): Engine {
     verifyBackup: async (input) => {
       const result = await backups.verify(input);
       // A .pfx that opened the backup confirms it (backup-manager.ts confirmPfx): the alert follows at once.
-      if (input.key) await reevaluateAlerts();
+      if (input.key) await maintenance.refreshAlerts();
       return result;
     },
     restoreBackup: async (input) => {
       const result = await backups.restore(input);
-      await reevaluateAlerts();
+      await maintenance.refreshAlerts();
       return result;
     },
     checkRecoveryKey: async (input) => {
       const check = await backups.checkRecoveryKey(input);
       // A confirmed .pfx closes the unconfirmed-recovery-key alert before the operator hears the result.
-      await reevaluateAlerts();
+      await maintenance.refreshAlerts();
       return check;
     },
     cancelOperation: async ({ operationId }) => backups.cancelOperation(operationId),

@@ -190,7 +190,9 @@ export class MaintenanceService {
   private async updateAlerts(): Promise<void> {
     const { ctx, clock, scheduler, runLog, snapshot, retention, capacity } = this.deps;
     const settings = ctx.settings.service.stored();
-    const view = scheduler.view();
+    // As saved, not as last seen: a pause another process made (a one-shot command beside this one), or
+    // the schedule of a station where this is a one-shot command itself.
+    const view = await scheduler.current();
     const listing = snapshot.known();
     const facts = backupFacts(listing ?? []);
     const certificates = ctx.settings.service.certificateHistory();
