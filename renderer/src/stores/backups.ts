@@ -44,14 +44,23 @@ export const useBackupsStore = defineStore('backups', () => {
 
   /** Counts listings: a slow one that ends after a newer one must not bring back rows the newer one dropped. */
   let listings = 0;
+  /**
+   * Counts the job events taken: a reply that was in flight while one arrived is
+   * older than it (a Queued reply to Backup now after the job's Running event, a
+   * running job after its end) and must not replace what the event said.
+   */
+  let jobEvents = 0;
 
   async function refresh(): Promise<void> {
     const listing = ++listings;
     loading.value = true;
     // The running job is the console's own: known even when the share cannot be listed.
+    const eventsBefore = jobEvents;
     const job = useApi()
       .call('getActiveJob')
-      .then((value) => (activeJob.value = value))
+      .then((value) => {
+        if (jobEvents === eventsBefore) activeJob.value = value;
+      })
       .catch(() => undefined);
     try {
       const listed = await useApi().call('listBackups');
@@ -81,8 +90,11 @@ export const useBackupsStore = defineStore('backups', () => {
     starting.value = true;
     startError.value = null;
     try {
-      activeJob.value = await useApi().call('startBackup', force ? { force } : undefined);
-      lastFinished.value = null;
+      const eventsBefore = jobEvents;
+      const started = await useApi().call('startBackup', force ? { force } : undefined);
+      if (jobEvents === eventsBefore) activeJob.value = started;
+      // A job that ended before this reply came keeps its end on show.
+      if (lastFinished.value?.backup?.backupId !== started.backupId) lastFinished.value = null;
     } catch (caught) {
       startError.value = asApiError(caught);
     } finally {
@@ -135,9 +147,17 @@ export const useBackupsStore = defineStore('backups', () => {
     },
   );
   async function checkJob(): Promise<void> {
+    const eventsBefore = jobEvents;
+    let job: JobProgress | null;
     try {
-      if ((await useApi().call('getActiveJob')) !== null || activeJob.value === null) return;
+      job = await useApi().call('getActiveJob');
     } catch {
+      return;
+    }
+    if (jobEvents !== eventsBefore || activeJob.value === null) return;
+    if (job !== null) {
+      // A missed progress event (the stream reconnecting) would leave the card behind the job.
+      activeJob.value = job;
       return;
     }
     activeJob.value = null;
@@ -146,6 +166,7 @@ export const useBackupsStore = defineStore('backups', () => {
   }
 
   function onProgress(progress: JobProgress): void {
+    jobEvents += 1;
     activeJob.value = progress;
   }
 
@@ -176,6 +197,7 @@ export const useBackupsStore = defineStore('backups', () => {
   }
 
   function onFinished(backup: BackupSummary | null, finishedError: ApiCallError | null): void {
+    jobEvents += 1;
     activeJob.value = null;
     cancelling.value = false;
     lastFinished.value = { backup, error: finishedError };

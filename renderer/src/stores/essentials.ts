@@ -14,15 +14,22 @@ export const useEssentialsStore = defineStore('essentials', () => {
 
   const configured = computed(() => essentials.value?.settings.configured === true);
 
+  /** Counts the questions asked: a slow answer that comes after a newer one is older than it, and is dropped. */
+  let asked = 0;
+
   async function refresh(): Promise<void> {
+    const question = ++asked;
     loading.value = true;
     try {
-      essentials.value = await useApi().call('getEssentials');
+      const answer = await useApi().call('getEssentials');
+      if (question !== asked) return;
+      essentials.value = answer;
       error.value = null;
     } catch (caught) {
+      if (question !== asked) return;
       error.value = asApiError(caught);
     } finally {
-      loading.value = false;
+      if (question === asked) loading.value = false;
     }
   }
 

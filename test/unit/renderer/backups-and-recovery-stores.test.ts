@@ -94,6 +94,61 @@ describe('a cancelled backup', () => {
   });
 });
 
+describe('replies that were in flight while the job moved on', () => {
+  const queued = {
+    jobId: 'j',
+    backupId: '20261129T000000Z-abcdef',
+    trigger: 'on-demand' as const,
+    state: 'Queued' as const,
+    component: null,
+    bytesDone: 0,
+    bytesTotal: null,
+    bytesPerSecond: 0,
+    etaSeconds: null,
+    startedAt: '2026-11-29T00:00:00.000Z',
+  };
+
+  it("Backup now's Queued reply does not hide the Running the job's event already said", async () => {
+    const engine = freshStores();
+    engine.answer('getActiveJob', () => null).answer('listBackups', () => []);
+    connectEngineEvents();
+    // The event stream outruns the reply: the job says Running before Backup now's answer (its first progress) arrives.
+    engine.answer('startBackup', () => {
+      engine.emit({ type: 'job-progress', progress: { ...queued, state: 'Creating' } });
+      return queued;
+    });
+    const backups = useBackupsStore();
+    await backups.backupNow();
+    expect(backups.activeJob?.state).toBe('Creating');
+  });
+
+  it('a job that ended before the reply to Backup now, or to a job check, shows its end, not a running card', async () => {
+    const engine = freshStores();
+    engine
+      .answer('getActiveJob', () => null)
+      .answer('listBackups', () => [])
+      .answer('getEssentials', () => essentialsOf(CONFIGURED));
+    connectEngineEvents();
+    engine.answer('startBackup', () => {
+      engine.emit({ type: 'job-finished', jobId: queued.jobId, backup: backup(queued.backupId), error: null });
+      return queued;
+    });
+    const backups = useBackupsStore();
+    await backups.backupNow();
+    expect(backups.activeJob).toBeNull();
+    expect(backups.lastFinished?.backup?.backupId).toBe(queued.backupId);
+
+    // A listing asked while the job ran answers after its end (the refresh the end starts answers null).
+    engine.answer('getActiveJob', () => {
+      engine.answer('getActiveJob', () => null);
+      engine.emit({ type: 'job-finished', jobId: queued.jobId, backup: backup(queued.backupId), error: null });
+      return { ...queued, state: 'Creating' };
+    });
+    await backups.refresh();
+    expect(backups.activeJob).toBeNull();
+  });
+});
+
 describe('deletions by retention', () => {
   const rows = (backups: ReturnType<typeof useBackupsStore>) => backups.backups.map((row) => [row.backupId, row.deleting ?? false]);
   const [newest, old1, old2] = ['20261129T000000Z-aaaaaa', '20261119T000000Z-bbbbbb', '20261118T000000Z-cccccc'];
@@ -157,7 +212,7 @@ describe('deletions by retention', () => {
 });
 
 describe('a job that ends unseen', () => {
-  it('is noticed without its event: while a job runs the store asks, and refreshes when it has ended', async () => {
+  it('is noticed without its events: while a job runs the store asks, follows its state, and refreshes when it has ended', async () => {
     vi.useFakeTimers();
     try {
       const engine = freshStores();
@@ -175,13 +230,17 @@ describe('a job that ends unseen', () => {
       };
       engine
         .answer('startBackup', () => job)
-        .answer('getActiveJob', () => null)
+        .answer('getActiveJob', () => ({ ...job, state: 'Creating' }))
         .answer('listBackups', () => [backup(job.backupId)])
         .answer('getEssentials', () => essentialsOf(CONFIGURED))
         .answer('getTimeline', () => []);
       const backups = useBackupsStore();
       await backups.backupNow();
       expect(backups.activeJob).toEqual(job);
+      // Its Running event was missed (the stream reconnecting): the check brings the card up to date.
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(backups.activeJob?.state).toBe('Creating');
+      engine.answer('getActiveJob', () => null);
       await vi.advanceTimersByTimeAsync(3000);
       expect(backups.activeJob).toBeNull();
       expect(backups.backups.map((entry) => entry.backupId)).toEqual([job.backupId]);
@@ -325,5 +384,43 @@ describe('recovery store: verify and restore with progress and cancel', () => {
       trustSigner: ' ',
     });
     expect(engine.inputsOf('restoreBackup')[0]).not.toHaveProperty('trustSigner');
+  });
+});
+
+describe('essentials store', () => {
+  it('keeps the newest answer: a slow older one (a backup still running) does not replace it', async () => {
+    const engine = freshStores();
+    const running = { ...essentialsOf(CONFIGURED), activeJob: null };
+    let answerOld: () => void = () => undefined;
+    engine.answer(
+      'getEssentials',
+      () =>
+        new Promise((resolve) => {
+          answerOld = () =>
+            resolve({
+              ...running,
+              activeJob: {
+                jobId: 'j',
+                backupId: '20261129T000000Z-abcdef',
+                trigger: 'on-demand',
+                state: 'Creating',
+                component: null,
+                bytesDone: 0,
+                bytesTotal: null,
+                bytesPerSecond: 0,
+                etaSeconds: null,
+                startedAt: '2026-11-29T00:00:00.000Z',
+              },
+            });
+        }),
+    );
+    const essentials = useEssentialsStore();
+    const old = essentials.refresh();
+    engine.answer('getEssentials', () => running);
+    await essentials.refresh();
+    answerOld();
+    await old;
+    expect(essentials.essentials?.activeJob).toBeNull();
+    expect(essentials.loading).toBe(false);
   });
 });
