@@ -113,6 +113,8 @@ export function createEngine(deps: EngineDeps): Engine {
     onAppend: (event) => events.publish({ type: 'timeline-appended', event }),
     // Another process's run reaches the run log and the alerts as this one's does: through the events.
     onAppendedElsewhere: (event) => events.publish({ type: 'timeline-appended', event, recordedElsewhere: true }),
+    onLockProblem: (error) =>
+      logger.warn({ err: error }, 'history.jsonl could not be locked; this event was appended without waiting for other processes'),
   });
   // Subscribed first: when a front door hears that a job finished, the run log already knows.
   const runLog = new RunLog({ history, events, clock, logger });

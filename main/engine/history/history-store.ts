@@ -3,6 +3,7 @@ import { mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TimelineEvent, TimelineQuery } from '../../../preload/api';
 import { BACKUP_STATES, SHARE_FAILURE_CATEGORIES, TIMELINE_KINDS } from '../../../preload/api';
+import { withFileLock } from '../app/file-lock';
 import type { Clock } from '../clock';
 import { scrubSecrets } from '../redact';
 import type { NewTimelineEvent, TimelineSink } from './timeline-sink';
@@ -26,6 +27,8 @@ export interface HistoryStoreOptions {
    * console), in file order, when this store finds it — before any answer that includes it.
    */
   onAppendedElsewhere?: (event: TimelineEvent) => void;
+  /** The station's lock on the file could not be had (the append went ahead without it): for the log. */
+  onLockProblem?: (error: unknown) => void;
 }
 
 export function historyFileIn(configDir: string): string {
@@ -48,7 +51,10 @@ const NEWLINE = 0x0a;
  * happens. A crash can leave a torn last line: reading skips any line that is
  * not a valid event, and the next append starts on a fresh line. The file is
  * bounded: past `maxEvents` it is rewritten (temp file + fsync + rename) with
- * the newest `keepEvents`.
+ * the newest `keepEvents`. Appends and compactions hold the station's lock on
+ * the file (file-lock.ts): a compaction rewrites what it read, so a line
+ * another process appended meanwhile — or wrote to the file it replaced —
+ * would be lost.
  *
  * Several processes of one station share the file (a running console and
  * one-shot CLI commands), so before every answer the store looks at it: one
@@ -85,28 +91,35 @@ export class HistoryStore implements TimelineSink {
    */
   append(input: NewTimelineEvent, onBehalfOf: 'this-process' | 'another-process' = 'this-process'): Promise<TimelineEvent> {
     return this.serial(async () => {
-      await this.follow();
-      const event = normalise({ ...input, id: randomUUID(), at: input.at ?? this.options.clock.now().toISOString() });
-      if (event === null) throw new Error(`not a timeline event: kind ${String(input.kind)}`);
-      // An unfinished last line (a crash mid-write) is ended first, so this event has a line of its own.
-      const prefix = this.seen !== null && this.seen.size > this.consumed ? '\n' : '';
-      if (this.seen === null) await mkdir(dirname(this.options.file), { recursive: true });
-      const handle = await open(this.options.file, 'a', 0o600);
-      try {
-        await handle.appendFile(`${prefix}${JSON.stringify(event)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      // Read back from the known offset: that moves it past this line, and takes any line another process added meanwhile.
-      await this.follow(event);
-      const events = this.loaded();
-      if (!events.some((e) => e.id === event.id)) events.push(event);
-      if (events.length > this.maxEvents) await this.compact(events);
-      if (onBehalfOf === 'another-process') this.options.onAppendedElsewhere?.(event);
-      else this.options.onAppend?.(event);
-      return event;
+      // The lock is a folder beside the file: the config folder must exist first.
+      await mkdir(dirname(this.options.file), { recursive: true });
+      return withFileLock(this.options.file, () => this.appendLocked(input, onBehalfOf), this.lockProblem);
     });
+  }
+
+  private readonly lockProblem = (error: unknown): void => this.options.onLockProblem?.(error);
+
+  private async appendLocked(input: NewTimelineEvent, onBehalfOf: 'this-process' | 'another-process'): Promise<TimelineEvent> {
+    await this.follow();
+    const event = normalise({ ...input, id: randomUUID(), at: input.at ?? this.options.clock.now().toISOString() });
+    if (event === null) throw new Error(`not a timeline event: kind ${String(input.kind)}`);
+    // An unfinished last line (a crash mid-write) is ended first, so this event has a line of its own.
+    const prefix = this.seen !== null && this.seen.size > this.consumed ? '\n' : '';
+    const handle = await open(this.options.file, 'a', 0o600);
+    try {
+      await handle.appendFile(`${prefix}${JSON.stringify(event)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // Read back from the known offset: that moves it past this line, and takes any line another process added meanwhile.
+    await this.follow(event);
+    const events = this.loaded();
+    if (!events.some((e) => e.id === event.id)) events.push(event);
+    if (events.length > this.maxEvents) await this.compact(events);
+    if (onBehalfOf === 'another-process') this.options.onAppendedElsewhere?.(event);
+    else this.options.onAppend?.(event);
+    return event;
   }
 
   /**
@@ -155,10 +168,9 @@ export class HistoryStore implements TimelineSink {
    */
   private async follow(own?: TimelineEvent): Promise<TimelineEvent[]> {
     if (this.events === null) {
+      // Read only: an oversized file is compacted by the next append, which holds the lock.
       await this.readAll({ announce: false, own });
-      const events = this.loaded();
-      if (events.length > this.maxEvents) await this.compact(events);
-      return events;
+      return this.loaded();
     }
     const now = await statOrNull(this.options.file);
     const seen = this.seen;

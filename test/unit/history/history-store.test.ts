@@ -165,6 +165,17 @@ describe('HistoryStore shared by processes (two stores on one file)', () => {
     expect(elsewhere).toEqual(['b0', 'b1', 'b2']);
   });
 
+  it('loses no event when two processes append at once while one of them compacts', async () => {
+    // Two stores stand for two processes: each appends while the other may be compacting.
+    const a = open({ maxEvents: 6, keepEvents: 4 });
+    const b = open({ maxEvents: 6, keepEvents: 4 });
+    for (let round = 0; round < 40; round++) {
+      await Promise.all([a.append({ kind: 'catch-up', summary: `a${round}` }), b.append({ kind: 'catch-up', summary: `b${round}` })]);
+      const kept = (await open({ maxEvents: 6 }).query({})).map((e) => e.summary);
+      expect(kept).toEqual(expect.arrayContaining([`a${round}`, `b${round}`]));
+    }
+  });
+
   it('takes a line another process is still writing once it is complete, exactly once', async () => {
     const elsewhere: string[] = [];
     const a = open({ onAppendedElsewhere: (e) => elsewhere.push(e.summary) });
