@@ -17,9 +17,9 @@ import { createEngine } from '../main/engine/service';
 import { NO_CANCEL } from '../main/engine/share/abort';
 import { SmbShare, type SmbShareOptions } from '../main/engine/share/smb-share';
 import { makeSourceTree, testCertificate } from '../test/support/backup-fixtures';
-import { startSamba, type SambaServer } from '../test/support/samba';
+import type { SambaServer } from '../test/support/samba';
+import { withBenchSamba } from './bench-samba';
 import { median } from './measure';
-import { benchArea } from './ram-disk';
 import { rawSmbclientPut, writeRandomFile } from './share';
 import type { ShareChildRequest, ShareChildResult } from './share-child';
 
@@ -28,28 +28,12 @@ const RUNS = 3;
 const SMALL_OPERATION_ROUNDS = 10;
 
 export async function benchShareSessions(): Promise<void> {
-  const area = await benchArea(3 * 1024);
-  const work = path.join(area.path, 'work');
-  const shareDir = path.join(area.path, 'share');
-  await mkdir(work);
-  await mkdir(shareDir);
-  const server = await startSamba({ sharePath: shareDir });
-  try {
-    const shareOptions: SmbShareOptions = {
-      address: server.address,
-      port: server.port,
-      share: server.shareName,
-      username: server.username,
-      password: server.password,
-      configDir: path.join(work, 'config'),
-    };
+  await withBenchSamba(3 * 1024, async ({ server, work, shareOptions, areaDescription }) => {
+    const options: SmbShareOptions = { ...shareOptions, configDir: path.join(work, 'config') };
     await sessionsPerBackup(server, work);
-    await smallOperations(shareOptions);
-    await keylessVerifyRead(server, shareOptions, work, area.description);
-  } finally {
-    await server.stop();
-    await area.release();
-  }
+    await smallOperations(options);
+    await keylessVerifyRead(server, options, work, areaDescription);
+  });
 }
 
 async function sessionsPerBackup(server: SambaServer, work: string): Promise<void> {

@@ -15,13 +15,13 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SmbShareOptions } from '../main/engine/share/smb-share';
 import type { ShareChildRequest } from './share-child';
-import { startSamba, type SambaServer } from '../test/support/samba';
+import type { SambaServer } from '../test/support/samba';
+import { withBenchSamba } from './bench-samba';
 import { median, timed } from './measure';
-import { benchArea } from './ram-disk';
 
 const FILE_BYTES = 1024 ** 3;
 const RUNS = 5;
@@ -30,23 +30,10 @@ type Leg = 'raw' | 'piped' | 'driver';
 
 export async function benchShare(): Promise<void> {
   // Source file, share and the three uploads of one round: 4 GiB, plus room.
-  const area = await benchArea(5 * 1024);
-  const work = path.join(area.path, 'work');
-  const shareDir = path.join(area.path, 'share');
-  await mkdir(work);
-  await mkdir(shareDir);
-  const server = await startSamba({ sharePath: shareDir });
-  try {
+  await withBenchSamba(5 * 1024, async ({ server, work, shareOptions: options, areaDescription }) => {
     const file = path.join(work, '1GiB.bin');
     await writeRandomFile(file, FILE_BYTES);
-    const shareOptions: SmbShareOptions = {
-      address: server.address,
-      port: server.port,
-      share: server.shareName,
-      username: server.username,
-      password: server.password,
-      timeoutSeconds: 60,
-    };
+    const shareOptions: SmbShareOptions = { ...options, timeoutSeconds: 60 };
     const upload: Record<Leg, (name: string) => Promise<number>> = {
       raw: (name) => timed(() => rawSmbclientPut(server, work, file, name, false)),
       piped: (name) => timed(() => rawSmbclientPut(server, work, file, name, true)),
@@ -66,7 +53,7 @@ export async function benchShare(): Promise<void> {
     const mib = FILE_BYTES / 1024 ** 2;
     const best = (leg: Leg): number => Math.min(...times[leg]);
     console.log(
-      `share write, 1 GiB to loopback smbd (SMB3, encryption desired), ${RUNS} interleaved runs each; data on ${area.description}:`,
+      `share write, 1 GiB to loopback smbd (SMB3, encryption desired), ${RUNS} interleaved runs each; data on ${areaDescription}:`,
     );
     const line = (label: string, leg: Leg): string =>
       `  ${label.padEnd(34)} best ${(best(leg) / 1000).toFixed(2)} s (${(mib / (best(leg) / 1000)).toFixed(0)} MiB/s), median ${(median(times[leg]) / 1000).toFixed(2)} s`;
@@ -79,10 +66,7 @@ export async function benchShare(): Promise<void> {
     console.log(
       `  ratio driver / raw piped put: best ${(best('piped') / best('driver')).toFixed(2)}, median ${(median(times.piped) / median(times.driver)).toFixed(2)}`,
     );
-  } finally {
-    await server.stop();
-    await area.release();
-  }
+  });
 }
 
 /** The driver's write time, measured inside a fresh process (share-child.ts). */

@@ -1,0 +1,37 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { SmbShareOptions } from '../main/engine/share/smb-share';
+import { startSamba, type SambaServer } from '../test/support/samba';
+import { benchArea } from './ram-disk';
+
+/** A loopback smbd serving a share on the bench area, a work folder beside it, and the driver's options for it. */
+export interface BenchSamba {
+  server: SambaServer;
+  work: string;
+  shareOptions: SmbShareOptions;
+  /** Where the data lives (a tmpfs, or why not: ram-disk.ts). */
+  areaDescription: string;
+}
+
+/** Runs `fn` with a fresh smbd on a bench area of `mebibytes`, and removes both afterwards. */
+export async function withBenchSamba(mebibytes: number, fn: (bench: BenchSamba) => Promise<void>): Promise<void> {
+  const area = await benchArea(mebibytes);
+  const work = path.join(area.path, 'work');
+  const shareDir = path.join(area.path, 'share');
+  await mkdir(work);
+  await mkdir(shareDir);
+  const server = await startSamba({ sharePath: shareDir });
+  try {
+    const shareOptions: SmbShareOptions = {
+      address: server.address,
+      port: server.port,
+      share: server.shareName,
+      username: server.username,
+      password: server.password,
+    };
+    await fn({ server, work, shareOptions, areaDescription: area.description });
+  } finally {
+    await server.stop();
+    await area.release();
+  }
+}
