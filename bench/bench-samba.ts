@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SmbShareOptions } from '../main/engine/share/smb-share';
 import { startSamba, type SambaServer } from '../test/support/samba';
@@ -33,5 +33,28 @@ export async function withBenchSamba(mebibytes: number, fn: (bench: BenchSamba) 
   } finally {
     await server.stop();
     await area.release();
+  }
+}
+
+/**
+ * Runs `fn` with the arguments plain smbclient needs to reach `server` with the options the
+ * driver uses; the credentials are in a 0600 auth file in `work`, removed afterwards.
+ */
+export async function withRawSmbclient<T>(server: SambaServer, work: string, fn: (smbclientArgs: string[]) => Promise<T>): Promise<T> {
+  const authFile = path.join(work, 'auth');
+  await writeFile(authFile, `username = ${server.username}\npassword = ${server.password}\n`, { mode: 0o600 });
+  try {
+    return await fn([
+      `//${server.host}/${server.shareName}`,
+      '-p',
+      String(server.port),
+      '-A',
+      authFile,
+      '-m',
+      'SMB3',
+      '--option=client smb encrypt=desired',
+    ]);
+  } finally {
+    await rm(authFile, { force: true });
   }
 }

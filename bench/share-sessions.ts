@@ -18,7 +18,7 @@ import { NO_CANCEL } from '../main/engine/share/abort';
 import { SmbShare, type SmbShareOptions } from '../main/engine/share/smb-share';
 import { makeSourceTree, testCertificate } from '../test/support/backup-fixtures';
 import type { SambaServer } from '../test/support/samba';
-import { withBenchSamba } from './bench-samba';
+import { withBenchSamba, withRawSmbclient } from './bench-samba';
 import { median } from './measure';
 import { rawSmbclientPut, writeRandomFile } from './share';
 import type { ShareChildRequest, ShareChildResult } from './share-child';
@@ -162,33 +162,15 @@ async function keylessVerifyRead(server: SambaServer, shareOptions: SmbShareOpti
 }
 
 /** `smbclient get` of a file to /dev/null; its CPU read by the shell that waited for it (/proc cutime + cstime). */
-async function rawSmbclientGet(server: SambaServer, work: string, name: string): Promise<{ ms: number; cpu: number }> {
-  const authFile = path.join(work, 'auth');
-  await writeFile(authFile, `username = ${server.username}\npassword = ${server.password}\n`, { mode: 0o600 });
-  try {
+function rawSmbclientGet(server: SambaServer, work: string, name: string): Promise<{ ms: number; cpu: number }> {
+  return withRawSmbclient(server, work, async (smbclientArgs) => {
     const script = 'smbclient "$@" >/dev/null 2>&1 || exit 1; read -r stat < /proc/$$/stat; set -- ${stat##*)}; shift 13; echo "$1 $2"';
     const started = performance.now();
-    const output = await runProgram('sh', [
-      '-c',
-      script,
-      'get',
-      `//${server.host}/${server.shareName}`,
-      '-p',
-      String(server.port),
-      '-A',
-      authFile,
-      '-m',
-      'SMB3',
-      '--option=client smb encrypt=desired',
-      '-c',
-      `get "${name}" /dev/null`,
-    ]);
+    const output = await runProgram('sh', ['-c', script, 'get', ...smbclientArgs, '-c', `get "${name}" /dev/null`]);
     const ms = performance.now() - started;
     const [user = '0', system = '0'] = output.trim().split(' ');
     return { ms, cpu: (Number(user) + Number(system)) / 100 };
-  } finally {
-    await rm(authFile, { force: true });
-  }
+  });
 }
 
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<string> {

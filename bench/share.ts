@@ -15,12 +15,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { open, rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SmbShareOptions } from '../main/engine/share/smb-share';
 import type { ShareChildRequest } from './share-child';
 import type { SambaServer } from '../test/support/samba';
-import { withBenchSamba } from './bench-samba';
+import { withBenchSamba, withRawSmbclient } from './bench-samba';
 import { median, timed } from './measure';
 
 const FILE_BYTES = 1024 ** 3;
@@ -99,33 +99,22 @@ export async function writeRandomFile(file: string, bytes: number): Promise<void
   }
 }
 
-/** Plain smbclient with the same options the driver uses; credentials in a 0600 auth file. */
-export async function rawSmbclientPut(server: SambaServer, work: string, file: string, name: string, piped: boolean): Promise<void> {
-  const authFile = path.join(work, 'auth');
-  await writeFile(authFile, `username = ${server.username}\npassword = ${server.password}\n`, { mode: 0o600 });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const smbclientArgs = [
-        `//${server.host}/${server.shareName}`,
-        '-p',
-        String(server.port),
-        '-A',
-        authFile,
-        '-m',
-        'SMB3',
-        '--option=client smb encrypt=desired',
-      ];
-      const child = piped
-        ? spawn('sh', ['-c', 'cat -- "$0" | exec smbclient "$@"', file, ...smbclientArgs, '-c', `put - "${name}"`], {
-            stdio: ['ignore', 'ignore', 'pipe'],
-          })
-        : spawn('smbclient', [...smbclientArgs, '-c', `put "${file}" "${name}"`], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', reject);
-      child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`smbclient put exited ${code}: ${stderr}`))));
-    });
-  } finally {
-    await rm(authFile, { force: true });
-  }
+/** Plain smbclient with the same options the driver uses. */
+export function rawSmbclientPut(server: SambaServer, work: string, file: string, name: string, piped: boolean): Promise<void> {
+  return withRawSmbclient(
+    server,
+    work,
+    (smbclientArgs) =>
+      new Promise<void>((resolve, reject) => {
+        const child = piped
+          ? spawn('sh', ['-c', 'cat -- "$0" | exec smbclient "$@"', file, ...smbclientArgs, '-c', `put - "${name}"`], {
+              stdio: ['ignore', 'ignore', 'pipe'],
+            })
+          : spawn('smbclient', [...smbclientArgs, '-c', `put "${file}" "${name}"`], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('error', reject);
+        child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`smbclient put exited ${code}: ${stderr}`))));
+      }),
+  );
 }
