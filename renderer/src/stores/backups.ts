@@ -3,6 +3,7 @@ import { computed, ref, watch } from 'vue';
 import type { BackupDetail, BackupSummary, JobProgress } from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
 import { useEssentialsStore } from './essentials';
+import { newestAnswer } from './newest-answer';
 
 /** Backups on the share, the running job (Backup now, Cancel) and one backup's details. */
 export const useBackupsStore = defineStore('backups', () => {
@@ -42,33 +43,33 @@ export const useBackupsStore = defineStore('backups', () => {
 
   const sizes = computed(() => new Map(backups.value.map((backup) => [backup.backupId, backup.sizeBytes])));
 
-  /** Counts listings: a slow one that ends after a newer one must not bring back rows the newer one dropped. */
-  let listings = 0;
+  /** A slow listing that ends after a newer one must not bring back rows the newer one dropped. */
+  const listing = newestAnswer();
   /**
-   * Counts the job events taken: a reply that was in flight while one arrived is
+   * Where the job stands: a reply that was in flight while a job event arrived is
    * older than it (a Queued reply to Backup now after the job's Running event, a
    * running job after its end) and must not replace what the event said.
    */
-  let jobEvents = 0;
+  const jobState = newestAnswer();
 
   async function refresh(): Promise<void> {
-    const listing = ++listings;
+    const newestListing = listing.ask();
     loading.value = true;
     // The running job is the console's own: known even when the share cannot be listed.
-    const eventsBefore = jobEvents;
+    const newestJobState = jobState.ask();
     const job = useApi()
       .call('getActiveJob')
       .then((value) => {
-        if (jobEvents === eventsBefore) activeJob.value = value;
+        if (newestJobState()) activeJob.value = value;
       })
       .catch(() => undefined);
     try {
       const listed = await useApi().call('listBackups');
-      if (listing !== listings) return;
+      if (!newestListing()) return;
       backups.value = listed;
       error.value = null;
     } catch (caught) {
-      if (listing !== listings) return;
+      if (!newestListing()) return;
       const apiError = asApiError(caught);
       if (apiError.code === 'not-configured') {
         backups.value = [];
@@ -78,7 +79,7 @@ export const useBackupsStore = defineStore('backups', () => {
       }
     } finally {
       await job;
-      if (listing === listings) {
+      if (newestListing()) {
         loaded.value = true;
         loading.value = false;
       }
@@ -90,9 +91,9 @@ export const useBackupsStore = defineStore('backups', () => {
     starting.value = true;
     startError.value = null;
     try {
-      const eventsBefore = jobEvents;
+      const newestJobState = jobState.ask();
       const started = await useApi().call('startBackup', force ? { force } : undefined);
-      if (jobEvents === eventsBefore) activeJob.value = started;
+      if (newestJobState()) activeJob.value = started;
       // A job that ended before this reply came keeps its end on show.
       if (lastFinished.value?.backup?.backupId !== started.backupId) lastFinished.value = null;
     } catch (caught) {
@@ -147,14 +148,14 @@ export const useBackupsStore = defineStore('backups', () => {
     },
   );
   async function checkJob(): Promise<void> {
-    const eventsBefore = jobEvents;
+    const newestJobState = jobState.ask();
     let job: JobProgress | null;
     try {
       job = await useApi().call('getActiveJob');
     } catch {
       return;
     }
-    if (jobEvents !== eventsBefore || activeJob.value === null) return;
+    if (!newestJobState() || activeJob.value === null) return;
     if (job !== null) {
       // A missed progress event (the stream reconnecting) would leave the card behind the job.
       activeJob.value = job;
@@ -166,7 +167,7 @@ export const useBackupsStore = defineStore('backups', () => {
   }
 
   function onProgress(progress: JobProgress): void {
-    jobEvents += 1;
+    jobState.told();
     activeJob.value = progress;
   }
 
@@ -197,7 +198,7 @@ export const useBackupsStore = defineStore('backups', () => {
   }
 
   function onFinished(backup: BackupSummary | null, finishedError: ApiCallError | null): void {
-    jobEvents += 1;
+    jobState.told();
     activeJob.value = null;
     cancelling.value = false;
     lastFinished.value = { backup, error: finishedError };

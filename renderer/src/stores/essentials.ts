@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { EssentialsView } from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
+import { newestAnswer } from './newest-answer';
 
 /** The blade's Essentials: health at a glance, and Enable / Disable automatic backups. */
 export const useEssentialsStore = defineStore('essentials', () => {
@@ -14,22 +15,21 @@ export const useEssentialsStore = defineStore('essentials', () => {
 
   const configured = computed(() => essentials.value?.settings.configured === true);
 
-  /** Counts the questions asked: a slow answer that comes after a newer one is older than it, and is dropped. */
-  let asked = 0;
+  const answers = newestAnswer();
 
   async function refresh(): Promise<void> {
-    const question = ++asked;
+    const newest = answers.ask();
     loading.value = true;
     try {
       const answer = await useApi().call('getEssentials');
-      if (question !== asked) return;
+      if (!newest()) return;
       essentials.value = answer;
       error.value = null;
     } catch (caught) {
-      if (question !== asked) return;
+      if (!newest()) return;
       error.value = asApiError(caught);
     } finally {
-      if (question === asked) loading.value = false;
+      if (newest()) loading.value = false;
     }
   }
 

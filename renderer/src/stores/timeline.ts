@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { BackupSummary, ScheduleView, TimelineEvent } from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
+import { newestAnswer } from './newest-answer';
 import { TIMELINE_FILTERS, timelineRows, type TimelineFilter } from '../format/timeline-rows';
 import { useBackupsStore } from './backups';
 
@@ -23,25 +24,34 @@ export const useTimelineStore = defineStore('timeline', () => {
   );
   const expiring = computed(() => backups.value.filter((backup) => backup.state !== 'Failed' && backup.state !== 'Unknown'));
 
+  /** Refreshes follow events and filter changes: the answer for an older question (another filter) never replaces a newer one. */
+  const answers = newestAnswer();
+
   async function refresh(): Promise<void> {
+    const newest = answers.ask();
     const kinds = TIMELINE_FILTERS.find((entry) => entry.value === filter.value)?.kinds ?? [];
     try {
       const [past, next] = await Promise.all([
         useApi().call('getTimeline', kinds.length > 0 ? { kinds, limit: 500 } : { limit: 500 }),
         useApi().call('getSchedule'),
       ]);
+      if (!newest()) return;
       events.value = past;
       schedule.value = next;
       error.value = null;
     } catch (caught) {
+      if (!newest()) return;
       error.value = asApiError(caught);
     }
+    let listed: BackupSummary[];
     try {
-      backups.value = await useApi().call('listBackups');
+      listed = await useApi().call('listBackups');
     } catch {
       // Unconfigured or unreachable share: the past and the schedule still show, without sizes.
-      backups.value = [];
+      listed = [];
     }
+    if (!newest()) return;
+    backups.value = listed;
     loaded.value = true;
   }
 

@@ -3,6 +3,7 @@ import { nextTick } from 'vue';
 import type { BackupDetail } from '../../../preload/api';
 import { useBackupsStore } from '../../../renderer/src/stores/backups';
 import { useEssentialsStore } from '../../../renderer/src/stores/essentials';
+import { useAlertsStore } from '../../../renderer/src/stores/alerts';
 import { useRecoveryStore } from '../../../renderer/src/stores/recovery';
 import { connectEngineEvents } from '../../../renderer/src/stores/events';
 import { ApiCallError } from '../../../renderer/src/api';
@@ -422,5 +423,28 @@ describe('essentials store', () => {
     await old;
     expect(essentials.essentials?.activeJob).toBeNull();
     expect(essentials.loading).toBe(false);
+  });
+});
+
+describe('alerts store', () => {
+  it('an alerts-changed event is newer than a listing still in flight', async () => {
+    const engine = freshStores();
+    const stale = {
+      id: 'a1',
+      kind: 'general' as const,
+      severity: 'critical' as const,
+      title: 'Backup failed',
+      remediation: 'Try again.',
+      raisedAt: '2026-11-29T00:00:00.000Z',
+    };
+    let answer: () => void = () => undefined;
+    engine.answer('listAlerts', () => new Promise((resolve) => (answer = () => resolve([stale]))));
+    const alerts = useAlertsStore();
+    const listing = alerts.refresh();
+    // The next success closed it: the event says there is no alert any more.
+    alerts.onChanged([]);
+    answer();
+    await listing;
+    expect(alerts.alerts).toEqual([]);
   });
 });

@@ -97,6 +97,24 @@ describe('timeline in operator words', () => {
     await timeline.setFilter('all');
     expect(engine.inputsOf('getTimeline').at(-1)).toEqual({ limit: 500 });
   });
+
+  it("a slow answer for the filter left shows nothing of its own: the chosen filter's rows stay", async () => {
+    const engine = freshStores();
+    const skipped = event('s', { kind: 'slot-skipped', at: '2026-11-21T00:00:00.000Z', trigger: 'scheduled', reason: 'paused' });
+    const changed = event('c', { kind: 'settings-changed', at: '2026-11-20T00:00:00.000Z', summary: 'Settings saved' });
+    let answerAll: () => void = () => undefined;
+    engine
+      .answer('getTimeline', () => new Promise((resolve) => (answerAll = () => resolve([skipped, changed]))))
+      .answer('getSchedule', () => SCHEDULE)
+      .answer('listBackups', () => []);
+    const timeline = useTimelineStore();
+    const everything = timeline.refresh();
+    engine.answer('getTimeline', () => [skipped]);
+    await timeline.setFilter('skipped');
+    answerAll();
+    await everything;
+    expect(timeline.events.map((e) => e.id)).toEqual(['s']);
+  });
 });
 
 describe('sources store', () => {
