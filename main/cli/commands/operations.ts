@@ -10,12 +10,16 @@ import { formatHuman, printData } from '../output';
 import { addShareOptions, shareCandidate, testShareOrFail, type ShareOptions } from '../share-options';
 import { parseTimeOption, parseWholeNumber } from '../parse';
 import { PFX_FILE, readInputFile } from '../../engine/app/input-file';
-import { toBackupJson } from '../../../common/contract/backup-json';
+import { toBackupJson, type BackupJson } from '../../../common/contract/backup-json';
 import { isStoredBackup } from '../../../common/contract/views';
 import { BACKUP_INFO_FILE } from '../../engine/sources/backup-info';
 
-/** `backup list` for people, where a stored backup has no expiry (the window says "Kept"). */
+/** For people, a stored backup without an expiry is said in words (the window says "Kept"): retention keeps it (the newest successful one, or another console's). */
 const KEPT_BY_RETENTION = 'kept (retention does not delete it)';
+const keptInWords = (backup: BackupJson) => ({
+  ...backup,
+  expiresAt: backup.expiresAt ?? (isStoredBackup(backup.status) ? KEPT_BY_RETENTION : null),
+});
 
 interface KeyOptions {
   pfx?: string;
@@ -151,10 +155,7 @@ export function registerOperationCommands(program: Command, ctx: CliContext): vo
     .description('list backups on the share')
     .action(async () => {
       const backups = (await ctx.call('listBackups')).map(toBackupJson);
-      // For people, a stored backup without an expiry is said in words: retention keeps it (the newest successful one, or another console's).
-      printData(ctx.io, ctx.json, backups, () =>
-        formatHuman(backups.map((b) => ({ ...b, expiresAt: b.expiresAt ?? (isStoredBackup(b.status) ? KEPT_BY_RETENTION : null) }))),
-      );
+      printData(ctx.io, ctx.json, backups, () => formatHuman(backups.map(keptInWords)));
     });
   backup
     .command('verify <id>')
@@ -288,7 +289,8 @@ async function startBackup(ctx: CliContext, wait: boolean, force: boolean): Prom
     }
     if (!wait) return;
     // The run as recorded, whatever its outcome; then why it did not succeed, and the exit status that goes with it.
-    printData(ctx.io, ctx.json, end.backup && toBackupJson(end.backup));
+    const finished = end.backup && toBackupJson(end.backup);
+    printData(ctx.io, ctx.json, finished, () => formatHuman(finished && keptInWords(finished)));
     if (end.error && end.backup?.state !== 'Cancelled') throw new CliApiError(end.error);
     if (end.backup && end.backup.state !== 'Succeeded') {
       throw new EngineError({

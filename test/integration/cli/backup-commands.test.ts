@@ -155,8 +155,11 @@ describe('backup, schedule, retention and timeline commands (local-folder locati
     expect(JSON.parse(refused.err)).toMatchObject({
       error: { code: 'confirmation-required', message: expect.stringContaining('Azure Stack Hub update') },
     });
-    const forced = await cli(c('backup', 'start', '--wait', '--force'));
+    const forced = await cli(['--config-dir', config, 'backup', 'start', '--wait', '--force']);
     expect(forced.code, forced.err).toBe(0);
+    // For people, as in `backup list`: the backup just taken is the newest, which retention keeps.
+    expect(forced.out).toMatch(/^status\s+Succeeded$/m);
+    expect(forced.out).toMatch(/^expiresAt\s+kept \(retention does not delete it\)$/m);
 
     const resumed = await cli(c('schedule', 'resume'));
     expect(JSON.parse(resumed.out)).toMatchObject({ pause: null });
