@@ -116,7 +116,7 @@ export async function runBackupJob(deps: BackupJobDeps, request: BackupJobReques
       backupId: request.backupId,
       createdAt: started.toISOString(),
       completedAt: completed.toISOString(),
-      durationSeconds: Math.max(0, (completed.getTime() - started.getTime()) / 1000),
+      durationSeconds: secondsBetween(started, completed),
       trigger: request.trigger,
       state,
       components,
@@ -296,4 +296,9 @@ async function totalSourceBytes(sources: readonly SourceDefinition[]): Promise<n
   let total = 0;
   for (const source of sources) if (source.kind === 'folder') total += await countFolderBytes(source.folder).catch(() => 0);
   return total;
+}
+
+/** A run's duration as recorded in its manifest and history (never negative: the clock may step back). */
+export function secondsBetween(started: Date, completed: Date): number {
+  return Math.max(0, (completed.getTime() - started.getTime()) / 1000);
 }

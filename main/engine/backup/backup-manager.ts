@@ -18,7 +18,7 @@ import { registerSecret } from '../redact';
 import { shareError } from '../share/share-errors';
 import { notConfigured, openConfiguredShare, withConfiguredShare, type EngineContext } from '../context';
 import { newBackupId } from './backup-id';
-import { runBackupJob, type BackupJobOutcome } from './backup-job';
+import { runBackupJob, secondsBetween, type BackupJobOutcome } from './backup-job';
 import { detailOf, listCatalog, listingSummaries, readBackup, readBackupFolder, summaryOf } from './catalog';
 import { catalogCacheFor } from './catalog-cache';
 import { NO_CANCEL } from '../share/abort';
@@ -207,12 +207,14 @@ export class BackupManager {
       } catch (error) {
         // The lock could not be taken, or the share could not be opened at all.
         const engineError = error instanceof EngineError ? error : shareError('general', undefined, error);
+        const completedAt = clock.now();
         outcome = {
           manifest: {
             backupId,
             createdAt: startedAt.toISOString(),
-            completedAt: clock.now().toISOString(),
-            durationSeconds: 0,
+            completedAt: completedAt.toISOString(),
+            // However long it waited for the share (a server that does not answer: the whole deadline).
+            durationSeconds: secondsBetween(startedAt, completedAt),
             trigger,
             state: 'Failed',
             components: [],

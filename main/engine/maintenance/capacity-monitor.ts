@@ -1,4 +1,4 @@
-import type { CapacityView } from '../../../preload/api';
+import type { CapacityView, ShareFailureCategory } from '../../../preload/api';
 import type { Clock } from '../clock';
 import { locationKey } from './location-key';
 import { withConfiguredShare, type EngineContext } from '../context';
@@ -46,20 +46,21 @@ export class CapacityMonitor {
       const space = await withConfiguredShare(ctx, (share) => share.freeSpace(NO_CANCEL));
       this.remember(space.freeBytes, space.totalBytes);
     } catch (error) {
-      const failure = toEngineError(error);
       ctx.logger.debug({ err: error }, 'free space not available');
-      this.view = {
-        ...NOT_READ,
-        readFailure: {
-          at: clock.now().toISOString(),
-          message: failure.message,
-          ...(failure.category ? { category: failure.category } : {}),
-        },
-      };
-      this.attemptedAtMs = clock.elapsedMs();
-      this.location = this.currentLocation();
+      this.unreadable(toEngineError(error));
     }
     return this.view;
+  }
+
+  /** The share failed just now (a job could not reach it): the capacity is unknown, and says why, until the next reading. */
+  unreadable(failure: { message: string; category?: ShareFailureCategory | undefined }): void {
+    const { clock } = this.deps;
+    this.view = {
+      ...NOT_READ,
+      readFailure: { at: clock.now().toISOString(), message: failure.message, ...(failure.category ? { category: failure.category } : {}) },
+    };
+    this.attemptedAtMs = clock.elapsedMs();
+    this.location = this.currentLocation();
   }
 
   private currentLocation(): string {

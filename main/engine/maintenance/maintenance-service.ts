@@ -38,7 +38,7 @@ export interface MaintenanceDeps {
   intervalMs?: number;
 }
 
-type Work = 'after-job' | 'run-elsewhere' | 'settings-changed' | 'idle' | 'alerts';
+type Work = 'after-job' | 'after-unreachable' | 'run-elsewhere' | 'settings-changed' | 'idle' | 'alerts';
 
 /**
  * Everything that keeps the share and the alerts in order without the
@@ -100,8 +100,14 @@ export class MaintenanceService {
   }
 
   private onEvent(event: ApiEvent): void {
-    if (event.type === 'job-finished') void this.enqueue('after-job');
-    else if (event.type === 'settings-changed') void this.enqueue('settings-changed');
+    if (event.type === 'job-finished') {
+      // A job that could not reach the share (a dead or hung server): listing it and reading its free space would each
+      // wait out the same deadline again. Its capacity is unknown now; the next idle pass tries the share again.
+      if (event.error?.category === 'connectivity') {
+        this.deps.capacity.unreadable(event.error);
+        void this.enqueue('after-unreachable');
+      } else void this.enqueue('after-job');
+    } else if (event.type === 'settings-changed') void this.enqueue('settings-changed');
     // A pause begins or ends (the paused alert follows it).
     else if (event.type === 'schedule-changed') void this.enqueue('alerts');
     // Another process on this station ran a backup (a CLI one beside this console): the share changed, the alerts follow its outcome.

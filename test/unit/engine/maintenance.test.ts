@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAINTENANCE_INTERVAL_MS } from '../../../main/engine/maintenance/maintenance-service';
+import { shareError } from '../../../main/engine/share/share-errors';
 import { configuredEngine, type EngineHarness } from './engine-harness';
 
 const H = 3_600_000;
@@ -42,6 +43,42 @@ describe('the event-driven core, counted over a fake clock', () => {
     const finished = h.events.filter((e) => e.type === 'job-finished');
     expect(finished).toHaveLength(1);
     expect(h.retentionPasses().slice(before)).toEqual(['after-job']);
+  });
+});
+
+describe('a backup that could not reach the share', () => {
+  it('is not followed by a listing and a free-space reading that would wait out the same deadline; the next idle pass tries again', async () => {
+    h = await configuredEngine({ frequencyHours: 12 });
+    await h.engine.startAutomation();
+    await h.engine.whenIdle();
+    const harness = h;
+    // The server does not answer: every call waits out its deadline (a minute of the engine's clock), then fails.
+    const noAnswer = () => {
+      harness.clock.sleep(MIN);
+      return shareError('connectivity', 'The server did not answer.');
+    };
+    for (const method of Object.keys(h.calls) as Array<keyof typeof h.calls>) h.faults[method] = noAnswer;
+    h.resetCounts();
+    const started = h.clock.now().getTime();
+
+    await h.engine.startBackup();
+    await h.engine.whenIdle();
+    const [run] = await h.engine.getTimeline({ kinds: ['run-finished'] });
+    expect(run).toMatchObject({ state: 'Failed', category: 'connectivity' });
+    // The duration it took, the deadline included — not 0 s.
+    expect(run?.durationSeconds).toBe(60);
+    const touched = Object.values(h.calls).reduce((sum, count) => sum + count, 0);
+    expect(touched).toBe(1);
+    expect(h.clock.now().getTime() - started).toBe(MIN);
+    // What the window says: the failure, and a capacity that is unknown because of it, not the old figure.
+    const essentials = await h.engine.getEssentials();
+    expect(essentials.capacity).toMatchObject({ freeBytes: null, readFailure: { category: 'connectivity' } });
+    expect((await h.engine.listAlerts()).map((alert) => alert.kind)).toContain('connectivity');
+
+    for (const method of Object.keys(h.faults) as Array<keyof typeof h.faults>) delete h.faults[method];
+    await h.clock.advance(MAINTENANCE_INTERVAL_MS);
+    expect(h.retentionPasses().at(-1)).toBe('idle');
+    expect((await h.engine.getEssentials()).capacity.freeBytes).toBeGreaterThan(0);
   });
 });
 
