@@ -47,7 +47,7 @@ export function formatError(error: ApiError): string {
 /** No password, .pfx password or legacy key comes near this; past it, standard input is not read any further (`yes | …` ends). */
 export const MAX_STDIN_SECRET_BYTES = 16 * 1024;
 
-/** Reads one secret line from stdin: trailing newline removed, nothing else touched. */
+/** Reads one secret line from stdin: trailing newline removed, nothing else touched; more than one line is refused. */
 export async function readSecretFromStdin(io: CliIo, field: string): Promise<string> {
   const raw = await io.readStdin();
   if (Buffer.byteLength(raw, 'utf8') > MAX_STDIN_SECRET_BYTES) {
@@ -59,6 +59,16 @@ export async function readSecretFromStdin(io: CliIo, field: string): Promise<str
     });
   }
   const secret = raw.replace(/\r?\n$/, '');
+  // A password typed twice (as tools that ask for a confirmation expect), or a file of several lines:
+  // taken whole it would be a secret no window field can type — a .pfx no one could open to restore.
+  if (/[\r\n]/.test(secret)) {
+    throw new EngineError({
+      code: 'invalid-input',
+      field,
+      message: `${field}: standard input holds more than one line; a ${field} is one line. Nothing was saved.`,
+      remediation: `Pipe in the value once, on one line (it is not asked for twice), e.g. \`printf '%s' "$SECRET" | infra-backup … --${field}-stdin\`.`,
+    });
+  }
   if (secret.length === 0) {
     throw new EngineError({
       code: 'invalid-input',

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,26 @@ describe('inputs: every bad one is exit 2 with its reason, nothing is read forev
     const endless = await runWithEndlessStdin(c('config', 'set', '--password-stdin'));
     expect(endless.code).toBe(2);
     expect(endless.err).toContain('more than 16 KiB');
+  });
+
+  it('a secret of more than one line is refused before anything is written (a password given twice, as for a confirmation)', async () => {
+    const out = join(temp.path, 'twice');
+    const twice = await cli(
+      c('--json', 'cert', 'new', '--dns-name', 'twice.contoso.com', '--out', out, '--pfx-password-stdin'),
+      'pfxpass123\npfxpass123\n',
+    );
+    expect(twice.code).toBe(2);
+    expect(JSON.parse(twice.err)).toMatchObject({
+      error: { code: 'invalid-input', field: 'pfx-password', message: expect.stringContaining('more than one line') },
+    });
+    expect(twice.err).not.toContain('pfxpass123');
+    await expect(readdir(out)).rejects.toThrow();
+    const password = await cli(c('config', 'set', '--password-stdin', '--skip-share-test'), 'one\r\ntwo\r\n');
+    expect(password.code).toBe(2);
+    expect(await currentThumbprint()).toBe(thumbprint);
+    // One line with its line end (echo, or a Windows console's CRLF) is one line.
+    const once = await cli(c('cert', 'new', '--dns-name', 'once.contoso.com', '--out', out, '--pfx-password-stdin'), 'pfxpass123\r\n');
+    expect(once.code, once.err).toBe(0);
   });
 
   it('web --port <in use> and an impossible port: exit 2 with the reason', async () => {
