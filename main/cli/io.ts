@@ -48,7 +48,11 @@ export function formatError(error: ApiError): string {
 export const MAX_STDIN_SECRET_BYTES = 16 * 1024;
 
 /** Reads one secret line from stdin: trailing newline removed, nothing else touched; more than one line is refused. */
-export async function readSecretFromStdin(io: CliIo, field: string): Promise<string> {
+/**
+ * `existing`: the password of a .pfx made elsewhere or earlier, taken as given (line breaks and
+ * all) so that no key is ever locked out; a new secret (saved, or given to a new .pfx) is one line.
+ */
+export async function readSecretFromStdin(io: CliIo, field: string, use: 'new' | 'existing' = 'new'): Promise<string> {
   const raw = await io.readStdin();
   if (Buffer.byteLength(raw, 'utf8') > MAX_STDIN_SECRET_BYTES) {
     throw new EngineError({
@@ -61,11 +65,11 @@ export async function readSecretFromStdin(io: CliIo, field: string): Promise<str
   const secret = raw.replace(/\r?\n$/, '');
   // A password typed twice (as tools that ask for a confirmation expect), or a file of several lines:
   // taken whole it would be a secret no window field can type — a .pfx no one could open to restore.
-  if (/[\r\n]/.test(secret)) {
+  if (use === 'new' && /[\r\n]/.test(secret)) {
     throw new EngineError({
       code: 'invalid-input',
       field,
-      message: `${field}: standard input holds more than one line; a ${field} is one line. Nothing was saved.`,
+      message: `${field}: standard input holds more than one line; a ${field} is one line. Nothing was done with it.`,
       remediation: `Pipe in the value once, on one line (it is not asked for twice), e.g. \`printf '%s' "$SECRET" | infra-backup … --${field}-stdin\`.`,
     });
   }

@@ -33,7 +33,7 @@ async function recoveryKeyFrom(ctx: CliContext, options: KeyOptions, required: b
     if (!options.pfxPasswordStdin)
       throw invalidInput('pfx-password', '--pfx needs --pfx-password-stdin: the .pfx password is read from standard input only.');
     const pfx = await readInputFile('pfx', options.pfx, PFX_FILE);
-    return { kind: 'pfx', pfxBase64: pfx.toString('base64'), password: await readSecretFromStdin(ctx.io, 'pfx-password') };
+    return { kind: 'pfx', pfxBase64: pfx.toString('base64'), password: await readSecretFromStdin(ctx.io, 'pfx-password', 'existing') };
   }
   if (options.keyStdin) return { kind: 'legacy-key', keyBase64: await readSecretFromStdin(ctx.io, 'key') };
   if (required) throw invalidInput('key', 'Restoring needs the key: --pfx FILE --pfx-password-stdin, or --key-stdin.');

@@ -67,7 +67,7 @@ export function registerStampCommands(program: Command, ctx: CliContext): void {
           method: 'client-certificate',
           clientId: options.clientId,
           pfxBase64: pfx.toString('base64'),
-          pfxPassword: await readSecretFromStdin(ctx.io, 'client-cert-password'),
+          pfxPassword: await readSecretFromStdin(ctx.io, 'client-cert-password', 'existing'),
           ...(options.tenant ? { tenant: options.tenant } : {}),
         };
       } else {

@@ -5,6 +5,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSelfSignedCertificate } from '../../../main/engine/certificates';
 import { cli } from '../../support/cli';
 import { PFX_PASSWORD, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
@@ -96,6 +97,12 @@ describe('inputs: every bad one is exit 2 with its reason, nothing is read forev
     const password = await cli(c('config', 'set', '--password-stdin', '--skip-share-test'), 'one\r\ntwo\r\n');
     expect(password.code).toBe(2);
     expect(await currentThumbprint()).toBe(thumbprint);
+    // The password of a .pfx that exists is taken as given: one made earlier with a two-line password still opens.
+    const older = join(temp.path, 'two-line-password.pfx');
+    await writeFile(older, generateSelfSignedCertificate({ dnsName: 'older.contoso.com', pfxPassword: 'pfxpass123\npfxpass123' }).pfxDer);
+    const check = await cli(c('--json', 'backup', 'check-key', '--pfx', older, '--pfx-password-stdin'), 'pfxpass123\npfxpass123\n');
+    expect(check.err).not.toContain('more than one line');
+    expect(check.err).not.toContain('could not be opened');
     // One line with its line end (echo, or a Windows console's CRLF) is one line.
     const once = await cli(c('cert', 'new', '--dns-name', 'once.contoso.com', '--out', out, '--pfx-password-stdin'), 'pfxpass123\r\n');
     expect(once.code, once.err).toBe(0);
