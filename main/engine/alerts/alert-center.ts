@@ -99,8 +99,9 @@ export class AlertCenter {
     const raised = next.filter((a) => !byKind.has(a.kind));
     const stillActive = new Set(next.map((a) => a.kind));
     const closed = previous.filter((a) => !stillActive.has(a.kind));
-    // What this process shows changed, by its own update or by another process's.
-    if (!sameAlerts(shown ?? previous, next)) this.deps.onChange?.([...next]);
+    // What this process shows changed, by its own update or by another process's — or it shows them for the
+    // first time (a service that starts after a CLI command raised one says so in its log).
+    if (shown === null || !sameAlerts(shown, next)) this.deps.onChange?.([...next]);
     if (raised.length > 0 || closed.length > 0) this.deps.onTransitions?.(raised, closed);
     for (const alert of raised) {
       try {

@@ -63,6 +63,21 @@ describe('alert state file shared by two processes of one station', () => {
     expect(shown).toEqual([['path'], []]);
   });
 
+  it('a process that starts after another raised an alert shows it at its first update, without raising or notifying it again', async () => {
+    await new AlertCenter({ store: alertFileStore(dir.path) }).update(facts);
+    const shown: string[][] = [];
+    const notified: string[] = [];
+    const started = new AlertCenter({
+      store: alertFileStore(dir.path),
+      notifier: { notify: (a) => void notified.push(a.kind) },
+      onChange: (alerts) => shown.push(alerts.map((a) => a.kind)),
+    });
+    expect((await started.update(facts)).raised).toEqual([]);
+    // A service's log says "alerts: …" once, at its first look; its window hears alerts-changed.
+    expect(shown).toEqual([['path']]);
+    expect(notified).toEqual([]);
+  });
+
   it('two processes deciding at once raise and notify the alert once (alerts.json is locked from read to write)', async () => {
     const notified: string[] = [];
     const centers = ['a', 'b'].map(
