@@ -97,6 +97,8 @@ export const apiEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('settings-changed'), settings: view.settingsView }),
   z.strictObject({ type: z.literal('schedule-changed'), schedule: view.scheduleView }),
   z.strictObject({ type: z.literal('alerts-changed'), alerts: z.array(view.alert) }),
+  /** The share's free capacity was read (or could not be): Essentials shows it without asking again. */
+  z.strictObject({ type: z.literal('capacity-changed'), capacity: view.capacityView }),
   /**
    * An event joined the timeline. `recordedElsewhere`: another process on this station recorded it
    * (a CLI backup beside a running console) — what follows from the last runs (Essentials, the

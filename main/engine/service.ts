@@ -245,7 +245,9 @@ export function createEngine(deps: EngineDeps): Engine {
       automationStarted = true;
       await scheduler.follow(settings.service.stored());
       await scheduler.start();
-      await maintenance.start();
+      // The first pass lists the share and reads its free space: a server that does not answer must not hold up
+      // the console's start by those deadlines (its failures are logged by the maintenance queue; whenIdle waits for it).
+      maintenance.start().catch(() => undefined);
       await notifications.start(() => alerts.list());
       configFolderWatch ??= watchFiles(
         deps.configDir,
@@ -299,7 +301,7 @@ export function createEngine(deps: EngineDeps): Engine {
     getEssentials: async (): Promise<EssentialsView> => ({
       settings: settings.service.view(),
       schedule: await scheduler.current(),
-      capacity: await capacity.refresh(),
+      capacity: capacity.currentAndRefresh(),
       ...(await runLog.view()),
       activeJob: backups.activeJob(),
       alertCount: (await alerts.list()).length,

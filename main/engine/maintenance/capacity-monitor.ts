@@ -23,6 +23,8 @@ export class CapacityMonitor {
   private view: CapacityView = NOT_READ;
   private attemptedAtMs = Number.NEGATIVE_INFINITY;
   private location = '';
+  /** The reading under way: callers that come meanwhile wait for it instead of asking the server again. */
+  private reading: Promise<CapacityView> | null = null;
 
   constructor(private readonly deps: { ctx: EngineContext; clock: Clock }) {}
 
@@ -30,11 +32,19 @@ export class CapacityMonitor {
     return this.location === this.currentLocation() ? this.view : NOT_READ;
   }
 
+  /**
+   * What is known now, at once; a reading is started in the background when this one is older
+   * than CAPACITY_MAX_AGE_MS (its result is published as capacity-changed). For what a window
+   * shows: a server that does not answer must not hold it up.
+   */
+  currentAndRefresh(): CapacityView {
+    this.refresh().catch(() => undefined);
+    return this.current();
+  }
+
   /** A reading taken elsewhere (the connection test). */
   remember(freeBytes: number, totalBytes: number | null): void {
-    this.view = { freeBytes, totalBytes, measuredAt: this.deps.clock.now().toISOString(), readFailure: null };
-    this.attemptedAtMs = this.deps.clock.elapsedMs();
-    this.location = this.currentLocation();
+    this.publish({ freeBytes, totalBytes, measuredAt: this.deps.clock.now().toISOString(), readFailure: null });
   }
 
   /** Reads the free space when the last attempt is older than `maxAgeMs` (or was for another location); never throws. */
@@ -42,6 +52,24 @@ export class CapacityMonitor {
     const { ctx, clock } = this.deps;
     if (!ctx.settings.service.stored().configured) return NOT_READ;
     if (this.location === this.currentLocation() && clock.elapsedMs() - this.attemptedAtMs < maxAgeMs) return this.view;
+    this.reading ??= this.read().finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  /** The share failed just now (a job could not reach it): the capacity is unknown, and says why, until the next reading. */
+  unreadable(failure: { message: string; category?: ShareFailureCategory | undefined }): void {
+    this.publish({
+      ...NOT_READ,
+      readFailure: {
+        at: this.deps.clock.now().toISOString(),
+        message: failure.message,
+        ...(failure.category ? { category: failure.category } : {}),
+      },
+    });
+  }
+
+  private async read(): Promise<CapacityView> {
+    const { ctx } = this.deps;
     try {
       const space = await withConfiguredShare(ctx, (share) => share.freeSpace(NO_CANCEL));
       this.remember(space.freeBytes, space.totalBytes);
@@ -52,15 +80,11 @@ export class CapacityMonitor {
     return this.view;
   }
 
-  /** The share failed just now (a job could not reach it): the capacity is unknown, and says why, until the next reading. */
-  unreadable(failure: { message: string; category?: ShareFailureCategory | undefined }): void {
-    const { clock } = this.deps;
-    this.view = {
-      ...NOT_READ,
-      readFailure: { at: clock.now().toISOString(), message: failure.message, ...(failure.category ? { category: failure.category } : {}) },
-    };
-    this.attemptedAtMs = clock.elapsedMs();
+  private publish(view: CapacityView): void {
+    this.view = view;
+    this.attemptedAtMs = this.deps.clock.elapsedMs();
     this.location = this.currentLocation();
+    this.deps.ctx.events.publish({ type: 'capacity-changed', capacity: view });
   }
 
   private currentLocation(): string {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { EssentialsView } from '../../../preload/api';
+import type { CapacityView, EssentialsView } from '../../../preload/api';
 import { asApiError, useApi, type ApiCallError } from '../api';
 import { newestAnswer } from './newest-answer';
 
@@ -16,14 +16,18 @@ export const useEssentialsStore = defineStore('essentials', () => {
   const configured = computed(() => essentials.value?.settings.configured === true);
 
   const answers = newestAnswer();
+  /** The capacity arrives by its own event too (a reading finishes after the answer that started it). */
+  const capacityAnswers = newestAnswer();
+  let capacityTold: CapacityView | null = null;
 
   async function refresh(): Promise<void> {
     const newest = answers.ask();
+    const newestCapacity = capacityAnswers.ask();
     loading.value = true;
     try {
       const answer = await useApi().call('getEssentials');
       if (!newest()) return;
-      essentials.value = answer;
+      essentials.value = newestCapacity() || capacityTold === null ? answer : { ...answer, capacity: capacityTold };
       error.value = null;
     } catch (caught) {
       if (!newest()) return;
@@ -31,6 +35,13 @@ export const useEssentialsStore = defineStore('essentials', () => {
     } finally {
       if (newest()) loading.value = false;
     }
+  }
+
+  /** A reading of the share's free capacity (started by a refresh, a backup or maintenance), as it lands. */
+  function onCapacity(capacity: CapacityView): void {
+    capacityAnswers.told();
+    capacityTold = capacity;
+    if (essentials.value) essentials.value.capacity = capacity;
   }
 
   /** Enable / Disable Automatic Backups: settings and schedule are kept either way. */
@@ -74,5 +85,18 @@ export const useEssentialsStore = defineStore('essentials', () => {
   /** The newest finished run, whatever its outcome (the engine's run log owns it, as it owns the last success). */
   const lastAttempt = computed(() => essentials.value?.lastAttempt ?? null);
 
-  return { essentials, lastAttempt, error, loading, switching, switchError, configured, refresh, setAutomaticBackups, pause, resume };
+  return {
+    essentials,
+    lastAttempt,
+    error,
+    loading,
+    switching,
+    switchError,
+    configured,
+    refresh,
+    onCapacity,
+    setAutomaticBackups,
+    pause,
+    resume,
+  };
 });

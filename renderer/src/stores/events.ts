@@ -34,6 +34,9 @@ export function connectEngineEvents(): () => void {
         alerts.onChanged(event.alerts);
         void essentials.refresh();
         break;
+      case 'capacity-changed':
+        essentials.onCapacity(event.capacity);
+        break;
       case 'job-started':
         backups.onProgress(event.progress);
         if (essentials.essentials) essentials.essentials.activeJob = event.progress;

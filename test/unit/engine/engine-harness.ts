@@ -18,15 +18,22 @@ export type ShareCalls = Record<ShareMethod, number>;
 /** Failures to answer with instead of calling the driver, per method, while set (on every driver the engine opens). */
 export type ShareFaults = Partial<Record<ShareMethod, () => Error>>;
 
+/** While set, every call waits for it first: a server that does not answer, until it does. */
+interface Hold {
+  released: Promise<void> | null;
+}
+
 class SwitchableFaults extends ShareWrapper {
   constructor(
     inner: FileShare,
     private readonly faults: ShareFaults,
+    private readonly hold: Hold,
   ) {
     super(inner);
   }
 
-  protected intercept<T>(call: ShareCall, proceed: () => Promise<T>): Promise<T> {
+  protected async intercept<T>(call: ShareCall, proceed: () => Promise<T>): Promise<T> {
+    if (this.hold.released) await this.hold.released;
     const fault = this.faults[call.method];
     return fault ? Promise.reject(fault()) : proceed();
   }
@@ -45,6 +52,8 @@ export interface EngineHarness {
   shareDir: string;
   configDir: string;
   resetCounts(): void;
+  /** From now on no share call is answered (every driver the engine opens) until the returned function is called. */
+  holdShare(): () => void;
   /** Wraps the next driver the engine opens (e.g. a job's, in a FaultyShare), under the counting wrapper. */
   wrapNextShare(wrap: (share: FileShare) => FileShare): void;
   /** Retention passes logged so far, with what set each off. */
@@ -72,6 +81,7 @@ export async function configuredEngine(
   for (const method of SHARE_METHODS)
     Object.defineProperty(calls, method, { enumerable: true, get: () => opened.reduce((sum, share) => sum + share.count(method), 0) });
   const faults: ShareFaults = {};
+  const hold: Hold = { released: null };
   let nextShareWrapper: ((share: FileShare) => FileShare) | null = null;
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({
@@ -99,7 +109,7 @@ export async function configuredEngine(
       const driver = openFileShare(input);
       const wrap = nextShareWrapper;
       nextShareWrapper = null;
-      const share = new CountingShare(new SwitchableFaults(wrap ? wrap(driver) : driver, faults));
+      const share = new CountingShare(new SwitchableFaults(wrap ? wrap(driver) : driver, faults, hold));
       opened.push(share);
       return share;
     },
@@ -126,6 +136,13 @@ export async function configuredEngine(
     shareDir,
     configDir,
     resetCounts: () => opened.forEach((share) => share.reset()),
+    holdShare: () => {
+      let release: () => void = () => undefined;
+      hold.released = new Promise<void>((resolve) => (release = resolve)).then(() => {
+        hold.released = null;
+      });
+      return release;
+    },
     wrapNextShare: (wrap) => (nextShareWrapper = wrap),
     retentionPasses: () => logs.filter((l) => l.msg === 'retention pass').map((l) => String(l.cause)),
     remove: async () => {

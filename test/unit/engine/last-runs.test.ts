@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { FileShare } from '../../../main/engine/share/file-share';
+import { ShareWrapper, type ShareCall } from '../../../main/engine/share/wrappers/share-wrapper';
 import { createLogger } from '../../../main/engine/app/logger';
 import { createEngine } from '../../../main/engine/service';
 import { shareError } from '../../../main/engine/share/share-errors';
@@ -69,8 +71,9 @@ describe('capacity says when it was read, or that it is unknown', () => {
 
     h.faults.freeSpace = () => shareError('connectivity', 'The server did not answer.');
     await h.clock.advance(6 * MIN);
-    const essentials = await h.engine.getEssentials();
-    expect(essentials.capacity).toEqual({
+    // Essentials answers at once with what is known (the reading, with its time) and reads again in the background.
+    expect((await h.engine.getEssentials()).capacity).toEqual(read);
+    const unknown = {
       freeBytes: null,
       totalBytes: null,
       measuredAt: null,
@@ -79,9 +82,46 @@ describe('capacity says when it was read, or that it is unknown', () => {
         category: 'connectivity',
         message: expect.stringContaining('The server did not answer.'),
       },
-    });
+    };
+    await vi.waitFor(() => expect(h?.events.at(-1)).toEqual({ type: 'capacity-changed', capacity: unknown }));
+    expect((await h.engine.getEssentials()).capacity).toEqual(unknown);
+  });
+
+  it('Essentials does not wait for a server that does not answer: the reading lands later, as capacity-changed', async () => {
+    h = await configuredEngine();
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const known = (await h.engine.getEssentials()).capacity;
+    await h.clock.advance(6 * MIN);
+    h.resetCounts();
+    h.wrapNextShare((share) => new AnswersLater(share, answered));
+    // A new reading is due: the one known, with its time, is the answer meanwhile.
+    expect((await h.engine.getEssentials()).capacity).toEqual(known);
+    // Asked again meanwhile: the same reading is awaited, the server is not asked twice.
+    await h.engine.getEssentials();
+    expect(h.calls.freeSpace).toBe(1);
+    const before = h.events.length;
+    answer();
+    await vi.waitFor(() => expect(h?.events.slice(before).some((event) => event.type === 'capacity-changed')).toBe(true));
+    expect((await h.engine.getEssentials()).capacity.measuredAt).toBe(h.clock.now().toISOString());
+    expect(h.calls.freeSpace).toBe(1);
   });
 });
+
+/** A share whose free-space answer waits for `answered` (a server that does not answer, until it does). */
+class AnswersLater extends ShareWrapper {
+  constructor(
+    inner: FileShare,
+    private readonly answered: Promise<void>,
+  ) {
+    super(inner);
+  }
+
+  protected async intercept<T>(call: ShareCall, proceed: () => Promise<T>): Promise<T> {
+    if (call.method === 'freeSpace') await this.answered;
+    return proceed();
+  }
+}
 
 describe('a running console follows the runs another process on the station records', () => {
   it('a one-shot console beside it backs up: last runs, timeline and alerts follow, each event once, one notification', async () => {

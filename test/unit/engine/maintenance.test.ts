@@ -82,6 +82,24 @@ describe('a backup that could not reach the share', () => {
   });
 });
 
+describe('a share that does not answer', () => {
+  it('holds up neither the start of the automation nor Essentials; the first pass runs once it answers', async () => {
+    h = await configuredEngine({ frequencyHours: 12 });
+    // The first pass at start is due (the last one, at configuration, is older than the interval).
+    await h.clock.advance(MAINTENANCE_INTERVAL_MS + MIN);
+    const passes = h.retentionPasses().length;
+    const release = h.holdShare();
+    // Before: start-up waited for the first pass (a listing, retention, the free space), each up to its deadline.
+    await h.engine.startAutomation();
+    const essentials = await h.engine.getEssentials();
+    expect(essentials.settings.configured).toBe(true);
+    expect(h.retentionPasses().slice(passes)).toEqual([]);
+    release();
+    await h.engine.whenIdle();
+    expect(h.retentionPasses().slice(passes)).toEqual(['idle']);
+  });
+});
+
 describe('scheduled backups, retention and alerts together', () => {
   it('ten days of 12-hourly backups with 2-day retention; a failed run raises an alert the next success closes', async () => {
     const notified: string[] = [];

@@ -447,4 +447,28 @@ describe('alerts store', () => {
     await listing;
     expect(alerts.alerts).toEqual([]);
   });
+
+  it('takes a capacity reading as it lands, and an answer that was in flight meanwhile does not bring back the older figure', async () => {
+    const engine = freshStores();
+    connectEngineEvents();
+    const old = { freeBytes: 1, totalBytes: 10, measuredAt: '2026-11-29T00:00:00.000Z', readFailure: null };
+    const landed = { freeBytes: 2, totalBytes: 10, measuredAt: '2026-11-29T00:06:00.000Z', readFailure: null };
+    engine.answer('getEssentials', () => ({ ...essentialsOf(CONFIGURED), capacity: old }));
+    const essentials = useEssentialsStore();
+    await essentials.refresh();
+    engine.emit({ type: 'capacity-changed', capacity: landed });
+    expect(essentials.essentials?.capacity).toEqual(landed);
+
+    let answer: () => void = () => undefined;
+    engine.answer(
+      'getEssentials',
+      () => new Promise((resolve) => (answer = () => resolve({ ...essentialsOf(CONFIGURED), capacity: old }))),
+    );
+    const inFlight = essentials.refresh();
+    const later = { ...landed, freeBytes: 3, measuredAt: '2026-11-29T00:12:00.000Z' };
+    engine.emit({ type: 'capacity-changed', capacity: later });
+    answer();
+    await inFlight;
+    expect(essentials.essentials?.capacity).toEqual(later);
+  });
 });
