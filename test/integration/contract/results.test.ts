@@ -170,6 +170,7 @@ describe('every method answers what its result schema says', () => {
         'settings-changed',
         'schedule-changed',
         'alerts-changed',
+        'capacity-changed',
         'timeline-appended',
         'stamp-sign-in',
         'stamp-operation',
