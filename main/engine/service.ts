@@ -274,6 +274,11 @@ export function createEngine(deps: EngineDeps): Engine {
       stopTimers();
       await stamp.close();
       if (backups.isRunning()) await backups.cancel('shutdown').catch(() => undefined);
+      // The job has ended (and released the share's lock); what maintenance still does with the share is
+      // dropped, and the smbclient it waits on is ended: a server that does not answer must not hold up
+      // a stop (systemd and Windows give a service about a minute and a half).
+      maintenance.abandon();
+      ctx.smbSessions.end();
       await settled();
       await ctx.smbSessions.close();
     },

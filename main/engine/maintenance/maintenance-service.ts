@@ -55,6 +55,7 @@ export class MaintenanceService {
   private timer: TimerHandle | null = null;
   private lastPassMs = Number.NEGATIVE_INFINITY;
   private retentionRan = false;
+  private abandoned = false;
   /** Another process's run ended since the share was last listed here: what the listing and capacity say is old. */
   private shareChangedElsewhere = false;
   private settingsKey: string;
@@ -78,6 +79,12 @@ export class MaintenanceService {
   stop(): void {
     this.timer?.cancel();
     this.timer = null;
+  }
+
+  /** The console is stopping now (SIGTERM, quit): what is queued, and the steps left of the pass under way, are dropped. */
+  abandon(): void {
+    this.stop();
+    this.abandoned = true;
   }
 
   /** The machine woke up: the share may have changed while it slept (an idle pass, if one is due). */
@@ -131,13 +138,15 @@ export class MaintenanceService {
   }
 
   private async run(work: Work): Promise<void> {
+    if (this.abandoned) return;
     const configured = this.deps.ctx.settings.service.stored().configured;
     if (work === 'after-job' && configured) await this.sharePass(work, { list: true, capacity: true });
     if (work === 'run-elsewhere' && configured) await this.listAfterRunElsewhere();
     if (work === 'settings-changed' && configured) await this.afterSettingsChange();
     if (work === 'idle' && configured && this.deps.clock.elapsedMs() - this.lastPassMs >= this.intervalMs)
       await this.sharePass(work, { list: this.deps.snapshot.ageMs() >= this.intervalMs, capacity: true });
-    await this.updateAlerts();
+    // Facts a stopping console cut short (a listing ended by it) are no reason to raise or close an alert.
+    if (!this.abandoned) await this.updateAlerts();
   }
 
   /** A new location is listed (what is there?); a lowered retention period deletes what the operator agreed to, now. */
@@ -172,13 +181,14 @@ export class MaintenanceService {
     this.lastPassMs = clock.elapsedMs();
     try {
       if (options.list) await this.listShare();
+      if (this.abandoned) return;
       ctx.logger.debug({ cause }, 'retention pass');
       await retention.run();
       this.retentionRan = true;
     } catch (error) {
       ctx.logger.warn({ err: error }, 'retention pass failed; it is retried on the next pass');
     }
-    if (options.capacity) await capacity.refresh(0);
+    if (options.capacity && !this.abandoned) await capacity.refresh(0);
   }
 
   /** Lists the share afresh: that listing has seen every run another process ended before it. */

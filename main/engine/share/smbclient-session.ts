@@ -52,6 +52,8 @@ export class SmbclientSession {
   private starting: Promise<Running> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** The console is stopping: no smbclient starts any more. */
+  private ended = false;
 
   constructor(
     private readonly endpoint: SmbEndpoint,
@@ -98,6 +100,17 @@ export class SmbclientSession {
     const result = this.queue.then(request);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * The console is stopping: the request under way ends now — its smbclient is killed, not asked to
+   * log off, which a server that does not answer would make wait out the deadline — and every later
+   * request fails at once.
+   */
+  end(): void {
+    this.ended = true;
+    clearTimeout(this.idleTimer);
+    if (this.running && !this.running.exited) this.running.child.kill('SIGKILL');
   }
 
   /** Ends the session's smbclient (it is started again by the next request). */
@@ -194,6 +207,7 @@ export class SmbclientSession {
   }
 
   private async startOrThrow(): Promise<Running> {
+    if (this.ended) throw new Error('the console is stopping');
     if (this.running && !this.running.exited) return this.running;
     if (this.running) await this.stop();
     this.starting ??= (async () => {

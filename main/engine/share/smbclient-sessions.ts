@@ -17,14 +17,22 @@ import { SmbclientSession } from './smbclient-session';
 
 export class SmbclientSessions {
   private readonly sessions: Array<{ endpoint: SmbEndpoint; session: SmbclientSession }> = [];
+  private ended = false;
 
   /** The session for `endpoint`, started on its first request. */
   sessionFor(endpoint: SmbEndpoint): SmbclientSession {
     const known = this.sessions.find((entry) => sameEndpoint(entry.endpoint, endpoint));
     if (known) return known.session;
     const session = new SmbclientSession(endpoint);
+    if (this.ended) session.end();
     this.sessions.push({ endpoint, session });
     return session;
+  }
+
+  /** The console is stopping: every session's request under way ends now, and no request is sent any more (SmbclientSession.end). */
+  end(): void {
+    this.ended = true;
+    for (const entry of this.sessions) entry.session.end();
   }
 
   /** Ends every session's smbclient, after the requests already queued. */

@@ -11,7 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../main/engine/app/logger';
+import { EngineError } from '../../../main/engine/errors';
+import { createEngine } from '../../../main/engine/service';
 import { NO_CANCEL } from '../../../main/engine/share/abort';
+import { openFileShare } from '../../../main/engine/share/open-share';
 import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-share';
 import { eventually, smbclientsOf, startShareConsole } from '../../support/console-process';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
@@ -278,5 +282,50 @@ describe('the CLI when smbd dies during a backup', () => {
     await server.signal('SIGKILL', { daemon: true });
     expect(await exited, output).toBe(3);
     expect(output).toMatch(/"category":\s*"connectivity"/);
+  });
+});
+
+describe('a console that stops while the server does not answer', () => {
+  let server: SambaServer;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    server = await startSamba();
+    temp = await makeTempDir();
+  });
+  afterAll(async () => {
+    await server?.signal('SIGCONT', { daemon: true });
+    await server?.stop();
+    await temp?.remove();
+  });
+
+  it('stops at once: the share work in flight is ended, not waited for up to its deadline', async () => {
+    // Deadlines far beyond the test timeout: only ending the work makes the stop return.
+    const engine = createEngine({
+      configDir: path.join(temp.path, 'config'),
+      version: 'test',
+      frontDoor: 'cli',
+      logger: createLogger({ level: 'silent' }),
+      openShare: (input) =>
+        openFileShare({ ...input, smb: { ...input.smb, timeoutSeconds: 3600, deadlines: { operationMs: 3_600_000, stallMs: 3_600_000 } } }),
+    });
+    await engine.saveSettings({
+      location: `${server.uncPath}\\stopping`,
+      username: `${server.workgroup}\\${server.username}`,
+      password: server.password,
+      passwordConfirm: server.password,
+      smbPort: server.port,
+      certificateBase64: testCertificate().cerDer.toString('base64'),
+      automaticBackups: false,
+    });
+    await engine.startAutomation();
+    await engine.whenIdle();
+    await server.signal('SIGSTOP', { daemon: true });
+    // An operator's listing waits on the frozen server.
+    const listing = engine.listBackups().then(
+      () => 'listed',
+      (error: unknown) => (error instanceof EngineError ? error.code : String(error)),
+    );
+    await engine.shutdown();
+    expect(await listing).not.toBe('listed');
   });
 });

@@ -98,6 +98,25 @@ describe('a share that does not answer', () => {
     await h.engine.whenIdle();
     expect(h.retentionPasses().slice(passes)).toEqual(['idle']);
   });
+
+  it('a stop (SIGTERM, quit) drops what maintenance has left to do with the share, and decides no alert from a pass it cut short', async () => {
+    h = await configuredEngine({ frequencyHours: 12 });
+    await h.clock.advance(MAINTENANCE_INTERVAL_MS + MIN);
+    const passes = h.retentionPasses().length;
+    const alertChanges = () => h?.events.filter((event) => event.type === 'alerts-changed').length;
+    const release = h.holdShare();
+    await h.engine.startAutomation();
+    h.resetCounts();
+    const before = alertChanges();
+    // The first pass waits on its listing; the stop comes meanwhile.
+    const stopped = h.engine.shutdown();
+    release();
+    await stopped;
+    expect(h.calls.list).toBeLessThanOrEqual(1);
+    expect(h.calls.freeSpace).toBe(0);
+    expect(h.retentionPasses().slice(passes)).toEqual([]);
+    expect(alertChanges()).toBe(before);
+  });
 });
 
 describe('scheduled backups, retention and alerts together', () => {
