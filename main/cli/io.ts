@@ -47,10 +47,10 @@ export function formatError(error: ApiError): string {
 /** No password, .pfx password or legacy key comes near this; past it, standard input is not read any further (`yes | …` ends). */
 export const MAX_STDIN_SECRET_BYTES = 16 * 1024;
 
-/** Reads one secret line from stdin: trailing newline removed, nothing else touched; more than one line is refused. */
 /**
- * `existing`: the password of a .pfx made elsewhere or earlier, taken as given (line breaks and
- * all) so that no key is ever locked out; a new secret (saved, or given to a new .pfx) is one line.
+ * Reads one secret line from stdin: trailing newline removed, nothing else touched; a new secret
+ * (saved, or given to a new .pfx) of more than one line is refused. `existing`: the password of a
+ * .pfx made elsewhere or earlier, taken as given (line breaks and all) so that no key is locked out.
  */
 export async function readSecretFromStdin(io: CliIo, field: string, use: 'new' | 'existing' = 'new'): Promise<string> {
   const raw = await io.readStdin();

@@ -23,8 +23,8 @@ export class CapacityMonitor {
   private view: CapacityView = NOT_READ;
   private attemptedAtMs = Number.NEGATIVE_INFINITY;
   private location = '';
-  /** The reading under way: callers that come meanwhile wait for it instead of asking the server again. */
-  private reading: Promise<CapacityView> | null = null;
+  /** The reading under way, and of which location: callers that come meanwhile wait for it instead of asking the server again. */
+  private reading: { location: string; done: Promise<CapacityView> } | null = null;
 
   constructor(private readonly deps: { ctx: EngineContext; clock: Clock }) {}
 
@@ -52,8 +52,15 @@ export class CapacityMonitor {
     const { ctx, clock } = this.deps;
     if (!ctx.settings.service.stored().configured) return NOT_READ;
     if (this.location === this.currentLocation() && clock.elapsedMs() - this.attemptedAtMs < maxAgeMs) return this.view;
-    this.reading ??= this.read().finally(() => (this.reading = null));
-    return this.reading;
+    const location = this.currentLocation();
+    if (this.reading?.location !== location) {
+      const reading = { location, done: this.read(location) };
+      this.reading = reading;
+      void reading.done.finally(() => {
+        if (this.reading === reading) this.reading = null;
+      });
+    }
+    return this.reading.done;
   }
 
   /** The share failed just now (a job could not reach it): the capacity is unknown, and says why, until the next reading. */
@@ -68,16 +75,17 @@ export class CapacityMonitor {
     });
   }
 
-  private async read(): Promise<CapacityView> {
+  private async read(location: string): Promise<CapacityView> {
     const { ctx } = this.deps;
     try {
       const space = await withConfiguredShare(ctx, (share) => share.freeSpace(NO_CANCEL));
-      this.remember(space.freeBytes, space.totalBytes);
+      // A reading of a location the operator has left meanwhile says nothing of the new one.
+      if (location === this.currentLocation()) this.remember(space.freeBytes, space.totalBytes);
     } catch (error) {
       ctx.logger.debug({ err: error }, 'free space not available');
-      this.unreadable(toEngineError(error));
+      if (location === this.currentLocation()) this.unreadable(toEngineError(error));
     }
-    return this.view;
+    return this.current();
   }
 
   private publish(view: CapacityView): void {

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FileShare } from '../../../main/engine/share/file-share';
 import { ShareWrapper, type ShareCall } from '../../../main/engine/share/wrappers/share-wrapper';
@@ -108,18 +110,51 @@ describe('capacity says when it was read, or that it is unknown', () => {
   });
 });
 
+describe('a capacity reading that lands after the location changed', () => {
+  it("is not shown as the new location's capacity", async () => {
+    h = await configuredEngine();
+    await h.clock.advance(6 * MIN);
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // The old location's reading answers late, and with a figure of its own.
+    const late = { answered, space: { freeBytes: 1, totalBytes: 2 } };
+    let oldShare: AnswersLater | null = null;
+    h.wrapNextShare((share) => (oldShare = new AnswersLater(share, late.answered, late.space)));
+    await h.engine.getEssentials();
+    const elsewhere = join(h.shareDir, '..', 'elsewhere');
+    await mkdir(elsewhere);
+    await h.engine.saveSettings({ location: elsewhere });
+    await h.engine.whenIdle();
+    const before = h.events.length;
+    answer();
+    await oldShare!.answeredFreeSpace;
+    // The reading's own steps after its answer (a turn of the event loop at most).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.events.slice(before).filter((event) => event.type === 'capacity-changed')).toEqual([]);
+    expect((await h.engine.getEssentials()).capacity.freeBytes).not.toBe(1);
+  });
+});
+
 /** A share whose free-space answer waits for `answered` (a server that does not answer, until it does). */
 class AnswersLater extends ShareWrapper {
+  private answeredNow: () => void = () => undefined;
+  /** Resolves once the free-space question has been answered. */
+  readonly answeredFreeSpace = new Promise<void>((resolve) => (this.answeredNow = resolve));
+
   constructor(
     inner: FileShare,
     private readonly answered: Promise<void>,
+    private readonly space?: { freeBytes: number; totalBytes: number },
   ) {
     super(inner);
   }
 
   protected async intercept<T>(call: ShareCall, proceed: () => Promise<T>): Promise<T> {
-    if (call.method === 'freeSpace') await this.answered;
-    return proceed();
+    if (call.method !== 'freeSpace') return proceed();
+    await this.answered;
+    const real = await proceed();
+    this.answeredNow();
+    return (this.space ?? real) as T;
   }
 }
 
