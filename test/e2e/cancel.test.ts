@@ -43,6 +43,8 @@ describe('Cancel a running backup in Chromium', () => {
     const card = page.getByTestId('job-progress');
     await card.waitFor({ timeout: 30_000 });
     await card.getByText(/: running$/).waitFor({ timeout: 30_000 });
+    // Essentials says so too: the page follows one running job.
+    await page.getByTestId('essentials-health').getByText('A backup is running.').waitFor({ timeout: 15_000 });
 
     // The job's own state, published when Cancel is accepted, before the job has ended. A cancelled
     // command source ends within milliseconds, so every rendering is watched rather than polled.

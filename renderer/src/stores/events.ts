@@ -39,13 +39,11 @@ export function connectEngineEvents(): () => void {
         break;
       case 'job-started':
         backups.onProgress(event.progress);
-        if (essentials.essentials) essentials.essentials.activeJob = event.progress;
         // The list shows the running backup as a row.
         void backups.refresh();
         break;
       case 'job-progress':
         backups.onProgress(event.progress);
-        if (essentials.essentials) essentials.essentials.activeJob = event.progress;
         break;
       case 'operation-progress':
         recovery.onOperationProgress(event.progress);
