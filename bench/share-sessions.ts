@@ -17,7 +17,7 @@ import { createEngine } from '../main/engine/service';
 import { NO_CANCEL } from '../main/engine/share/abort';
 import { SmbShare, type SmbShareOptions } from '../main/engine/share/smb-share';
 import { makeSourceTree, testCertificate } from '../test/support/backup-fixtures';
-import type { SambaServer } from '../test/support/samba';
+import { shareSettingsFor, type SambaServer } from '../test/support/samba';
 import { withBenchSamba, withRawSmbclient } from './bench-samba';
 import { median } from './measure';
 import { rawSmbclientPut, writeRandomFile } from './share';
@@ -42,11 +42,7 @@ async function sessionsPerBackup(server: SambaServer, work: string): Promise<voi
   await makeSourceTree(source, 4 * 1024 * 1024);
   const engine = createEngine({ configDir, version: 'bench', frontDoor: 'cli', logger: createLogger({ level: 'error' }) });
   await engine.saveSettings({
-    location: `${server.uncPath}\\sessions`,
-    username: `${server.workgroup}\\${server.username}`,
-    password: server.password,
-    passwordConfirm: server.password,
-    smbPort: server.port,
+    ...shareSettingsFor(server, 'sessions'),
     certificateBase64: testCertificate().cerDer.toString('base64'),
     automaticBackups: false,
   });

@@ -338,3 +338,14 @@ export function run(command: string, args: string[], input?: string): Promise<st
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The share settings that back up to `server` — its share, or `folder` in it — as its account (for `saveSettings`). */
+export function shareSettingsFor(server: SambaServer, folder?: string) {
+  return {
+    location: folder === undefined ? server.uncPath : `${server.uncPath}\\${folder}`,
+    username: `${server.workgroup}\\${server.username}`,
+    password: server.password,
+    passwordConfirm: server.password,
+    smbPort: server.port,
+  };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../../main/engine/service';
 import { createLogger } from '../../../main/engine/app/logger';
-import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer } from '../../support/samba';
+import { SAMBA_TEST_UNIX_USER, startSamba, type SambaServer, shareSettingsFor } from '../../support/samba';
 import { FakeClock } from '../../support/fake-clock';
 import { backupNow, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
@@ -39,11 +39,7 @@ describe('retention on a real Samba share, with backups made in the past under a
       logger: createLogger({ level: 'silent' }),
     });
     await engine.saveSettings({
-      location: server.uncPath,
-      username: `${server.workgroup}\\${server.username}`,
-      password: server.password,
-      passwordConfirm: server.password,
-      smbPort: server.port,
+      ...shareSettingsFor(server),
       retentionDays: 14,
       automaticBackups: false,
       certificateBase64: testCertificate().cerDer.toString('base64'),

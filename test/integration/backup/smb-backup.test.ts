@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../../main/engine/service';
 import { createLogger } from '../../../main/engine/app/logger';
-import { startSamba, type SambaServer } from '../../support/samba';
+import { startSamba, type SambaServer, shareSettingsFor } from '../../support/samba';
 import { backupNow, makeSourceTree, MARKER, PFX_PASSWORD, succeeded, testCertificate, treeDigest } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
 import { generateSelfSignedCertificate } from '../../../main/engine/certificates';
@@ -38,11 +38,7 @@ describe('encrypted backups on a real Samba share', () => {
       logger: createLogger({ level: process.env.IBC_TEST_LOG ?? 'silent' }),
     });
     await engine.saveSettings({
-      location: `${server.uncPath}\\contoso`,
-      username: `${server.workgroup}\\${server.username}`,
-      password: server.password,
-      passwordConfirm: server.password,
-      smbPort: server.port,
+      ...shareSettingsFor(server, 'contoso'),
       certificateBase64: testCertificate().cerDer.toString('base64'),
     });
     await engine.addSource({ name: 'files', folder: source });
@@ -78,11 +74,7 @@ describe('encrypted backups on a real Samba share', () => {
       logger: createLogger({ level: 'silent' }),
     });
     await fresh.saveSettings({
-      location: `${server.uncPath}\\contoso`,
-      username: `${server.workgroup}\\${server.username}`,
-      password: server.password,
-      passwordConfirm: server.password,
-      smbPort: server.port,
+      ...shareSettingsFor(server, 'contoso'),
       certificateBase64: testCertificate().cerDer.toString('base64'),
     });
     expect((await fresh.listBackups()).map((b) => b.backupId)).toEqual([backupId]);

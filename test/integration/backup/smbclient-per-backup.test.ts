@@ -8,7 +8,7 @@ import { createEngine, type Engine } from '../../../main/engine/service';
 import { openFileShare } from '../../../main/engine/share/open-share';
 import type { SpawnFunction } from '../../../main/engine/share/tied-child';
 import { backupNow, makeSourceTree, succeeded, testCertificate } from '../../support/backup-fixtures';
-import { startSamba, type SambaServer } from '../../support/samba';
+import { startSamba, type SambaServer, shareSettingsFor } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 
 // A backup and what follows it (the listing, the retention pass, the capacity reading) cost the
@@ -34,11 +34,7 @@ describe('smbclient processes per backup, real Samba', () => {
     config = join(temp.path, 'config');
     const engine = freshEngine();
     await engine.saveSettings({
-      location: `${server.uncPath}\\sessions`,
-      username: `${server.workgroup}\\${server.username}`,
-      password: server.password,
-      passwordConfirm: server.password,
-      smbPort: server.port,
+      ...shareSettingsFor(server, 'sessions'),
       certificateBase64: testCertificate().cerDer.toString('base64'),
       automaticBackups: false,
     });

@@ -18,7 +18,7 @@ import { LOCK_FILE } from '../../../main/engine/backup/share-lock';
 import { RUN_INTERRUPTED_REASON } from '../../../main/engine/history/run-events';
 import { cli } from '../../support/cli';
 import { testCertificate } from '../../support/backup-fixtures';
-import { startSamba, type SambaServer } from '../../support/samba';
+import { startSamba, type SambaServer, shareSettingsFor } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 import { PROJECT_ROOT } from '../../support/web-console';
 import { fakeSafeStorage, MessageChannelStandIn } from '../../unit/electron/stand-ins';
@@ -104,11 +104,7 @@ describe('the engine in its own process: the built engine-host entry, forked, be
       (event): event is Extract<ApiEvent, { type: 'settings-changed' }> => event.type === 'settings-changed',
     );
     const saved = await call<SettingsView>('saveSettings', {
-      location: server.uncPath,
-      username: `${server.workgroup}\\${server.username}`,
-      password: server.password,
-      passwordConfirm: server.password,
-      smbPort: server.port,
+      ...shareSettingsFor(server),
       certificateBase64: testCertificate().cerDer.toString('base64'),
     });
     expect(saved).toMatchObject({ configured: true, passwordSet: true });

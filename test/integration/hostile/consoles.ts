@@ -14,7 +14,7 @@ import { createEngine, type Engine } from '../../../main/engine/service';
 import { generateSelfSignedCertificate } from '../../../main/engine/certificates';
 import { backupNow } from '../../support/backup-fixtures';
 import type { FakeClock } from '../../support/fake-clock';
-import { SAMBA_TEST_UNIX_USER, type SambaServer } from '../../support/samba';
+import { SAMBA_TEST_UNIX_USER, type SambaServer, shareSettingsFor } from '../../support/samba';
 
 export interface TestConsole {
   engine: Engine;
@@ -36,11 +36,7 @@ export async function newConsole(
   await writeFile(join(sourceDir, 'data.json'), JSON.stringify({ console: dir }));
   const engine = createEngine({ configDir, version: 'test', frontDoor: 'cli', clock, logger: createLogger({ level: 'silent' }) });
   await engine.saveSettings({
-    location: server.uncPath,
-    username: `${server.workgroup}\\${server.username}`,
-    password: server.password,
-    passwordConfirm: server.password,
-    smbPort: server.port,
+    ...shareSettingsFor(server),
     retentionDays,
     automaticBackups: false,
     certificateBase64: certificate.cerDer.toString('base64'),

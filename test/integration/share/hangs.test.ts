@@ -20,7 +20,7 @@ import { SmbShare, type SmbShareOptions } from '../../../main/engine/share/smb-s
 import { eventually, smbclientsOf, startShareConsole } from '../../support/console-process';
 import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
 import { cli, configSetOnSamba } from '../../support/cli';
-import { startSamba, type SambaServer } from '../../support/samba';
+import { startSamba, type SambaServer, shareSettingsFor } from '../../support/samba';
 import { makeTempDir } from '../../support/temp-dir';
 import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
 import { expectShareError } from './conformance';
@@ -309,11 +309,7 @@ describe('a console that stops while the server does not answer', () => {
         openFileShare({ ...input, smb: { ...input.smb, timeoutSeconds: 3600, deadlines: { operationMs: 3_600_000, stallMs: 3_600_000 } } }),
     });
     await engine.saveSettings({
-      location: `${server.uncPath}\\stopping`,
-      username: `${server.workgroup}\\${server.username}`,
-      password: server.password,
-      passwordConfirm: server.password,
-      smbPort: server.port,
+      ...shareSettingsFor(server, 'stopping'),
       certificateBase64: testCertificate().cerDer.toString('base64'),
       automaticBackups: false,
     });

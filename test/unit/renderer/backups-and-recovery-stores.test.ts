@@ -8,7 +8,7 @@ import { useRecoveryStore } from '../../../renderer/src/stores/recovery';
 import { connectEngineEvents } from '../../../renderer/src/stores/events';
 import { ApiCallError } from '../../../renderer/src/api';
 import { freshStores, type FakeTransport } from './fake-transport';
-import { CONFIGURED, UNCONFIGURED, backup, essentialsOf } from './views';
+import { CONFIGURED, UNCONFIGURED, backup, essentialsOf, jobOf } from './views';
 
 describe('backups store', () => {
   let engine: FakeTransport;
@@ -31,18 +31,7 @@ describe('backups store', () => {
   });
 
   it('a listing failure of a configured console is shown; Backup now is blocked while a job runs', async () => {
-    const job = {
-      jobId: 'j',
-      backupId: '20261129T000000Z-abcdef',
-      trigger: 'on-demand' as const,
-      state: 'Creating' as const,
-      component: null,
-      bytesDone: 0,
-      bytesTotal: null,
-      bytesPerSecond: 0,
-      etaSeconds: null,
-      startedAt: '2026-11-29T00:00:00.000Z',
-    };
+    const job = jobOf();
     engine
       .answer('getEssentials', () => essentialsOf(CONFIGURED))
       .answer('getTimeline', () => [])
@@ -61,18 +50,7 @@ describe('a cancelled backup', () => {
     const engine = freshStores();
     engine.answer('listBackups', () => []).answer('getActiveJob', () => null);
     const backups = useBackupsStore();
-    const job = {
-      jobId: 'j',
-      backupId: '20261129T000000Z-abcdef',
-      trigger: 'on-demand' as const,
-      state: 'Creating' as const,
-      component: 'identity',
-      bytesDone: 10,
-      bytesTotal: 100,
-      bytesPerSecond: 1,
-      etaSeconds: 90,
-      startedAt: '2026-11-29T00:00:00.000Z',
-    };
+    const job = jobOf({ component: 'identity', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 1, etaSeconds: 90 });
     backups.onProgress(job);
     expect(backups.jobCancelling).toBe(false);
     // Cancel accepted by another front door: the job's own state says so.
@@ -96,18 +74,7 @@ describe('a cancelled backup', () => {
 });
 
 describe('replies that were in flight while the job moved on', () => {
-  const queued = {
-    jobId: 'j',
-    backupId: '20261129T000000Z-abcdef',
-    trigger: 'on-demand' as const,
-    state: 'Queued' as const,
-    component: null,
-    bytesDone: 0,
-    bytesTotal: null,
-    bytesPerSecond: 0,
-    etaSeconds: null,
-    startedAt: '2026-11-29T00:00:00.000Z',
-  };
+  const queued = jobOf({ state: 'Queued' });
 
   it("Backup now's Queued reply does not hide the Running the job's event already said", async () => {
     const engine = freshStores();
@@ -217,18 +184,7 @@ describe('a job that ends unseen', () => {
     vi.useFakeTimers();
     try {
       const engine = freshStores();
-      const job = {
-        jobId: 'j',
-        backupId: '20261129T000000Z-abcdef',
-        trigger: 'on-demand' as const,
-        state: 'Queued' as const,
-        component: null,
-        bytesDone: 0,
-        bytesTotal: null,
-        bytesPerSecond: 0,
-        etaSeconds: null,
-        startedAt: '2026-11-29T00:00:00.000Z',
-      };
+      const job = jobOf({ state: 'Queued' });
       engine
         .answer('startBackup', () => job)
         .answer('getActiveJob', () => ({ ...job, state: 'Creating' }))
@@ -400,18 +356,7 @@ describe('essentials store', () => {
           answerOld = () =>
             resolve({
               ...running,
-              activeJob: {
-                jobId: 'j',
-                backupId: '20261129T000000Z-abcdef',
-                trigger: 'on-demand',
-                state: 'Creating',
-                component: null,
-                bytesDone: 0,
-                bytesTotal: null,
-                bytesPerSecond: 0,
-                etaSeconds: null,
-                startedAt: '2026-11-29T00:00:00.000Z',
-              },
+              activeJob: jobOf(),
             });
         }),
     );

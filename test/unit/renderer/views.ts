@@ -1,4 +1,4 @@
-import type { AppInfo, BackupSummary, EssentialsView, ScheduleView, SettingsView } from '../../../preload/api';
+import type { AppInfo, BackupSummary, EssentialsView, ScheduleView, SettingsView, JobProgress } from '../../../preload/api';
 
 export function appInfo(localPathStyle: AppInfo['localPathStyle']): AppInfo {
   return {
@@ -84,5 +84,22 @@ export function backup(backupId: string, sizeBytes = 1024, state: BackupSummary[
     encryptionMode: 'certificate',
     recoveryReady: true,
     expiresAt: null,
+  };
+}
+
+/** A running job's progress: the one the fake engine's tests follow (`overrides` for its state and figures). */
+export function jobOf(overrides: Partial<JobProgress> = {}): JobProgress {
+  return {
+    jobId: 'j',
+    backupId: '20261129T000000Z-abcdef',
+    trigger: 'on-demand',
+    state: 'Creating',
+    component: null,
+    bytesDone: 0,
+    bytesTotal: null,
+    bytesPerSecond: 0,
+    etaSeconds: null,
+    startedAt: '2026-11-29T00:00:00.000Z',
+    ...overrides,
   };
 }
