@@ -180,7 +180,8 @@ describe('infra-backup service as a service manager runs it (stdin closed), with
     const service = spawnCli(['--config-dir', config, 'service']);
     await waitFor(async () => /service started/.test(service.output()), 30_000, 'the service to start');
     expect(service.output()).toMatch(/next not scheduled/);
-    expect(service.output()).toMatch(/Backup is not enabled for the location/);
+    // The first pass (and its alerts) runs after the start, in the background.
+    await waitFor(async () => /Backup is not enabled for the location/.test(service.output()), 30_000, 'the not-enabled alert');
 
     const cer = join(temp.path, 'beside.cer');
     await writeFile(cer, testCertificate().cerDer);

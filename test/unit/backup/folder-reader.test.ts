@@ -149,6 +149,7 @@ describe('extractTar gives back the restored plaintext it has written', () => {
     expect((await readFile(join(into, 'large.bin'))).equals(large)).toBe(true);
     expect((await readFile(join(into, 'small.bin'))).equals(small)).toBe(true);
     // The first chunk holds the large file's header, the last the small one's and the archive's end: the extractor reads those itself.
-    expect([...givenBack]).toEqual(chunks.slice(1, -1));
+    // Compared by identity (which buffers), not by content: a deep comparison of megabytes took half a minute.
+    expect([...givenBack].map((buffer) => chunks.indexOf(buffer))).toEqual(chunks.slice(1, -1).map((_, index) => index + 1));
   });
 });
