@@ -9,6 +9,9 @@ import { makeSourceTree, testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
 import { BUILT_CLI, PROJECT_ROOT } from '../../support/web-console';
 
+/** Every CLI process this file started: a test that fails before it stops its service leaves none running. */
+const spawned = new Set<ChildProcess>();
+
 /** The built CLI as a service manager starts it: standard input is /dev/null. */
 function spawnCli(
   args: string[],
@@ -20,6 +23,8 @@ function spawnCli(
     env: { ...process.env, ...options.env },
     detached: options.detached ?? false,
   });
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -47,6 +52,7 @@ beforeAll(async () => {
   server = await startSamba();
 });
 afterAll(async () => {
+  for (const child of spawned) child.kill('SIGKILL');
   await server?.stop();
 });
 
