@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -110,4 +111,17 @@ export async function openConsoleIn(
 export async function goTo(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
   await page.locator('main h1').waitFor();
+}
+
+/** A POST to the web host's API with a Bearer token (a sign-in link's, or a session's); `input` as the API takes it. */
+export function postToWebHost(url: string, token: string, input?: unknown): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(input === undefined ? {} : { input }));
+  });
 }

@@ -8,19 +8,7 @@ import { logFilePath } from '../../../main/engine/app/logger';
 import { cli } from '../../support/cli';
 import { testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
-import { BUILT_CLI, PROJECT_ROOT, startWebConsole, type RunningWebConsole } from '../../support/web-console';
-
-function post(url: string, token: string, input?: unknown): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(input === undefined ? {} : { input }));
-  });
-}
+import { BUILT_CLI, PROJECT_ROOT, startWebConsole, type RunningWebConsole, postToWebHost } from '../../support/web-console';
 
 /** Every event the host publishes from now on, collected in order. */
 function collectEvents(url: string, session: string): { events: ApiEvent[]; stop: () => void } {
@@ -71,7 +59,7 @@ describe('a running console (the built web host) follows backups the CLI runs be
   let session: string;
   let stream: { events: ApiEvent[]; stop: () => void };
   const call = async <T>(method: string, input?: unknown): Promise<T> => {
-    const result = JSON.parse(await post(`${running.url}api/${method}`, session, input)) as { ok: boolean; value: T };
+    const result = JSON.parse(await postToWebHost(`${running.url}api/${method}`, session, input)) as { ok: boolean; value: T };
     expect(result.ok, JSON.stringify(result)).toBe(true);
     return result.value;
   };
@@ -92,7 +80,7 @@ describe('a running console (the built web host) follows backups the CLI runs be
     expect((await cli(['--config-dir', config, 'sources', 'add', 'files', '--folder', source])).code).toBe(0);
     running = await startWebConsole(config);
     const signIn = new URL(await running.takeSignInUrl()).searchParams.get('token')!;
-    session = (JSON.parse(await post(`${running.url}api/session`, signIn)) as { sessionToken: string }).sessionToken;
+    session = (JSON.parse(await postToWebHost(`${running.url}api/session`, signIn)) as { sessionToken: string }).sessionToken;
     stream = collectEvents(`${running.url}api/events`, session);
     // The running console has read its history (none yet) before the CLI runs.
     expect((await call<EssentialsView>('getEssentials')).lastAttempt).toBeNull();

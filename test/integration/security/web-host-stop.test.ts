@@ -6,19 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../support/cli';
 import { testCertificate } from '../../support/backup-fixtures';
 import { makeTempDir } from '../../support/temp-dir';
-import { startWebConsole, type RunningWebConsole } from '../../support/web-console';
-
-function post(url: string, token: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.end('{}');
-  });
-}
+import { startWebConsole, type RunningWebConsole, postToWebHost } from '../../support/web-console';
 
 /** Resolves at the first event on the host's event stream that matches. */
 function firstEvent(url: string, session: string, matches: (event: { type: string; progress?: { state: string } }) => boolean) {
@@ -70,9 +58,9 @@ describe('SIGTERM to the web host', () => {
       running.process.once('exit', (code, signal) => resolve({ code, signal })),
     );
     const signIn = new URL(await running.takeSignInUrl()).searchParams.get('token')!;
-    const session = (JSON.parse(await post(`${running.url}api/session`, signIn)) as { sessionToken: string }).sessionToken;
+    const session = (JSON.parse(await postToWebHost(`${running.url}api/session`, signIn)) as { sessionToken: string }).sessionToken;
     const creating = firstEvent(`${running.url}api/events`, session, (e) => e.type === 'job-progress' && e.progress?.state === 'Creating');
-    expect(JSON.parse(await post(`${running.url}api/startBackup`, session))).toMatchObject({ ok: true });
+    expect(JSON.parse(await postToWebHost(`${running.url}api/startBackup`, session))).toMatchObject({ ok: true });
     await creating;
     expect(spawnSync('pgrep', ['-f', marker]).status).toBe(0); // the component is running
 

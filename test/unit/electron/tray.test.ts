@@ -46,6 +46,25 @@ function engineStandIn(essentials: () => Pick<EssentialsView, 'lastAttempt' | 's
   };
   return { connection, calls, push: (event: ApiEvent) => listener!(event) };
 }
+/** A tray over a stand-in engine, installed with no menu: its tooltips, as set. */
+function trayWithTips(essentials: () => Pick<EssentialsView, 'lastAttempt' | 'schedule'>) {
+  const engine = engineStandIn(essentials);
+  const tips: string[] = [];
+  const tray: TrayLike = {
+    setToolTip: (t) => void tips.push(t),
+    setContextMenu: () => undefined,
+    on: () => undefined,
+    destroy: () => undefined,
+  };
+  installTray({ createTray: () => tray, buildMenu: () => null }, engine.connection, {
+    showWindow: () => undefined,
+    quit: () => undefined,
+    keepRunningInTray: () => true,
+    setKeepRunningInTray: () => undefined,
+  });
+  return { engine, tips };
+}
+
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('tray', () => {
@@ -88,20 +107,7 @@ describe('tray', () => {
 
   it("after the engine's process restarts, reads the last result and the schedule again from the new engine", async () => {
     let essentials: Pick<EssentialsView, 'lastAttempt' | 'schedule'> = { lastAttempt: null, schedule };
-    const engine = engineStandIn(() => essentials);
-    const tips: string[] = [];
-    const tray: TrayLike = {
-      setToolTip: (t) => void tips.push(t),
-      setContextMenu: () => undefined,
-      on: () => undefined,
-      destroy: () => undefined,
-    };
-    installTray({ createTray: () => tray, buildMenu: () => null }, engine.connection, {
-      showWindow: () => undefined,
-      quit: () => undefined,
-      keepRunningInTray: () => true,
-      setKeepRunningInTray: () => undefined,
-    });
+    const { engine, tips } = trayWithTips(() => essentials);
     await settle();
     expect(tips.at(-1)).toContain('Last backup: none yet');
     // the new engine knows a result the tray never saw as an event (it finished in the dead process's place)
@@ -114,20 +120,7 @@ describe('tray', () => {
 
   it('reads the last result again when a backup another process on the station ran ends', async () => {
     let essentials: Pick<EssentialsView, 'lastAttempt' | 'schedule'> = { lastAttempt: null, schedule };
-    const engine = engineStandIn(() => essentials);
-    const tips: string[] = [];
-    const tray: TrayLike = {
-      setToolTip: (t) => void tips.push(t),
-      setContextMenu: () => undefined,
-      on: () => undefined,
-      destroy: () => undefined,
-    };
-    installTray({ createTray: () => tray, buildMenu: () => null }, engine.connection, {
-      showWindow: () => undefined,
-      quit: () => undefined,
-      keepRunningInTray: () => true,
-      setKeepRunningInTray: () => undefined,
-    });
+    const { engine, tips } = trayWithTips(() => essentials);
     await settle();
     essentials = { lastAttempt: attempt('Failed', '2026-11-24T02:00:00Z'), schedule };
     const event = { id: 'e', at: '2026-11-24T02:00:00Z', kind: 'run-finished' as const, summary: 'failed', state: 'Failed' as const };

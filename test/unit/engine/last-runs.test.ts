@@ -158,6 +158,18 @@ class AnswersLater extends ShareWrapper {
   }
 }
 
+/** What `infra-backup backup start --wait` is beside a running console: another engine on its config folder, for one command. */
+function oneShotBeside(running: EngineHarness, notified: string[]) {
+  return createEngine({
+    configDir: running.configDir,
+    version: 'test',
+    frontDoor: 'cli',
+    clock: running.clock,
+    logger: createLogger({ level: 'silent' }),
+    notifier: { notify: (alert) => void notified.push(`one-shot:${alert.kind}`) },
+  });
+}
+
 describe('a running console follows the runs another process on the station records', () => {
   it('a one-shot console beside it backs up: last runs, timeline and alerts follow, each event once, one notification', async () => {
     const notified: string[] = [];
@@ -165,16 +177,7 @@ describe('a running console follows the runs another process on the station reco
     const running = h;
     // Not started: its folder watch would make when it learns of the other runs a matter of timing. Here it learns when asked.
     expect((await running.engine.getEssentials()).lastAttempt).toBeNull();
-    // What `infra-backup backup start --wait` is: another engine on the same config folder, for one command.
-    const oneShot = () =>
-      createEngine({
-        configDir: running.configDir,
-        version: 'test',
-        frontDoor: 'cli',
-        clock: running.clock,
-        logger: createLogger({ level: 'silent' }),
-        notifier: { notify: (alert) => void notified.push(`one-shot:${alert.kind}`) },
-      });
+    const oneShot = () => oneShotBeside(running, notified);
     const elsewhere = (): string[] =>
       running.events.flatMap((e) =>
         e.type === 'timeline-appended' && e.recordedElsewhere ? [`${e.event.kind}:${e.event.state ?? ''}`] : [],
@@ -222,14 +225,7 @@ describe('a running console follows the runs another process on the station reco
     const running = h;
     // The running console has listed the share: empty then.
     expect(await running.engine.listBackups()).toEqual([]);
-    const oneShot = createEngine({
-      configDir: running.configDir,
-      version: 'test',
-      frontDoor: 'cli',
-      clock: running.clock,
-      logger: createLogger({ level: 'silent' }),
-      notifier: { notify: (alert) => void notified.push(`one-shot:${alert.kind}`) },
-    });
+    const oneShot = oneShotBeside(running, notified);
     await oneShot.startBackup();
     await oneShot.whenIdle();
     await oneShot.close();
